@@ -1,0 +1,64 @@
+package anneal.backend;
+
+import anneal.data.Splits;
+import anneal.model.MlpSpec;
+import anneal.model.Parameters;
+import anneal.train.OptimizerSetup;
+
+/**
+ * Where training runs. The trainer owns the loop, the schedule and the clock; a backend owns the
+ * tensors. The contract is shaped for a device backend: data is uploaded once, each epoch sends one
+ * sample order, each step sends only scalars (lr and momentum per group), and results come back as
+ * a few numbers, never tensors, except through {@link #parameters()}.
+ *
+ * <p>Call order: {@link #init}, {@link #upload}, then per epoch {@link #beginEpoch}, {@link #trainStep}
+ * repeatedly, {@link #endEpoch}; {@link #evaluate} at any point between steps.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name as on the command line: {@code cpu} or {@code cuda}. */
+    String name();
+
+    /** One line describing the device, threads and code path, for run records. */
+    String description();
+
+    /** Allocate the model and optimizer state and copy in the initial parameters. */
+    void init(MlpSpec spec, Parameters initial, OptimizerSetup optimizer);
+
+    /** Copy the three splits to where the backend computes (once per run). */
+    void upload(Splits splits);
+
+    /** Start an epoch: the train samples will be visited in {@code order} (a permutation of train row indices). */
+    void beginEpoch(int[] order);
+
+    /**
+     * One SGD step on the batch {@code order[offset .. offset + batchSize)} of the current epoch:
+     * forward, softmax cross-entropy (mean over the batch), backward, fused update.
+     *
+     * @param lr       learning rate per optimizer group
+     * @param momentum momentum per optimizer group (the group's configured momentum unless the schedule cycles it)
+     */
+    void trainStep(int offset, int batchSize, double[] lr, double[] momentum);
+
+    /** Mean train loss of the last {@link #trainStep} (forces a device sync; for lr-find and tests). */
+    double lastLoss();
+
+    /** End the epoch; returns the mean train loss over its steps (NaN/inf when training diverged). */
+    double endEpoch();
+
+    /** Loss and accuracy of the current parameters on a split. */
+    Evaluation evaluate(Split split);
+
+    /** A host copy of the current parameters. */
+    Parameters parameters();
+
+    @Override
+    void close();
+
+    /** Which uploaded split to evaluate. */
+    enum Split { TRAIN, VALIDATION, TEST }
+
+    /** Mean softmax cross-entropy and top-1 accuracy over {@code count} samples. */
+    record Evaluation(double loss, double accuracy, int count) {
+    }
+}

@@ -1,0 +1,23 @@
+package anneal.train;
+
+import java.util.List;
+
+/**
+ * The record of one training run.
+ *
+ * @param config             what was run
+ * @param backend            backend description
+ * @param status             how it ended
+ * @param timeToTarget       seconds from the start of the timed region to the first evaluation whose test
+ *                           accuracy reached the target; NaN unless {@code status == REACHED}
+ * @param epochsToTarget     fractional epoch of that evaluation; NaN unless reached
+ * @param bestTestAccuracy   best test accuracy over all evaluations
+ * @param finalTestAccuracy  test accuracy at the last evaluation
+ * @param setupSeconds       data upload, model init and JIT/device warm-up, outside the timed region
+ * @param records            one entry per evaluation
+ * @param lrs                lr of group 0 after every optimizer step (index 0 = the first step's lr)
+ */
+public record RunResult(TrainConfig config, String backend, RunStatus status, double timeToTarget,
+                        double epochsToTarget, double bestTestAccuracy, double finalTestAccuracy,
+                        double setupSeconds, List<EpochRecord> records, double[] lrs) {
+}

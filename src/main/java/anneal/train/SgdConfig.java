@@ -1,0 +1,27 @@
+package anneal.train;
+
+/**
+ * Hyper-parameters of one parameter group of {@code torch.optim.SGD} other than the learning rate
+ * (which the schedule supplies every step). Update, as PyTorch:
+ * <pre>
+ *   g = grad + weight_decay * p
+ *   buf = g                                   (first step)
+ *   buf = momentum * buf + (1 - dampening) * g (later steps)
+ *   d = nesterov ? g + momentum * buf : buf    (d = g when momentum == 0)
+ *   p = p - lr * d
+ * </pre>
+ */
+public record SgdConfig(double momentum, double dampening, boolean nesterov, double weightDecay) {
+    public SgdConfig {
+        if (!(momentum >= 0)) throw new IllegalArgumentException("momentum must be >= 0, got " + momentum);
+        if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight_decay must be >= 0, got " + weightDecay);
+        if (nesterov && (momentum <= 0 || dampening != 0))
+            throw new IllegalArgumentException("nesterov requires momentum > 0 and dampening = 0 (momentum="
+                    + momentum + ", dampening=" + dampening + ")");
+    }
+
+    /** Same config with a different weight decay (e.g. 0 for biases). */
+    public SgdConfig withWeightDecay(double wd) {
+        return new SgdConfig(momentum, dampening, nesterov, wd);
+    }
+}

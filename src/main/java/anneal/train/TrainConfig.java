@@ -1,0 +1,32 @@
+package anneal.train;
+
+/**
+ * Everything that defines one training run. Two runs with equal configs on the same backend and
+ * thread count produce the same numbers.
+ *
+ * @param scheduleSpec   schedule spec string (PyTorch class and argument names)
+ * @param lr             the optimizer's lr (PyTorch {@code SGD(lr=...)}), the schedules' base lr
+ * @param epochs         epochs to run at most
+ * @param batchSize      samples per optimizer step
+ * @param target         test accuracy that counts as reached, in (0, 1]
+ * @param seed           seeds initialisation, the validation split and every epoch's shuffle
+ * @param hidden         hidden layer widths of the MLP
+ * @param sgd            SGD hyper-parameters other than the lr
+ * @param noDecayOnBias  put biases in a second optimizer group without weight decay
+ * @param validationSize training images held out for validation
+ * @param evalEverySteps also evaluate every N optimizer steps (0: only at epoch ends)
+ * @param stopAtTarget   stop the run at the first evaluation that reaches the target
+ */
+public record TrainConfig(String scheduleSpec, double lr, int epochs, int batchSize, double target, long seed,
+                          int[] hidden, SgdConfig sgd, boolean noDecayOnBias, int validationSize,
+                          int evalEverySteps, boolean stopAtTarget) {
+    public TrainConfig {
+        if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        if (batchSize < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batchSize);
+        if (!(target > 0 && target <= 1)) throw new IllegalArgumentException("target must be in (0, 1], got " + target);
+        if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("lr must be a finite number > 0, got " + lr);
+        if (validationSize < 0) throw new IllegalArgumentException("validation size must be >= 0, got " + validationSize);
+        if (evalEverySteps < 0) throw new IllegalArgumentException("eval-every must be >= 0, got " + evalEverySteps);
+        hidden = hidden.clone();
+    }
+}
