@@ -32,12 +32,23 @@ final class Kernels {
      */
     static void gemmNT(float[] a, int aOff, float[] b, float[] c, int cOff, int m, int n, int k, float[] bias,
                        boolean relu) {
+        // Cache blocking: a panel of B's rows stays in L2 while every row of A passes over it.
+        int panel = Math.max(4, (NT_PANEL_FLOATS / Math.max(1, k)) & ~3);
+        for (int j0 = 0; j0 < n; j0 += panel)
+            gemmNTPanel(a, aOff, b, c, cOff, m, n, k, bias, relu, j0, Math.min(n, j0 + panel));
+    }
+
+    /** Floats of B per panel of {@link #gemmNT} (128 KiB: half of a small L2). */
+    private static final int NT_PANEL_FLOATS = 32 * 1024;
+
+    private static void gemmNTPanel(float[] a, int aOff, float[] b, float[] c, int cOff, int m, int n, int k,
+                                    float[] bias, boolean relu, int jStart, int jEnd) {
         int kv = S.loopBound(k);
         int i = 0;
         for (; i + 3 <= m; i += 3) {
             int a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k;
-            int j = 0;
-            for (; j + 4 <= n; j += 4) {
+            int j = jStart;
+            for (; j + 4 <= jEnd; j += 4) {
                 int b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
                 FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
                 FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
@@ -77,7 +88,7 @@ final class Kernels {
                 c[r2 + 2] = finish(c22, a, a2, b, b2, kv, k, bias, j + 2, relu);
                 c[r2 + 3] = finish(c23, a, a2, b, b3, kv, k, bias, j + 3, relu);
             }
-            for (; j < n; j++) {
+            for (; j < jEnd; j++) {
                 c[cOff + i * n + j] = dot(a, a0, b, j * k, kv, k, bias, j, relu);
                 c[cOff + (i + 1) * n + j] = dot(a, a1, b, j * k, kv, k, bias, j, relu);
                 c[cOff + (i + 2) * n + j] = dot(a, a2, b, j * k, kv, k, bias, j, relu);
@@ -85,7 +96,7 @@ final class Kernels {
         }
         for (; i < m; i++) {
             int a0 = aOff + i * k;
-            for (int j = 0; j < n; j++) c[cOff + i * n + j] = dot(a, a0, b, j * k, kv, k, bias, j, relu);
+            for (int j = jStart; j < jEnd; j++) c[cOff + i * n + j] = dot(a, a0, b, j * k, kv, k, bias, j, relu);
         }
     }
 
@@ -110,10 +121,21 @@ final class Kernels {
      * Per element: one fused multiply-add per p, p ascending, from 0.
      */
     static void gemmTN(float[] a, int lda, float[] b, float[] c, int i0, int i1, int n, int k) {
+        // Cache blocking: a panel of B's columns (all k rows) stays in L1/L2 while every output row passes over it.
         int nv = S.loopBound(n);
+        int panel = TN_PANEL_VECTORS * L;
+        for (int j0 = 0; j0 < nv; j0 += panel) gemmTNPanel(a, lda, b, c, i0, i1, n, k, j0, Math.min(nv, j0 + panel));
+        if (nv < n) for (int i = i0; i < i1; i++) tnScalarColumns(a, lda, b, c, i, nv, n, k);
+    }
+
+    /** Vectors of B's columns per panel of {@link #gemmTN} (a multiple of the 3-vector block). */
+    private static final int TN_PANEL_VECTORS = 12;
+
+    private static void gemmTNPanel(float[] a, int lda, float[] b, float[] c, int i0, int i1, int n, int k, int jStart,
+                                    int nv) {
         int i = i0;
         for (; i + 4 <= i1; i += 4) {
-            int j = 0;
+            int j = jStart;
             for (; j + 3 * L <= nv; j += 3 * L) {
                 FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
                 FloatVector c10 = c00, c11 = c00, c12 = c00;
@@ -173,16 +195,14 @@ final class Kernels {
                 c2.intoArray(c, (i + 2) * n + j);
                 c3.intoArray(c, (i + 3) * n + j);
             }
-            for (int r = i; r < i + 4; r++) tnScalarColumns(a, lda, b, c, r, nv, n, k);
         }
         for (; i < i1; i++) {
-            for (int j = 0; j < nv; j += L) {
+            for (int j = jStart; j < nv; j += L) {
                 FloatVector c0 = FloatVector.zero(S);
                 for (int p = 0; p < k; p++)
                     c0 = FloatVector.broadcast(S, a[p * lda + i]).fma(FloatVector.fromArray(S, b, p * n + j), c0);
                 c0.intoArray(c, i * n + j);
             }
-            tnScalarColumns(a, lda, b, c, i, nv, n, k);
         }
     }
 
