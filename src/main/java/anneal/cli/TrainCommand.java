@@ -111,8 +111,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
-    /** The JSON written by {@code --out}. */
-    record TrainOutput(boolean interrupted, String jvm, RunResult run) {
+    /**
+     * The JSON written by {@code --out}.
+     *
+     * @param interrupted             whether the run was cut short by Ctrl-C / SIGTERM (the records so far are kept)
+     * @param trainSamplesPerSecond   training samples processed per second of training time (evaluations excluded)
+     */
+    record TrainOutput(boolean interrupted, String jvm, double trainSamplesPerSecond, RunResult run) {
     }
 
     @Override
@@ -132,15 +137,16 @@ final class TrainCommand implements Callable<Integer> {
         Arrays.fill(baseLrs, lr);
         LrScheduler scheduler = Schedules.fromSpec(schedule, baseLrs);
         if (out != null) checkWritable(out);
-        Splits splits = FashionMnist.load(data, validation, seed);
         try (Backend b = Backends.create(backend, threads == null ? Runtime.getRuntime().availableProcessors() : threads,
                 System.err)) {
+            Splits splits = FashionMnist.load(data, validation, seed);
             Trainer trainer = new Trainer(b, splits);
             AtomicBoolean finished = new AtomicBoolean();
             Thread hook = new Thread(() -> {
                 if (out != null && !finished.get()) {
                     try {
-                        write(out, new TrainOutput(true, jvm(), trainer.snapshot()));
+                        RunResult soFar = trainer.snapshot();
+                        write(out, new TrainOutput(true, jvm(), samplesPerSecond(soFar, splits.train().count()), soFar));
                         System.err.println("\nanneal train: interrupted; the run so far is in " + out);
                     } catch (Exception e) {
                         System.err.println("\nanneal train: interrupted; could not write " + out + ": " + e.getMessage());
@@ -171,7 +177,8 @@ final class TrainCommand implements Callable<Integer> {
                 });
             }
             finished.set(true);
-            if (out != null) write(out, new TrainOutput(false, jvm(), result));
+            if (out != null)
+                write(out, new TrainOutput(false, jvm(), samplesPerSecond(result, splits.train().count()), result));
             stdout.println(summary(result, splits.train().count()));
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -189,17 +196,20 @@ final class TrainCommand implements Callable<Integer> {
                 r.elapsedSeconds(), r.trainSeconds(), r.evalSeconds());
     }
 
+    /** Training samples per second of training time up to the last record (NaN before the first record). */
+    static double samplesPerSecond(RunResult r, int trainCount) {
+        if (r.records().isEmpty()) return Double.NaN;
+        EpochRecord last = r.records().get(r.records().size() - 1);
+        long batch = r.config().batchSize();
+        long stepsPerEpoch = (trainCount + batch - 1) / batch;
+        long steps = last.step(), fullEpochs = steps / stepsPerEpoch, rest = steps % stepsPerEpoch;
+        long samples = fullEpochs * trainCount + Math.min(rest * batch, trainCount);
+        return samples / last.trainSeconds();
+    }
+
     static String summary(RunResult r, int trainCount) {
         EpochRecord last = r.records().isEmpty() ? null : r.records().get(r.records().size() - 1);
-        double samplesPerSecond = last == null ? Double.NaN : r.lrs().length * (double) r.config().batchSize()
-                / last.trainSeconds();
-        if (last != null && r.lrs().length > 0) {
-            // exact sample count: full batches plus the kept partial batches
-            long stepsPerEpoch = (trainCount + r.config().batchSize() - 1) / r.config().batchSize();
-            long steps = r.lrs().length, fullEpochs = steps / stepsPerEpoch, rest = steps % stepsPerEpoch;
-            long samples = fullEpochs * trainCount + Math.min(rest * r.config().batchSize(), trainCount);
-            samplesPerSecond = samples / last.trainSeconds();
-        }
+        double samplesPerSecond = samplesPerSecond(r, trainCount);
         String outcome = switch (r.status()) {
             case REACHED -> String.format(Locale.ROOT, "reached test accuracy %.2f at epoch %.2f after %.2f s", r.config().target(),
                     r.epochsToTarget(), r.timeToTarget());
