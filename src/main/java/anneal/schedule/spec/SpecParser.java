@@ -94,8 +94,9 @@ public final class SpecParser {
         Map<String, Object> args = new LinkedHashMap<>();
         while (!peek(')')) {
             int argStart = pos;
-            String arg = name();
-            if (!peek('=')) {
+            boolean named = pos < src.length() && (Character.isLetter(src.charAt(pos)) || src.charAt(pos) == '_');
+            String arg = named ? name() : null;
+            if (!named || !peek('=')) {
                 throw new IllegalArgumentException("schedule spec: " + word + ": write arguments as name=value (at column "
                         + (argStart + 1) + " in: " + src + ")");
             }
