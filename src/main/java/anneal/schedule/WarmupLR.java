@@ -48,8 +48,8 @@ public final class WarmupLR extends TorchScheduler {
         this.startFactor = ramp == Ramp.EXPONENTIAL
                 ? Check.range(name, "start_factor", startFactor, 0, false, 1, true)
                 : Check.range(name, "start_factor", startFactor, 0, true, 1, true);
-        groups.setDefaultInitialLr();
         this.inner = inner == null ? null : inner.apply(groups);
+        groups.setDefaultInitialLr();
         if (this.inner != null && this.inner.paramGroups() != groups) {
             throw Check.bad(name, "scheduler", this.inner, "a schedule built on the same param groups");
         }
@@ -65,10 +65,9 @@ public final class WarmupLR extends TorchScheduler {
             Function<ParamGroups, ? extends OptimizerBound> after) {
         String n = "GradualWarmupLR";
         Check.range(n, "multiplier", multiplier, 1.0, true, 1e6, true);
-        groups.setDefaultInitialLr();
         for (int g = 0; g < groups.size(); g++) {
             groups.lr[g] *= multiplier;
-            groups.initialLr[g] *= multiplier;
+            groups.initialLr[g] *= multiplier; // stays NaN when not set yet
         }
         return new WarmupLR(groups, n, warmupSteps, Ramp.LINEAR, 1.0 / multiplier, after);
     }
