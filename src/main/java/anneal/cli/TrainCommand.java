@@ -130,7 +130,7 @@ final class TrainCommand implements Callable<Integer> {
                     !noStop);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage().replaceFirst("^([\\w -]+?) must", "--$1 must")
-                    .replace("--validation size", "--validation"));
+                    .replace("--validation size", "--validation").replace("--weight_decay", "--weight-decay"));
         }
         if (threads != null && threads < 1) throw new UsageException("--threads must be >= 1, got " + threads);
         double[] baseLrs = new double[noBiasDecay ? 2 : 1];

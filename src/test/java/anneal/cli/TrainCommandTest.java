@@ -57,6 +57,7 @@ class TrainCommandTest {
         "--threads 0|--threads must be >= 1, got 0",
         "--validation -1|--validation must be >= 0, got -1",
         "--momentum 0 --nesterov|nesterov requires momentum > 0",
+        "--weight-decay -1|--weight-decay must be >= 0, got -1.0",
         "--hidden x|'x' is not an int"})
     void badValuesAreOneLineAndExitTwo(String args, String message) {
         String[] argv = ("train --schedule StepLR(step_size=1) " + args).split(" ");
