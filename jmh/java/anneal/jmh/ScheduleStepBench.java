@@ -73,4 +73,21 @@ public class ScheduleStepBench {
         }
         return scheduler.lr(0);
     }
+
+    /**
+     * The floor under the trigonometric schedules: one {@code Math.cos} of a growing step, as
+     * CosineAnnealingLR, OneCycleLR and the cosine schedules must evaluate once per step to match PyTorch's
+     * {@code math.cos} bit for bit. Measured in the same run as the schedules.
+     */
+    @State(Scope.Thread)
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public static class MathFloor {
+        private long t;
+
+        @Benchmark
+        public double oneCos() {
+            return Math.cos(Math.PI * t++ / 1000.0);
+        }
+    }
 }
