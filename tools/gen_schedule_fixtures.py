@@ -27,6 +27,9 @@ EXPR_NAMES = {"min": min, "max": max, "cos": math.cos, "sin": math.sin, "exp": m
 
 
 def expr(text, *names):
+    if text.lstrip().startswith("lambda"):
+        return eval(text, dict(EXPR_NAMES, __builtins__={}))
+
     def fn(v):
         return eval(text, {"__builtins__": {}}, dict(EXPR_NAMES, **{n: v for n in names}))
     return fn
@@ -131,6 +134,7 @@ CASES = [
     ("cosine past T_max", "CosineAnnealingLR(T_max=10, eta_min=0.001)", G2, 50),
     ("cosine T_max=1", "CosineAnnealingLR(T_max=1)", G1, 8),
     ("cosine eta 0", "CosineAnnealingLR(T_max=7)", G3, 40),
+    ("cosine fractional T_max", "CosineAnnealingLR(T_max=7.5, eta_min=0.002)", G2, 40),
     ("cosine long", "CosineAnnealingLR(T_max=100, eta_min=1e-05)", G2, 260),
     ("constant default", "ConstantLR()", G2, 9),
     ("constant", "ConstantLR(factor=0.5, total_iters=3)", G3, 7),
@@ -142,6 +146,7 @@ CASES = [
     ("polynomial power 0.5", "PolynomialLR(total_iters=6, power=0.5)", G1, 9),
     ("lambda", "LambdaLR(lr_lambda='0.95 ** epoch')", G2, 30),
     ("lambda per group", "LambdaLR(lr_lambda=['0.95 ** epoch', '1 / (epoch + 1)'])", G2, 12),
+    ("lambda python syntax", "LambdaLR(lr_lambda='lambda e: 0.9 ** e')", G2, 12),
     ("lambda min", "LambdaLR(lr_lambda='min(1.0, (epoch + 1) / 5)')", G1, 10),
     ("lambda precedence", "LambdaLR(lr_lambda='-epoch ** 2 / 1000 + 1')", G1, 12),
     ("lambda cos", "LambdaLR(lr_lambda='0.5 * (1 + cos(pi * epoch / 20))')", G2, 25),
@@ -153,6 +158,8 @@ CASES = [
     ("cyclic exp_range", "CyclicLR(base_lr=0.001, max_lr=0.1, step_size_up=3, mode='exp_range', gamma=0.97)", G2, 40),
     ("cyclic custom cycle", "CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=3, scale_fn='1 / (2.0 ** (x - 1))', "
                             "scale_mode='cycle')", G1, 30),
+    ("cyclic custom lambda", "CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=2, "
+                             "scale_fn='lambda x: 0.5 * (1 + cos(pi * x / 10))', cycle_momentum=False)", G1, 30),
     ("cyclic custom iterations", "CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=4, scale_fn='0.99 ** x', "
                                  "scale_mode='iterations', cycle_momentum=False)", G1, 30),
     ("cyclic lists", "CyclicLR(base_lr=[0.001, 0.002], max_lr=[0.01, 0.05], step_size_up=2, step_size_down=3, "

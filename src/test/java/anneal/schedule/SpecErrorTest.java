@@ -27,7 +27,7 @@ class SpecErrorTest {
         "StepLR(step_size=2.5)|StepLR|step_size=2.5|an integer",
         "StepLR(step_size='3')|StepLR|step_size='3'|an integer",
         "ExponentialLR(gamma=-0.5)|ExponentialLR|gamma=-0.5|> 0",
-        "CosineAnnealingLR(T_max=0)|CosineAnnealingLR|T_max=0|>= 1",
+        "CosineAnnealingLR(T_max=0)|CosineAnnealingLR|T_max=0.0|> 0",
         "CosineAnnealingLR(T_max=10, eta_min=-1)|CosineAnnealingLR|eta_min=-1.0|>= 0",
         "MultiStepLR(milestones=[])|MultiStepLR|milestones|non-empty",
         "MultiStepLR(milestones=5)|MultiStepLR|milestones=5|list of integers",
