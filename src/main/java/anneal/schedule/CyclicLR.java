@@ -33,6 +33,9 @@ public final class CyclicLR extends ChainableScheduler implements ClosedForm {
     private double cachedScale;
 
     /**
+     * PyTorch's constructor; per-group values as arrays with one entry per group.
+     *
+     * @param stepSizeDown PyTorch's {@code step_size_down} (pass {@code stepSizeUp} for PyTorch's None)
      * @param customScale {@code scale_fn} or null for {@code mode}; with it, {@code scaleByCycle} is
      *        {@code scale_mode == 'cycle'}; without it, the mode decides (exp_range per iteration)
      */

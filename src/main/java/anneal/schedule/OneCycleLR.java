@@ -27,6 +27,14 @@ public final class OneCycleLR extends ChainableScheduler implements ClosedForm {
     private final int[] startMomentumKey;
     private final int[] endMomentumKey;
 
+    /**
+     * PyTorch's constructor (give {@code epochs * steps_per_epoch} as {@code totalSteps}).
+     *
+     * @param maxLr one peak lr per group
+     * @param cosine {@code anneal_strategy == 'cos'} (else linear)
+     * @param baseMomentum per group, used when {@code cycleMomentum}
+     * @param maxMomentum per group, used when {@code cycleMomentum}
+     */
     public OneCycleLR(ParamGroups groups, double[] maxLr, long totalSteps, double pctStart, boolean cosine,
             boolean cycleMomentum, double[] baseMomentum, double[] maxMomentum, double divFactor,
             double finalDivFactor, boolean threePhase) {

@@ -85,6 +85,7 @@ class SpecErrorTest {
     void syntaxErrorsSayWhereAndWhat() {
         assertMentions(error("StepLR(step_size=2", 0.1), "column 19", "',' or ')'");
         assertMentions(error("StepLR(2)", 0.1), "StepLR", "name=value");
+        assertMentions(error("StepLR(optimizer, step_size=2)", 0.1), "StepLR", "optimizer is implicit");
         assertMentions(error("StepLR(step_size=2, step_size=3)", 0.1), "step_size given twice");
         assertMentions(error("StepLR(step_size=2) extra", 0.1), "end of spec");
         assertMentions(error("", 0.1), "empty");
