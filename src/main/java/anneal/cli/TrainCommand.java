@@ -115,9 +115,10 @@ final class TrainCommand implements Callable<Integer> {
      * The JSON written by {@code --out}.
      *
      * @param interrupted             whether the run was cut short by Ctrl-C / SIGTERM (the records so far are kept)
+     * @param error                   why the run failed part-way (e.g. a schedule stepped past its end), else null
      * @param trainSamplesPerSecond   training samples processed per second of training time (evaluations excluded)
      */
-    record TrainOutput(boolean interrupted, String jvm, double trainSamplesPerSecond, RunResult run) {
+    record TrainOutput(boolean interrupted, String error, String jvm, double trainSamplesPerSecond, RunResult run) {
     }
 
     @Override
@@ -146,7 +147,7 @@ final class TrainCommand implements Callable<Integer> {
                 if (out != null && !finished.get()) {
                     try {
                         RunResult soFar = trainer.snapshot();
-                        write(out, new TrainOutput(true, jvm(), samplesPerSecond(soFar, splits.train().count()), soFar));
+                        write(out, new TrainOutput(true, null, jvm(), samplesPerSecond(soFar, splits.train().count()), soFar));
                         System.err.println("\nanneal train: interrupted; the run so far is in " + out);
                     } catch (Exception e) {
                         System.err.println("\nanneal train: interrupted; could not write " + out + ": " + e.getMessage());
@@ -161,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
             RunResult result;
             try (ProgressBar bar = quiet ? null : new ProgressBarBuilder().setTaskName("train").setInitialMax(1)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).setUnit(" steps", 1).build()) {
-                result = trainer.run(config, scheduler, new TrainListener() {
+                result = runSavingFailures(trainer, finished, () -> trainer.run(config, scheduler, new TrainListener() {
                     @Override
                     public void onStep(long step, long totalSteps) {
                         if (bar != null) {
@@ -174,11 +175,11 @@ final class TrainCommand implements Callable<Integer> {
                     public void onRecord(EpochRecord r) {
                         stdout.println(line(r, config.epochs()));
                     }
-                });
+                }), splits.train().count());
             }
             finished.set(true);
             if (out != null)
-                write(out, new TrainOutput(false, jvm(), samplesPerSecond(result, splits.train().count()), result));
+                write(out, new TrainOutput(false, null, jvm(), samplesPerSecond(result, splits.train().count()), result));
             stdout.println(summary(result, splits.train().count()));
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -187,6 +188,21 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Runs {@code run}; when it fails part-way, writes the records so far to --out with the error, then rethrows. */
+    private RunResult runSavingFailures(Trainer trainer, AtomicBoolean finished,
+                                        java.util.function.Supplier<RunResult> run, int trainCount) throws IOException {
+        try {
+            return run.get();
+        } catch (RuntimeException e) {
+            finished.set(true);
+            if (out != null) {
+                RunResult soFar = trainer.snapshot();
+                write(out, new TrainOutput(false, e.getMessage(), jvm(), samplesPerSecond(soFar, trainCount), soFar));
+            }
+            throw e;
+        }
     }
 
     static String line(EpochRecord r, int epochs) {

@@ -102,5 +102,20 @@ class TrainCommandTest {
         assertEquals(0.05, j.get("run").get("lrs").get(429).asDouble(), 1e-12);
         assertEquals(0.025, j.get("run").get("lrs").get(430).asDouble(), 1e-12);
         assertTrue(j.get("trainSamplesPerSecond").asDouble() > 0);
+        assertTrue(j.get("error").isNull());
+    }
+
+    @Test
+    void aRunThatFailsPartWayKeepsItsRecordsAndSaysWhy() throws Exception {
+        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed");
+        Path json = dir.resolve("failed.json");
+        Outcome o = run("train", "--schedule", "OneCycleLR(max_lr=0.1, total_steps=100)", "--epochs", "1",
+                "--backend", "cpu", "--quiet", "--out", json.toString());
+        assertEquals(1, o.code(), o.err());
+        assertTrue(o.err().contains("total steps is 100"), o.err());
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertTrue(j.get("error").asText().contains("total steps is 100"));
+        assertFalse(j.get("interrupted").asBoolean());
+        assertEquals(101, j.get("run").get("lrs").size(), "every step taken before the schedule ran out");
     }
 }
