@@ -10,8 +10,9 @@ import java.util.Map;
  * @param version     format version ({@link Journal#VERSION})
  * @param createdAt   ISO-8601 time the sweep started
  * @param settings    the protocol every cell follows
+ * @param plan        the cells the sweep was started with
  * @param environment machine, JVM, commit and command line
  */
-public record JournalHeader(String format, int version, String createdAt, SweepSettings settings,
+public record JournalHeader(String format, int version, String createdAt, SweepSettings settings, SweepPlan plan,
                             Map<String, String> environment) {
 }

@@ -20,7 +20,9 @@ class JournalTest {
 
     static JournalHeader header() {
         return new JournalHeader(Journal.FORMAT, Journal.VERSION, "2026-01-01T00:00:00Z",
-                SweepSettings.defaults(Path.of("/data")), Map.of("jvm", "test"));
+                SweepSettings.defaults(Path.of("/data")),
+                new SweepPlan(java.util.List.of("step", "cosine"), java.util.List.of(0L, 1L), java.util.List.of(2), "cpu"),
+                Map.of("jvm", "test"));
     }
 
     static RunRecord run(String schedule, long seed, String status, double ttt) {

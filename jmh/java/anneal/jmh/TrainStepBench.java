@@ -1,0 +1,105 @@
+package anneal.jmh;
+
+import anneal.backend.Backend;
+import anneal.backend.Backends;
+import anneal.data.FashionMnist;
+import anneal.data.Splits;
+import anneal.model.MlpSpec;
+import anneal.model.Parameters;
+import anneal.train.OptimizerSetup;
+import anneal.train.SgdConfig;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The cost of one SGD training step (forward, loss, backward, fused update) of the sweep's model on a
+ * backend: the yardstick that the schedules' per-step cost ({@code ScheduleStepBench}) is compared with
+ * in the report's overhead table.
+ *
+ * <ul>
+ *   <li>{@link Mode#AverageTime} in microseconds per step, several iterations after warmup so the JIT has
+ *       compiled the kernels; run with {@code -prof gc} to see bytes allocated per step.</li>
+ *   <li>Each invocation is one step on the next batch of a fixed sample order, then {@link Backend#lastLoss()},
+ *       which forces a device sync so that an asynchronous (CUDA) backend is timed for the work it queued.</li>
+ *   <li>The data is Fashion-MNIST as in the sweep; the weights start from PyTorch's default {@code nn.Linear}
+ *       distribution, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), seeded (the cost of a step does not depend on them).</li>
+ *   <li>{@code backend=cuda} fails on a machine without a GPU; run {@code -p backend=cpu} there.</li>
+ * </ul>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@State(Scope.Benchmark)
+public class TrainStepBench {
+    @Param({"cpu", "cuda"})
+    public String backend;
+
+    @Param("128")
+    public int batch;
+
+    @Param("256")
+    public int hidden;
+
+    private Backend device;
+    private int trainCount;
+    private int offset;
+    private double[] lr;
+    private double[] momentum;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Splits splits = FashionMnist.load(FashionMnist.DEFAULT_DIR, 5000, 0);
+        MlpSpec spec = new MlpSpec(splits.train().featureCount(), new int[] {hidden}, splits.train().classes());
+        device = Backends.create(backend, System.err);
+        device.init(spec, pytorchDistribution(spec, 0), OptimizerSetup.single(new SgdConfig(0.9, 0, true, 5e-4),
+                2 * spec.layers()));
+        device.upload(splits);
+        trainCount = splits.train().count();
+        int[] order = new int[trainCount];
+        for (int i = 0; i < trainCount; i++) order[i] = i;
+        device.beginEpoch(order);
+        lr = new double[] {0.01};
+        momentum = new double[] {0.9};
+    }
+
+    /** One training step; returns its loss so nothing is dead code. */
+    @Benchmark
+    public double step() {
+        if (offset + batch > trainCount) offset = 0;
+        device.trainStep(offset, batch, lr, momentum);
+        offset += batch;
+        return device.lastLoss();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        device.close();
+    }
+
+    /** Weights and biases drawn from U(-1/sqrt(fan_in), 1/sqrt(fan_in)), PyTorch's nn.Linear default range. */
+    static Parameters pytorchDistribution(MlpSpec spec, long seed) {
+        Parameters p = Parameters.zeros(spec);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int l = 0; l < spec.layers(); l++) {
+            double bound = 1 / Math.sqrt(spec.fanIn(l));
+            for (float[] t : new float[][] {p.weight(l), p.bias(l)})
+                for (int i = 0; i < t.length; i++) t[i] = (float) rnd.nextDouble(-bound, bound);
+        }
+        return p;
+    }
+}
