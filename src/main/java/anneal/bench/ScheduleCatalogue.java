@@ -17,9 +17,10 @@ import java.util.Map;
  * cyclic schedules, whose peak is brief); {@code anneal lr-find} checks them against this model. The shapes
  * follow each schedule's usual recipe (warmup 10% of the run, decay points at 1/3 or 1/2 and 3/4, and so on).
  *
- * <p>Epoch-cadence schedules (StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, SGDR, ReduceLROnPlateau)
- * are written in epochs; batch-cadence ones (CyclicLR, OneCycleLR, the warmups, WSD, polynomial) in steps,
- * as PyTorch users write them.
+ * <p>Each spec is written in the cadence the schedule library steps it at ({@link anneal.schedule.LrScheduler#interval()}):
+ * PyTorch's epoch schedulers (StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, PolynomialLR, ConstantLR,
+ * ReduceLROnPlateau) in epochs; CyclicLR, OneCycleLR, SGDR with {@code steps_per_epoch} and Anneal's own schedules
+ * (WarmupCosineLR, WarmupLR, InverseSqrtLR, WarmupStableDecayLR) in optimizer steps.
  */
 public final class ScheduleCatalogue {
     private static final Map<String, CatalogueEntry> ENTRIES = new LinkedHashMap<>();
@@ -40,31 +41,29 @@ public final class ScheduleCatalogue {
                         + ", mode='triangular2', cycle_momentum=True, base_momentum=0.8, max_momentum=0.9)");
         add("onecycle", "OneCycleLR", "Smith's super-convergence: cosine up to 0.2 in 30% of the steps, then down to 0.2/(25*1e4).",
                 0.2, b -> "OneCycleLR(max_lr=0.2, total_steps=" + b.totalSteps() + ")");
-        add("sgdr", "CosineAnnealingWarmRestarts", "SGDR: cosine restarts with T_0 = 1 epoch (fractional epochs per step), T_mult = 2.",
-                0.1, b -> "CosineAnnealingWarmRestarts(T_0=" + b.stepsPerEpoch() + ", T_mult=2, eta_min=0.0)");
+        add("sgdr", "CosineAnnealingWarmRestarts", "SGDR: cosine restarts with T_0 = 1 epoch, T_mult = 2, stepped per batch "
+                + "with fractional epochs.", 0.1,
+                b -> "CosineAnnealingWarmRestarts(T_0=1, T_mult=2, eta_min=0.0, steps_per_epoch=" + b.stepsPerEpoch() + ")");
         add("plateau", "ReduceLROnPlateau", "Halves the lr when the validation loss stops improving (patience 0).", 0.1,
                 b -> "ReduceLROnPlateau(mode='min', factor=0.5, patience=0, threshold=0.001)");
-        add("warmup-linear", "linear warmup + cosine", "LinearLR from 1% to 100% over 10% of the steps, then cosine to 0.",
-                0.1, b -> warmupThenCosine(b, "LinearLR(start_factor=0.01, end_factor=1.0, total_iters=" + warmup(b) + ")"));
+        add("warmup-linear", "linear warmup + cosine", "Linear ramp from 1% to 100% over 10% of the steps, then cosine to 0.",
+                0.1, b -> "WarmupCosineLR(warmup_steps=" + warmup(b) + ", total_steps=" + b.totalSteps()
+                        + ", warmup_start_factor=0.01)");
         add("warmup-exp", "exponential warmup + cosine", "Geometric ramp from 1% to 100% over 10% of the steps, then cosine to 0.",
-                0.1, b -> warmupThenCosine(b, "LambdaLR(lr_lambda='0.01 ^ (1 - epoch / " + warmup(b) + ")')"));
+                0.1, b -> warmupThenCosine(b, "exponential"));
         add("warmup-cos", "cosine warmup + cosine", "Half-cosine ramp from 1% to 100% over 10% of the steps, then cosine to 0.",
-                0.1, b -> warmupThenCosine(b, "LambdaLR(lr_lambda='0.01 + 0.99 * 0.5 * (1 - cos(pi * epoch / "
-                        + warmup(b) + "))')"));
-        add("inverse-sqrt", "inverse square root", "The Transformer schedule: linear warmup over 10% of the steps, then lr * sqrt(W / (W + k)).",
-                0.1, b -> "SequentialLR(schedulers=[LinearLR(start_factor=0.01, end_factor=1.0, total_iters=" + warmup(b)
-                        + "), LambdaLR(lr_lambda='sqrt(" + warmup(b) + " / (" + warmup(b) + " + epoch))')], milestones=["
-                        + warmup(b) + "])");
+                0.1, b -> warmupThenCosine(b, "cosine"));
+        add("inverse-sqrt", "inverse square root", "The Transformer schedule: linear warmup from 0 over W = 10% of the "
+                + "steps, then lr * sqrt(W / k) at step k.", 0.1, b -> "InverseSqrtLR(warmup_steps=" + warmup(b) + ")");
         add("wsd", "warmup-stable-decay", "WSD: warmup 10%, constant to 80%, linear decay to 1% over the last 20% of the steps.",
                 0.1, b -> {
                     int w = warmup(b);
                     int d = b.steps(0.2);
-                    return "SequentialLR(schedulers=[LinearLR(start_factor=0.01, end_factor=1.0, total_iters=" + w
-                            + "), ConstantLR(factor=1.0, total_iters=0), LinearLR(start_factor=1.0, end_factor=0.01, total_iters="
-                            + d + ")], milestones=[" + w + ", " + (b.totalSteps() - d) + "])";
+                    return "WarmupStableDecayLR(warmup_steps=" + w + ", stable_steps=" + Math.max(0, b.totalSteps() - w - d)
+                            + ", decay_steps=" + d + ", decay_type='linear', min_lr_ratio=0.01)";
                 });
-        add("polynomial", "PolynomialLR", "lr * (1 - k / total_steps)^2 per step, to 0 at the end.", 0.1,
-                b -> "PolynomialLR(total_iters=" + b.totalSteps() + ", power=2.0)");
+        add("polynomial", "PolynomialLR", "lr * (1 - epoch / epochs)^2, stepped per epoch (PyTorch's cadence), to 0 at the end.",
+                0.1, b -> "PolynomialLR(total_iters=" + b.epochs() + ", power=2.0)");
     }
 
     /** Schedules the sweep runs when none are named: the classics a first look compares. */
@@ -82,10 +81,11 @@ public final class ScheduleCatalogue {
         return b.steps(0.1);
     }
 
-    private static String warmupThenCosine(Budget b, String warmupSpec) {
+    /** A WarmupLR ramp of {@code ramp} shape over 10% of the steps in front of a per-step cosine to 0. */
+    private static String warmupThenCosine(Budget b, String ramp) {
         int w = warmup(b);
-        return "SequentialLR(schedulers=[" + warmupSpec + ", CosineAnnealingLR(T_max=" + Math.max(1, b.totalSteps() - w)
-                + ", eta_min=0.0)], milestones=[" + w + "])";
+        return "WarmupLR(warmup='" + ramp + "', warmup_steps=" + w + ", start_factor=0.01, scheduler=WarmupCosineLR("
+                + "warmup_steps=0, total_steps=" + Math.max(1, b.totalSteps() - w) + "))";
     }
 
     private static String milestones(Budget b) {
