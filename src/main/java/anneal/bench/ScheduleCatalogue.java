@@ -27,7 +27,7 @@ public final class ScheduleCatalogue {
 
     static {
         add("constant", "constant lr", "The baseline: the optimizer's lr for the whole run.", 0.05,
-                b -> "ConstantLR(factor=1.0, total_iters=0)");
+                b -> "ConstantLR(factor=1.0, total_iters=1)");
         add("step", "StepLR", "lr x 0.1 every third of the run (at least every epoch).", 0.1,
                 b -> "StepLR(step_size=" + b.epochs(1.0 / 3) + ", gamma=0.1)");
         add("multistep", "MultiStepLR", "lr x 0.1 at 50% and 75% of the epochs (the ResNet recipe).", 0.1,
