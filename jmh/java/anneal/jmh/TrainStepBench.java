@@ -2,13 +2,13 @@ package anneal.jmh;
 
 import anneal.backend.Backend;
 import anneal.backend.Backends;
+import anneal.bench.InitialWeights;
 import anneal.data.FashionMnist;
 import anneal.data.Splits;
 import anneal.model.MlpSpec;
 import anneal.model.Parameters;
 import anneal.train.OptimizerSetup;
 import anneal.train.SgdConfig;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -66,7 +66,7 @@ public class TrainStepBench {
         Splits splits = FashionMnist.load(FashionMnist.DEFAULT_DIR, 5000, 0);
         MlpSpec spec = new MlpSpec(splits.train().featureCount(), new int[] {hidden}, splits.train().classes());
         device = Backends.create(backend, System.err);
-        device.init(spec, pytorchDistribution(spec, 0), OptimizerSetup.single(new SgdConfig(0.9, 0, true, 5e-4),
+        device.init(spec, InitialWeights.pytorchRange(spec, 0), OptimizerSetup.single(new SgdConfig(0.9, 0, true, 5e-4),
                 2 * spec.layers()));
         device.upload(splits);
         trainCount = splits.train().count();
@@ -89,17 +89,5 @@ public class TrainStepBench {
     @TearDown(Level.Trial)
     public void tearDown() {
         device.close();
-    }
-
-    /** Weights and biases drawn from U(-1/sqrt(fan_in), 1/sqrt(fan_in)), PyTorch's nn.Linear default range. */
-    static Parameters pytorchDistribution(MlpSpec spec, long seed) {
-        Parameters p = Parameters.zeros(spec);
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int l = 0; l < spec.layers(); l++) {
-            double bound = 1 / Math.sqrt(spec.fanIn(l));
-            for (float[] t : new float[][] {p.weight(l), p.bias(l)})
-                for (int i = 0; i < t.length; i++) t[i] = (float) rnd.nextDouble(-bound, bound);
-        }
-        return p;
     }
 }

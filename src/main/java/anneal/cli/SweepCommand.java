@@ -197,7 +197,7 @@ final class SweepCommand implements Callable<Integer> {
 
     private Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("command", "anneal sweep " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        env.put("command", "anneal " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs()));
         env.put("commit", gitCommit());
         Runtime rt = Runtime.getRuntime();
         env.put("machine", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "

@@ -102,6 +102,34 @@ public final class Charts {
         return true;
     }
 
+    /** The range test's loss (raw and smoothed) against the lr on a log axis, with the suggested max_lr marked. */
+    public static void lrFind(List<anneal.bench.LrRangeTest.Point> points, anneal.bench.LrRangeTest.Suggestion s, Path png)
+            throws IOException {
+        List<anneal.bench.LrRangeTest.Point> ok = points.stream().filter(p -> Double.isFinite(p.smoothed())).toList();
+        if (ok.isEmpty()) return;
+        XYChart c = new XYChartBuilder().width(900).height(560).title("LR range test").xAxisTitle("learning rate (log)")
+                .yAxisTitle("training loss").build();
+        c.getStyler().setXAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideNW).setMarkerSize(0);
+        double[] x = ok.stream().mapToDouble(anneal.bench.LrRangeTest.Point::lr).toArray();
+        double[] raw = ok.stream().mapToDouble(anneal.bench.LrRangeTest.Point::loss).toArray();
+        double[] smooth = ok.stream().mapToDouble(anneal.bench.LrRangeTest.Point::smoothed).toArray();
+        XYSeries r = c.addSeries("loss", x, raw);
+        r.setLineColor(new java.awt.Color(180, 180, 220));
+        r.setMarker(SeriesMarkers.NONE);
+        c.addSeries("smoothed loss", x, smooth).setMarker(SeriesMarkers.NONE);
+        double lo = java.util.Arrays.stream(smooth).min().orElse(0);
+        double hi = Math.min(java.util.Arrays.stream(raw).max().orElse(1), 4 * lo + smooth[0]);
+        c.getStyler().setYAxisMin(Math.max(0, lo * 0.8)).setYAxisMax(hi);
+        if (Double.isFinite(s.maxLr())) {
+            c.addSeries("suggested max_lr " + String.format(java.util.Locale.ROOT, "%.2g", s.maxLr()), new double[] {s.maxLr(), s.maxLr()},
+                    new double[] {Math.max(0, lo * 0.8), hi}).setMarker(SeriesMarkers.NONE);
+            c.addSeries(String.format(java.util.Locale.ROOT, "min of smoothed loss %.2g", s.lrAtMinimum()),
+                    new double[] {s.lrAtMinimum(), s.lrAtMinimum()}, new double[] {Math.max(0, lo * 0.8), hi})
+                    .setMarker(SeriesMarkers.NONE);
+        }
+        save(c, png);
+    }
+
     private static double stepsPerEpoch(RunRecord r) {
         for (EpochRecord p : r.records())
             if (p.epoch() > 0 && p.step() > 0) return p.step() / p.epoch();

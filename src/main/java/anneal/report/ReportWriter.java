@@ -91,7 +91,7 @@ public final class ReportWriter {
     private void results(StringBuilder md, BudgetTable t, double target) throws IOException {
         String slug = t.epochs() + "ep-" + t.backend();
         ScheduleSummary ref = t.reference();
-        md.append("## Results: ").append(t.title()).append(" (").append(t.seeds().size()).append(" seeds)\n\n");
+        md.append("## Results: ").append(t.title()).append(" (").append(t.seeds().size()).append(t.seeds().size() == 1 ? " seed)\n\n" : " seeds)\n\n");
         md.append("Time to target over the runs that reached it; MLPerf mean drops the fastest and slowest run. ")
                 .append("Accuracy: mean ± 95% CI (Student t). Tests against the fastest schedule `").append(ref.schedule())
                 .append("`: ").append(Stats.WILCOXON).append(", paired by seed (time: seeds where both reached; ")
@@ -132,7 +132,7 @@ public final class ReportWriter {
                     .findFirst().ifPresent(r -> first.put(name, r));
         if (first.isEmpty()) return;
         Charts.lrGrid(first, dir.resolve("lr-curves.png"));
-        md.append("## Learning-rate curves (").append(longest).append(" epochs, as trained)\n\n")
+        md.append("## Learning-rate curves (").append(longest).append(longest == 1 ? " epoch" : " epochs").append(", as trained)\n\n")
                 .append("![lr curves](lr-curves.png)\n\n");
     }
 

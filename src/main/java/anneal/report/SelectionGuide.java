@@ -80,6 +80,9 @@ public final class SelectionGuide {
         if (row.isEmpty()) return notMeasured(picks);
         ScheduleSummary r = row.get();
         ScheduleSummary ref = t.reference();
+        if (!(ref.successRate() > 0))
+            return "No run reached the target at " + t.title() + ", so this branch cannot be checked here (raise --epochs "
+                    + "or lower --target).";
         String cite = "`" + r.schedule() + "`: success " + Fmt.pct(r.successRate()) + ", median " + Fmt.sec(r.medianTtt())
                 + " (IQR " + Fmt.sec(r.iqrTtt()) + ")";
         if (r == ref) return cite + ". **Agrees**: it is the fastest row.";
