@@ -50,9 +50,15 @@ public final class Charts {
         if (charts.isEmpty()) return;
         int cols = Math.min(4, charts.size());
         int rows = (charts.size() + cols - 1) / cols;
-        try (OutputStream out = Files.newOutputStream(png)) {
-            BitmapEncoder.saveBitmap(charts, rows, cols, out, BitmapEncoder.BitmapFormat.PNG);
-        }
+        java.awt.image.BufferedImage grid = new java.awt.image.BufferedImage(cols * 360, rows * 240,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = grid.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+        for (int i = 0; i < charts.size(); i++)
+            g.drawImage(BitmapEncoder.getBufferedImage(charts.get(i)), (i % cols) * 360, (i / cols) * 240, null);
+        g.dispose();
+        javax.imageio.ImageIO.write(grid, "png", png.toFile());
     }
 
     /** Mean test accuracy (over seeds) at each evaluation, one line per schedule. */

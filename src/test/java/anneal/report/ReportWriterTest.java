@@ -46,6 +46,8 @@ class ReportWriterTest {
             j.append(run("onecycle", seed, 3, 10 + seed, 0.89 + 0.001 * seed));
             j.append(run("cosine", seed, 3, 20 + seed, 0.885));
             j.append(run("constant", seed, 3, Double.NaN, 0.87));
+            j.append(run("cyclic", seed, 3, 30 + seed, 0.881));
+            j.append(run("sgdr", seed, 3, 40 + seed, 0.882));
         }
         j.append(RunRecord.failed(new anneal.bench.SweepCell("step", 0, 3, "cpu"), "StepLR", 0.1, "IllegalStateException: boom"));
         return j;
@@ -75,6 +77,10 @@ class ReportWriterTest {
             byte[] b = Files.readAllBytes(dir.resolve(png));
             assertTrue(b.length > 1000 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G', png);
         }
+        // five lr curves make a 4 x 2 grid of 360 x 240 charts
+        java.awt.image.BufferedImage grid = javax.imageio.ImageIO.read(dir.resolve("lr-curves.png").toFile());
+        assertEquals(4 * 360, grid.getWidth());
+        assertEquals(2 * 240, grid.getHeight());
         assertArrayEquals(journalBefore, Files.readAllBytes(j.file()));
     }
 
