@@ -155,16 +155,22 @@ public final class ReportWriter {
         md.append("From JMH (`").append(OverheadBenchmarks.RESULT_FILE).append("`, `-prof gc`): the cost of one scheduler ")
                 .append("`step()` next to the cost of one training step, and its share of it.\n\n");
         if (steps.isEmpty()) md.append("No TrainStepBench result.\n\n");
-        StringBuilder head = new StringBuilder("| schedule | ns/step | B/step |");
-        StringBuilder rule = new StringBuilder("|---|---:|---:|");
-        for (JmhResults.Row s : steps) {
-            head.append(" share of a ").append(s.params().getOrDefault("backend", s.label())).append(" step (")
-                    .append(Fmt.nanos(s.nanosPerOp())).append(") |");
-            rule.append("---:|");
+        if (!steps.isEmpty()) {
+            md.append("| training step | backend | time per step | B/step |\n|---|---|---:|---:|\n");
+            for (JmhResults.Row s : steps)
+                md.append("| ").append(s.label()).append(" | ").append(s.params().getOrDefault("backend", "?")).append(" | ")
+                        .append(Fmt.nanos(s.nanosPerOp())).append(" | ").append(Fmt.num(s.bytesPerOp(), 1)).append(" |\n");
+            md.append('\n');
         }
         if (scheds.isEmpty()) {
             md.append("No ScheduleStepBench result.\n\n");
             return;
+        }
+        StringBuilder head = new StringBuilder("| schedule | ns/step | B/step |");
+        StringBuilder rule = new StringBuilder("|---|---:|---:|");
+        for (JmhResults.Row s : steps) {
+            head.append(" share of a ").append(s.params().getOrDefault("backend", s.label())).append(" step |");
+            rule.append("---:|");
         }
         md.append(head).append('\n').append(rule).append('\n');
         for (JmhResults.Row r : scheds) {

@@ -120,7 +120,7 @@ public final class Stats {
             y[n] = b[i];
             n++;
         }
-        if (n == 0) return new PairedTest(WILCOXON, 0, Double.NaN, "no pair with both values present and different");
+        if (n == 0) return new PairedTest(WILCOXON, 0, Double.NaN, "no usable pairs");
         double p = new WilcoxonSignedRankTest().wilcoxonSignedRankTest(Arrays.copyOf(x, n), Arrays.copyOf(y, n), n <= 30);
         String note = PairedTest.smallestPossible(n) >= 0.05
                 ? n + " pairs cannot reach p < 0.05 (smallest possible p = " + fmt(PairedTest.smallestPossible(n)) + ")"

@@ -22,7 +22,7 @@ class ScheduleCatalogueTest {
 
     @Test
     void templatesResolveAgainstTheBudget() {
-        assertEquals("OneCycleLR(max_lr=0.2, total_steps=1290)", ScheduleCatalogue.get("onecycle").spec(THREE_EPOCHS));
+        assertEquals("OneCycleLR(max_lr=0.1, total_steps=1290)", ScheduleCatalogue.get("onecycle").spec(THREE_EPOCHS));
         // warmup = round(0.1 * 1290) = 129 steps, cosine over the remaining 1161
         assertEquals("WarmupCosineLR(warmup_steps=129, total_steps=1290, warmup_start_factor=0.01)",
                 ScheduleCatalogue.get("warmup-linear").spec(THREE_EPOCHS));
@@ -71,7 +71,7 @@ class ScheduleCatalogueTest {
             for (Budget b : List.of(new Budget(1, 430), THREE_EPOCHS, new Budget(15, 430))) {
                 LrScheduler s = Schedules.fromSpec(e.spec(b), e.baseLr());
                 assertEquals(1, s.groups(), e.name());
-                assertTrue(s.lr(0) >= 0 && s.lr(0) <= 0.2 + 1e-12, e.name() + " starts at " + s.lr(0));
+                assertTrue(s.lr(0) >= 0 && s.lr(0) <= 0.1 + 1e-12, e.name() + " starts at " + s.lr(0));
             }
     }
 
