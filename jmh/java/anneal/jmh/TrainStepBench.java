@@ -2,7 +2,7 @@ package anneal.jmh;
 
 import anneal.backend.Backend;
 import anneal.backend.Backends;
-import anneal.bench.InitialWeights;
+import anneal.model.Initialization;
 import anneal.data.FashionMnist;
 import anneal.data.Splits;
 import anneal.model.MlpSpec;
@@ -34,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       compiled the kernels; run with {@code -prof gc} to see bytes allocated per step.</li>
  *   <li>Each invocation is one step on the next batch of a fixed sample order, then {@link Backend#lastLoss()},
  *       which forces a device sync so that an asynchronous (CUDA) backend is timed for the work it queued.</li>
- *   <li>The data is Fashion-MNIST as in the sweep; the weights start from PyTorch's default {@code nn.Linear}
- *       distribution, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), seeded (the cost of a step does not depend on them).</li>
+ *   <li>The data is Fashion-MNIST as in the sweep; the weights are {@link Initialization#pytorchDefault}, seeded
+ *       (the cost of a step does not depend on them).</li>
  *   <li>{@code backend=cuda} fails on a machine without a GPU; run {@code -p backend=cpu} there.</li>
  * </ul>
  */
@@ -66,7 +66,7 @@ public class TrainStepBench {
         Splits splits = FashionMnist.load(FashionMnist.DEFAULT_DIR, 5000, 0);
         MlpSpec spec = new MlpSpec(splits.train().featureCount(), new int[] {hidden}, splits.train().classes());
         device = Backends.create(backend, System.err);
-        device.init(spec, InitialWeights.pytorchRange(spec, 0), OptimizerSetup.single(new SgdConfig(0.9, 0, true, 5e-4),
+        device.init(spec, Initialization.pytorchDefault(spec, 0), OptimizerSetup.single(new SgdConfig(0.9, 0, true, 5e-4),
                 2 * spec.layers()));
         device.upload(splits);
         trainCount = splits.train().count();

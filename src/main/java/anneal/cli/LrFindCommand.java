@@ -3,7 +3,7 @@ package anneal.cli;
 import anneal.backend.Backend;
 import anneal.backend.Backends;
 import anneal.bench.Budget;
-import anneal.bench.InitialWeights;
+import anneal.model.Initialization;
 import anneal.bench.LrRangeTest;
 import anneal.data.FashionMnist;
 import anneal.data.Splits;
@@ -105,7 +105,7 @@ final class LrFindCommand implements Callable<Integer> {
              ProgressBar bar = new ProgressBarBuilder().setTaskName("lr-find").setInitialMax(steps)
                      .setConsumer(new ConsoleProgressBarConsumer(System.err)).setStyle(ProgressBarStyle.ASCII)
                      .setUnit(" steps", 1).build()) {
-            b.init(spec, InitialWeights.pytorchRange(spec, seed), OptimizerSetup.single(sgd, 2 * spec.layers()));
+            b.init(spec, Initialization.pytorchDefault(spec, seed), OptimizerSetup.single(sgd, 2 * spec.layers()));
             b.upload(splits);
             result = LrRangeTest.run(b, splits.train().count(), new double[] {momentum}, settings, seed, p -> {
                 bar.stepTo(p.step() + 1);
