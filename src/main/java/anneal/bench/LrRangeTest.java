@@ -1,10 +1,10 @@
 package anneal.bench;
 
 import anneal.backend.Backend;
+import anneal.train.EpochOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * Smith's learning-rate range test ("Cyclical Learning Rates for Training Neural Networks", 2017, section 3.3;
@@ -81,14 +81,13 @@ public final class LrRangeTest {
 
     /**
      * Runs the test on a backend that has been {@link Backend#init initialised} and {@link Backend#upload given}
-     * {@code trainCount} training rows. Batches are drawn in a seeded random order, reshuffled after each pass.
+     * {@code trainCount} training rows. Batches follow the trainer's epoch order ({@link EpochOrder}) for {@code seed}, a new one after each pass.
      *
      * @param momentum momentum per optimizer group (also fixes the number of groups; every group gets the same lr)
      */
     public static Result run(Backend backend, int trainCount, double[] momentum, Settings s, long seed, Listener listener) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        int[] order = permutation(trainCount, rnd);
-        backend.beginEpoch(order);
+        int pass = 0;
+        backend.beginEpoch(EpochOrder.of(trainCount, seed, pass));
         int offset = 0;
         double[] lr = new double[momentum.length];
         double avg = 0;
@@ -103,8 +102,7 @@ public final class LrRangeTest {
             offset += size;
             if (offset >= trainCount) {
                 backend.endEpoch();
-                order = permutation(trainCount, rnd);
-                backend.beginEpoch(order);
+                backend.beginEpoch(EpochOrder.of(trainCount, seed, ++pass));
                 offset = 0;
             }
             if (!Double.isFinite(loss)) {
@@ -153,22 +151,5 @@ public final class LrRangeTest {
         if (!Double.isFinite(v) || v == 0) return Double.toString(v);
         java.math.BigDecimal d = new java.math.BigDecimal(v).round(new java.math.MathContext(2));
         return d.stripTrailingZeros().toPlainString();
-    }
-
-    private static int[] permutation(int n, SplittableRandom rnd) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
-
-    /** Formats a number for the CSV. */
-    static String csv(double v) {
-        return String.format(Locale.ROOT, "%.6g", v);
     }
 }
