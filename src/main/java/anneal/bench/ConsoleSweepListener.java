@@ -39,6 +39,7 @@ public final class ConsoleSweepListener implements SweepListener {
     @Override
     public void cellFinished(SweepCell cell, RunRecord r) {
         if (bar != null) bar.step();
+        if (System.console() != null) err.print("\r\033[2K"); // clear the bar's line before the summary line
         out.println(summary(r));
     }
 
