@@ -41,7 +41,7 @@ public final class CellRunner {
         public RunRecord run(TrainListener listener) {
             try {
                 RunResult result = new Trainer(backend, splits).run(config, listener);
-                return RunRecord.of(cell, result);
+                return RunRecord.of(cell, result, prepareSeconds);
             } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
                 return RunRecord.failed(cell, config.scheduleSpec(), config.lr(), describe(e));
             }

@@ -27,11 +27,13 @@ import java.util.List;
  * @param lrStride           {@code lrs[i]} is the lr after step {@code i * lrStride}
  * @param lrs                group 0's lr, sampled every {@code lrStride} steps (at most {@link #MAX_LR_POINTS} points)
  * @param finishedAt         ISO-8601 time the record was written
+ * @param loadSeconds        loading the data and creating the backend in the cell's JVM, outside the timed region
  */
 public record RunRecord(String schedule, long seed, int epochs, String backend, String spec, double lr,
                         String status, double timeToTarget, double epochsToTarget, double bestTestAccuracy,
                         double finalTestAccuracy, double setupSeconds, String backendDescription, String error,
-                        List<EpochRecord> records, int lrStride, double[] lrs, String finishedAt) {
+                        List<EpochRecord> records, int lrStride, double[] lrs, String finishedAt,
+                        double loadSeconds) {
     /** Status of a cell that threw or whose benchmark JVM died. */
     public static final String FAILED = "FAILED";
     /** Most lr points stored per run (the curve is smooth; the report plots it). */
@@ -57,8 +59,8 @@ public record RunRecord(String schedule, long seed, int epochs, String backend, 
         return records.isEmpty() ? Double.NaN : records.get(records.size() - 1).elapsedSeconds();
     }
 
-    /** The record of a finished training run. */
-    public static RunRecord of(SweepCell cell, RunResult r) {
+    /** The record of a finished training run whose data and backend took {@code loadSeconds} to prepare. */
+    public static RunRecord of(SweepCell cell, RunResult r, double loadSeconds) {
         double[] all = r.lrs() == null ? new double[0] : r.lrs();
         int stride = Math.max(1, (all.length + MAX_LR_POINTS - 1) / MAX_LR_POINTS);
         double[] sampled = new double[(all.length + stride - 1) / stride];
@@ -66,13 +68,13 @@ public record RunRecord(String schedule, long seed, int epochs, String backend, 
         return new RunRecord(cell.schedule(), cell.seed(), cell.epochs(), cell.backend(), r.config().scheduleSpec(),
                 r.config().lr(), r.status().name(), r.timeToTarget(), r.epochsToTarget(), r.bestTestAccuracy(),
                 r.finalTestAccuracy(), r.setupSeconds(), r.backend(), null, r.records(), stride, sampled,
-                Instant.now().toString());
+                Instant.now().toString(), loadSeconds);
     }
 
     /** The record of a cell that failed before producing a result. */
     public static RunRecord failed(SweepCell cell, String spec, double lr, String error) {
         return new RunRecord(cell.schedule(), cell.seed(), cell.epochs(), cell.backend(), spec, lr, FAILED,
                 Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, null, error, List.of(), 1,
-                new double[0], Instant.now().toString());
+                new double[0], Instant.now().toString(), Double.NaN);
     }
 }

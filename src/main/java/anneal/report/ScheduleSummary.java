@@ -20,10 +20,13 @@ import java.util.List;
  * @param medianEpochs    median epochs to target
  * @param finalAccuracy   final test accuracy, mean and 95% CI
  * @param bestAccuracy    best test accuracy, mean and 95% CI
+ * @param medianSetup     median seconds of trainer set-up (upload, init, JIT/device warm-up), outside the timed region
+ * @param medianLoad      median seconds of data loading and backend creation, outside the timed region
  */
 public record ScheduleSummary(String schedule, List<RunRecord> runs, int completed, int reached, int diverged,
                               double successRate, double medianTtt, double iqrTtt, double mlperfTtt,
-                              double medianEpochs, Stats.MeanCi finalAccuracy, Stats.MeanCi bestAccuracy) {
+                              double medianEpochs, Stats.MeanCi finalAccuracy, Stats.MeanCi bestAccuracy,
+                              double medianSetup, double medianLoad) {
 
     /** Summarises {@code runs} (all of one schedule, budget and backend). */
     public static ScheduleSummary of(String schedule, List<RunRecord> runs) {
@@ -36,7 +39,9 @@ public record ScheduleSummary(String schedule, List<RunRecord> runs, int complet
                 sorted.isEmpty() ? Double.NaN : ttt.length / (double) sorted.size(),
                 Stats.median(ttt), Stats.iqr(ttt), Stats.trimmedMean(ttt), Stats.median(ett),
                 Stats.meanCi(done.stream().mapToDouble(RunRecord::finalTestAccuracy).toArray(), 0.95),
-                Stats.meanCi(done.stream().mapToDouble(RunRecord::bestTestAccuracy).toArray(), 0.95));
+                Stats.meanCi(done.stream().mapToDouble(RunRecord::bestTestAccuracy).toArray(), 0.95),
+                Stats.median(done.stream().mapToDouble(RunRecord::setupSeconds).toArray()),
+                Stats.median(done.stream().mapToDouble(RunRecord::loadSeconds).toArray()));
     }
 
     /** Time to target per seed in {@code seeds} order (NaN where not reached or not run). */

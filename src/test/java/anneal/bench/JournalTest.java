@@ -29,7 +29,7 @@ class JournalTest {
         EpochRecord e1 = new EpochRecord(1, 430, 0.6, 0.5, 0.84, 0.52, 0.83, 0.1, 2.0, 0.25);
         EpochRecord e2 = new EpochRecord(2, 860, Double.NaN, 0.4, 0.88, 0.41, 0.885, 0.05, 4.0, 0.5);
         return new RunRecord(schedule, seed, 2, "cpu", "StepLR(step_size=1, gamma=0.5)", 0.1, status, ttt, 2.0, 0.885,
-                0.885, 1.5, "test backend", null, List.of(e1, e2), 2, new double[] {0.1, 0.1, 0.05}, "now");
+                0.885, 1.5, "test backend", null, List.of(e1, e2), 2, new double[] {0.1, 0.1, 0.05}, "now", 0.5);
     }
 
     @Test

@@ -34,7 +34,7 @@ class ReportWriterTest {
         double[] lrs = new double[epochs * 43];
         for (int i = 0; i < lrs.length; i++) lrs[i] = 0.1 * (1 - (double) i / lrs.length);
         return new RunRecord(schedule, seed, epochs, "cpu", "Spec()", 0.1, reached ? "REACHED" : "NOT_REACHED", ttt,
-                reached ? 2.0 : Double.NaN, finalAcc, finalAcc, 1.0, "synthetic", null, recs, 10, lrs, "now");
+                reached ? 2.0 : Double.NaN, finalAcc, finalAcc, 1.0, "synthetic", null, recs, 10, lrs, "now", 0.5);
     }
 
     private Journal synthetic() {
@@ -61,6 +61,7 @@ class ReportWriterTest {
         String md = Files.readString(report);
         // onecycle: ttt 10..15 -> median 12.5, type-7 IQR 13.75 - 11.25 = 2.5, MLPerf mean of 11..14 = 12.5
         assertTrue(md.contains("| **onecycle** | 6 | 100% | 12.50 s | 2.50 s | 12.50 s | 2.00 |"), md);
+        assertTrue(md.contains("| reference | reference | 1.0 + 0.5 s |"), md);
         // cosine is slower on every seed: exact two-sided Wilcoxon p = 2 / 2^6 = 0.03125
         assertTrue(md.contains("| cosine | 6 | 100% | 22.50 s | 2.50 s | 22.50 s |"), md);
         assertTrue(md.contains("p = 0.0313 (n = 6)"), md);
