@@ -30,8 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * in the report's overhead table.
  *
  * <ul>
- *   <li>{@link Mode#AverageTime} in microseconds per step, several iterations after warmup so the JIT has
- *       compiled the kernels; run with {@code -prof gc} to see bytes allocated per step.</li>
+ *   <li>{@link Mode#AverageTime} in microseconds per step. The first steps run before the JIT has compiled the
+ *       kernels and take seconds each, so warmup is 8 one-second iterations (the trainer's own warm-up, outside
+ *       its timed region, does the same for a run); run with {@code -prof gc} to see bytes allocated per step.</li>
  *   <li>Each invocation is one step on the next batch of a fixed sample order, then {@link Backend#lastLoss()},
  *       which forces a device sync so that an asynchronous (CUDA) backend is timed for the work it queued.</li>
  *   <li>The data is Fashion-MNIST as in the sweep; the weights are {@link Initialization#pytorchDefault}, seeded
@@ -41,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 8, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Benchmark)

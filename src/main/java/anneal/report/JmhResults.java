@@ -52,7 +52,10 @@ public final class JmhResults {
             }
             JsonNode primary = b.path("primaryMetric");
             double ns = toNanosPerOp(primary.path("score").asDouble(Double.NaN), primary.path("scoreUnit").asText());
-            JsonNode alloc = b.path("secondaryMetrics").path("·gc.alloc.rate.norm");
+            JsonNode secondary = b.path("secondaryMetrics");
+            // JMH 1.37 names it gc.alloc.rate.norm; older versions prefix a middle dot
+            JsonNode alloc = secondary.has("gc.alloc.rate.norm") ? secondary.path("gc.alloc.rate.norm")
+                    : secondary.path("·gc.alloc.rate.norm");
             double bytes = alloc.isMissingNode() ? Double.NaN : alloc.path("score").asDouble(Double.NaN);
             rows.add(new Row(name, params, ns, bytes));
         }

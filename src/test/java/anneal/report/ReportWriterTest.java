@@ -91,14 +91,14 @@ class ReportWriterTest {
         Files.writeString(dir.resolve(OverheadBenchmarks.RESULT_FILE), """
                 [{"benchmark":"anneal.jmh.ScheduleStepBench.step","params":{"schedule":"OneCycleLR"},
                   "primaryMetric":{"score":12.5,"scoreUnit":"ns/op"},
-                  "secondaryMetrics":{"·gc.alloc.rate.norm":{"score":0.0,"scoreUnit":"B/op"}}},
+                  "secondaryMetrics":{"gc.alloc.rate.norm":{"score":0.0,"scoreUnit":"B/op"}}},
                  {"benchmark":"anneal.jmh.TrainStepBench.step","params":{"backend":"cpu","batch":"128","hidden":"256"},
-                  "primaryMetric":{"score":250.0,"scoreUnit":"us/op"},"secondaryMetrics":{}}]
+                  "primaryMetric":{"score":250.0,"scoreUnit":"us/op"},"secondaryMetrics":{"·gc.alloc.rate.norm":{"score":16.0}}}]
                 """);
         String md = Files.readString(new ReportWriter(dir).write());
         // 12.5 ns of 250 us = 0.005%
         assertTrue(md.contains("| OneCycleLR | 12.5 | 0.0 | 0.00500% |"), md);
-        assertTrue(md.contains("| cpu 128 256 | cpu | 250.0 µs | – |"), md);
+        assertTrue(md.contains("| cpu 128 256 | cpu | 250.0 µs | 16.0 |"), md);
     }
 
     @Test
