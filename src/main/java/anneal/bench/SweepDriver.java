@@ -1,6 +1,7 @@
 package anneal.bench;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs a plan's remaining cells one after another through a {@link CellExecutor}. After each cell it re-reads
@@ -12,11 +13,21 @@ public final class SweepDriver {
     private final Journal journal;
     private final CellExecutor executor;
     private final SweepListener listener;
+    private final BooleanSupplier stopRequested;
 
     public SweepDriver(Journal journal, CellExecutor executor, SweepListener listener) {
+        this(journal, executor, listener, () -> false);
+    }
+
+    /**
+     * @param stopRequested true once the sweep is being stopped (Ctrl-C): a cell whose JVM ended then is the
+     *                      cell in flight, not a failure, and is left unrecorded so that {@code --resume} reruns it
+     */
+    public SweepDriver(Journal journal, CellExecutor executor, SweepListener listener, BooleanSupplier stopRequested) {
         this.journal = journal;
         this.executor = executor;
         this.listener = listener;
+        this.stopRequested = stopRequested;
     }
 
     /** What a sweep did. */
@@ -45,6 +56,8 @@ public final class SweepDriver {
                 }
                 current = current.reload();
                 RunRecord record = lastRecordOf(current, cell);
+                if (record == null && stopRequested.getAsBoolean())
+                    throw new InterruptedException("sweep stopped during " + cell.label());
                 if (record == null) {
                     CatalogueEntry entry = ScheduleCatalogue.get(cell.schedule());
                     record = RunRecord.failed(cell, entry.family(), entry.baseLr(),

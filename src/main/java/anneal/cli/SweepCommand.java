@@ -129,12 +129,16 @@ final class SweepCommand implements Callable<Integer> {
 
         out.println("sweep: " + plan.cells().size() + " cells (" + plan.schedules().size() + " schedules x "
                 + plan.seeds().size() + " seeds x epochs " + plan.epochs() + ") on " + plan.backend() + " -> " + journal.file());
-        Thread hint = new Thread(() -> err.println("\nsweep interrupted; every finished cell is in " + journal.file()
-                + "; continue with: anneal sweep --resume --out " + out()));
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread hint = new Thread(() -> {
+            stopping.set(true);
+            err.println("\nsweep interrupted; every finished cell is in " + journal.file()
+                    + "; continue with: anneal sweep --resume --out " + out());
+        });
         Runtime.getRuntime().addShutdownHook(hint);
         SweepDriver.Outcome outcome = new SweepDriver(journal,
                 new JmhCellExecutor(out().resolve("logs"), forkJvmArgs.toArray(String[]::new)),
-                new ConsoleSweepListener(out, err)).run(plan);
+                new ConsoleSweepListener(out, err), stopping::get).run(plan);
         Runtime.getRuntime().removeShutdownHook(hint);
         out.println("sweep: " + outcome.ran() + " cells run (" + outcome.failed() + " failed), " + outcome.skipped()
                 + " already done; journal " + journal.file());

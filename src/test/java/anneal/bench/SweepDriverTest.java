@@ -80,6 +80,22 @@ class SweepDriverTest {
     }
 
     @Test
+    void aCellCutShortByCtrlCIsNotRecordedAsFailed() {
+        FakeExecutor fake = new FakeExecutor();
+        fake.silentFor = "cosine";
+        Journal j = Journal.create(dir, JournalTest.header());
+        boolean[] stopping = {false};
+        SweepListener stopAtCosine = new SweepListener() {
+            @Override
+            public void cellStarted(SweepCell cell) {
+                stopping[0] = cell.schedule().equals("cosine");
+            }
+        };
+        assertThrows(InterruptedException.class, () -> new SweepDriver(j, fake, stopAtCosine, () -> stopping[0]).run(plan()));
+        assertEquals(List.of(new SweepCell("step", 0, 2, "cpu")), List.copyOf(Journal.read(j.file()).finishedCells()));
+    }
+
+    @Test
     void planParsesSeedsAndEpochs() {
         assertEquals(List.of(0L, 1L, 2L), SweepPlan.parseSeeds("3"));
         assertEquals(List.of(7L, 3L), SweepPlan.parseSeeds("7, 3,7"));
