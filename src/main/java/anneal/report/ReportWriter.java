@@ -177,7 +177,7 @@ public final class ReportWriter {
         }
         md.append(head).append('\n').append(rule).append('\n');
         for (JmhResults.Row r : scheds) {
-            md.append("| ").append(r.label()).append(" | ").append(Fmt.num(r.nanosPerOp(), 1)).append(" | ")
+            md.append("| `").append(r.label()).append("` | ").append(Fmt.num(r.nanosPerOp(), 1)).append(" | ")
                     .append(Fmt.num(r.bytesPerOp(), 1)).append(" |");
             for (JmhResults.Row s : steps)
                 md.append(' ').append(String.format(java.util.Locale.ROOT, "%.5f%%", 100 * r.nanosPerOp() / s.nanosPerOp()))

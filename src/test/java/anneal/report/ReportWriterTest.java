@@ -97,7 +97,7 @@ class ReportWriterTest {
                 """);
         String md = Files.readString(new ReportWriter(dir).write());
         // 12.5 ns of 250 us = 0.005%
-        assertTrue(md.contains("| OneCycleLR | 12.5 | 0.0 | 0.00500% |"), md);
+        assertTrue(md.contains("| `OneCycleLR` | 12.5 | 0.0 | 0.00500% |"), md);
         assertTrue(md.contains("| cpu 128 256 | cpu | 250.0 µs | 16.0 |"), md);
     }
 
