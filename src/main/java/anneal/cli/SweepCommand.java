@@ -44,15 +44,20 @@ final class SweepCommand implements Callable<Integer> {
     static final String FULL_EPOCHS = "3,10";
     static final String DEFAULT_SEEDS = "2";
     static final String DEFAULT_EPOCHS = "3";
+    /** Images in Fashion-MNIST's training file (for --list, which does not load the data). */
+    static final int FASHION_MNIST_TRAIN_IMAGES = 60_000;
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--schedules", paramLabel = "NAMES",
-            description = "Catalogue names, comma separated, or 'all' (default: constant,step,cosine,onecycle,warmup-linear). "
-                    + "Known: constant, step, multistep, exponential, cosine, cyclic, onecycle, sgdr, plateau, warmup-linear, "
-                    + "warmup-exp, warmup-cos, inverse-sqrt, wsd, polynomial.")
+            description = "Catalogue names, comma separated, or 'all' (default: constant,step,cosine,onecycle,warmup-linear; "
+                    + "--list shows the catalogue).")
     String schedules;
+
+    @Option(names = "--list", description = "Print the catalogue (name, schedule, lr, spec for the first --epochs budget "
+            + "of Fashion-MNIST at --batch) and exit.")
+    boolean list;
 
     @Option(names = "--seeds", paramLabel = "N|LIST", description = "A count N (seeds 0..N-1) or a list such as 3,7,11 "
             + "(default: " + DEFAULT_SEEDS + "; --full: " + FULL_SEEDS + ").")
@@ -105,6 +110,10 @@ final class SweepCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         PrintStream err = System.err;
+        if (list) {
+            printCatalogue(out);
+            return 0;
+        }
         if (full && seeds != null && SweepPlan.parseSeeds(seeds).size() < 5)
             throw new UsageException("--full needs at least 5 seeds, got --seeds " + seeds);
 
@@ -158,6 +167,19 @@ final class SweepCommand implements Callable<Integer> {
 
     private Path out() {
         return out.toAbsolutePath().normalize();
+    }
+
+    private void printCatalogue(PrintStream out) {
+        int e = SweepPlan.parseEpochs(epochs != null ? epochs : DEFAULT_EPOCHS).get(0);
+        SweepSettings d = SweepSettings.defaults(FashionMnist.DEFAULT_DIR);
+        int b = batch != null ? batch : d.batch();
+        if (b < 1) throw new UsageException("--batch must be >= 1, got " + b);
+        anneal.bench.Budget budget = anneal.bench.Budget.of(e, FASHION_MNIST_TRAIN_IMAGES - d.validationSize(), b);
+        out.println("catalogue for " + e + " epochs of " + budget.stepsPerEpoch() + " steps (batch " + b + "):");
+        for (anneal.bench.CatalogueEntry c : ScheduleCatalogue.all()) {
+            out.printf(java.util.Locale.ROOT, "%-14s %-30s lr %-6s %s%n", c.name(), c.family(), c.baseLr(), c.spec(budget));
+            out.printf(java.util.Locale.ROOT, "%-14s %s%n", "", c.description());
+        }
     }
 
     /** The settings asked for on the command line, defaulting to {@code base}'s. */

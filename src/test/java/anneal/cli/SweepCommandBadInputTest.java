@@ -55,6 +55,21 @@ class SweepCommandBadInputTest {
     }
 
     @Test
+    void listPrintsTheCatalogueWithoutRunning() {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.run("sweep", "--list", "--epochs", "3"));
+        } finally {
+            System.setOut(saved);
+        }
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("OneCycleLR(max_lr=0.1, total_steps=1290)"), text);
+        assertTrue(text.contains("inverse-sqrt"), text);
+    }
+
+    @Test
     void targetOutsideZeroOne() {
         for (String t : List.of("0", "1.5", "-0.2", "NaN"))
             assertOneLineUsageError(run("sweep", "--target", t, "--out", tmp.resolve("t").toString(), "--backend", "cpu"),
