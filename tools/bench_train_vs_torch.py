@@ -58,7 +58,7 @@ def main():
     ap.add_argument("--target", type=float, default=0.88)
     ap.add_argument("--validation", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--warmup-steps", type=int, default=20)
+    ap.add_argument("--warmup-steps", type=int, default=50)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -101,7 +101,8 @@ def main():
     # warm-up on a throwaway model (outside the timed region, as Anneal's JIT warm-up)
     wm, wo, _ = make()
     for s in range(args.warmup_steps):
-        step(wm, wo, xtr[s * args.batch:(s + 1) * args.batch], ytr[s * args.batch:(s + 1) * args.batch])
+        i = s % steps_per_epoch
+        step(wm, wo, xtr[i * args.batch:(i + 1) * args.batch], ytr[i * args.batch:(i + 1) * args.batch])
     evaluate(wm, xte, yte)
 
     torch.manual_seed(args.seed)

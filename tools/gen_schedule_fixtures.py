@@ -27,6 +27,9 @@ EXPR_NAMES = {"min": min, "max": max, "cos": math.cos, "sin": math.sin, "exp": m
 
 
 def expr(text, *names):
+    if text.lstrip().startswith("lambda"):
+        return eval(text, dict(EXPR_NAMES, __builtins__={}))
+
     def fn(v):
         return eval(text, {"__builtins__": {}}, dict(EXPR_NAMES, **{n: v for n in names}))
     return fn
@@ -131,6 +134,7 @@ CASES = [
     ("cosine past T_max", "CosineAnnealingLR(T_max=10, eta_min=0.001)", G2, 50),
     ("cosine T_max=1", "CosineAnnealingLR(T_max=1)", G1, 8),
     ("cosine eta 0", "CosineAnnealingLR(T_max=7)", G3, 40),
+    ("cosine fractional T_max", "CosineAnnealingLR(T_max=7.5, eta_min=0.002)", G2, 40),
     ("cosine long", "CosineAnnealingLR(T_max=100, eta_min=1e-05)", G2, 260),
     ("constant default", "ConstantLR()", G2, 9),
     ("constant", "ConstantLR(factor=0.5, total_iters=3)", G3, 7),
@@ -142,6 +146,7 @@ CASES = [
     ("polynomial power 0.5", "PolynomialLR(total_iters=6, power=0.5)", G1, 9),
     ("lambda", "LambdaLR(lr_lambda='0.95 ** epoch')", G2, 30),
     ("lambda per group", "LambdaLR(lr_lambda=['0.95 ** epoch', '1 / (epoch + 1)'])", G2, 12),
+    ("lambda python syntax", "LambdaLR(lr_lambda='lambda e: 0.9 ** e')", G2, 12),
     ("lambda min", "LambdaLR(lr_lambda='min(1.0, (epoch + 1) / 5)')", G1, 10),
     ("lambda precedence", "LambdaLR(lr_lambda='-epoch ** 2 / 1000 + 1')", G1, 12),
     ("lambda cos", "LambdaLR(lr_lambda='0.5 * (1 + cos(pi * epoch / 20))')", G2, 25),
@@ -153,6 +158,8 @@ CASES = [
     ("cyclic exp_range", "CyclicLR(base_lr=0.001, max_lr=0.1, step_size_up=3, mode='exp_range', gamma=0.97)", G2, 40),
     ("cyclic custom cycle", "CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=3, scale_fn='1 / (2.0 ** (x - 1))', "
                             "scale_mode='cycle')", G1, 30),
+    ("cyclic custom lambda", "CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=2, "
+                             "scale_fn='lambda x: 0.5 * (1 + cos(pi * x / 10))', cycle_momentum=False)", G1, 30),
     ("cyclic custom iterations", "CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=4, scale_fn='0.99 ** x', "
                                  "scale_mode='iterations', cycle_momentum=False)", G1, 30),
     ("cyclic lists", "CyclicLR(base_lr=[0.001, 0.002], max_lr=[0.01, 0.05], step_size_up=2, step_size_down=3, "
@@ -230,18 +237,94 @@ EPOCH_CASES = [
 ]
 
 
+def random_leaf(rng, groups, allow_metric_free_only=True):
+    """A random valid spec of one PyTorch schedule (seeded; for the differential 'random' cases)."""
+    lst = lambda lo, hi: "[%s]" % ", ".join(repr(round(rng.uniform(lo, hi), 4)) for _ in range(groups))
+    num = lambda lo, hi: repr(round(rng.uniform(lo, hi), 4))
+    kind = rng.choice(["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "ConstantLR", "LinearLR",
+                       "PolynomialLR", "LambdaLR", "MultiplicativeLR", "CyclicLR", "OneCycleLR",
+                       "CosineAnnealingWarmRestarts"])
+    if kind == "StepLR":
+        return "StepLR(step_size=%d, gamma=%s)" % (rng.randint(1, 6), num(0.1, 0.99))
+    if kind == "MultiStepLR":
+        ms = sorted(rng.randint(0, 20) for _ in range(rng.randint(1, 4)))
+        return "MultiStepLR(milestones=%s, gamma=%s)" % (ms, num(0.1, 0.9))
+    if kind == "ExponentialLR":
+        return "ExponentialLR(gamma=%s)" % num(0.8, 1.05)
+    if kind == "CosineAnnealingLR":
+        return "CosineAnnealingLR(T_max=%d, eta_min=%s)" % (rng.randint(1, 15), num(0, 0.005))
+    if kind == "ConstantLR":
+        return "ConstantLR(factor=%s, total_iters=%d)" % (num(0.05, 1.0), rng.randint(1, 8))
+    if kind == "LinearLR":
+        return "LinearLR(start_factor=%s, end_factor=%s, total_iters=%d)" % (num(0.01, 1.0), num(0.0, 1.0),
+                                                                               rng.randint(1, 10))
+    if kind == "PolynomialLR":
+        return "PolynomialLR(total_iters=%d, power=%s)" % (rng.randint(1, 12), num(0.3, 3.0))
+    if kind == "LambdaLR":
+        return "LambdaLR(lr_lambda='%s ** epoch')" % num(0.85, 0.99)
+    if kind == "MultiplicativeLR":
+        return "MultiplicativeLR(lr_lambda='max(0.5, 1 - epoch / %d)')" % rng.randint(10, 60)
+    if kind == "CyclicLR":
+        mode = rng.choice(["triangular", "triangular2", "exp_range"])
+        return ("CyclicLR(base_lr=%s, max_lr=%s, step_size_up=%d, step_size_down=%d, mode='%s', gamma=%s, "
+                "cycle_momentum=%s)" % (lst(0.0005, 0.005), lst(0.01, 0.2), rng.randint(1, 6), rng.randint(1, 6), mode,
+                                        num(0.9, 0.999), rng.choice(["True", "False"])))
+    if kind == "OneCycleLR":
+        return ("OneCycleLR(max_lr=%s, total_steps=%d, pct_start=%s, anneal_strategy='%s', three_phase=%s, "
+                "div_factor=%s, final_div_factor=%s, cycle_momentum=%s)" % (
+                    lst(0.01, 0.5), rng.randint(60, 90), num(0.1, 0.45), rng.choice(["cos", "linear"]),
+                    rng.choice(["True", "False"]), num(5, 30), num(10, 1e4), rng.choice(["True", "False"])))
+    return "CosineAnnealingWarmRestarts(T_0=%d, T_mult=%d, eta_min=%s)" % (rng.randint(1, 6), rng.randint(1, 3),
+                                                                          num(0, 0.002))
+
+
+def random_cases(seed=1729, count=120):
+    """Seeded random specs: single schedules, SequentialLR and ChainedScheduler of 2-3 of them, plateaus."""
+    import random
+    rng = random.Random(seed)
+    out = []
+    for k in range(count):
+        groups = rng.randint(1, 3)
+        lrs = [round(rng.uniform(0.001, 0.5), 4) for _ in range(groups)]
+        shape = rng.choice(["leaf", "leaf", "sequential", "chained", "plateau"])
+        metrics = None
+        if shape == "leaf":
+            spec = random_leaf(rng, groups)
+        elif shape == "sequential":
+            n = rng.randint(2, 3)
+            ms = sorted(rng.sample(range(1, 40), n - 1))
+            spec = "SequentialLR(schedulers=[%s], milestones=%s)" % (
+                ", ".join(random_leaf(rng, groups) for _ in range(n)), ms)
+        elif shape == "chained":
+            spec = "ChainedScheduler(schedulers=[%s])" % ", ".join(random_leaf(rng, groups)
+                                                                    for _ in range(rng.randint(2, 3)))
+        else:
+            spec = ("ReduceLROnPlateau(mode='%s', factor=%s, patience=%d, threshold=%s, threshold_mode='%s', "
+                    "cooldown=%d, min_lr=%s, eps=%s)" % (
+                        rng.choice(["min", "max"]), round(rng.uniform(0.1, 0.9), 3), rng.randint(0, 4),
+                        round(rng.uniform(0, 0.1), 4), rng.choice(["rel", "abs"]), rng.randint(0, 3),
+                        "[%s]" % ", ".join(repr(round(rng.uniform(0, 0.01), 5)) for _ in range(groups)),
+                        rng.choice(["1e-08", "0.001"])))
+            metrics = [round(rng.uniform(0, 1), 3) if rng.random() < 0.5 else 0.5 for _ in range(59)]
+        out.append(("random %d" % k, spec, lrs, 60, metrics))
+    return out
+
+
 def main():
     cases = []
     for name, spec, lrs, steps in CASES:
         cases.append(run_case(name, spec, lrs, steps, metrics=PLATEAU_METRICS.get(name)))
     for name, spec, lrs, epochs in EPOCH_CASES:
         cases.append(run_case(name, spec, lrs, len(epochs) + 1, epochs=epochs))
+    for name, spec, lrs, steps, metrics in random_cases():
+        cases.append(run_case(name, spec, lrs, steps, metrics=metrics))
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "fixtures",
                        "schedules.json")
     with open(out, "w") as f:
-        json.dump({"generator": "tools/gen_schedule_fixtures.py", "torch_version": torch.__version__,
-                   "cases": cases}, f, indent=1)
-        f.write("\n")
+        head = {"generator": "tools/gen_schedule_fixtures.py", "torch_version": torch.__version__}
+        f.write(json.dumps(head)[:-1] + ', "cases": [\n')  # one case per line: small, diffable
+        f.write(",\n".join(json.dumps(c) for c in cases))
+        f.write("\n]}\n")
     print("wrote %d cases to %s" % (len(cases), os.path.normpath(out)))
 
 

@@ -155,8 +155,8 @@ final class TrainCommand implements Callable<Integer> {
             }, "anneal-train-save");
             Runtime.getRuntime().addShutdownHook(hook);
             stdout.printf(Locale.ROOT, "anneal train: %s on %s, %s, batch %d, lr %s, %d train / %d validation / %d test%n",
-                    schedule, config.hidden().length == 0 ? "logistic regression" : "MLP " + 784 + "-"
-                            + joined(config.hidden()) + "-10", b.description(), batch, lr, splits.train().count(),
+                    schedule, "MLP " + splits.train().featureCount() + "-" + joined(config.hidden()) + "-"
+                            + splits.train().classes(), b.description(), batch, lr, splits.train().count(),
                     splits.validation().count(), splits.test().count());
             RunResult result;
             try (ProgressBar bar = quiet ? null : new ProgressBarBuilder().setTaskName("train").setInitialMax(1)

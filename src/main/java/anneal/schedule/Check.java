@@ -35,7 +35,7 @@ public final class Check {
 
     static String describe(double lo, boolean loInclusive, double hi, boolean hiInclusive) {
         boolean hasLo = lo != Double.NEGATIVE_INFINITY;
-        boolean hasHi = hi != Double.POSITIVE_INFINITY;
+        boolean hasHi = hi != Double.POSITIVE_INFINITY && hi != Double.MAX_VALUE; // MAX_VALUE: just "finite"
         String l = (loInclusive ? ">= " : "> ") + num(lo);
         String h = (hiInclusive ? "<= " : "< ") + num(hi);
         if (hasLo && hasHi) return l + " and " + h;

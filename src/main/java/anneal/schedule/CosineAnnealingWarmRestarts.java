@@ -20,6 +20,8 @@ public final class CosineAnnealingWarmRestarts extends TorchScheduler implements
     private final double etaMin;
     private final long stepsPerEpoch;
     private final double[] baseLrs;
+    /** {@code log(T_mult)}, the denominator of PyTorch's {@code math.log(x, T_mult)}. */
+    private final double logTMult;
     private double tI;
     private double tCur;
     private long batches;
@@ -31,6 +33,7 @@ public final class CosineAnnealingWarmRestarts extends TorchScheduler implements
         this.tMult = Check.atLeast(name, "T_mult", tMult, 1);
         this.etaMin = Check.finiteAtLeast(name, "eta_min", etaMin, 0.0);
         this.stepsPerEpoch = Check.atLeast(name, "steps_per_epoch", stepsPerEpoch, 0);
+        logTMult = Math.log(tMult);
         tI = t0;
         tCur = -1;
         groups.setDefaultInitialLr();
@@ -72,7 +75,7 @@ public final class CosineAnnealingWarmRestarts extends TorchScheduler implements
             if (tMult == 1) {
                 tCur = epoch % t0;
             } else {
-                long n = (long) (Math.log(epoch / t0 * (tMult - 1) + 1) / Math.log(tMult));
+                long n = (long) (Math.log(epoch / t0 * (tMult - 1) + 1) / logTMult);
                 long power = 1;
                 for (long i = 0; i < n; i++) power *= tMult;
                 tCur = epoch - (double) (t0 * (power - 1)) / (tMult - 1);
@@ -97,7 +100,7 @@ public final class CosineAnnealingWarmRestarts extends TorchScheduler implements
             cur = epoch % t0;
             len = t0;
         } else {
-            long n = (long) (Math.log(epoch / t0 * (tMult - 1) + 1) / Math.log(tMult));
+            long n = (long) (Math.log(epoch / t0 * (tMult - 1) + 1) / logTMult);
             double power = Math.pow(tMult, n);
             cur = epoch - t0 * (power - 1) / (tMult - 1);
             len = t0 * power;

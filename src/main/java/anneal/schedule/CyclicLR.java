@@ -28,8 +28,14 @@ public final class CyclicLR extends ChainableScheduler implements ClosedForm {
     private final boolean cycleMomentum;
     private final double[] baseMomentums;
     private final double[] maxMomentums;
+    /** Cache of the built-in per-cycle scale (not state). */
+    private double cachedCycle = Double.NaN;
+    private double cachedScale;
 
     /**
+     * PyTorch's constructor; per-group values as arrays with one entry per group.
+     *
+     * @param stepSizeDown PyTorch's {@code step_size_down} (pass {@code stepSizeUp} for PyTorch's None)
      * @param customScale {@code scale_fn} or null for {@code mode}; with it, {@code scaleByCycle} is
      *        {@code scale_mode == 'cycle'}; without it, the mode decides (exp_range per iteration)
      */
@@ -66,9 +72,24 @@ public final class CyclicLR extends ChainableScheduler implements ClosedForm {
         baseLrs = base;
     }
 
+    /** The amplitude scale at cycle {@code cycle} / iteration {@code t} (pure). */
     private double scale(double cycle, long t) {
         double x = scaleByCycle ? cycle : (double) t;
         if (customScale != null) return customScale.value((long) x);
+        return builtInScale(x);
+    }
+
+    /** {@link #scale}, computing a built-in per-cycle scale once per cycle. */
+    private double scaleCached(double cycle, long t) {
+        if (customScale != null || !scaleByCycle) return scale(cycle, t);
+        if (cycle != cachedCycle) {
+            cachedScale = builtInScale(cycle);
+            cachedCycle = cycle;
+        }
+        return cachedScale;
+    }
+
+    private double builtInScale(double x) {
         switch (mode) {
             case TRIANGULAR: return 1.;
             case TRIANGULAR2: return 1 / Math.pow(2., x - 1);
@@ -88,7 +109,7 @@ public final class CyclicLR extends ChainableScheduler implements ClosedForm {
         long t = lastEpoch;
         double cycle = Math.floor(1 + t / totalSize);
         double s = scaleFactor(t);
-        double scale = scale(cycle, t);
+        double scale = scaleCached(cycle, t);
         for (int g = 0; g < out.length; g++) out[g] = baseLrs[g] + (maxLrs[g] - baseLrs[g]) * s * scale;
         if (cycleMomentum) {
             for (int g = 0; g < out.length; g++) {

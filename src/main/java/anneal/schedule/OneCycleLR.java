@@ -27,6 +27,14 @@ public final class OneCycleLR extends ChainableScheduler implements ClosedForm {
     private final int[] startMomentumKey;
     private final int[] endMomentumKey;
 
+    /**
+     * PyTorch's constructor (give {@code epochs * steps_per_epoch} as {@code totalSteps}).
+     *
+     * @param maxLr one peak lr per group
+     * @param cosine {@code anneal_strategy == 'cos'} (else linear)
+     * @param baseMomentum per group, used when {@code cycleMomentum}
+     * @param maxMomentum per group, used when {@code cycleMomentum}
+     */
     public OneCycleLR(ParamGroups groups, double[] maxLr, long totalSteps, double pctStart, boolean cosine,
             boolean cycleMomentum, double[] baseMomentum, double[] maxMomentum, double divFactor,
             double finalDivFactor, boolean threePhase) {
@@ -80,12 +88,15 @@ public final class OneCycleLR extends ChainableScheduler implements ClosedForm {
         }
     }
 
-    private double anneal(double start, double end, double pct) {
-        if (cosine) {
-            double cosOut = Math.cos(Math.PI * pct) + 1;
-            return end + (start - end) / 2.0 * cosOut;
-        }
-        return (end - start) * pct + start;
+    /** The step's shape value: {@code cos(pi pct) + 1} for cos annealing (computed once per step), else pct. */
+    private double shape(double pct) {
+        return cosine ? Math.cos(Math.PI * pct) + 1 : pct;
+    }
+
+    /** PyTorch's {@code _annealing_cos} / {@code _annealing_linear}, given {@link #shape}. */
+    private double anneal(double start, double end, double shape) {
+        if (cosine) return end + (start - end) / 2.0 * shape;
+        return (end - start) * shape + start;
     }
 
     /** The phase that step {@code t} falls in. */
@@ -117,11 +128,11 @@ public final class OneCycleLR extends ChainableScheduler implements ClosedForm {
         long t = lastEpoch;
         checkHorizon(t);
         int phase = phase(t);
-        double pct = pct(t, phase);
+        double shape = shape(pct(t, phase));
         for (int g = 0; g < out.length; g++) {
-            out[g] = anneal(key(startLrKey[phase], g), key(endLrKey[phase], g), pct);
+            out[g] = anneal(key(startLrKey[phase], g), key(endLrKey[phase], g), shape);
             if (cycleMomentum) {
-                groups.momentum[g] = anneal(key(startMomentumKey[phase], g), key(endMomentumKey[phase], g), pct);
+                groups.momentum[g] = anneal(key(startMomentumKey[phase], g), key(endMomentumKey[phase], g), shape);
             }
         }
     }
@@ -131,7 +142,7 @@ public final class OneCycleLR extends ChainableScheduler implements ClosedForm {
         return t -> {
             checkHorizon(t);
             int phase = phase(t);
-            return anneal(key(startLrKey[phase], group), key(endLrKey[phase], group), pct(t, phase));
+            return anneal(key(startLrKey[phase], group), key(endLrKey[phase], group), shape(pct(t, phase)));
         };
     }
 
@@ -141,7 +152,8 @@ public final class OneCycleLR extends ChainableScheduler implements ClosedForm {
         return t -> {
             checkHorizon(t);
             int phase = phase(t);
-            return anneal(key(startMomentumKey[phase], group), key(endMomentumKey[phase], group), pct(t, phase));
+            return anneal(key(startMomentumKey[phase], group), key(endMomentumKey[phase], group),
+                    shape(pct(t, phase)));
         };
     }
 

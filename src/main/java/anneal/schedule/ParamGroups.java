@@ -96,9 +96,4 @@ public final class ParamGroups {
         }
     }
 
-    /** Copy of the current lrs (for reporting). */
-    double[] lrs() {
-        return lr.clone();
-    }
-
 }

@@ -163,29 +163,12 @@ public interface Schedule {
         Check.range(n, "t_mul", tMul, 1.0, true, 1e6, true);
         Check.range(n, "m_mul", mMul, 0.0, false, 1.0, true);
         Check.range(n, "alpha", alpha, 0.0, true, 1.0, true);
-        double logTMul = Math.log(tMul);
+        RestartCycles cycles = new RestartCycles(tMul, mMul);
         return t -> {
             double completed = (double) t / firstDecaySteps;
-            double cycle;
-            double fraction;
-            if (tMul == 1.0) {
-                cycle = Math.floor(completed);
-                fraction = completed - cycle;
-            } else {
-                cycle = Math.floor(Math.log(1.0 - completed * (1.0 - tMul)) / logTMul);
-                double done = (1.0 - Math.pow(tMul, cycle)) / (1.0 - tMul);
-                fraction = (completed - done) / Math.pow(tMul, cycle);
-                if (fraction >= 1.0) { // rounding at a cycle edge
-                    cycle += 1;
-                    fraction = 0.0;
-                } else if (fraction < 0.0) {
-                    cycle -= 1;
-                    done = (1.0 - Math.pow(tMul, cycle)) / (1.0 - tMul);
-                    fraction = (completed - done) / Math.pow(tMul, cycle);
-                }
-            }
-            double peak = Math.pow(mMul, cycle);
-            return (1.0 - alpha) * peak * 0.5 * (1.0 + Math.cos(Math.PI * fraction)) + alpha;
+            RestartCycles.Window w = cycles.window(completed);
+            double fraction = (completed - w.start()) / w.length();
+            return (1.0 - alpha) * w.peak() * 0.5 * (1.0 + Math.cos(Math.PI * fraction)) + alpha;
         };
     }
 }

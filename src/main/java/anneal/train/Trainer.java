@@ -34,7 +34,7 @@ import java.util.List;
  * <h2>Time-to-accuracy</h2>
  * The timed region is the training steps and the evaluations, nothing else: data loading, parameter
  * initialisation, upload to the backend and a JIT / device warm-up (a few steps and one evaluation on a
- * throwaway copy of the model, after which the backend is re-initialised) happen before it and are reported as
+ * throwaway copy of the model (at least 50 steps and 0.5 s), after which the backend is re-initialised) happen before it and are reported as
  * {@link RunResult#setupSeconds()}. Time-to-target is the timed wall time at the end of the first evaluation
  * whose test accuracy reaches the target. With {@code stopAtTarget} the run stops there.
  *
@@ -48,7 +48,8 @@ public final class Trainer {
 
     private final Backend backend;
     private final Splits data;
-    private int warmupSteps = 20;
+    private int warmupSteps = 50;
+    private double warmupSeconds = 0.5;
 
     // progress of the run in flight, read by snapshot() from another thread
     private final Object lock = new Object();
@@ -66,10 +67,21 @@ public final class Trainer {
         this.data = data;
     }
 
-    /** Steps of the JIT / device warm-up before the timed region (default 20; 0 to skip, e.g. in tests). */
+    /**
+     * Steps of the JIT / device warm-up before the timed region: at least {@code steps} (default 50) and, when
+     * {@code steps > 0}, at least {@link #warmupSeconds} of stepping (at most 20 times {@code steps}); 0 skips it
+     * (tests).
+     */
     public Trainer warmupSteps(int steps) {
         if (steps < 0) throw new IllegalArgumentException("warm-up steps must be >= 0, got " + steps);
         this.warmupSteps = steps;
+        return this;
+    }
+
+    /** Minimum wall time of the warm-up (default 0.5 s; the JIT compiles the kernels in the background meanwhile). */
+    public Trainer warmupSeconds(double seconds) {
+        if (!(seconds >= 0)) throw new IllegalArgumentException("warm-up seconds must be >= 0, got " + seconds);
+        this.warmupSeconds = seconds;
         return this;
     }
 
@@ -175,7 +187,9 @@ public final class Trainer {
         for (int g = 0; g < groups; g++) momentum[g] = optimizer.groups()[g].momentum();
         backend.beginEpoch(order);
         int stepsPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
-        for (int s = 0; s < warmupSteps; s++) {
+        long start = System.nanoTime();
+        for (int s = 0; s < warmupSteps
+                || (s < 20 * warmupSteps && (System.nanoTime() - start) * 1e-9 < warmupSeconds); s++) {
             int offset = (s % stepsPerEpoch) * config.batchSize();
             backend.trainStep(offset, Math.min(config.batchSize(), n - offset), zero, momentum);
         }

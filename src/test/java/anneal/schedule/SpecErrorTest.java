@@ -27,7 +27,7 @@ class SpecErrorTest {
         "StepLR(step_size=2.5)|StepLR|step_size=2.5|an integer",
         "StepLR(step_size='3')|StepLR|step_size='3'|an integer",
         "ExponentialLR(gamma=-0.5)|ExponentialLR|gamma=-0.5|> 0",
-        "CosineAnnealingLR(T_max=0)|CosineAnnealingLR|T_max=0|>= 1",
+        "CosineAnnealingLR(T_max=0)|CosineAnnealingLR|T_max=0.0|> 0",
         "CosineAnnealingLR(T_max=10, eta_min=-1)|CosineAnnealingLR|eta_min=-1.0|>= 0",
         "MultiStepLR(milestones=[])|MultiStepLR|milestones|non-empty",
         "MultiStepLR(milestones=5)|MultiStepLR|milestones=5|list of integers",
@@ -85,6 +85,7 @@ class SpecErrorTest {
     void syntaxErrorsSayWhereAndWhat() {
         assertMentions(error("StepLR(step_size=2", 0.1), "column 19", "',' or ')'");
         assertMentions(error("StepLR(2)", 0.1), "StepLR", "name=value");
+        assertMentions(error("StepLR(optimizer, step_size=2)", 0.1), "StepLR", "optimizer is implicit");
         assertMentions(error("StepLR(step_size=2, step_size=3)", 0.1), "step_size given twice");
         assertMentions(error("StepLR(step_size=2) extra", 0.1), "end of spec");
         assertMentions(error("", 0.1), "empty");

@@ -131,6 +131,24 @@ class TrainerTest {
     }
 
     @Test
+    void snapshotDuringARunHoldsTheRecordsSoFar() {
+        List<Integer> sizes = new ArrayList<>();
+        try (CpuBackend b = new CpuBackend(1)) {
+            Trainer t = new Trainer(b, BLOBS).warmupSteps(0);
+            t.run(config(3, 100, 1.0, false, 0), TestSchedules.constant(0.05, 2), new TrainListener() {
+                @Override
+                public void onRecord(EpochRecord r) {
+                    RunResult soFar = t.snapshot();
+                    sizes.add(soFar.records().size());
+                    assertEquals(r, soFar.records().get(soFar.records().size() - 1));
+                    assertEquals(r.step(), soFar.lrs().length);
+                }
+            });
+        }
+        assertEquals(List.of(1, 2, 3), sizes);
+    }
+
+    @Test
     void epochOrderIsASeededPermutation() {
         int[] a = EpochOrder.of(1000, 7, 3);
         assertArrayEquals(a, EpochOrder.of(1000, 7, 3));

@@ -10,7 +10,8 @@ import net.objecthunter.exp4j.function.Function;
 
 /**
  * User expressions ({@code LambdaLR(lr_lambda='0.95 ** epoch')}, CyclicLR's {@code scale_fn='1/(2.0**(x-1))'})
- * compiled by exp4j. Python spelling is accepted: {@code **} becomes exp4j's {@code ^} (both bind tighter
+ * compiled by exp4j. Python spelling is accepted: a {@code lambda NAME: ...} prefix (any parameter name),
+ * {@code **} becomes exp4j's {@code ^} (both bind tighter
  * than unary minus, so {@code -x**2} is {@code -(x**2)} as in Python, and both are right-associative),
  * {@code math.} prefixes are dropped. Functions: min, max, cos, sin, tan, exp, log, sqrt, abs, floor, ceil,
  * pow; constants pi and e. Python-only syntax (//, if/else, lambda, and/or) is rejected with a message.
@@ -29,6 +30,8 @@ final class Expressions {
             return Math.max(a[0], a[1]);
         }
     };
+    private static final Pattern LAMBDA = Pattern.compile("\\s*lambda\\s+([A-Za-z_][A-Za-z_0-9]*)\\s*:(.*)",
+            Pattern.DOTALL);
     private static final Pattern PYTHON_ONLY = Pattern.compile("//|\\blambda\\b|\\bif\\b|\\belse\\b|\\band\\b|\\bor\\b"
             + "|\\bnot\\b|[<>=!]=?");
 
@@ -40,7 +43,14 @@ final class Expressions {
      *
      * @throws IllegalArgumentException naming the schedule and argument when the expression is not valid
      */
-    static Schedule compile(String schedule, String arg, String text, String... variables) {
+    static Schedule compile(String schedule, String arg, String expressionText, String... names) {
+        String text = expressionText;
+        String[] variables = names;
+        Matcher lambda = LAMBDA.matcher(text);
+        if (lambda.matches()) { // 'lambda epoch: 0.95 ** epoch': the parameter may have any name
+            variables = new String[] {lambda.group(1)};
+            text = lambda.group(2);
+        }
         String allowed = "an expression of " + String.join(" or ", variables)
                 + " with + - * / ** ( ), min, max, cos, sin, exp, log, sqrt, pi";
         Matcher m = PYTHON_ONLY.matcher(text);
@@ -56,8 +66,9 @@ final class Expressions {
         }
         net.objecthunter.exp4j.ValidationResult valid = expression.validate(false);
         if (!valid.isValid()) throw Check.bad(schedule, arg, text, allowed + " (" + valid.getErrors() + ")");
+        String[] bound = variables.clone();
         return t -> {
-            for (String v : variables) expression.setVariable(v, t);
+            for (String v : bound) expression.setVariable(v, t);
             return expression.evaluate();
         };
     }

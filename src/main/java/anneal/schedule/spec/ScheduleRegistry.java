@@ -49,7 +49,7 @@ public final class ScheduleRegistry {
         FACTORIES.put("StepLR", (a, g) -> new StepLR(g, a.integer("step_size"), a.number("gamma", 0.1)));
         FACTORIES.put("MultiStepLR", (a, g) -> new MultiStepLR(g, a.integers("milestones"), a.number("gamma", 0.1)));
         FACTORIES.put("ExponentialLR", (a, g) -> new ExponentialLR(g, a.number("gamma")));
-        FACTORIES.put("CosineAnnealingLR", (a, g) -> new CosineAnnealingLR(g, a.integer("T_max"),
+        FACTORIES.put("CosineAnnealingLR", (a, g) -> new CosineAnnealingLR(g, a.number("T_max"),
                 a.number("eta_min", 0.0)));
         FACTORIES.put("ConstantLR", (a, g) -> new ConstantLR(g, a.number("factor", 1.0 / 3), a.integer("total_iters", 5)));
         FACTORIES.put("LinearLR", (a, g) -> new LinearLR(g, a.number("start_factor", 1.0 / 3),

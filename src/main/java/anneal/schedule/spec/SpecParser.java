@@ -96,6 +96,10 @@ public final class SpecParser {
             int argStart = pos;
             boolean named = pos < src.length() && (Character.isLetter(src.charAt(pos)) || src.charAt(pos) == '_');
             String arg = named ? name() : null;
+            if (named && !peek('=') && (arg.equals("optimizer") || arg.equals("opt"))) {
+                throw new IllegalArgumentException("schedule spec: " + word + ": the optimizer is implicit in a spec; drop '"
+                        + arg + "' and write the other arguments as name=value");
+            }
             if (!named || !peek('=')) {
                 throw new IllegalArgumentException("schedule spec: " + word + ": write arguments as name=value (at column "
                         + (argStart + 1) + " in: " + src + ")");

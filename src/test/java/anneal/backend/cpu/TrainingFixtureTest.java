@@ -19,9 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The CPU backend and the SGD kernels against PyTorch 1.13 (fixtures from tools/gen_training_fixtures.py). */
-class PyTorchFixtureTest {
+class TrainingFixtureTest {
     static JsonNode fixture(String name) throws IOException {
-        try (InputStream in = PyTorchFixtureTest.class.getResourceAsStream("/fixtures/" + name)) {
+        try (InputStream in = TrainingFixtureTest.class.getResourceAsStream("/fixtures/" + name)) {
             return new ObjectMapper().readTree(in);
         }
     }
