@@ -1,13 +1,142 @@
 package anneal.cli;
 
+import anneal.backend.Backend;
+import anneal.backend.Backends;
+import anneal.bench.Budget;
+import anneal.model.Initialization;
+import anneal.bench.LrRangeTest;
+import anneal.data.FashionMnist;
+import anneal.data.Splits;
+import anneal.model.MlpSpec;
+import anneal.report.Charts;
+import anneal.train.OptimizerSetup;
+import anneal.train.SgdConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code anneal lr-find}: being built under issue #5. */
-@Command(name = "lr-find", mixinStandardHelpOptions = true, description = "(not built yet: issue #5)")
+/**
+ * {@code anneal lr-find}: Smith's LR range test ({@link LrRangeTest}) on the sweep's model and optimizer; writes
+ * the curve (CSV and PNG) and prints CyclicLR and OneCycleLR specs to paste into {@code sweep} or {@code train}.
+ */
+@Command(name = "lr-find", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"LR range test (Smith 2017): lr rising exponentially over a short run, smoothed loss, stop on "
+                + "divergence; plots loss against lr and suggests CyclicLR bounds and a OneCycleLR max_lr."})
 final class LrFindCommand implements Callable<Integer> {
+    @Option(names = "--min-lr", defaultValue = "1e-5", description = "First lr (default: ${DEFAULT-VALUE}).")
+    double minLr;
+
+    @Option(names = "--max-lr", defaultValue = "10", description = "Last lr (default: ${DEFAULT-VALUE}).")
+    double maxLr;
+
+    @Option(names = "--steps", defaultValue = "300", description = "Steps at most (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--smoothing", defaultValue = "0.98", description = "Moving-average factor beta (default: ${DEFAULT-VALUE}).")
+    double smoothing;
+
+    @Option(names = "--stop-factor", defaultValue = "4", description = "Stop when the smoothed loss exceeds this many times "
+            + "its minimum (default: ${DEFAULT-VALUE}).")
+    double stopFactor;
+
+    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "Epoch budget the printed specs are written for "
+            + "(default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seeds weights, validation split and batch order "
+            + "(default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--backend", defaultValue = "auto", description = "cpu, cuda or auto (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--hidden", defaultValue = "256", split = ",", description = "Hidden layer widths (default: ${DEFAULT-VALUE}).")
+    int[] hidden;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--no-nesterov", description = "Plain momentum instead of Nesterov (the sweep uses Nesterov).")
+    boolean noNesterov;
+
+    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "Weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--validation", defaultValue = "5000", description = "Training images held out, as in the sweep "
+            + "(default: ${DEFAULT-VALUE}).")
+    int validation;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX folder (default: "
+            + "/usr/share/datasets/fashion-mnist).")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "anneal-lr-find",
+            description = "Folder for lr-find.csv and lr-find.png (default: ${DEFAULT-VALUE}).")
+    Path out;
+
     @Override
-    public Integer call() {
-        throw new UsageException("the 'lr-find' command is not built yet (issue #5)");
+    public Integer call() throws IOException {
+        LrRangeTest.Settings settings = new LrRangeTest.Settings(minLr, maxLr, steps, batch, smoothing, stopFactor);
+        if (epochs < 1) throw new UsageException("--epochs must be >= 1, got " + epochs);
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UsageException("--out: cannot create folder " + out + " (" + e.getMessage() + ")");
+        }
+        if (!Files.isWritable(out)) throw new UsageException("--out: folder " + out + " is not writable");
+        PrintStream o = System.out;
+        Splits splits = FashionMnist.load(data == null ? FashionMnist.DEFAULT_DIR : data, validation, seed);
+        MlpSpec spec = new MlpSpec(splits.train().featureCount(), hidden, splits.train().classes());
+        SgdConfig sgd = new SgdConfig(momentum, 0, !noNesterov && momentum > 0, weightDecay);
+        LrRangeTest.Result result;
+        try (Backend b = Backends.create(backend, System.err);
+             ProgressBar bar = new ProgressBarBuilder().setTaskName("lr-find").setInitialMax(steps)
+                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).setStyle(ProgressBarStyle.ASCII)
+                     .setUnit(" steps", 1).build()) {
+            b.init(spec, Initialization.pytorchDefault(spec, seed), OptimizerSetup.single(sgd, 2 * spec.layers()));
+            b.upload(splits);
+            result = LrRangeTest.run(b, splits.train().count(), new double[] {momentum}, settings, seed, p -> {
+                bar.stepTo(p.step() + 1);
+                bar.setExtraMessage(String.format(Locale.ROOT, "lr %.3g loss %.4f", p.lr(), p.smoothed()));
+            });
+        }
+        Path csv = out.resolve("lr-find.csv");
+        StringBuilder sb = new StringBuilder("step,lr,loss,smoothed_loss\n");
+        for (LrRangeTest.Point p : result.points())
+            sb.append(p.step()).append(',').append(p.lr()).append(',').append(p.loss()).append(',').append(p.smoothed()).append('\n');
+        Files.writeString(csv, sb);
+        Path png = out.resolve("lr-find.png");
+        Charts.lrFind(result.points(), result.suggestion(), png);
+
+        LrRangeTest.Suggestion s = result.suggestion();
+        o.println("lr-find: " + result.points().size() + " steps on " + spec + ", SGD momentum " + momentum
+                + (sgd.nesterov() ? " nesterov" : "") + ", weight decay " + weightDecay + ", batch " + batch + "; stopped: "
+                + result.stopReason());
+        o.println("curve: " + csv + ", plot: " + png);
+        if (!Double.isFinite(s.maxLr())) {
+            o.println("too few steps before divergence to suggest an lr; lower --min-lr or raise --steps");
+            return 1;
+        }
+        Budget budget = Budget.of(epochs, splits.train().count(), batch);
+        o.printf(Locale.ROOT, "smoothed loss minimum at lr %.3g; steepest descent at lr %.3g%n", s.lrAtMinimum(), s.steepestLr());
+        o.printf(Locale.ROOT, "suggested max_lr %.3g (minimum / 10), base_lr %.3g (max_lr / 4)%n", s.maxLr(), s.baseLr());
+        o.println("specs for " + epochs + " epochs of " + budget.stepsPerEpoch() + " steps:");
+        o.println("  " + s.oneCycleSpec(budget.totalSteps()));
+        o.println("  " + s.cyclicSpec(2 * budget.stepsPerEpoch()));
+        o.println("e.g.: java -jar target/anneal.jar train --epochs " + epochs + " --nesterov --schedule \""
+                + s.oneCycleSpec(budget.totalSteps()) + "\"");
+        return 0;
     }
 }

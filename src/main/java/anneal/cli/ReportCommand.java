@@ -1,13 +1,22 @@
 package anneal.cli;
 
+import anneal.report.ReportWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
-/** {@code anneal report}: being built under issue #5. */
-@Command(name = "report", mixinStandardHelpOptions = true, description = "(not built yet: issue #5)")
+/** {@code anneal report DIR}: (re)writes DIR/REPORT.md and its plots from a sweep's journal and JMH results. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Write DIR/REPORT.md and PNG plots from a sweep folder (journal.jsonl and jmh-overhead.json).",
+                "The journal is only read; the sweep writes the same report when it ends."})
 final class ReportCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DIR", description = "The sweep's --out folder.")
+    Path dir;
+
     @Override
-    public Integer call() {
-        throw new UsageException("the 'report' command is not built yet (issue #5)");
+    public Integer call() throws Exception {
+        System.out.println(new ReportWriter(dir).write());
+        return 0;
     }
 }

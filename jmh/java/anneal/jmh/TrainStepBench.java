@@ -1,0 +1,94 @@
+package anneal.jmh;
+
+import anneal.backend.Backend;
+import anneal.backend.Backends;
+import anneal.model.Initialization;
+import anneal.data.FashionMnist;
+import anneal.data.Splits;
+import anneal.model.MlpSpec;
+import anneal.model.Parameters;
+import anneal.train.OptimizerSetup;
+import anneal.train.SgdConfig;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The cost of one SGD training step (forward, loss, backward, fused update) of the sweep's model on a
+ * backend: the yardstick that the schedules' per-step cost ({@code ScheduleStepBench}) is compared with
+ * in the report's overhead table.
+ *
+ * <ul>
+ *   <li>{@link Mode#AverageTime} in microseconds per step. The first steps run before the JIT has compiled the
+ *       kernels and take seconds each, so warmup is 8 one-second iterations (the trainer's own warm-up, outside
+ *       its timed region, does the same for a run); run with {@code -prof gc} to see bytes allocated per step.</li>
+ *   <li>Each invocation is one step on the next batch of a fixed sample order, then {@link Backend#lastLoss()},
+ *       which forces a device sync so that an asynchronous (CUDA) backend is timed for the work it queued.</li>
+ *   <li>The data is Fashion-MNIST as in the sweep; the weights are {@link Initialization#pytorchDefault}, seeded
+ *       (the cost of a step does not depend on them).</li>
+ *   <li>{@code backend=cuda} fails on a machine without a GPU; run {@code -p backend=cpu} there.</li>
+ * </ul>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 8, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@State(Scope.Benchmark)
+public class TrainStepBench {
+    @Param({"cpu", "cuda"})
+    public String backend;
+
+    @Param("128")
+    public int batch;
+
+    @Param("256")
+    public int hidden;
+
+    private Backend device;
+    private int trainCount;
+    private int offset;
+    private double[] lr;
+    private double[] momentum;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Splits splits = FashionMnist.load(FashionMnist.DEFAULT_DIR, 5000, 0);
+        MlpSpec spec = new MlpSpec(splits.train().featureCount(), new int[] {hidden}, splits.train().classes());
+        device = Backends.create(backend, System.err);
+        device.init(spec, Initialization.pytorchDefault(spec, 0), OptimizerSetup.single(new SgdConfig(0.9, 0, true, 5e-4),
+                2 * spec.layers()));
+        device.upload(splits);
+        trainCount = splits.train().count();
+        int[] order = new int[trainCount];
+        for (int i = 0; i < trainCount; i++) order[i] = i;
+        device.beginEpoch(order);
+        lr = new double[] {0.01};
+        momentum = new double[] {0.9};
+    }
+
+    /** One training step; returns its loss so nothing is dead code. */
+    @Benchmark
+    public double step() {
+        if (offset + batch > trainCount) offset = 0;
+        device.trainStep(offset, batch, lr, momentum);
+        offset += batch;
+        return device.lastLoss();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        device.close();
+    }
+}

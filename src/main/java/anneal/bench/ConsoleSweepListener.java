@@ -1,0 +1,61 @@
+package anneal.bench;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * The sweep's terminal output: a progress bar on stderr (cells done of all, the current cell, an ETA from
+ * the cells run so far) and one summary line per finished cell on stdout.
+ */
+public final class ConsoleSweepListener implements SweepListener {
+    private final PrintStream out;
+    private final PrintStream err;
+    private ProgressBar bar;
+
+    public ConsoleSweepListener(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public void started(int total, int alreadyDone) {
+        if (alreadyDone > 0) out.println("resuming: " + alreadyDone + " of " + total + " cells already in the journal");
+        bar = new ProgressBarBuilder().setTaskName("sweep").setInitialMax(total)
+                .setConsumer(new ConsoleProgressBarConsumer(err)).setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(1000).continuousUpdate().startsFrom(alreadyDone, Duration.ZERO).setUnit(" cells", 1)
+                .build();
+    }
+
+    @Override
+    public void cellStarted(SweepCell cell) {
+        if (bar != null) bar.setExtraMessage(cell.label());
+    }
+
+    @Override
+    public void cellFinished(SweepCell cell, RunRecord r) {
+        if (bar != null) bar.step();
+        if (System.console() != null) err.print("\r\033[2K"); // clear the bar's line before the summary line
+        out.println(summary(r));
+    }
+
+    @Override
+    public void finished() {
+        if (bar != null) bar.close();
+    }
+
+    /** One line per run: {@code onecycle seed=0 epochs=3 cpu  REACHED  0.88 at 5.21 s (epoch 2.0)  best 0.8912  final 0.8907}. */
+    public static String summary(RunRecord r) {
+        String head = String.format(Locale.ROOT, "%-40s %-11s", r.cell().label(), r.status());
+        if (RunRecord.FAILED.equals(r.status())) return head + " " + r.error();
+        String reach = r.reached()
+                ? String.format(Locale.ROOT, "target at %7.2f s (epoch %.2f)", r.timeToTarget(), r.epochsToTarget())
+                : String.format(Locale.ROOT, "%-30s", "target not reached");
+        return head + " " + reach + String.format(Locale.ROOT, "  best %.4f  final %.4f  setup %.1f s",
+                r.bestTestAccuracy(), r.finalTestAccuracy(), r.setupSeconds());
+    }
+}

@@ -1,0 +1,92 @@
+package anneal.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The cells of a sweep, in the order they run: epochs budget, then seed, then schedule, so that every
+ * schedule has a paired run for a seed before the next seed starts (an interrupted sweep still compares
+ * like with like). Stored in the journal's header so that {@code --resume} continues the same plan.
+ *
+ * @param schedules catalogue names
+ * @param seeds     seeds, each run by every schedule (paired comparisons)
+ * @param epochs    epoch budgets
+ * @param backend   backend name ({@code cpu}, {@code cuda})
+ */
+public record SweepPlan(List<String> schedules, List<Long> seeds, List<Integer> epochs, String backend) {
+    public SweepPlan {
+        if (schedules.isEmpty()) throw new IllegalArgumentException("--schedules: no schedule given");
+        if (seeds.isEmpty()) throw new IllegalArgumentException("--seeds: at least one seed is needed");
+        if (epochs.isEmpty()) throw new IllegalArgumentException("--epochs: at least one epoch budget is needed");
+        for (int e : epochs)
+            if (e < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + e);
+        for (String s : schedules) ScheduleCatalogue.get(s);
+        if (backend == null || backend.isBlank()) throw new IllegalArgumentException("--backend: no backend given");
+        schedules = List.copyOf(schedules);
+        seeds = List.copyOf(seeds);
+        epochs = List.copyOf(epochs);
+    }
+
+    /** Every cell of the plan. */
+    public List<SweepCell> cells() {
+        List<SweepCell> out = new ArrayList<>();
+        for (int e : epochs)
+            for (long s : seeds)
+                for (String c : schedules) out.add(new SweepCell(c, s, e, backend));
+        return out;
+    }
+
+    /** The cells without a record in {@code finished}. */
+    public List<SweepCell> remaining(Set<SweepCell> finished) {
+        return cells().stream().filter(c -> !finished.contains(c)).toList();
+    }
+
+    /**
+     * Parses {@code --seeds}: a count {@code N} (seeds 0..N-1) or a comma-separated list ({@code 3,7,11}).
+     *
+     * @throws IllegalArgumentException for 0, negative or malformed values
+     */
+    public static List<Long> parseSeeds(String text) {
+        String t = text.trim();
+        try {
+            if (!t.contains(",")) {
+                long n = Long.parseLong(t);
+                if (n < 1) throw new IllegalArgumentException("--seeds must be a count >= 1 or a list of seeds, got '" + text + "'");
+                if (n > 1000) throw new IllegalArgumentException("--seeds count must be <= 1000, got " + n);
+                List<Long> out = new ArrayList<>();
+                for (long i = 0; i < n; i++) out.add(i);
+                return out;
+            }
+            List<Long> out = new ArrayList<>();
+            for (String s : t.split(",")) {
+                if (s.isBlank()) continue;
+                long v = Long.parseLong(s.trim());
+                if (!out.contains(v)) out.add(v);
+            }
+            if (out.isEmpty()) throw new IllegalArgumentException("--seeds: no seed in '" + text + "'");
+            return out;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--seeds must be a count >= 1 or a comma-separated list of integers, got '"
+                    + text + "'");
+        }
+    }
+
+    /** Parses {@code --epochs}: one budget or a comma-separated list; each >= 1. */
+    public static List<Integer> parseEpochs(String text) {
+        List<Integer> out = new ArrayList<>();
+        for (String s : text.split(",")) {
+            if (s.isBlank()) continue;
+            int v;
+            try {
+                v = Integer.parseInt(s.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--epochs must be integers >= 1 (e.g. 3 or 3,10), got '" + text + "'");
+            }
+            if (v < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + v);
+            if (!out.contains(v)) out.add(v);
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException("--epochs: no epoch budget in '" + text + "'");
+        return out;
+    }
+}

@@ -1,0 +1,86 @@
+package anneal.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import anneal.schedule.LrScheduler;
+import anneal.schedule.Schedules;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ScheduleCatalogueTest {
+    /** Fashion-MNIST with 5,000 validation images at batch 128: ceil(55000 / 128) = 430 steps per epoch. */
+    private static final Budget THREE_EPOCHS = Budget.of(3, 55_000, 128);
+
+    @Test
+    void budgetCountsAPartialLastBatch() {
+        assertEquals(430, THREE_EPOCHS.stepsPerEpoch());
+        assertEquals(1290, THREE_EPOCHS.totalSteps());
+    }
+
+    @Test
+    void templatesResolveAgainstTheBudget() {
+        assertEquals("OneCycleLR(max_lr=0.1, total_steps=1290)", ScheduleCatalogue.get("onecycle").spec(THREE_EPOCHS));
+        // warmup = round(0.1 * 1290) = 129 steps, cosine over the remaining 1161
+        assertEquals("WarmupCosineLR(warmup_steps=129, total_steps=1290, warmup_start_factor=0.01)",
+                ScheduleCatalogue.get("warmup-linear").spec(THREE_EPOCHS));
+        assertEquals("WarmupLR(warmup='cosine', warmup_steps=129, start_factor=0.01, scheduler=WarmupCosineLR("
+                + "warmup_steps=0, total_steps=1161))", ScheduleCatalogue.get("warmup-cos").spec(THREE_EPOCHS));
+        // 0.01 ** (1 / (3 - 1)) = 0.1
+        assertEquals("ExponentialLR(gamma=0.1)", ScheduleCatalogue.get("exponential").spec(THREE_EPOCHS));
+        // 10 epochs: milestones at round(5) and round(7.5) = 8
+        assertEquals("MultiStepLR(milestones=[5, 8], gamma=0.1)",
+                ScheduleCatalogue.get("multistep").spec(new Budget(10, 430)));
+        // WSD over 1290 steps: warmup 129, decay round(0.2 * 1290) = 258, stable 1290 - 129 - 258 = 903
+        assertEquals("WarmupStableDecayLR(warmup_steps=129, stable_steps=903, decay_steps=258, decay_type='linear', "
+                + "min_lr_ratio=0.01)", ScheduleCatalogue.get("wsd").spec(THREE_EPOCHS));
+    }
+
+    @Test
+    void coversEveryScheduleOfTheChapter() {
+        List<String> families = ScheduleCatalogue.all().stream().map(CatalogueEntry::family).toList();
+        for (String f : List.of("StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "CyclicLR", "OneCycleLR",
+                "CosineAnnealingWarmRestarts", "ReduceLROnPlateau", "constant lr", "linear warmup + cosine",
+                "exponential warmup + cosine", "cosine warmup + cosine", "inverse square root", "warmup-stable-decay",
+                "PolynomialLR"))
+            assertTrue(families.contains(f), f);
+    }
+
+    @Test
+    void unknownNameListsTheKnownOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScheduleCatalogue.parse("cosine,foo"));
+        assertTrue(e.getMessage().contains("'foo'"), e.getMessage());
+        assertTrue(e.getMessage().contains("onecycle"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ScheduleCatalogue.parse(" , "));
+    }
+
+    @Test
+    void parseKeepsOrderDropsDuplicatesAndExpandsAll() {
+        assertEquals(List.of("cosine", "step"),
+                ScheduleCatalogue.parse("cosine, step,cosine").stream().map(CatalogueEntry::name).toList());
+        assertEquals(ScheduleCatalogue.names(), ScheduleCatalogue.parse("all").stream().map(CatalogueEntry::name).toList());
+    }
+
+    /** Every resolved spec must build with the schedule library (skipped until the parser of issue #2 is merged). */
+    @Test
+    void everySpecParses() {
+        assumeTrue(parserAvailable(), "Schedules.fromSpec not merged yet");
+        for (CatalogueEntry e : ScheduleCatalogue.all())
+            for (Budget b : List.of(new Budget(1, 430), THREE_EPOCHS, new Budget(15, 430))) {
+                LrScheduler s = Schedules.fromSpec(e.spec(b), e.baseLr());
+                assertEquals(1, s.groups(), e.name());
+                assertTrue(s.lr(0) >= 0 && s.lr(0) <= 0.1 + 1e-12, e.name() + " starts at " + s.lr(0));
+            }
+    }
+
+    static boolean parserAvailable() {
+        try {
+            Schedules.fromSpec("StepLR(step_size=1, gamma=0.5)", 0.1);
+            return true;
+        } catch (UnsupportedOperationException e) {
+            return false;
+        }
+    }
+}
