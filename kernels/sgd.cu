@@ -4,7 +4,9 @@
 // Parameters order [W0, b0, W1, b1, ...]. SgdLayout (set once per run) says where each tensor ends,
 // which optimizer group it belongs to, and each group's weight decay, dampening and Nesterov flag.
 // SgdStep carries what the schedule changes every step: lr and momentum per group (and whether the
-// momentum buffers are being created). Per element, as PyTorch (and ReferenceOps.sgdUpdate):
+// group's momentum buffers are being created: PyTorch creates them at the group's first step with
+// momentum != 0). Both structs hold only 4-byte fields, so their layout has no padding; the host
+// (anneal.backend.cuda.SgdArgs) packs them as int words and the harness checks the offsets. Per element, as PyTorch (and ReferenceOps.sgdUpdate):
 //   g = grad + wd * p                        (when wd != 0)
 //   buf = first ? g : momentum * buf + (1 - dampening) * g   (when momentum != 0)
 //   g = nesterov ? g + momentum * buf : buf                  (when momentum != 0)
@@ -32,7 +34,7 @@ struct SgdLayout {
 struct SgdStep {
     float lr[SGD_MAX_GROUPS];
     float momentum[SGD_MAX_GROUPS];
-    int firstStep;  // 1 on the step that creates the momentum buffers (buf = g)
+    int firstStep[SGD_MAX_GROUPS];  // 1 on the group's step that creates its momentum buffers (buf = g)
 };
 
 __device__ inline void sgd_element(float* __restrict__ params, const float* __restrict__ grads,
@@ -46,7 +48,7 @@ __device__ inline void sgd_element(float* __restrict__ params, const float* __re
     if (wd != 0.0f) g = __fadd_rn(g, __fmul_rn(wd, p));
     const float mom = step.momentum[grp];
     if (mom != 0.0f) {
-        const float b = step.firstStep ? g
+        const float b = step.firstStep[grp] ? g
                                        : __fadd_rn(__fmul_rn(mom, bufs[i]), __fmul_rn(layout.oneMinusDampening[grp], g));
         bufs[i] = b;
         g = layout.nesterov[grp] ? __fadd_rn(g, __fmul_rn(mom, b)) : b;

@@ -4,6 +4,7 @@
 // reference). Built with -fsanitize=address,undefined, so an out-of-bounds access fails the check too.
 //
 // Usage: emu_check CASES_DIR      (each sub-directory is one case)
+//        emu_check --layout       (prints the byte layout of the SGD argument structs)
 // A case directory holds case.txt ("key value" lines: op, sizes, scalars as C hex floats, atol, rtol)
 // and raw little-endian tensors NAME.f32 / NAME.i32 / NAME.u8; expected outputs are expect_NAME.*.
 // A value passes when |got - expected| <= atol + rtol * |expected|. Prints one PASS/FAIL line per case;
@@ -11,6 +12,7 @@
 #include "../anneal_kernels.cu"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -124,7 +126,8 @@ SgdStep readStep(const Case& c) {
         S.lr[g] = lr[g];
         S.momentum[g] = mom[g];
     }
-    S.firstStep = c.i("first_step");
+    auto first = c.i32("first_step");
+    for (size_t g = 0; g < first.size(); g++) S.firstStep[g] = first[g];
     return S;
 }
 
@@ -219,6 +222,15 @@ Comparison run(const Case& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 2 && std::string(argv[1]) == "--layout") {  // struct layouts, checked against the Java packing
+        std::printf("SgdLayout size=%zu tensorEnd=%zu tensorGroup=%zu tensors=%zu weightDecay=%zu oneMinusDampening=%zu nesterov=%zu\n",
+                    sizeof(SgdLayout), offsetof(SgdLayout, tensorEnd), offsetof(SgdLayout, tensorGroup),
+                    offsetof(SgdLayout, tensors), offsetof(SgdLayout, weightDecay),
+                    offsetof(SgdLayout, oneMinusDampening), offsetof(SgdLayout, nesterov));
+        std::printf("SgdStep size=%zu lr=%zu momentum=%zu firstStep=%zu\n", sizeof(SgdStep), offsetof(SgdStep, lr),
+                    offsetof(SgdStep, momentum), offsetof(SgdStep, firstStep));
+        return 0;
+    }
     if (argc != 2) {
         std::fprintf(stderr, "usage: %s CASES_DIR\n", argv[0]);
         return 100;

@@ -217,9 +217,15 @@ class KernelEmulationTest {
                                 cfg[0], cfg[1], (int) cfg[2], cfg[3], (int) cfg[4], groups), "sgd_update", 0, 0)
                         .i32("tensor_end", ends).i32("tensor_group", groupOf).f32("weight_decay", wd)
                         .f32("one_minus_dampening", omd).i32("nesterov", nesterov).f32("lr", lr).f32("momentum", mom)
-                        .set("first_step", (int) cfg[4]).f32("params", p).f32("grads", gr).f32("bufs", buf)
+                        .i32("first_step", firstSteps(groups, (int) cfg[4])).f32("params", p).f32("grads", gr).f32("bufs", buf)
                         .f32("expect_params", expP).f32("expect_bufs", expBuf).finish();
             }
+    }
+
+    private static int[] firstSteps(int groups, int value) {
+        int[] f = new int[groups];
+        java.util.Arrays.fill(f, value);
+        return f;
     }
 
     @Test
