@@ -22,7 +22,11 @@ public interface Backend extends AutoCloseable {
     /** One line describing the device, threads and code path, for run records. */
     String description();
 
-    /** Allocate the model and optimizer state and copy in the initial parameters. */
+    /**
+     * Allocate the model and optimizer state and copy in the initial parameters. May be called again (also
+     * after {@link #upload}) to restart from new parameters with fresh optimizer state (no momentum buffers):
+     * the trainer warms the JIT / device up with a few steps, then calls {@code init} again before the timed run.
+     */
     void init(MlpSpec spec, Parameters initial, OptimizerSetup optimizer);
 
     /** Copy the three splits to where the backend computes (once per run). */
@@ -42,6 +46,15 @@ public interface Backend extends AutoCloseable {
 
     /** Mean train loss of the last {@link #trainStep} (forces a device sync; for lr-find and tests). */
     double lastLoss();
+
+    /**
+     * Mean train loss over the steps since the previous call of this method (or since {@link #init}); NaN when
+     * no step was taken. The trainer calls it once per evaluation record (one device sync). The default,
+     * for backends that do not track it, is the last step's loss.
+     */
+    default double drainMeanLoss() {
+        return lastLoss();
+    }
 
     /** End the epoch; returns the mean train loss over its steps (NaN/inf when training diverged). */
     double endEpoch();

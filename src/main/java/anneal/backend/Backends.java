@@ -1,20 +1,47 @@
 package anneal.backend;
 
+import anneal.backend.cpu.CpuBackend;
 import java.io.PrintStream;
+import java.util.Locale;
 
-/** Picks and creates backends by their command-line name. (Being built under issues #3 and #4.) */
+/** Picks and creates backends by their command-line name: {@code cpu}, {@code cuda} or {@code auto}. */
 public final class Backends {
+    /** The names {@link #create} accepts. */
+    public static final String NAMES = "cpu, cuda, auto";
+
     private Backends() {
     }
 
     /**
      * {@code cpu}, {@code cuda} or {@code auto} (CUDA when a driver and a device are present, else the CPU
-     * with a one-line notice on {@code notices}).
+     * with a one-line notice on {@code notices}). The CPU backend gets one thread per available processor.
      *
      * @throws BackendUnavailableException when {@code cuda} is asked for and cannot run here
      * @throws IllegalArgumentException for an unknown name
      */
     public static Backend create(String name, PrintStream notices) {
-        throw new UnsupportedOperationException("backends are not built yet (issues #3, #4)");
+        return create(name, Runtime.getRuntime().availableProcessors(), notices);
+    }
+
+    /** As {@link #create(String, PrintStream)} with {@code cpuThreads} worker threads for the CPU backend. */
+    public static Backend create(String name, int cpuThreads, PrintStream notices) {
+        if (cpuThreads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + cpuThreads);
+        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        switch (n) {
+            case "cpu":
+                return new CpuBackend(cpuThreads);
+            case "cuda":
+                throw cudaUnavailable();
+            case "auto":
+                notices.println("anneal: no CUDA backend available (" + cudaUnavailable().getMessage()
+                        + "); using the CPU backend");
+                return new CpuBackend(cpuThreads);
+            default:
+                throw new IllegalArgumentException("backend must be one of " + NAMES + ", got '" + name + "'");
+        }
+    }
+
+    private static BackendUnavailableException cudaUnavailable() {
+        return new BackendUnavailableException("the CUDA backend is not built into this jar yet");
     }
 }

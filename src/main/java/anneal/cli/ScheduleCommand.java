@@ -1,13 +1,177 @@
 package anneal.cli;
 
+import anneal.schedule.LrScheduler;
+import anneal.schedule.Schedules;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code anneal schedule}: being built under issue #2. */
-@Command(name = "schedule", mixinStandardHelpOptions = true, description = "(not built yet: issue #2)")
+/**
+ * {@code anneal schedule SPEC --base-lr X --steps N [--metrics v1,v2,...] [--format csv|json]}: prints the lr
+ * (per parameter group, and momentum where the schedule cycles it) right after construction (row 0) and after
+ * each of the following {@code step()} calls; metric-driven schedules receive {@code v_i} at step {@code i}.
+ * Numbers are printed as Python's {@code repr(float)} prints them, so the output diffs cleanly against PyTorch.
+ */
+@Command(name = "schedule", mixinStandardHelpOptions = true,
+        description = {"Print a schedule's learning rate per step, identical to PyTorch's param_groups[i]['lr'].",
+            "Known schedules: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, ConstantLR, LinearLR, "
+                + "PolynomialLR, LambdaLR, MultiplicativeLR, CyclicLR, OneCycleLR, CosineAnnealingWarmRestarts, "
+                + "ReduceLROnPlateau, SequentialLR, ChainedScheduler, WarmupLR, GradualWarmupLR, WarmupCosineLR, "
+                + "InverseSqrtLR, WarmupStableDecayLR, CosineDecayRestartsLR."},
+        footer = {"", "Example:", "  anneal schedule \"OneCycleLR(max_lr=0.1, total_steps=100)\" --base-lr 0.1 --steps 101"})
 final class ScheduleCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SPEC",
+            description = "Schedule in PyTorch syntax, e.g. \"StepLR(step_size=30, gamma=0.1)\".")
+    String scheduleSpec;
+
+    @Option(names = "--base-lr", required = true, split = ",", paramLabel = "LR",
+            description = "Initial lr of each parameter group (repeat the option or give a comma list).")
+    List<Double> baseLrs;
+
+    @Option(names = "--steps", required = true, paramLabel = "N",
+            description = "Number of rows: row 0 after construction, row i after the i-th step().")
+    int steps;
+
+    @Option(names = "--metrics", split = ",", paramLabel = "V",
+            description = "Metric passed to step() of row 1, 2, ... (ReduceLROnPlateau and schedules holding one).")
+    List<Double> metrics;
+
+    @Option(names = "--format", defaultValue = "csv", paramLabel = "FMT", description = "csv or json (default csv).")
+    String format;
+
     @Override
-    public Integer call() {
-        throw new UsageException("the 'schedule' command is not built yet (issue #2)");
+    public Integer call() throws Exception {
+        if (steps < 1) throw new UsageException("--steps=" + steps + " is not allowed; allowed: an integer >= 1");
+        if (!format.equals("csv") && !format.equals("json")) {
+            throw new UsageException("--format=" + format + " is not allowed; allowed: csv or json");
+        }
+        double[] lrs = new double[baseLrs.size()];
+        for (int i = 0; i < lrs.length; i++) lrs[i] = baseLrs.get(i);
+        LrScheduler s = Schedules.fromSpec(scheduleSpec, lrs);
+        checkMetrics(s);
+        List<String> columns = columns(s);
+        List<double[]> rows = new ArrayList<>(steps);
+        rows.add(row(s));
+        for (int i = 1; i < steps; i++) {
+            try {
+                if (s.needsMetric()) s.step(metrics.get(i - 1));
+                else s.step();
+            } catch (IllegalStateException e) {
+                throw new UsageException(e.getMessage() + " (at row " + i + " of --steps " + steps + ")", e);
+            }
+            rows.add(row(s));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (format.equals("csv")) printCsv(out, columns, rows);
+        else printJson(out, columns, rows, lrs);
+        out.flush();
+        return 0;
+    }
+
+    private void checkMetrics(LrScheduler s) {
+        int have = metrics == null ? 0 : metrics.size();
+        if (s.needsMetric() && have < steps - 1) {
+            throw new UsageException("--metrics has " + have + " values; allowed: at least " + (steps - 1)
+                    + " (one per step after row 0), because this schedule steps on a metric");
+        }
+        if (!s.needsMetric() && have > 0) {
+            throw new UsageException("--metrics is not allowed here: this schedule does not use a metric "
+                    + "(only ReduceLROnPlateau and schedules wrapping one)");
+        }
+    }
+
+    private static List<String> columns(LrScheduler s) {
+        List<String> cols = new ArrayList<>();
+        int n = s.groups();
+        for (int g = 0; g < n; g++) cols.add(n == 1 ? "lr" : "lr" + g);
+        if (s.schedulesMomentum()) for (int g = 0; g < n; g++) cols.add(n == 1 ? "momentum" : "momentum" + g);
+        return cols;
+    }
+
+    private static double[] row(LrScheduler s) {
+        int n = s.groups();
+        double[] r = new double[s.schedulesMomentum() ? 2 * n : n];
+        for (int g = 0; g < n; g++) r[g] = s.lr(g);
+        if (s.schedulesMomentum()) for (int g = 0; g < n; g++) r[n + g] = s.momentum(g);
+        return r;
+    }
+
+    private static void printCsv(PrintWriter out, List<String> columns, List<double[]> rows) {
+        out.println("step," + String.join(",", columns));
+        for (int i = 0; i < rows.size(); i++) {
+            StringBuilder line = new StringBuilder().append(i);
+            for (double v : rows.get(i)) line.append(',').append(PyFloat.repr(v));
+            out.println(line);
+        }
+    }
+
+    private void printJson(PrintWriter out, List<String> columns, List<double[]> rows, double[] lrs) throws Exception {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("spec", scheduleSpec);
+        doc.put("base_lrs", lrs);
+        doc.put("columns", columns);
+        List<Map<String, Object>> jsonRows = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("step", i);
+            double[] v = rows.get(i);
+            for (int c = 0; c < columns.size(); c++) r.put(columns.get(c), v[c]);
+            jsonRows.add(r);
+        }
+        doc.put("rows", jsonRows);
+        out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+    }
+
+    /**
+     * Formats a double as Python's {@code repr(float)}: the shortest digits that read back to the same double,
+     * positional for exponents -4..15 ({@code 0.001}, {@code 100.0}) and scientific otherwise ({@code 1e-05},
+     * {@code 1.5e+16}), so the CLI's numbers diff cleanly against PyTorch's printed values.
+     */
+    static final class PyFloat {
+        private PyFloat() {
+        }
+
+        static String repr(double v) {
+            if (Double.isNaN(v)) return "nan";
+            if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
+            if (v == 0) return (1 / v < 0) ? "-0.0" : "0.0";
+            BigDecimal d = new BigDecimal(shortest(v)).stripTrailingZeros();
+            String digits = d.unscaledValue().abs().toString();
+            int exponent = digits.length() - 1 - d.scale(); // decimal exponent of the first digit
+            String sign = v < 0 ? "-" : "";
+            if (exponent >= -5 + 1 && exponent < 16) {
+                String plain = d.abs().toPlainString();
+                if (!plain.contains(".")) plain += ".0";
+                return sign + plain;
+            }
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            String exp = String.format("%02d", Math.abs(exponent));
+            return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + exp;
+        }
+
+        /** Shortest round-tripping decimal: Double.toString, shortened further where Java 17's is not minimal. */
+        private static String shortest(double v) {
+            String s = Double.toString(v);
+            BigDecimal d = new BigDecimal(s);
+            for (int precision = 1; precision < 17; precision++) {
+                BigDecimal r = d.round(new java.math.MathContext(precision));
+                if (r.doubleValue() == v) return r.toString();
+            }
+            return s;
+        }
     }
 }

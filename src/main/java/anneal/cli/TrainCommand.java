@@ -1,13 +1,249 @@
 package anneal.cli;
 
+import anneal.backend.Backend;
+import anneal.backend.Backends;
+import anneal.data.FashionMnist;
+import anneal.data.Splits;
+import anneal.schedule.LrScheduler;
+import anneal.schedule.Schedules;
+import anneal.train.EpochRecord;
+import anneal.train.RunResult;
+import anneal.train.SgdConfig;
+import anneal.train.TrainConfig;
+import anneal.train.TrainListener;
+import anneal.train.Trainer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code anneal train}: being built under issue #3. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "(not built yet: issue #3)")
+/**
+ * {@code anneal train}: one training run of an MLP on Fashion-MNIST with a schedule, reporting time to a target
+ * test accuracy. A progress bar goes to stderr, one line per evaluation and a summary to stdout, and with
+ * {@code --out FILE} the whole run (config, every record, every step's lr) as JSON. When the run is interrupted
+ * (Ctrl-C, SIGTERM), a shutdown hook still writes the records so far to {@code --out}, marked
+ * {@code "interrupted": true}.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train the MLP on Fashion-MNIST with one schedule and report time to the target test accuracy.",
+                "Timed region: training steps and evaluations; data loading, initialisation and a JIT warm-up are"
+                        + " outside it (reported as setup)."})
 final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--schedule", required = true, paramLabel = "SPEC",
+            description = "Schedule spec with PyTorch's names, e.g. \"OneCycleLR(max_lr=0.1, total_steps=1290)\".")
+    String schedule;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "Epochs at most (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}; the last,"
+            + " smaller batch of an epoch is kept, as DataLoader's drop_last=False).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "0.1", description = "The optimizer's lr, the schedule's base lr"
+            + " (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--target", defaultValue = "0.88", description = "Test accuracy that counts as reached, in (0, 1]"
+            + " (default: ${DEFAULT-VALUE}).")
+    double target;
+
+    @Option(names = "--no-stop", description = "Run all epochs even after the target is reached.")
+    boolean noStop;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seeds initialisation, the validation split and the"
+            + " shuffles (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--backend", defaultValue = "auto", description = "cpu, cuda or auto (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--threads", description = "CPU backend threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--hidden", defaultValue = "256", split = ",", description = "Hidden layer widths, comma"
+            + " separated (default: ${DEFAULT-VALUE}).")
+    int[] hidden;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--nesterov", description = "Nesterov momentum.")
+    boolean nesterov;
+
+    @Option(names = "--dampening", defaultValue = "0", description = "SGD dampening (default: ${DEFAULT-VALUE}).")
+    double dampening;
+
+    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "Coupled L2 weight decay as"
+            + " torch.optim.SGD (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--no-bias-decay", description = "Put biases in a second parameter group without weight decay.")
+    boolean noBiasDecay;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX files (default: "
+            + "/usr/share/datasets/fashion-mnist).")
+    Path data = FashionMnist.DEFAULT_DIR;
+
+    @Option(names = "--validation", defaultValue = "5000", description = "Training images held out for validation"
+            + " (default: ${DEFAULT-VALUE}).")
+    int validation;
+
+    @Option(names = "--eval-every", defaultValue = "0", paramLabel = "STEPS", description = "Also evaluate every"
+            + " STEPS optimizer steps (default: only at epoch ends).")
+    int evalEvery;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the run as JSON.")
+    Path out;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    /**
+     * The JSON written by {@code --out}.
+     *
+     * @param interrupted             whether the run was cut short by Ctrl-C / SIGTERM (the records so far are kept)
+     * @param trainSamplesPerSecond   training samples processed per second of training time (evaluations excluded)
+     */
+    record TrainOutput(boolean interrupted, String jvm, double trainSamplesPerSecond, RunResult run) {
+    }
+
     @Override
-    public Integer call() {
-        throw new UsageException("the 'train' command is not built yet (issue #3)");
+    public Integer call() throws Exception {
+        PrintStream stdout = System.out;
+        TrainConfig config;
+        try {
+            config = new TrainConfig(schedule, lr, epochs, batch, target, seed, hidden,
+                    new SgdConfig(momentum, dampening, nesterov, weightDecay), noBiasDecay, validation, evalEvery,
+                    !noStop);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage().replaceFirst("^([\\w -]+?) must", "--$1 must")
+                    .replace("--validation size", "--validation"));
+        }
+        if (threads != null && threads < 1) throw new UsageException("--threads must be >= 1, got " + threads);
+        double[] baseLrs = new double[noBiasDecay ? 2 : 1];
+        Arrays.fill(baseLrs, lr);
+        LrScheduler scheduler = Schedules.fromSpec(schedule, baseLrs);
+        if (out != null) checkWritable(out);
+        try (Backend b = Backends.create(backend, threads == null ? Runtime.getRuntime().availableProcessors() : threads,
+                System.err)) {
+            Splits splits = FashionMnist.load(data, validation, seed);
+            Trainer trainer = new Trainer(b, splits);
+            AtomicBoolean finished = new AtomicBoolean();
+            Thread hook = new Thread(() -> {
+                if (out != null && !finished.get()) {
+                    try {
+                        RunResult soFar = trainer.snapshot();
+                        write(out, new TrainOutput(true, jvm(), samplesPerSecond(soFar, splits.train().count()), soFar));
+                        System.err.println("\nanneal train: interrupted; the run so far is in " + out);
+                    } catch (Exception e) {
+                        System.err.println("\nanneal train: interrupted; could not write " + out + ": " + e.getMessage());
+                    }
+                }
+            }, "anneal-train-save");
+            Runtime.getRuntime().addShutdownHook(hook);
+            stdout.printf(Locale.ROOT, "anneal train: %s on %s, %s, batch %d, lr %s, %d train / %d validation / %d test%n",
+                    schedule, config.hidden().length == 0 ? "logistic regression" : "MLP " + 784 + "-"
+                            + joined(config.hidden()) + "-10", b.description(), batch, lr, splits.train().count(),
+                    splits.validation().count(), splits.test().count());
+            RunResult result;
+            try (ProgressBar bar = quiet ? null : new ProgressBarBuilder().setTaskName("train").setInitialMax(1)
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).setUnit(" steps", 1).build()) {
+                result = trainer.run(config, scheduler, new TrainListener() {
+                    @Override
+                    public void onStep(long step, long totalSteps) {
+                        if (bar != null) {
+                            if (bar.getMax() != totalSteps) bar.maxHint(totalSteps);
+                            bar.stepTo(step);
+                        }
+                    }
+
+                    @Override
+                    public void onRecord(EpochRecord r) {
+                        stdout.println(line(r, config.epochs()));
+                    }
+                });
+            }
+            finished.set(true);
+            if (out != null)
+                write(out, new TrainOutput(false, jvm(), samplesPerSecond(result, splits.train().count()), result));
+            stdout.println(summary(result, splits.train().count()));
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // already exiting
+            }
+        }
+        return 0;
+    }
+
+    static String line(EpochRecord r, int epochs) {
+        return String.format(Locale.ROOT, "epoch %6.2f/%d  step %6d  lr %.5g  train_loss %.4f  val_loss %.4f  val_acc %.4f"
+                        + "  test_loss %.4f  test_acc %.4f  time %.2fs (train %.2fs, eval %.2fs)", r.epoch(), epochs,
+                r.step(), r.lr(), r.trainLoss(), r.valLoss(), r.valAccuracy(), r.testLoss(), r.testAccuracy(),
+                r.elapsedSeconds(), r.trainSeconds(), r.evalSeconds());
+    }
+
+    /** Training samples per second of training time up to the last record (NaN before the first record). */
+    static double samplesPerSecond(RunResult r, int trainCount) {
+        if (r.records().isEmpty()) return Double.NaN;
+        EpochRecord last = r.records().get(r.records().size() - 1);
+        long batch = r.config().batchSize();
+        long stepsPerEpoch = (trainCount + batch - 1) / batch;
+        long steps = last.step(), fullEpochs = steps / stepsPerEpoch, rest = steps % stepsPerEpoch;
+        long samples = fullEpochs * trainCount + Math.min(rest * batch, trainCount);
+        return samples / last.trainSeconds();
+    }
+
+    static String summary(RunResult r, int trainCount) {
+        EpochRecord last = r.records().isEmpty() ? null : r.records().get(r.records().size() - 1);
+        double samplesPerSecond = samplesPerSecond(r, trainCount);
+        String outcome = switch (r.status()) {
+            case REACHED -> String.format(Locale.ROOT, "reached test accuracy %.2f at epoch %.2f after %.2f s", r.config().target(),
+                    r.epochsToTarget(), r.timeToTarget());
+            case NOT_REACHED -> String.format(Locale.ROOT, "did not reach test accuracy %.2f", r.config().target());
+            case DIVERGED -> "diverged (loss became NaN or infinite)";
+        };
+        return String.format(Locale.ROOT, "%s; best test accuracy %.4f, final %.4f; %.0f training samples/s; timed region"
+                        + " (training + evaluation) %.2f s, setup outside it %.2f s", outcome, r.bestTestAccuracy(),
+                r.finalTestAccuracy(), samplesPerSecond, last == null ? 0 : last.elapsedSeconds(), r.setupSeconds());
+    }
+
+    private static String joined(int[] xs) {
+        StringBuilder sb = new StringBuilder();
+        for (int x : xs) sb.append(sb.length() == 0 ? "" : "-").append(x);
+        return sb.toString();
+    }
+
+    private static String jvm() {
+        return System.getProperty("java.vm.name") + " " + Runtime.version();
+    }
+
+    private static void checkWritable(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir))
+            throw new UsageException("--out " + file + ": directory " + dir + " does not exist");
+        if (!Files.isWritable(dir)) throw new UsageException("--out " + file + ": directory " + dir + " is not writable");
+        if (Files.isDirectory(file)) throw new UsageException("--out " + file + " is a directory, expected a file");
+    }
+
+    /** Writes atomically: a temporary file next to {@code file}, then a rename. */
+    static synchronized void write(Path file, TrainOutput output) throws IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        json.writeValue(tmp.toFile(), output);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -1,6 +1,16 @@
 package anneal.schedule;
 
-/** Entry point: build schedulers from spec strings. (Parser being built under issue #2.) */
+import anneal.schedule.spec.ScheduleRegistry;
+import anneal.schedule.spec.SpecParser;
+import java.util.List;
+
+/**
+ * Entry point: build schedulers from spec strings with PyTorch's class and argument names, e.g.
+ * {@code OneCycleLR(max_lr=0.1, total_steps=1290)} or
+ * {@code SequentialLR(schedulers=[LinearLR(start_factor=0.01, total_iters=5), CosineAnnealingLR(T_max=30)], milestones=[5])}.
+ * Lists give per-group values ({@code max_lr=[0.1, 0.01]}); Python's {@code True}, {@code False}, {@code None} are
+ * literals; user functions are expression strings ({@code LambdaLR(lr_lambda='0.95 ** epoch')}).
+ */
 public final class Schedules {
     private Schedules() {
     }
@@ -12,6 +22,16 @@ public final class Schedules {
      * @throws IllegalArgumentException naming the schedule, argument, value and what is allowed
      */
     public static LrScheduler fromSpec(String spec, double... baseLrs) {
-        throw new UnsupportedOperationException("schedule specs are not parsed yet (issue #2)");
+        return build(spec, ParamGroups.of(baseLrs));
+    }
+
+    /** As {@link #fromSpec(String, double...)}, on groups the caller holds (to read momentum, initial_lr, ...). */
+    public static OptimizerBound build(String spec, ParamGroups groups) {
+        return ScheduleRegistry.build(SpecParser.parse(spec), groups);
+    }
+
+    /** Every spec name this library knows. */
+    public static List<String> names() {
+        return ScheduleRegistry.names();
     }
 }

@@ -2,18 +2,245 @@ package anneal.train;
 
 import anneal.backend.Backend;
 import anneal.data.Splits;
+import anneal.model.Initialization;
+import anneal.model.MlpSpec;
+import anneal.model.Parameters;
+import anneal.schedule.Interval;
+import anneal.schedule.LrScheduler;
+import anneal.schedule.Schedules;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
-/** Runs one training configuration on a backend and records time-to-accuracy. (Being built under issue #3.) */
+/**
+ * Runs one training configuration on a backend and records time-to-accuracy.
+ *
+ * <h2>The loop</h2>
+ * Each epoch visits the training split in the order {@link EpochOrder#of} gives for the run's seed, in batches
+ * of {@code batchSize}; the last batch of an epoch is kept even when it is smaller (PyTorch
+ * {@code DataLoader}'s default {@code drop_last=False}), so an epoch has {@code ceil(n / batch)} steps. Every
+ * step uses the schedule's current lr per group (and its momentum, when it cycles momentum; otherwise each
+ * group's configured momentum). The schedule is stepped at its own cadence:
+ * <ul>
+ *   <li>{@link Interval#STEP}: after every optimizer step;</li>
+ *   <li>{@link Interval#EPOCH}: after every epoch, after the epoch's evaluation;</li>
+ *   <li>{@link LrScheduler#needsMetric()} (ReduceLROnPlateau): {@code step(validation loss)} after every
+ *       evaluation instead; the metric is the <b>validation</b> loss, never a test number, so a run with such a
+ *       schedule needs a validation split. With {@code evalEverySteps}, patience counts evaluations.</li>
+ * </ul>
+ * Evaluations (validation and test loss and accuracy) happen at every epoch end and, when
+ * {@code evalEverySteps > 0}, every that many steps.
+ *
+ * <h2>Time-to-accuracy</h2>
+ * The timed region is the training steps and the evaluations, nothing else: data loading, parameter
+ * initialisation, upload to the backend and a JIT / device warm-up (a few steps and one evaluation on a
+ * throwaway copy of the model, after which the backend is re-initialised) happen before it and are reported as
+ * {@link RunResult#setupSeconds()}. Time-to-target is the timed wall time at the end of the first evaluation
+ * whose test accuracy reaches the target. With {@code stopAtTarget} the run stops there.
+ *
+ * <h2>Divergence</h2>
+ * The last step's loss is checked every {@value #DIVERGENCE_CHECK_EVERY} steps and at every evaluation; a NaN or
+ * infinite loss ends the run with {@link RunStatus#DIVERGED}, after one last evaluation that is recorded.
+ */
 public final class Trainer {
+    /** Steps between checks of the last loss for NaN / infinity. */
+    public static final int DIVERGENCE_CHECK_EVERY = 10;
+
     private final Backend backend;
     private final Splits data;
+    private int warmupSteps = 20;
+
+    // progress of the run in flight, read by snapshot() from another thread
+    private final Object lock = new Object();
+    private TrainConfig config;
+    private final List<EpochRecord> records = new ArrayList<>();
+    private double[] lrs = new double[0];
+    private long steps;
+    private double setupSeconds;
+    private RunStatus status = RunStatus.NOT_REACHED;
+    private double timeToTarget = Double.NaN;
+    private double epochsToTarget = Double.NaN;
 
     public Trainer(Backend backend, Splits data) {
         this.backend = backend;
         this.data = data;
     }
 
+    /** Steps of the JIT / device warm-up before the timed region (default 20; 0 to skip, e.g. in tests). */
+    public Trainer warmupSteps(int steps) {
+        if (steps < 0) throw new IllegalArgumentException("warm-up steps must be >= 0, got " + steps);
+        this.warmupSteps = steps;
+        return this;
+    }
+
+    /** Runs {@code config}, building its schedule from {@link TrainConfig#scheduleSpec()}. */
     public RunResult run(TrainConfig config, TrainListener listener) {
-        throw new UnsupportedOperationException("the trainer is not built yet (issue #3)");
+        int groups = config.noDecayOnBias() ? 2 : 1;
+        double[] baseLrs = new double[groups];
+        Arrays.fill(baseLrs, config.lr());
+        return run(config, Schedules.fromSpec(config.scheduleSpec(), baseLrs), listener);
+    }
+
+    /** Runs {@code config} with an already built {@code scheduler} (one group per optimizer group). */
+    public RunResult run(TrainConfig config, LrScheduler scheduler, TrainListener listener) {
+        long setupStart = System.nanoTime();
+        MlpSpec spec = new MlpSpec(data.train().featureCount(), config.hidden(), data.train().classes());
+        int n = data.train().count();
+        OptimizerSetup optimizer = config.noDecayOnBias()
+                ? OptimizerSetup.noDecayOnBias(config.sgd(), 2 * spec.layers())
+                : OptimizerSetup.single(config.sgd(), 2 * spec.layers());
+        int groups = optimizer.groups().length;
+        if (scheduler.groups() != groups)
+            throw new IllegalArgumentException("the schedule drives " + scheduler.groups() + " parameter groups, the"
+                    + " optimizer has " + groups);
+        if (scheduler.needsMetric() && data.validation().count() == 0)
+            throw new IllegalArgumentException("schedule '" + config.scheduleSpec() + "' steps on the validation loss;"
+                    + " the validation split must not be empty (validation size > 0)");
+        int stepsPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
+        long totalSteps = (long) stepsPerEpoch * config.epochs();
+        synchronized (lock) {
+            this.config = config;
+            records.clear();
+            lrs = new double[(int) Math.min(totalSteps, Integer.MAX_VALUE - 16)];
+            steps = 0;
+            status = RunStatus.NOT_REACHED;
+            timeToTarget = epochsToTarget = Double.NaN;
+        }
+        Parameters initial = Initialization.pytorchDefault(spec, config.seed());
+        int[] order = new int[n];
+        backend.init(spec, initial, optimizer);
+        backend.upload(data);
+        warmUp(spec, initial, optimizer, order, config, groups);
+        setupSeconds = (System.nanoTime() - setupStart) * 1e-9;
+
+        double[] lr = new double[groups];
+        double[] momentum = new double[groups];
+        long trainNanos = 0, evalNanos = 0;
+        boolean stop = false;
+        for (int epoch = 0; epoch < config.epochs() && !stop; epoch++) {
+            EpochOrder.fill(order, config.seed(), epoch);
+            long t0 = System.nanoTime();
+            backend.beginEpoch(order);
+            for (int s = 0; s < stepsPerEpoch && !stop; s++) {
+                int offset = s * config.batchSize();
+                int rows = Math.min(config.batchSize(), n - offset);
+                for (int g = 0; g < groups; g++) {
+                    lr[g] = scheduler.lr(g);
+                    momentum[g] = scheduler.schedulesMomentum() ? scheduler.momentum(g) : optimizer.groups()[g].momentum();
+                }
+                backend.trainStep(offset, rows, lr, momentum);
+                long step;
+                synchronized (lock) {
+                    step = ++steps;
+                    if (step <= lrs.length) lrs[(int) step - 1] = lr[0];
+                }
+                if (scheduler.interval() == Interval.STEP && !scheduler.needsMetric()) scheduler.step();
+                listener.onStep(step, totalSteps);
+                boolean diverged = step % DIVERGENCE_CHECK_EVERY == 0 && !Double.isFinite(backend.lastLoss());
+                boolean lastOfEpoch = s == stepsPerEpoch - 1;
+                boolean midEval = config.evalEverySteps() > 0 && step % config.evalEverySteps() == 0 && !lastOfEpoch;
+                if (diverged || midEval) {
+                    trainNanos += System.nanoTime() - t0;
+                    long e0 = System.nanoTime();
+                    stop = record(config, scheduler, epoch + (s + 1.0) / stepsPerEpoch, step, lr[0], trainNanos,
+                            evalNanos, diverged);
+                    evalNanos += System.nanoTime() - e0;
+                    fixElapsed(trainNanos, evalNanos, listener);
+                    t0 = System.nanoTime();
+                }
+            }
+            if (stop) {
+                backend.endEpoch();
+                break;
+            }
+            backend.endEpoch();
+            trainNanos += System.nanoTime() - t0;
+            long e0 = System.nanoTime();
+            stop = record(config, scheduler, epoch + 1, steps, lr[0], trainNanos, evalNanos, false);
+            evalNanos += System.nanoTime() - e0;
+            fixElapsed(trainNanos, evalNanos, listener);
+            if (!stop && scheduler.interval() == Interval.EPOCH && !scheduler.needsMetric()) scheduler.step();
+        }
+        return snapshot();
+    }
+
+    /** Runs a few steps and an evaluation so the JIT (or device) is warm, then re-initialises the backend. */
+    private void warmUp(MlpSpec spec, Parameters initial, OptimizerSetup optimizer, int[] order, TrainConfig config,
+                        int groups) {
+        if (warmupSteps == 0) return;
+        int n = order.length;
+        EpochOrder.fill(order, config.seed() ^ 0x5DEECE66DL, 0);
+        double[] zero = new double[groups];
+        double[] momentum = new double[groups];
+        for (int g = 0; g < groups; g++) momentum[g] = optimizer.groups()[g].momentum();
+        backend.beginEpoch(order);
+        int stepsPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
+        for (int s = 0; s < warmupSteps; s++) {
+            int offset = (s % stepsPerEpoch) * config.batchSize();
+            backend.trainStep(offset, Math.min(config.batchSize(), n - offset), zero, momentum);
+        }
+        backend.lastLoss();
+        backend.endEpoch();
+        backend.evaluate(Backend.Split.TEST);
+        backend.init(spec, initial, optimizer);
+        backend.drainMeanLoss();
+    }
+
+    /**
+     * Evaluates, records, steps a metric-driven schedule and decides whether to stop. The record's times are the
+     * timed totals at the end of this evaluation (patched in by {@link #fixElapsed}).
+     */
+    private boolean record(TrainConfig config, LrScheduler scheduler, double epoch, long step, double lr,
+                           long trainNanos, long evalNanos, boolean divergedAlready) {
+        double trainLoss = backend.drainMeanLoss();
+        Backend.Evaluation val = data.validation().count() > 0 ? backend.evaluate(Backend.Split.VALIDATION) : null;
+        Backend.Evaluation test = backend.evaluate(Backend.Split.TEST);
+        double valLoss = val == null ? Double.NaN : val.loss();
+        boolean diverged = divergedAlready || !Double.isFinite(backend.lastLoss()) || !Double.isFinite(trainLoss)
+                || !Double.isFinite(test.loss()) || (val != null && !Double.isFinite(valLoss));
+        EpochRecord r = new EpochRecord(epoch, step, trainLoss, valLoss, val == null ? Double.NaN : val.accuracy(),
+                test.loss(), test.accuracy(), lr, trainNanos * 1e-9, evalNanos * 1e-9);
+        boolean reachedNow;
+        synchronized (lock) {
+            records.add(r);
+            reachedNow = status == RunStatus.NOT_REACHED && !diverged && test.accuracy() >= config.target();
+            if (diverged) status = RunStatus.DIVERGED;
+            else if (reachedNow) {
+                status = RunStatus.REACHED;
+                epochsToTarget = epoch;
+            }
+        }
+        if (!diverged && scheduler.needsMetric()) scheduler.step(valLoss);
+        return diverged || (config.stopAtTarget() && status == RunStatus.REACHED);
+    }
+
+    /** Replaces the last record's times with the totals including its own evaluation. */
+    private void fixElapsed(long trainNanos, long evalNanos, TrainListener listener) {
+        EpochRecord fixed;
+        synchronized (lock) {
+            EpochRecord r = records.get(records.size() - 1);
+            fixed = new EpochRecord(r.epoch(), r.step(), r.trainLoss(), r.valLoss(), r.valAccuracy(),
+                    r.testLoss(), r.testAccuracy(), r.lr(), trainNanos * 1e-9, evalNanos * 1e-9);
+            records.set(records.size() - 1, fixed);
+            if (status == RunStatus.REACHED && Double.isNaN(timeToTarget)) timeToTarget = fixed.elapsedSeconds();
+        }
+        listener.onRecord(fixed);
+    }
+
+    /**
+     * The run so far as a {@link RunResult} (safe to call from another thread, e.g. a shutdown hook); after
+     * {@link #run} returns, the final result.
+     */
+    public RunResult snapshot() {
+        synchronized (lock) {
+            if (config == null) throw new IllegalStateException("no run started");
+            double best = Double.NaN, last = Double.NaN;
+            for (EpochRecord r : records) {
+                if (Double.isNaN(best) || r.testAccuracy() > best) best = r.testAccuracy();
+                last = r.testAccuracy();
+            }
+            return new RunResult(config, backend.description(), status, timeToTarget, epochsToTarget, best, last,
+                    setupSeconds, List.copyOf(records), Arrays.copyOf(lrs, (int) Math.min(steps, lrs.length)));
+        }
     }
 }

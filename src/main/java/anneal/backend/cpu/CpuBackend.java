@@ -1,0 +1,342 @@
+package anneal.backend.cpu;
+
+import anneal.backend.Backend;
+import anneal.data.Dataset;
+import anneal.data.Splits;
+import anneal.model.MlpSpec;
+import anneal.model.Parameters;
+import anneal.train.OptimizerSetup;
+import anneal.train.SgdConfig;
+
+/**
+ * The pure-Java CPU backend: {@link Kernels} (Vector API) on a fixed {@link WorkerPool}.
+ *
+ * <p>One training step is two parallel passes with a barrier between them:
+ * <ol>
+ *   <li><b>Rows</b>: each worker takes a contiguous share of the batch rows, gathers them from the training
+ *       set, runs the forward pass (GEMM {@code X W^T} with fused bias + ReLU), the fused softmax +
+ *       cross-entropy + gradient, and the backward pass of the activations ({@code dY W} with the ReLU mask
+ *       fused; none for the first layer's input). All of this is local to a row.</li>
+ *   <li><b>Weights</b>: each worker takes a contiguous share of every layer's output neurons, computes their
+ *       weight gradient rows ({@code dY^T X}), bias gradients, and applies the SGD update to exactly those
+ *       rows while they are in cache.</li>
+ * </ol>
+ * Evaluation is one rows pass over the split in chunks. Buffers are sized for the largest batch seen and
+ * reused: after the first step at a batch size no step allocates. The split of work is a pure function of
+ * the sizes and the thread count, and every output element is computed by the same operations whichever
+ * worker computes it, so a run is bit-for-bit reproducible for a given seed (and, in fact, independent of the
+ * thread count).
+ */
+public final class CpuBackend implements Backend {
+    /** Rows per worker per evaluation chunk. */
+    private static final int EVAL_ROWS_PER_WORKER = 256;
+
+    private final WorkerPool pool;
+    private MlpSpec spec;
+    private int layers;
+    private float[][] params;
+    private float[][] grads;
+    private float[][] buffers;
+    private boolean[] bufferReady;
+    private OptimizerSetup optimizer;
+    private Splits data;
+    private int[] order;
+
+    private int capacityRows;
+    private float[] x;
+    private byte[] y;
+    private float[][] act;
+    private float[][] delta;
+    private double[] rowLoss;
+
+    private double lastLoss = Double.NaN;
+    private double epochLossSum;
+    private long epochSteps;
+    private double markLossSum;
+    private long markSteps;
+
+    // per-step arguments read by the worker tasks (set before pool.run, which publishes them)
+    private int stepOffset;
+    private int stepRows;
+    private double[] stepLr;
+    private double[] stepMomentum;
+    private final WorkerPool.Task rowsPass = this::rowsPass;
+    private final WorkerPool.Task weightsPass = this::weightsPass;
+
+    private Dataset evalSet;
+    private final int[] evalCorrect;
+    private final WorkerPool.Task evalPass = this::evalPass;
+
+    /** A backend with one worker per available processor. */
+    public CpuBackend() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A backend with {@code threads} workers (the calling thread is one of them). */
+    public CpuBackend(int threads) {
+        this.pool = new WorkerPool(threads);
+        this.evalCorrect = new int[threads];
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public String description() {
+        return "cpu: " + pool.threads() + " thread" + (pool.threads() == 1 ? "" : "s") + ", Vector API "
+                + Kernels.L + " x fp32 (" + Kernels.S.vectorBitSize() + "-bit), Java " + Runtime.version();
+    }
+
+    /** Worker threads. */
+    public int threads() {
+        return pool.threads();
+    }
+
+    /**
+     * Copies in {@code initial} and clears the optimizer state. May be called again (also after
+     * {@link #upload}) to restart from new parameters, as the trainer does after its JIT warm-up.
+     */
+    @Override
+    public void init(MlpSpec spec, Parameters initial, OptimizerSetup optimizer) {
+        if (!initial.spec().equals(spec))
+            throw new IllegalArgumentException("parameters are for " + initial.spec() + ", model is " + spec);
+        if (optimizer.groupOfTensor().length != initial.count())
+            throw new IllegalArgumentException("optimizer maps " + optimizer.groupOfTensor().length + " tensors, model has "
+                    + initial.count());
+        boolean sameShape = spec.equals(this.spec);
+        this.spec = spec;
+        this.layers = spec.layers();
+        this.optimizer = optimizer;
+        int count = initial.count();
+        if (!sameShape) {
+            params = new float[count][];
+            grads = new float[count][];
+            buffers = new float[count][];
+            for (int t = 0; t < count; t++) {
+                params[t] = new float[initial.tensor(t).length];
+                grads[t] = new float[params[t].length];
+                buffers[t] = new float[params[t].length];
+            }
+            capacityRows = 0;
+            ensureCapacity(pool.threads() * EVAL_ROWS_PER_WORKER);
+        }
+        for (int t = 0; t < count; t++) {
+            System.arraycopy(initial.tensor(t), 0, params[t], 0, params[t].length);
+            java.util.Arrays.fill(grads[t], 0f);
+            java.util.Arrays.fill(buffers[t], 0f);
+        }
+        bufferReady = new boolean[count];
+        lastLoss = Double.NaN;
+        epochLossSum = markLossSum = 0;
+        epochSteps = markSteps = 0;
+    }
+
+    private void ensureCapacity(int rows) {
+        if (rows <= capacityRows) return;
+        capacityRows = rows;
+        x = new float[rows * spec.inputs()];
+        y = new byte[rows];
+        rowLoss = new double[rows];
+        act = new float[layers][];
+        delta = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            act[l] = new float[rows * spec.fanOut(l)];
+            delta[l] = new float[rows * spec.fanOut(l)];
+        }
+    }
+
+    @Override
+    public void upload(Splits splits) {
+        requireInit();
+        for (Dataset d : new Dataset[] {splits.train(), splits.validation(), splits.test()}) {
+            if (d.count() > 0 && d.featureCount() != spec.inputs())
+                throw new IllegalArgumentException(d.name() + " has " + d.featureCount() + " features, the model takes "
+                        + spec.inputs());
+            if (d.count() > 0 && d.classes() != spec.classes())
+                throw new IllegalArgumentException(d.name() + " has " + d.classes() + " classes, the model has "
+                        + spec.classes());
+        }
+        this.data = splits;
+    }
+
+    @Override
+    public void beginEpoch(int[] order) {
+        if (data == null) throw new IllegalStateException("upload() must come before beginEpoch()");
+        if (order.length != data.train().count())
+            throw new IllegalArgumentException("epoch order has " + order.length + " entries, the training set has "
+                    + data.train().count());
+        this.order = order;
+        epochLossSum = 0;
+        epochSteps = 0;
+    }
+
+    @Override
+    public void trainStep(int offset, int batchSize, double[] lr, double[] momentum) {
+        if (order == null) throw new IllegalStateException("beginEpoch() must come before trainStep()");
+        if (batchSize < 1 || offset < 0 || offset + batchSize > order.length)
+            throw new IllegalArgumentException("batch [" + offset + ", " + (offset + batchSize) + ") outside the epoch's "
+                    + order.length + " samples");
+        int groups = optimizer.groups().length;
+        if (lr.length != groups || momentum.length != groups)
+            throw new IllegalArgumentException("expected " + groups + " lr and momentum values, got " + lr.length + " and "
+                    + momentum.length);
+        ensureCapacity(batchSize);
+        stepOffset = offset;
+        stepRows = batchSize;
+        stepLr = lr;
+        stepMomentum = momentum;
+        pool.run(rowsPass);
+        double sum = 0;
+        for (int r = 0; r < batchSize; r++) sum += rowLoss[r];
+        lastLoss = sum / batchSize;
+        pool.run(weightsPass);
+        for (int t = 0; t < params.length; t++)
+            if (momentum[optimizer.groupOfTensor()[t]] != 0) bufferReady[t] = true;
+        epochLossSum += lastLoss;
+        epochSteps++;
+        markLossSum += lastLoss;
+        markSteps++;
+    }
+
+    private void rowsPass(int w) {
+        int threads = pool.threads();
+        int r0 = WorkerPool.split(w, threads, stepRows, 1), r1 = WorkerPool.split(w + 1, threads, stepRows, 1);
+        if (r0 >= r1) return;
+        Dataset train = data.train();
+        int in = spec.inputs();
+        float[] features = train.features();
+        for (int r = r0; r < r1; r++) {
+            int src = order[stepOffset + r];
+            System.arraycopy(features, src * in, x, r * in, in);
+            y[r] = train.labels()[src];
+        }
+        forward(x, r0 * in, r0, r1 - r0);
+        int last = layers - 1;
+        Kernels.softmaxCrossEntropy(act[last], y, 0, delta[last], rowLoss, 0, r0, r1, spec.classes(), stepRows);
+        for (int l = last; l >= 1; l--) {
+            int out = spec.fanOut(l), prev = spec.fanIn(l);
+            Kernels.gemmNN(delta[l], r0 * out, params[2 * l], delta[l - 1], r0 * prev, r1 - r0, prev, out, act[l - 1]);
+        }
+    }
+
+    /** Forward pass of {@code rows} rows of {@code input} (at float offset {@code inOff}) into buffer rows from {@code bufRow}. */
+    private void forward(float[] input, int inOff, int bufRow, int rows) {
+        float[] a = input;
+        int aOff = inOff;
+        for (int l = 0; l < layers; l++) {
+            int out = spec.fanOut(l);
+            Kernels.gemmNT(a, aOff, params[2 * l], act[l], bufRow * out, rows, out, spec.fanIn(l), params[2 * l + 1],
+                    l < layers - 1);
+            a = act[l];
+            aOff = bufRow * out;
+        }
+    }
+
+    private void weightsPass(int w) {
+        int threads = pool.threads();
+        for (int l = 0; l < layers; l++) {
+            int out = spec.fanOut(l), in = spec.fanIn(l);
+            int i0 = WorkerPool.split(w, threads, out, 4), i1 = WorkerPool.split(w + 1, threads, out, 4);
+            if (i0 >= i1) continue;
+            float[] input = l == 0 ? x : act[l - 1];
+            int wt = 2 * l, bt = 2 * l + 1;
+            Kernels.gemmTN(delta[l], out, input, grads[wt], i0, i1, in, stepRows);
+            Kernels.biasGrad(delta[l], grads[bt], stepRows, out, i0, i1);
+            update(wt, i0 * in, i1 * in);
+            update(bt, i0, i1);
+        }
+    }
+
+    private void update(int t, int from, int to) {
+        int g = optimizer.groupOfTensor()[t];
+        SgdConfig c = optimizer.groups()[g];
+        Kernels.sgdUpdate(params[t], grads[t], buffers[t], from, to, stepLr[g], stepMomentum[g], c.dampening(),
+                c.nesterov(), c.weightDecay(), !bufferReady[t]);
+    }
+
+    @Override
+    public double lastLoss() {
+        return lastLoss;
+    }
+
+    /** Mean train loss over the steps since the previous call (or since {@link #init}); NaN when there were none. */
+    @Override
+    public double drainMeanLoss() {
+        double mean = markSteps == 0 ? Double.NaN : markLossSum / markSteps;
+        markLossSum = 0;
+        markSteps = 0;
+        return mean;
+    }
+
+    @Override
+    public double endEpoch() {
+        order = null;
+        return epochSteps == 0 ? Double.NaN : epochLossSum / epochSteps;
+    }
+
+    @Override
+    public Evaluation evaluate(Split split) {
+        requireInit();
+        if (data == null) throw new IllegalStateException("upload() must come before evaluate()");
+        Dataset d = switch (split) {
+            case TRAIN -> data.train();
+            case VALIDATION -> data.validation();
+            case TEST -> data.test();
+        };
+        if (d.count() == 0) return new Evaluation(Double.NaN, Double.NaN, 0);
+        if (evalLoss.length < d.count()) evalLoss = new double[d.count()];
+        evalSet = d;
+        pool.run(evalPass);
+        evalSet = null;
+        double sum = 0;
+        for (int r = 0; r < d.count(); r++) sum += evalLoss[r];
+        int correct = 0;
+        for (int c : evalCorrect) correct += c;
+        return new Evaluation(sum / d.count(), (double) correct / d.count(), d.count());
+    }
+
+    private double[] evalLoss = new double[0];
+
+    private void evalPass(int w) {
+        Dataset d = evalSet;
+        int threads = pool.threads();
+        int r0 = WorkerPool.split(w, threads, d.count(), 1), r1 = WorkerPool.split(w + 1, threads, d.count(), 1);
+        int bufRow = w * EVAL_ROWS_PER_WORKER;
+        int classes = spec.classes(), in = spec.inputs();
+        int correct = 0;
+        for (int c0 = r0; c0 < r1; c0 += EVAL_ROWS_PER_WORKER) {
+            int rows = Math.min(EVAL_ROWS_PER_WORKER, r1 - c0);
+            forward(d.features(), c0 * in, bufRow, rows);
+            correct += Kernels.softmaxCrossEntropy(act[layers - 1], d.labels(), c0 - bufRow, null, evalLoss,
+                    c0 - bufRow, bufRow, bufRow + rows, classes, rows);
+        }
+        evalCorrect[w] = correct;
+    }
+
+    @Override
+    public Parameters parameters() {
+        requireInit();
+        float[][] t = new float[params.length][];
+        for (int i = 0; i < t.length; i++) t[i] = params[i].clone();
+        return new Parameters(spec, t);
+    }
+
+    /** A copy of the gradients computed by the last {@link #trainStep}, in tensor order (for tests). */
+    public Parameters lastGradients() {
+        requireInit();
+        float[][] t = new float[grads.length][];
+        for (int i = 0; i < t.length; i++) t[i] = grads[i].clone();
+        return new Parameters(spec, t);
+    }
+
+    private void requireInit() {
+        if (spec == null) throw new IllegalStateException("init() must come first");
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,98 @@
+package anneal.data;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads the IDX format of (Fashion-)MNIST: a big-endian header {@code 0x00 0x00 type rank}, one 32-bit
+ * size per dimension, then the unsigned bytes. Files may be gzipped (detected by the gzip magic) or plain.
+ * Only unsigned-byte data ({@code type 0x08}) is accepted: images have magic {@code 0x00000803}
+ * (rank 3: count x rows x cols), labels {@code 0x00000801} (rank 1: count).
+ *
+ * <p>Every problem is an {@link IdxFormatException} whose one-line message names the file and what is wrong.
+ */
+public final class IdxReader {
+    /** Magic number of a rank-3 unsigned-byte IDX file (images). */
+    public static final int IMAGES_MAGIC = 0x00000803;
+    /** Magic number of a rank-1 unsigned-byte IDX file (labels). */
+    public static final int LABELS_MAGIC = 0x00000801;
+
+    private IdxReader() {
+    }
+
+    /** An IDX file's dimensions and its raw unsigned bytes. */
+    public record IdxData(int[] dims, byte[] data) {
+        /** Number of items (the first dimension). */
+        public int count() {
+            return dims[0];
+        }
+
+        /** Bytes per item (product of the other dimensions). */
+        public int itemSize() {
+            int s = 1;
+            for (int i = 1; i < dims.length; i++) s *= dims[i];
+            return s;
+        }
+    }
+
+    /** Reads an IDX file and checks its magic number is {@code expectedMagic}. */
+    public static IdxData read(Path file, int expectedMagic) {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            raw.mark(2);
+            int b0 = raw.read(), b1 = raw.read();
+            raw.reset();
+            boolean gzip = b0 == 0x1f && b1 == 0x8b;
+            try (DataInputStream in = new DataInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw)) {
+                return parse(file, in, expectedMagic);
+            }
+        } catch (NoSuchFileException e) {
+            throw new IdxFormatException(file + ": file not found");
+        } catch (ZipException e) {
+            throw new IdxFormatException(file + ": corrupt gzip data (" + e.getMessage() + ")");
+        } catch (EOFException e) {
+            throw new IdxFormatException(file + ": truncated (ends inside the header or data)");
+        } catch (IOException e) {
+            throw new IdxFormatException(file + ": cannot read (" + e + ")");
+        }
+    }
+
+    private static IdxData parse(Path file, DataInputStream in, int expectedMagic) throws IOException {
+        int magic = in.readInt();
+        if (magic != expectedMagic)
+            throw new IdxFormatException(file + ": bad magic number 0x" + String.format("%08x", magic) + ", expected 0x"
+                    + String.format("%08x", expectedMagic) + " (not an unsigned-byte IDX file of rank "
+                    + (expectedMagic & 0xff) + ")");
+        int rank = magic & 0xff;
+        int[] dims = new int[rank];
+        long total = 1;
+        for (int i = 0; i < rank; i++) {
+            dims[i] = in.readInt();
+            if (dims[i] < 1) throw new IdxFormatException(file + ": dimension " + i + " is " + dims[i] + ", must be >= 1");
+            total *= dims[i];
+        }
+        if (total > Integer.MAX_VALUE - 16)
+            throw new IdxFormatException(file + ": " + total + " bytes of data is too large");
+        byte[] data = new byte[(int) total];
+        int n = in.readNBytes(data, 0, data.length);
+        if (n < data.length)
+            throw new IdxFormatException(file + ": truncated: header says " + total + " data bytes, file has " + n);
+        if (in.read() != -1)
+            throw new IdxFormatException(file + ": trailing bytes after the " + total + " data bytes the header declares");
+        return new IdxData(dims, data);
+    }
+
+    /** A missing, truncated or malformed IDX file; the message names the file. */
+    public static final class IdxFormatException extends IllegalArgumentException {
+        public IdxFormatException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package anneal.schedule;
+
+/**
+ * The one place argument ranges are checked, for the Java constructors and the spec parser alike.
+ * Every failure is an {@link IllegalArgumentException} naming the schedule, the argument, the value and
+ * what is allowed.
+ */
+public final class Check {
+    private Check() {
+    }
+
+    /** Builds the uniform message: {@code StepLR: gamma=-1.0 is not allowed; allowed: > 0}. */
+    public static IllegalArgumentException bad(String schedule, String arg, Object value, String allowed) {
+        return new IllegalArgumentException(schedule + ": " + arg + "=" + show(value) + " is not allowed; allowed: "
+                + allowed);
+    }
+
+    /** How a value appears in messages (strings quoted, arrays listed). */
+    public static String show(Object value) {
+        if (value instanceof String) return "'" + value + "'";
+        if (value instanceof double[]) return java.util.Arrays.toString((double[]) value);
+        if (value instanceof long[]) return java.util.Arrays.toString((long[]) value);
+        return String.valueOf(value);
+    }
+
+    /** {@code lo < value} (or {@code <=} when {@code loInclusive}) and likewise for {@code hi}; NaN never passes. */
+    public static double range(String schedule, String arg, double value, double lo, boolean loInclusive, double hi,
+            boolean hiInclusive) {
+        boolean ok = !Double.isNaN(value)
+                && (loInclusive ? value >= lo : value > lo)
+                && (hiInclusive ? value <= hi : value < hi);
+        if (!ok) throw bad(schedule, arg, value, describe(lo, loInclusive, hi, hiInclusive));
+        return value;
+    }
+
+    static String describe(double lo, boolean loInclusive, double hi, boolean hiInclusive) {
+        boolean hasLo = lo != Double.NEGATIVE_INFINITY;
+        boolean hasHi = hi != Double.POSITIVE_INFINITY;
+        String l = (loInclusive ? ">= " : "> ") + num(lo);
+        String h = (hiInclusive ? "<= " : "< ") + num(hi);
+        if (hasLo && hasHi) return l + " and " + h;
+        if (hasLo) return l;
+        if (hasHi) return h;
+        return "a number (not NaN)";
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** {@code value > 0}, finite. */
+    public static double positive(String schedule, String arg, double value) {
+        return range(schedule, arg, value, 0.0, false, Double.MAX_VALUE, true);
+    }
+
+    /** {@code value >= lo}, finite. */
+    public static double finiteAtLeast(String schedule, String arg, double value, double lo) {
+        return range(schedule, arg, value, lo, true, Double.MAX_VALUE, true);
+    }
+
+    /** An integer {@code >= lo}. */
+    public static long atLeast(String schedule, String arg, long value, long lo) {
+        if (value < lo) throw bad(schedule, arg, value, "an integer >= " + lo);
+        return value;
+    }
+
+    /** A per-group list must have one value per parameter group. */
+    public static double[] perGroup(String schedule, String arg, double[] values, int groups) {
+        if (values.length != groups) {
+            throw bad(schedule, arg, values, "one value per parameter group (" + groups + " values) or a single "
+                    + "number");
+        }
+        return values;
+    }
+}

@@ -1,0 +1,47 @@
+package anneal.schedule;
+
+/**
+ * PyTorch {@code ConstantLR(factor=1/3, total_iters=5)}: {@code lr_t = base * factor} for {@code t < total_iters},
+ * {@code base} after. Chainable form: multiply by {@code factor} at {@code t = 0}, by {@code 1 / factor} at
+ * {@code t = total_iters}. {@code factor} must be in {@code (0, 1]} (PyTorch accepts 0, then divides by zero).
+ * Stepped per epoch.
+ */
+public final class ConstantLR extends ChainableScheduler implements ClosedForm {
+    private final double factor;
+    private final long totalIters;
+
+    public ConstantLR(ParamGroups groups, double factor, long totalIters) {
+        super(groups, "ConstantLR");
+        this.factor = Check.range(name, "factor", factor, 0.0, false, 1.0, true);
+        this.totalIters = Check.atLeast(name, "total_iters", totalIters, 1);
+        start();
+    }
+
+    @Override
+    protected void chainableLr(double[] out) {
+        if (lastEpoch == 0) scaleCurrent(out, factor);
+        else if (lastEpoch != totalIters) currentLr(out);
+        else scaleCurrent(out, 1.0 / factor);
+    }
+
+    @Override
+    protected boolean closedFormLr(double[] out) {
+        for (int g = 0; g < out.length; g++) out[g] = value(baseLrs[g], lastEpoch);
+        return true;
+    }
+
+    private double value(double base, long t) {
+        return base * (factor + (t >= totalIters ? 1 : 0) * (1 - factor));
+    }
+
+    @Override
+    public Schedule closedForm(int group) {
+        double base = baseLrs[group];
+        return t -> value(base, t);
+    }
+
+    @Override
+    public Interval interval() {
+        return Interval.EPOCH;
+    }
+}

@@ -1,0 +1,38 @@
+package anneal.schedule;
+
+/**
+ * PyTorch {@code ExponentialLR(gamma)}: {@code lr_t = base * gamma^t}; chainable form multiplies the current
+ * lr by {@code gamma} each step after the first. Stepped per epoch.
+ */
+public final class ExponentialLR extends ChainableScheduler implements ClosedForm {
+    private final double gamma;
+
+    public ExponentialLR(ParamGroups groups, double gamma) {
+        super(groups, "ExponentialLR");
+        this.gamma = Check.positive(name, "gamma", gamma);
+        start();
+    }
+
+    @Override
+    protected void chainableLr(double[] out) {
+        if (lastEpoch == 0) currentLr(out);
+        else scaleCurrent(out, gamma);
+    }
+
+    @Override
+    protected boolean closedFormLr(double[] out) {
+        for (int g = 0; g < out.length; g++) out[g] = baseLrs[g] * Math.pow(gamma, (double) lastEpoch);
+        return true;
+    }
+
+    @Override
+    public Schedule closedForm(int group) {
+        double base = baseLrs[group];
+        return t -> base * Math.pow(gamma, (double) t);
+    }
+
+    @Override
+    public Interval interval() {
+        return Interval.EPOCH;
+    }
+}

@@ -1,0 +1,51 @@
+package anneal.schedule;
+
+/**
+ * PyTorch {@code LinearLR(start_factor=1/3, end_factor=1.0, total_iters=5)}:
+ * {@code lr_t = base * (s + (e - s) * min(t, total_iters) / total_iters)}. Chainable form (as PyTorch):
+ * {@code lr_t = lr_{t-1} * (1 + (e - s) / (total_iters * s + (t - 1) * (e - s)))} for {@code 0 < t <= total_iters}.
+ * {@code start_factor} in {@code (0, 1]} (PyTorch accepts 0, then divides by zero), {@code end_factor} in
+ * {@code [0, 1]}. Stepped per epoch (or per step when used as a warmup inside SequentialLR).
+ */
+public final class LinearLR extends ChainableScheduler implements ClosedForm {
+    private final double startFactor;
+    private final double endFactor;
+    private final long totalIters;
+
+    public LinearLR(ParamGroups groups, double startFactor, double endFactor, long totalIters) {
+        super(groups, "LinearLR");
+        this.startFactor = Check.range(name, "start_factor", startFactor, 0.0, false, 1.0, true);
+        this.endFactor = Check.range(name, "end_factor", endFactor, 0.0, true, 1.0, true);
+        this.totalIters = Check.atLeast(name, "total_iters", totalIters, 1);
+        start();
+    }
+
+    @Override
+    protected void chainableLr(double[] out) {
+        if (lastEpoch == 0) scaleCurrent(out, startFactor);
+        else if (lastEpoch > totalIters) currentLr(out);
+        else scaleCurrent(out, 1. + (endFactor - startFactor)
+                / (totalIters * startFactor + (lastEpoch - 1) * (endFactor - startFactor)));
+    }
+
+    @Override
+    protected boolean closedFormLr(double[] out) {
+        for (int g = 0; g < out.length; g++) out[g] = value(baseLrs[g], lastEpoch);
+        return true;
+    }
+
+    private double value(double base, long t) {
+        return base * (startFactor + (endFactor - startFactor) * Math.min(totalIters, t) / totalIters);
+    }
+
+    @Override
+    public Schedule closedForm(int group) {
+        double base = baseLrs[group];
+        return t -> value(base, t);
+    }
+
+    @Override
+    public Interval interval() {
+        return Interval.EPOCH;
+    }
+}

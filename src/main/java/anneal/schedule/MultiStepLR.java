@@ -1,0 +1,68 @@
+package anneal.schedule;
+
+import java.util.Arrays;
+
+/**
+ * PyTorch {@code MultiStepLR(milestones, gamma=0.1)}: {@code lr_t = base * gamma^(number of milestones <= t)}.
+ * Milestones are a multiset as PyTorch's {@code Counter}: a milestone listed twice multiplies by
+ * {@code gamma^2} (PyTorch's quirk, kept). Chainable form: at a milestone {@code m} the current lr is
+ * multiplied by {@code gamma^count(m)}. Stepped per epoch.
+ */
+public final class MultiStepLR extends ChainableScheduler implements ClosedForm {
+    private final long[] distinct;
+    private final int[] counts;
+    private final long[] sortedWithRepeats;
+    private final double gamma;
+
+    public MultiStepLR(ParamGroups groups, long[] milestones, double gamma) {
+        super(groups, "MultiStepLR");
+        if (milestones.length == 0) throw Check.bad(name, "milestones", milestones, "a non-empty list of integers >= 0");
+        sortedWithRepeats = milestones.clone();
+        Arrays.sort(sortedWithRepeats);
+        if (sortedWithRepeats[0] < 0) throw Check.bad(name, "milestones", milestones, "integers >= 0");
+        long[] d = new long[sortedWithRepeats.length];
+        int[] c = new int[sortedWithRepeats.length];
+        int n = 0;
+        for (long m : sortedWithRepeats) {
+            if (n > 0 && d[n - 1] == m) c[n - 1]++;
+            else {
+                d[n] = m;
+                c[n++] = 1;
+            }
+        }
+        distinct = Arrays.copyOf(d, n);
+        counts = Arrays.copyOf(c, n);
+        this.gamma = Check.positive(name, "gamma", gamma);
+        start();
+    }
+
+    @Override
+    protected void chainableLr(double[] out) {
+        int i = Arrays.binarySearch(distinct, lastEpoch);
+        if (i < 0) currentLr(out);
+        else scaleCurrent(out, Math.pow(gamma, counts[i]));
+    }
+
+    @Override
+    protected boolean closedFormLr(double[] out) {
+        for (int g = 0; g < out.length; g++) out[g] = value(baseLrs[g], lastEpoch);
+        return true;
+    }
+
+    private double value(double base, long t) {
+        int passed = 0; // bisect_right(sorted milestones with repeats, t)
+        while (passed < sortedWithRepeats.length && sortedWithRepeats[passed] <= t) passed++;
+        return base * Math.pow(gamma, passed);
+    }
+
+    @Override
+    public Schedule closedForm(int group) {
+        double base = baseLrs[group];
+        return t -> value(base, t);
+    }
+
+    @Override
+    public Interval interval() {
+        return Interval.EPOCH;
+    }
+}

@@ -1,0 +1,104 @@
+package anneal.schedule;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The part of a PyTorch optimizer that schedulers read and write: {@code optimizer.param_groups[g]}'s
+ * {@code lr}, {@code initial_lr}, {@code momentum}, and OneCycleLR's {@code max_lr}, {@code min_lr},
+ * {@code max_momentum}, {@code base_momentum}. Schedulers built on the same instance share it exactly as
+ * PyTorch schedulers share one optimizer, which is what makes chained and sequential composition (and
+ * PyTorch's quirks around {@code initial_lr}) come out identical. Unset keys hold {@code NaN}.
+ */
+public final class ParamGroups {
+    final double[] lr;
+    final double[] initialLr;
+    final double[] momentum;
+    final double[] maxLr;
+    final double[] minLr;
+    final double[] maxMomentum;
+    final double[] baseMomentum;
+
+    private ParamGroups(double[] lrs) {
+        int n = lrs.length;
+        lr = lrs.clone();
+        initialLr = nans(n);
+        momentum = nans(n);
+        maxLr = nans(n);
+        minLr = nans(n);
+        maxMomentum = nans(n);
+        baseMomentum = nans(n);
+    }
+
+    /** An optimizer whose group {@code g} starts at learning rate {@code lrs[g]} (at least one group). */
+    public static ParamGroups of(double... lrs) {
+        if (lrs == null || lrs.length == 0) {
+            throw new IllegalArgumentException("base lr: at least one parameter group is required");
+        }
+        for (int g = 0; g < lrs.length; g++) {
+            Check.finiteAtLeast("optimizer", "base lr of group " + g, lrs[g], 0.0);
+        }
+        return new ParamGroups(lrs);
+    }
+
+    private static double[] nans(int n) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, Double.NaN);
+        return a;
+    }
+
+    /** Number of parameter groups. */
+    public int size() {
+        return lr.length;
+    }
+
+    /** {@code param_groups[g]['lr']}. */
+    public double lr(int g) {
+        return lr[g];
+    }
+
+    /** {@code param_groups[g]['momentum']}, {@code NaN} until a scheduler sets it. */
+    public double momentum(int g) {
+        return momentum[g];
+    }
+
+    /** {@code param_groups[g]['initial_lr']}, {@code NaN} until a scheduler sets it. */
+    public double initialLr(int g) {
+        return initialLr[g];
+    }
+
+    /** {@code group.setdefault('initial_lr', group['lr'])} for every group, as {@code _LRScheduler.__init__}. */
+    void setDefaultInitialLr() {
+        for (int g = 0; g < lr.length; g++) {
+            if (Double.isNaN(initialLr[g])) initialLr[g] = lr[g];
+        }
+    }
+
+    private static final String[] KEYS = {"lr", "initial_lr", "momentum", "max_lr", "min_lr", "max_momentum",
+        "base_momentum"};
+
+    private double[][] arrays() {
+        return new double[][] {lr, initialLr, momentum, maxLr, minLr, maxMomentum, baseMomentum};
+    }
+
+    /** Every key of every group, as lists of numbers (NaN and infinities as strings). */
+    Map<String, Object> stateDict() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        double[][] arrays = arrays();
+        for (int k = 0; k < KEYS.length; k++) out.put(KEYS[k], StateValues.doubles(arrays[k]));
+        return out;
+    }
+
+    void loadStateDict(Map<String, Object> state) {
+        double[][] arrays = arrays();
+        for (int k = 0; k < KEYS.length; k++) {
+            StateValues.readDoubles(state, KEYS[k], arrays[k]);
+        }
+    }
+
+    /** Copy of the current lrs (for reporting). */
+    double[] lrs() {
+        return lr.clone();
+    }
+
+}

@@ -1,0 +1,50 @@
+package anneal.schedule;
+
+/**
+ * PyTorch {@code PolynomialLR(total_iters=5, power=1.0)}:
+ * {@code lr_t = base * (1 - min(t, total_iters) / total_iters)^power}. Chainable form (as PyTorch): multiply the
+ * current lr by {@code ((1 - t/T) / (1 - (t-1)/T))^power} for {@code 0 < t <= T}. Stepped per epoch.
+ */
+public final class PolynomialLR extends ChainableScheduler implements ClosedForm {
+    private final long totalIters;
+    private final double power;
+
+    public PolynomialLR(ParamGroups groups, long totalIters, double power) {
+        super(groups, "PolynomialLR");
+        this.totalIters = Check.atLeast(name, "total_iters", totalIters, 1);
+        this.power = Check.finiteAtLeast(name, "power", power, 0.0);
+        start();
+    }
+
+    @Override
+    protected void chainableLr(double[] out) {
+        if (lastEpoch == 0 || lastEpoch > totalIters) {
+            currentLr(out);
+            return;
+        }
+        double decay = Math.pow((1.0 - (double) lastEpoch / totalIters)
+                / (1.0 - (double) (lastEpoch - 1) / totalIters), power);
+        scaleCurrent(out, decay);
+    }
+
+    @Override
+    protected boolean closedFormLr(double[] out) {
+        for (int g = 0; g < out.length; g++) out[g] = value(baseLrs[g], lastEpoch);
+        return true;
+    }
+
+    private double value(double base, long t) {
+        return base * Math.pow(1.0 - (double) Math.min(totalIters, t) / totalIters, power);
+    }
+
+    @Override
+    public Schedule closedForm(int group) {
+        double base = baseLrs[group];
+        return t -> value(base, t);
+    }
+
+    @Override
+    public Interval interval() {
+        return Interval.EPOCH;
+    }
+}

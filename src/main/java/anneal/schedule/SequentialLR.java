@@ -1,0 +1,88 @@
+package anneal.schedule;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PyTorch {@code SequentialLR(schedulers, milestones)}: scheduler {@code i} drives the lr from milestone
+ * {@code i-1} on. Reproduces PyTorch 1.13 exactly, quirks included: construction resets every group's lr to
+ * {@code initial_lr}, rewinds every child's {@code last_epoch} by one and re-runs the first child's initial
+ * step; at a milestone the next child is stepped with {@code step(0)} (its closed form at epoch 0), and every
+ * other tick with {@code step()}, which for chainable children continues from the lr the previous child
+ * left. Children must be built on the same {@link ParamGroups}, in order, before this.
+ */
+public final class SequentialLR extends TorchScheduler {
+    private final TorchScheduler[] schedulers;
+    private final long[] milestones;
+
+    public SequentialLR(ParamGroups groups, List<? extends TorchScheduler> schedulers, long[] milestones) {
+        super(groups, "SequentialLR");
+        this.schedulers = schedulers.toArray(new TorchScheduler[0]);
+        if (this.schedulers.length == 0) throw Check.bad(name, "schedulers", "[]", "a non-empty list of schedulers");
+        if (milestones.length != this.schedulers.length - 1) {
+            throw Check.bad(name, "milestones", milestones, "exactly one milestone fewer than schedulers ("
+                    + (this.schedulers.length - 1) + ")");
+        }
+        for (int i = 0; i < milestones.length; i++) {
+            if (milestones[i] < 0 || (i > 0 && milestones[i] < milestones[i - 1])) {
+                throw Check.bad(name, "milestones", milestones, "non-decreasing integers >= 0");
+            }
+        }
+        for (int i = 0; i < this.schedulers.length; i++) {
+            TorchScheduler s = this.schedulers[i];
+            if (s.paramGroups() != groups) {
+                throw Check.bad(name, "schedulers", s.name(), "schedulers built on the same param groups");
+            }
+            if (i > 0 && !s.supportsStepToEpoch()) {
+                throw Check.bad(name, "schedulers", s.name(), "after the first position only schedulers PyTorch can "
+                        + "step(0) at a milestone (not SequentialLR, ChainedScheduler or warmup wrappers)");
+            }
+        }
+        this.milestones = milestones.clone();
+        lastEpoch = 0;
+        System.arraycopy(groups.initialLr, 0, groups.lr, 0, groups.size());
+        for (TorchScheduler s : this.schedulers) s.rewindOneEpoch();
+        this.schedulers[0].initialStep();
+    }
+
+    @Override
+    public void step() {
+        lastEpoch++;
+        int idx = 0; // bisect_right(milestones, lastEpoch)
+        while (idx < milestones.length && milestones[idx] <= lastEpoch) idx++;
+        TorchScheduler s = schedulers[idx];
+        if (idx > 0 && milestones[idx - 1] == lastEpoch) s.stepToEpoch(0);
+        else s.step();
+    }
+
+    @Override
+    public void stepToEpoch(double epoch) {
+        throw new IllegalArgumentException("SequentialLR cannot step to an epoch (PyTorch 1.13 raises TypeError)");
+    }
+
+    @Override
+    public boolean supportsStepToEpoch() {
+        return false;
+    }
+
+    @Override
+    public boolean schedulesMomentum() {
+        for (TorchScheduler s : schedulers) if (s.schedulesMomentum()) return true;
+        return false;
+    }
+
+    @Override
+    public Interval interval() {
+        return Composites.interval(schedulers);
+    }
+
+    @Override
+    protected void saveExtra(Map<String, Object> out) {
+        out.put("_schedulers", Composites.states(schedulers));
+    }
+
+    @Override
+    protected void loadExtra(Map<String, Object> state) {
+        Composites.load(schedulers, state);
+    }
+}

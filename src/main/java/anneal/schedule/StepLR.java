@@ -1,0 +1,45 @@
+package anneal.schedule;
+
+/**
+ * PyTorch {@code torch.optim.lr_scheduler.StepLR(step_size, gamma=0.1)}: {@code lr_t = base * gamma^floor(t / step_size)}.
+ * Chainable form (used by {@code step()}, as PyTorch): multiply the group's current lr by {@code gamma} when
+ * {@code t > 0} and {@code t % step_size == 0}. Stepped per epoch.
+ */
+public final class StepLR extends ChainableScheduler implements ClosedForm {
+    private final long stepSize;
+    private final double gamma;
+
+    public StepLR(ParamGroups groups, long stepSize, double gamma) {
+        super(groups, "StepLR");
+        this.stepSize = Check.atLeast(name, "step_size", stepSize, 1);
+        this.gamma = Check.positive(name, "gamma", gamma);
+        start();
+    }
+
+    @Override
+    protected void chainableLr(double[] out) {
+        if (lastEpoch == 0 || lastEpoch % stepSize != 0) currentLr(out);
+        else scaleCurrent(out, gamma);
+    }
+
+    @Override
+    protected boolean closedFormLr(double[] out) {
+        for (int g = 0; g < out.length; g++) out[g] = value(baseLrs[g], lastEpoch);
+        return true;
+    }
+
+    private double value(double base, long t) {
+        return base * Math.pow(gamma, (double) Math.floorDiv(t, stepSize));
+    }
+
+    @Override
+    public Schedule closedForm(int group) {
+        double base = baseLrs[group];
+        return t -> value(base, t);
+    }
+
+    @Override
+    public Interval interval() {
+        return Interval.EPOCH;
+    }
+}

@@ -1,0 +1,188 @@
+package anneal.schedule.spec;
+
+import anneal.schedule.Check;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Typed access to one call's arguments: missing required arguments, wrong types and unknown names become
+ * errors that name the schedule, the argument, the value and what is allowed. Ranges are checked by the
+ * schedules' constructors through {@link Check}, so the Java API and the spec strings share one set of rules.
+ */
+final class Args {
+    private final Call call;
+    private final int groups;
+    private final Set<String> known = new LinkedHashSet<>();
+
+    Args(Call call, int groups) {
+        this.call = call;
+        this.groups = groups;
+    }
+
+    String schedule() {
+        return call.name();
+    }
+
+    int groups() {
+        return groups;
+    }
+
+    private Object raw(String arg) {
+        known.add(arg);
+        Object v = call.args().get(arg);
+        return v == SpecParser.NONE ? null : v;
+    }
+
+    boolean has(String arg) {
+        return raw(arg) != null;
+    }
+
+    private IllegalArgumentException wrong(String arg, Object value, String allowed) {
+        return Check.bad(call.name(), arg, value, allowed);
+    }
+
+    private Object required(String arg, String allowed) {
+        Object v = raw(arg);
+        if (v == null) {
+            throw new IllegalArgumentException(call.name() + ": missing required argument " + arg + " (" + allowed + ")");
+        }
+        return v;
+    }
+
+    private double toNumber(String arg, Object v) {
+        if (v instanceof Number && !(v instanceof Boolean)) return ((Number) v).doubleValue();
+        throw wrong(arg, v, "a number");
+    }
+
+    private long toInteger(String arg, Object v, String allowed) {
+        if (v instanceof Long) return (Long) v;
+        throw wrong(arg, v, allowed);
+    }
+
+    double number(String arg, double dflt) {
+        Object v = raw(arg);
+        return v == null ? dflt : toNumber(arg, v);
+    }
+
+    double number(String arg) {
+        return toNumber(arg, required(arg, "a number"));
+    }
+
+    long integer(String arg, long dflt) {
+        Object v = raw(arg);
+        return v == null ? dflt : toInteger(arg, v, "an integer");
+    }
+
+    long integer(String arg) {
+        return toInteger(arg, required(arg, "an integer"), "an integer");
+    }
+
+    boolean bool(String arg, boolean dflt) {
+        Object v = raw(arg);
+        if (v == null) return dflt;
+        if (v instanceof Boolean) return (Boolean) v;
+        throw wrong(arg, v, "True or False");
+    }
+
+    String choice(String arg, String dflt, String... allowed) {
+        Object v = raw(arg);
+        if (v == null) return dflt;
+        for (String a : allowed) if (a.equals(v)) return a;
+        throw wrong(arg, v, "one of '" + String.join("', '", allowed) + "'");
+    }
+
+    String string(String arg, String what) {
+        Object v = raw(arg);
+        if (v == null) return null;
+        if (v instanceof String) return (String) v;
+        throw wrong(arg, v, what);
+    }
+
+    /** A number for every group, or a list with one per group (PyTorch's {@code _format_param}). */
+    double[] perGroup(String arg, Double dflt) {
+        Object v = raw(arg);
+        if (v == null) {
+            if (dflt == null) required(arg, "a number or a list of one number per parameter group");
+            v = dflt;
+        }
+        double[] out = new double[groups];
+        if (v instanceof List) {
+            List<?> list = (List<?>) v;
+            if (list.size() != groups) {
+                throw wrong(arg, v, "a number or a list of " + groups + " numbers (one per parameter group)");
+            }
+            for (int g = 0; g < groups; g++) out[g] = toNumber(arg, list.get(g));
+        } else {
+            java.util.Arrays.fill(out, toNumber(arg, v));
+        }
+        return out;
+    }
+
+    long[] integers(String arg) {
+        Object v = required(arg, "a list of integers");
+        if (!(v instanceof List)) throw wrong(arg, v, "a list of integers");
+        List<?> list = (List<?>) v;
+        long[] out = new long[list.size()];
+        for (int i = 0; i < out.length; i++) out[i] = toInteger(arg, list.get(i), "a list of integers");
+        return out;
+    }
+
+    /** One string, or a list of strings (one per group). */
+    List<String> strings(String arg, String what) {
+        Object v = required(arg, what);
+        List<String> out = new ArrayList<>();
+        if (v instanceof String) out.add((String) v);
+        else if (v instanceof List) {
+            for (Object o : (List<?>) v) {
+                if (!(o instanceof String)) throw wrong(arg, v, what);
+                out.add((String) o);
+            }
+        } else {
+            throw wrong(arg, v, what);
+        }
+        return out;
+    }
+
+    Call call(String arg) {
+        Object v = raw(arg);
+        if (v == null) return null;
+        if (v instanceof Call) return (Call) v;
+        throw wrong(arg, v, "a schedule such as CosineAnnealingLR(T_max=30)");
+    }
+
+    List<Call> calls(String arg) {
+        Object v = required(arg, "a list of schedules");
+        if (!(v instanceof List)) throw wrong(arg, v, "a list of schedules, e.g. [LinearLR(total_iters=5), ...]");
+        List<Call> out = new ArrayList<>();
+        for (Object o : (List<?>) v) {
+            if (!(o instanceof Call)) throw wrong(arg, o, "a schedule such as CosineAnnealingLR(T_max=30)");
+            out.add((Call) o);
+        }
+        return out;
+    }
+
+    /**
+     * PyTorch's {@code last_epoch} and {@code verbose} are accepted with their defaults; then any argument this
+     * schedule did not read is an error listing the ones it takes.
+     */
+    void finish(boolean torchClass) {
+        if (torchClass) {
+            Object last = raw("last_epoch");
+            if (last != null && !(last instanceof Long && (Long) last == -1)) {
+                throw wrong("last_epoch", last, "-1 (resume with loadStateDict instead)");
+            }
+            bool("verbose", false);
+        }
+        for (String arg : call.args().keySet()) {
+            if (!known.contains(arg)) {
+                List<String> allowed = new ArrayList<>(known);
+                allowed.remove("last_epoch");
+                allowed.remove("verbose");
+                throw new IllegalArgumentException(call.name() + ": unknown argument " + arg + "="
+                        + Check.show(call.args().get(arg)) + "; allowed arguments: " + String.join(", ", allowed));
+            }
+        }
+    }
+}

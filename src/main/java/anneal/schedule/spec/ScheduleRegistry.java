@@ -1,0 +1,190 @@
+package anneal.schedule.spec;
+
+import anneal.schedule.ChainedScheduler;
+import anneal.schedule.ConstantLR;
+import anneal.schedule.CosineAnnealingLR;
+import anneal.schedule.CosineAnnealingWarmRestarts;
+import anneal.schedule.CyclicLR;
+import anneal.schedule.ExponentialLR;
+import anneal.schedule.Interval;
+import anneal.schedule.LambdaLR;
+import anneal.schedule.LinearLR;
+import anneal.schedule.MultiStepLR;
+import anneal.schedule.MultiplicativeLR;
+import anneal.schedule.OneCycleLR;
+import anneal.schedule.OptimizerBound;
+import anneal.schedule.ParamGroups;
+import anneal.schedule.PolynomialLR;
+import anneal.schedule.ReduceLROnPlateau;
+import anneal.schedule.Schedule;
+import anneal.schedule.SequentialLR;
+import anneal.schedule.StepLR;
+import anneal.schedule.TorchScheduler;
+import anneal.schedule.WarmupLR;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Spec names and how each builds its schedule. PyTorch names take PyTorch's arguments and defaults
+ * ({@code last_epoch=-1} and {@code verbose} are accepted and ignored); Anneal's own schedules are listed in
+ * {@link #ANNEAL_NAMES}. Nested schedules are built in the order they appear, on the same groups, exactly as a
+ * PyTorch user constructs them before passing them to SequentialLR or ChainedScheduler.
+ */
+public final class ScheduleRegistry {
+    @FunctionalInterface
+    private interface Factory {
+        OptimizerBound build(Args args, ParamGroups groups);
+    }
+
+    private static final Map<String, Factory> FACTORIES = new LinkedHashMap<>();
+    /** Schedules of Anneal's own (not in PyTorch). */
+    public static final Set<String> ANNEAL_NAMES = Set.of("WarmupLR", "GradualWarmupLR", "WarmupCosineLR",
+            "InverseSqrtLR", "WarmupStableDecayLR", "CosineDecayRestartsLR");
+
+    static {
+        FACTORIES.put("StepLR", (a, g) -> new StepLR(g, a.integer("step_size"), a.number("gamma", 0.1)));
+        FACTORIES.put("MultiStepLR", (a, g) -> new MultiStepLR(g, a.integers("milestones"), a.number("gamma", 0.1)));
+        FACTORIES.put("ExponentialLR", (a, g) -> new ExponentialLR(g, a.number("gamma")));
+        FACTORIES.put("CosineAnnealingLR", (a, g) -> new CosineAnnealingLR(g, a.integer("T_max"),
+                a.number("eta_min", 0.0)));
+        FACTORIES.put("ConstantLR", (a, g) -> new ConstantLR(g, a.number("factor", 1.0 / 3), a.integer("total_iters", 5)));
+        FACTORIES.put("LinearLR", (a, g) -> new LinearLR(g, a.number("start_factor", 1.0 / 3),
+                a.number("end_factor", 1.0), a.integer("total_iters", 5)));
+        FACTORIES.put("PolynomialLR", (a, g) -> new PolynomialLR(g, a.integer("total_iters", 5), a.number("power", 1.0)));
+        FACTORIES.put("LambdaLR", (a, g) -> new LambdaLR(g, lambdas(a)));
+        FACTORIES.put("MultiplicativeLR", (a, g) -> new MultiplicativeLR(g, lambdas(a)));
+        FACTORIES.put("CyclicLR", ScheduleRegistry::cyclic);
+        FACTORIES.put("OneCycleLR", ScheduleRegistry::oneCycle);
+        FACTORIES.put("CosineAnnealingWarmRestarts", (a, g) -> new CosineAnnealingWarmRestarts(g, a.integer("T_0"),
+                a.integer("T_mult", 1), a.number("eta_min", 0.0), a.integer("steps_per_epoch", 0)));
+        FACTORIES.put("ReduceLROnPlateau", (a, g) -> new ReduceLROnPlateau(g,
+                a.choice("mode", "min", "min", "max").equals("min"), a.number("factor", 0.1),
+                a.integer("patience", 10), a.number("threshold", 1e-4),
+                a.choice("threshold_mode", "rel", "rel", "abs").equals("rel"), a.integer("cooldown", 0),
+                a.perGroup("min_lr", 0.0), a.number("eps", 1e-8)));
+        FACTORIES.put("SequentialLR", (a, g) -> {
+            List<TorchScheduler> parts = children(a, g);
+            return new SequentialLR(g, parts, a.integers("milestones"));
+        });
+        FACTORIES.put("ChainedScheduler", (a, g) -> new ChainedScheduler(g, children(a, g)));
+        FACTORIES.put("WarmupLR", ScheduleRegistry::warmup);
+        FACTORIES.put("GradualWarmupLR", (a, g) -> {
+            Call after = a.call("after_scheduler");
+            return WarmupLR.goyal(g, a.number("multiplier"), a.integer("warmup_steps"),
+                    after == null ? null : inner -> build(after, inner));
+        });
+        FACTORIES.put("WarmupCosineLR", (a, g) -> factorSchedule(a, g, Schedule.warmupCosine(a.integer("warmup_steps"),
+                a.integer("total_steps"), a.number("warmup_start_factor", 0.0), a.number("min_lr_ratio", 0.0))));
+        FACTORIES.put("InverseSqrtLR", (a, g) -> {
+            long warmup = a.integer("warmup_steps");
+            return factorSchedule(a, g, Schedule.inverseSqrt(warmup, a.integer("timescale", warmup)));
+        });
+        FACTORIES.put("WarmupStableDecayLR", (a, g) -> {
+            String shape = a.choice("decay_type", "cosine", "linear", "cosine", "1-sqrt");
+            Schedule.DecayShape decay = Schedule.DecayShape.COSINE;
+            for (Schedule.DecayShape d : Schedule.DecayShape.values()) if (d.spelling.equals(shape)) decay = d;
+            return factorSchedule(a, g, Schedule.warmupStableDecay(a.integer("warmup_steps"), a.integer("stable_steps"),
+                    a.integer("decay_steps"), decay, a.number("min_lr_ratio", 0.0)));
+        });
+        FACTORIES.put("CosineDecayRestartsLR", (a, g) -> factorSchedule(a, g, Schedule.cosineDecayRestarts(
+                a.integer("first_decay_steps"), a.number("t_mul", 2.0), a.number("m_mul", 1.0), a.number("alpha", 0.0))));
+    }
+
+    private ScheduleRegistry() {
+    }
+
+    /** Every spec name, PyTorch's first. */
+    public static List<String> names() {
+        return Collections.unmodifiableList(new ArrayList<>(FACTORIES.keySet()));
+    }
+
+    /** Builds the schedule {@code call} describes on {@code groups} (its nested schedules first, in order). */
+    public static OptimizerBound build(Call call, ParamGroups groups) {
+        Factory factory = FACTORIES.get(call.name());
+        if (factory == null) {
+            throw new IllegalArgumentException("unknown schedule '" + call.name() + "'; known schedules: "
+                    + String.join(", ", FACTORIES.keySet()));
+        }
+        Args args = new Args(call, groups.size());
+        OptimizerBound built = factory.build(args, groups);
+        args.finish(!ANNEAL_NAMES.contains(call.name()));
+        return built;
+    }
+
+    private static Schedule[] lambdas(Args a) {
+        List<String> texts = a.strings("lr_lambda", "an expression of epoch, or a list of one per parameter group");
+        Schedule[] out = new Schedule[texts.size()];
+        for (int i = 0; i < out.length; i++) out[i] = Expressions.compile(a.schedule(), "lr_lambda", texts.get(i), "epoch", "step");
+        return out;
+    }
+
+    private static List<TorchScheduler> children(Args a, ParamGroups g) {
+        List<TorchScheduler> out = new ArrayList<>();
+        for (Call c : a.calls("schedulers")) {
+            OptimizerBound s = build(c, g);
+            if (!(s instanceof TorchScheduler)) {
+                throw new IllegalArgumentException(a.schedule() + ": schedulers=" + c + " is not allowed; allowed: "
+                        + "schedulers stepped without a metric (PyTorch 1.13 cannot step " + c.name() + " inside "
+                        + a.schedule() + ")");
+            }
+            out.add((TorchScheduler) s);
+        }
+        return out;
+    }
+
+    private static OptimizerBound factorSchedule(Args a, ParamGroups g, Schedule factor) {
+        return new LambdaLR(g, a.schedule(), Interval.STEP, factor);
+    }
+
+    private static OptimizerBound warmup(Args a, ParamGroups g) {
+        String shape = a.choice("warmup", "linear", "linear", "exponential", "cosine");
+        WarmupLR.Ramp ramp = WarmupLR.Ramp.valueOf(shape.toUpperCase(java.util.Locale.ROOT));
+        double start = a.number("start_factor", ramp == WarmupLR.Ramp.EXPONENTIAL ? 0.01 : 0.0);
+        Call inner = a.call("scheduler");
+        return new WarmupLR(g, a.integer("warmup_steps"), ramp, start, inner == null ? null : p -> build(inner, p));
+    }
+
+    private static OptimizerBound cyclic(Args a, ParamGroups g) {
+        double[] base = a.perGroup("base_lr", null);
+        double[] max = a.perGroup("max_lr", null);
+        double up = a.number("step_size_up", 2000);
+        double down = a.has("step_size_down") ? a.number("step_size_down", up) : up;
+        String scaleText = a.string("scale_fn", "an expression of x, e.g. '1/(2.0**(x-1))'");
+        String scaleMode = a.choice("scale_mode", "cycle", "cycle", "iterations");
+        CyclicLR.Mode mode = CyclicLR.Mode.TRIANGULAR;
+        if (scaleText == null) {
+            String m = a.choice("mode", "triangular", "triangular", "triangular2", "exp_range");
+            mode = CyclicLR.Mode.valueOf(m.toUpperCase(java.util.Locale.ROOT));
+        } else {
+            a.string("mode", "a string (ignored when scale_fn is given, as PyTorch)");
+        }
+        Schedule scale = scaleText == null ? null : Expressions.compile("CyclicLR", "scale_fn", scaleText, "x");
+        boolean cycleMomentum = a.bool("cycle_momentum", true);
+        return new CyclicLR(g, base, max, up, down, mode, a.number("gamma", 1.0), scale, scaleMode.equals("cycle"),
+                cycleMomentum, a.perGroup("base_momentum", 0.8), a.perGroup("max_momentum", 0.9));
+    }
+
+    private static OptimizerBound oneCycle(Args a, ParamGroups g) {
+        double[] max = a.perGroup("max_lr", null);
+        long total;
+        if (a.has("total_steps")) {
+            total = a.integer("total_steps");
+            a.has("epochs");
+            a.has("steps_per_epoch");
+        } else if (a.has("epochs") && a.has("steps_per_epoch")) {
+            total = anneal.schedule.Check.atLeast("OneCycleLR", "epochs", a.integer("epochs"), 1)
+                    * anneal.schedule.Check.atLeast("OneCycleLR", "steps_per_epoch", a.integer("steps_per_epoch"), 1);
+        } else {
+            throw new IllegalArgumentException("OneCycleLR: missing required argument total_steps (an integer >= 1), "
+                    + "or epochs and steps_per_epoch");
+        }
+        boolean cos = a.choice("anneal_strategy", "cos", "cos", "linear").equals("cos");
+        return new OneCycleLR(g, max, total, a.number("pct_start", 0.3), cos, a.bool("cycle_momentum", true),
+                a.perGroup("base_momentum", 0.85), a.perGroup("max_momentum", 0.95), a.number("div_factor", 25.0),
+                a.number("final_div_factor", 1e4), a.bool("three_phase", false));
+    }
+}

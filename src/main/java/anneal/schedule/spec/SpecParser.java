@@ -1,0 +1,158 @@
+package anneal.schedule.spec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Recursive-descent parser for spec strings, a small subset of Python call syntax:
+ * <pre>
+ * spec  := call
+ * call  := NAME '(' [ NAME '=' value { ',' NAME '=' value } [','] ] ')'
+ * value := number | string | 'True' | 'False' | 'None' | '[' [ value { ',' value } [','] ] ']' | call
+ * </pre>
+ * Numbers are Python literals ({@code 5}, {@code -0.5}, {@code 1e-3}, {@code .5}, {@code 1_000}); strings are
+ * single- or double-quoted. Errors name the position and what was expected.
+ */
+public final class SpecParser {
+    /** Python's {@code None}. */
+    public static final Object NONE = new Object() {
+        @Override
+        public String toString() {
+            return "None";
+        }
+    };
+
+    private final String src;
+    private int pos;
+
+    private SpecParser(String src) {
+        this.src = src;
+    }
+
+    /** Parses a whole spec string into its top-level call. */
+    public static Call parse(String spec) {
+        if (spec == null || spec.isBlank()) {
+            throw new IllegalArgumentException("schedule spec is empty; expected e.g. StepLR(step_size=30, gamma=0.1)");
+        }
+        SpecParser p = new SpecParser(spec);
+        p.skipSpace();
+        Object v = p.value();
+        if (!(v instanceof Call)) throw p.error("a schedule call such as StepLR(step_size=30)", 0);
+        p.skipSpace();
+        if (p.pos != spec.length()) throw p.error("end of spec", p.pos);
+        return (Call) v;
+    }
+
+    private IllegalArgumentException error(String expected, int at) {
+        String found = at >= src.length() ? "end of input" : "'" + src.charAt(at) + "'";
+        return new IllegalArgumentException("schedule spec: expected " + expected + " at column " + (at + 1)
+                + " but found " + found + " in: " + src);
+    }
+
+    private void skipSpace() {
+        while (pos < src.length() && Character.isWhitespace(src.charAt(pos))) pos++;
+    }
+
+    private boolean peek(char c) {
+        skipSpace();
+        return pos < src.length() && src.charAt(pos) == c;
+    }
+
+    private void expect(char c, String what) {
+        if (!peek(c)) throw error(what, pos);
+        pos++;
+    }
+
+    private String name() {
+        skipSpace();
+        int start = pos;
+        while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) pos++;
+        if (start == pos || Character.isDigit(src.charAt(start))) throw error("a name", start);
+        return src.substring(start, pos);
+    }
+
+    private Object value() {
+        skipSpace();
+        if (pos >= src.length()) throw error("a value", pos);
+        char c = src.charAt(pos);
+        if (c == '\'' || c == '"') return string(c);
+        if (c == '[' || c == '(') return list(c == '[' ? ']' : ')');
+        if (c == '-' || c == '+' || c == '.' || Character.isDigit(c)) return number();
+        int start = pos;
+        String word = name();
+        switch (word) {
+            case "True": return Boolean.TRUE;
+            case "False": return Boolean.FALSE;
+            case "None": return NONE;
+            case "inf": return Double.POSITIVE_INFINITY;
+            default: break;
+        }
+        if (!peek('(')) throw error("'(' after " + word + " (strings need quotes)", pos);
+        pos++;
+        Map<String, Object> args = new LinkedHashMap<>();
+        while (!peek(')')) {
+            int argStart = pos;
+            boolean named = pos < src.length() && (Character.isLetter(src.charAt(pos)) || src.charAt(pos) == '_');
+            String arg = named ? name() : null;
+            if (!named || !peek('=')) {
+                throw new IllegalArgumentException("schedule spec: " + word + ": write arguments as name=value (at column "
+                        + (argStart + 1) + " in: " + src + ")");
+            }
+            pos++;
+            if (args.containsKey(arg)) {
+                throw new IllegalArgumentException("schedule spec: " + word + ": argument " + arg + " given twice");
+            }
+            args.put(arg, value());
+            if (!peek(',')) break;
+            pos++;
+        }
+        expect(')', "',' or ')'");
+        return new Call(word, args, src.substring(start, pos).strip());
+    }
+
+    private String string(char quote) {
+        int start = ++pos;
+        while (pos < src.length() && src.charAt(pos) != quote) pos++;
+        if (pos >= src.length()) throw error("closing " + quote, pos);
+        return src.substring(start, pos++);
+    }
+
+    private List<Object> list(char close) {
+        pos++;
+        List<Object> out = new ArrayList<>();
+        while (!peek(close)) {
+            out.add(value());
+            if (!peek(',')) break;
+            pos++;
+        }
+        expect(close, "',' or '" + close + "'");
+        return out;
+    }
+
+    private Object number() {
+        int start = pos;
+        if (src.charAt(pos) == '-' || src.charAt(pos) == '+') pos++;
+        skipSpace();
+        int body = pos;
+        while (pos < src.length() && "0123456789._eE".indexOf(src.charAt(pos)) >= 0
+                || pos > body && pos < src.length() && (src.charAt(pos) == '-' || src.charAt(pos) == '+')
+                && (src.charAt(pos - 1) == 'e' || src.charAt(pos - 1) == 'E')) {
+            pos++;
+        }
+        if (src.startsWith("inf", pos)) {
+            pos += 3;
+            return src.charAt(start) == '-' ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        String sign = src.charAt(start) == '-' ? "-" : "";
+        String digits = src.substring(body, pos).replace("_", "");
+        try {
+            if (digits.matches("[0-9]+")) return Long.parseLong(sign + digits);
+            if (!digits.matches("([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?")) throw new NumberFormatException();
+            return Double.parseDouble(sign + digits);
+        } catch (NumberFormatException e) {
+            throw error("a number", start);
+        }
+    }
+}

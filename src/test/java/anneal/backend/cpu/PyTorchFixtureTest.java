@@ -1,0 +1,114 @@
+package anneal.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import anneal.data.Dataset;
+import anneal.data.Splits;
+import anneal.model.MlpSpec;
+import anneal.model.Parameters;
+import anneal.train.OptimizerSetup;
+import anneal.train.SgdConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The CPU backend and the SGD kernels against PyTorch 1.13 (fixtures from tools/gen_training_fixtures.py). */
+class PyTorchFixtureTest {
+    static JsonNode fixture(String name) throws IOException {
+        try (InputStream in = PyTorchFixtureTest.class.getResourceAsStream("/fixtures/" + name)) {
+            return new ObjectMapper().readTree(in);
+        }
+    }
+
+    static float[] floats(JsonNode array) {
+        float[] f = new float[array.size()];
+        for (int i = 0; i < f.length; i++) f[i] = (float) array.get(i).asDouble();
+        return f;
+    }
+
+    /** fp32 results of different summation orders: agree to a few ulps of the values' scale. */
+    static void assertClose(float[] expected, float[] actual, double tol, String what) {
+        assertEquals(expected.length, actual.length, what + " length");
+        for (int i = 0; i < expected.length; i++)
+            assertEquals(expected[i], actual[i], tol * Math.max(1, Math.abs(expected[i])), what + "[" + i + "]");
+    }
+
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2, 3})
+    void twoTrainingStepsMatchPyTorch(int threads) throws IOException {
+        JsonNode f = fixture("training_step.json");
+        int[] sizes = new int[f.get("sizes").size()];
+        for (int i = 0; i < sizes.length; i++) sizes[i] = f.get("sizes").get(i).asInt();
+        int[] hidden = java.util.Arrays.copyOfRange(sizes, 1, sizes.length - 1);
+        MlpSpec spec = new MlpSpec(sizes[0], hidden, sizes[sizes.length - 1]);
+        int batch = f.get("batch").asInt();
+        float[][] init = new float[2 * spec.layers()][];
+        for (int t = 0; t < init.length; t++) init[t] = floats(f.get("initial").get(t));
+        JsonNode sgd = f.get("sgd");
+        SgdConfig cfg = new SgdConfig(sgd.get("momentum").asDouble(), sgd.get("dampening").asDouble(),
+                sgd.get("nesterov").asBoolean(), sgd.get("weight_decay").asDouble());
+        // both batches as one training set of 2 * batch rows; step s uses rows [s * batch, (s + 1) * batch)
+        float[] x = new float[2 * batch * spec.inputs()];
+        byte[] y = new byte[2 * batch];
+        for (int s = 0; s < 2; s++) {
+            System.arraycopy(floats(f.get("x").get(s)), 0, x, s * batch * spec.inputs(), batch * spec.inputs());
+            for (int i = 0; i < batch; i++) y[s * batch + i] = (byte) f.get("y").get(s).get(i).asInt();
+        }
+        Dataset train = new Dataset("fixture", x, y, 2 * batch, spec.inputs(), spec.classes());
+        Dataset empty = new Dataset("empty", new float[0], new byte[0], 0, spec.inputs(), spec.classes());
+        try (CpuBackend b = new CpuBackend(threads)) {
+            b.init(spec, new Parameters(spec, init), OptimizerSetup.single(cfg, init.length));
+            b.upload(new Splits(train, empty, train));
+            int[] order = new int[2 * batch];
+            for (int i = 0; i < order.length; i++) order[i] = i;
+            b.beginEpoch(order);
+            double[] momentum = {cfg.momentum()};
+            b.trainStep(0, batch, new double[] {f.get("lrs").get(0).asDouble()}, momentum);
+            assertEquals(f.get("loss").get(0).asDouble(), b.lastLoss(), 1e-6, "loss of step 1");
+            Parameters grads = b.lastGradients();
+            for (int t = 0; t < init.length; t++)
+                assertClose(floats(f.get("grads_step1").get(t)), grads.tensor(t), 1e-5, "grad " + grads.name(t));
+            Parameters p1 = b.parameters();
+            for (int t = 0; t < init.length; t++)
+                assertClose(floats(f.get("params_step1").get(t)), p1.tensor(t), 1e-6, "step-1 " + p1.name(t));
+            b.trainStep(batch, batch, new double[] {f.get("lrs").get(1).asDouble()}, momentum);
+            assertEquals(f.get("loss").get(1).asDouble(), b.lastLoss(), 1e-6, "loss of step 2");
+            Parameters p2 = b.parameters();
+            for (int t = 0; t < init.length; t++)
+                assertClose(floats(f.get("params_step2").get(t)), p2.tensor(t), 1e-6, "step-2 " + p2.name(t));
+            assertEquals((f.get("loss").get(0).asDouble() + f.get("loss").get(1).asDouble()) / 2, b.endEpoch(), 1e-6);
+        }
+    }
+
+    @Test
+    void sgdKernelAndReferenceMatchTorchOptimSgdOverChangingLrAndMomentum() throws IOException {
+        JsonNode f = fixture("sgd_updates.json");
+        for (JsonNode c : f.get("cases")) {
+            String name = c.toString().substring(0, 90);
+            double momentum0 = c.get("momentum").asDouble(), dampening = c.get("dampening").asDouble();
+            boolean nesterov = c.get("nesterov").asBoolean();
+            double wd = c.get("weight_decay").asDouble();
+            float[] p = floats(c.get("initial")), pRef = p.clone();
+            float[] buf = new float[p.length], bufRef = new float[p.length];
+            for (int s = 0; s < c.get("lrs").size(); s++) {
+                double lr = c.get("lrs").get(s).asDouble(), mu = c.get("momenta").get(s).asDouble();
+                float[] g = floats(c.get("grads").get(s));
+                Kernels.sgdUpdate(p, g, buf, 0, p.length, lr, mu, dampening, nesterov, wd, s == 0);
+                ReferenceOps.sgdUpdate(pRef, g, bufRef, p.length, lr, mu, dampening, nesterov, wd, s == 0);
+                float[] expected = floats(c.get("params").get(s));
+                assertClose(expected, p, 2e-7, name + " kernel step " + s);
+                assertClose(expected, pRef, 2e-7, name + " reference step " + s);
+                JsonNode b = c.get("buffers").get(s);
+                if (momentum0 == 0) assertNull(b.isNull() ? null : b, name);
+                else assertClose(floats(b), buf, 2e-7, name + " buffer step " + s);
+            }
+            assertArrayEquals(pRef, p, name);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package anneal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import anneal.data.FashionMnist;
+import anneal.schedule.Schedules;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TrainCommandTest {
+    @TempDir
+    Path dir;
+
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true));
+            System.setErr(new PrintStream(err, true));
+            int code = Main.run(args);
+            return new Outcome(code, out.toString(), err.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    static boolean schedulesBuilt() {
+        try {
+            Schedules.fromSpec("StepLR(step_size=1)", 0.1);
+            return true;
+        } catch (UnsupportedOperationException notYet) {
+            return false;
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--epochs 0|--epochs must be >= 1, got 0",
+        "--target 1.5|--target must be in (0, 1], got 1.5",
+        "--batch 0|--batch must be >= 1, got 0",
+        "--lr -1|--lr must be a finite number > 0, got -1.0",
+        "--threads 0|--threads must be >= 1, got 0",
+        "--validation -1|--validation must be >= 0, got -1",
+        "--momentum 0 --nesterov|nesterov requires momentum > 0",
+        "--hidden x|'x' is not an int"})
+    void badValuesAreOneLineAndExitTwo(String args, String message) {
+        String[] argv = ("train --schedule StepLR(step_size=1) " + args).split(" ");
+        Outcome o = run(argv);
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains(message), o.err());
+        assertEquals(1, o.err().strip().lines().count(), o.err());
+    }
+
+    @Test
+    void unknownBackendMissingDataAndBadScheduleAreOneLineErrors() {
+        assumeTrue(schedulesBuilt(), "schedule specs arrive with issue #2");
+        Outcome o = run("train", "--schedule", "StepLR(step_size=1)", "--backend", "tpu");
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("backend must be one of cpu, cuda, auto, got 'tpu'"), o.err());
+        o = run("train", "--schedule", "StepLR(step_size=1)", "--backend", "cuda");
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("CUDA backend is not built into this jar"), o.err());
+        o = run("train", "--schedule", "StepLR(step_size=1)", "--backend", "cpu", "--data", dir.resolve("none").toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("apt-get install dataset-fashion-mnist"), o.err());
+        assertEquals(1, o.err().strip().lines().count(), o.err());
+        o = run("train", "--schedule", "NoSuchLR(x=1)");
+        assertEquals(2, o.code(), o.err());
+    }
+
+    @Test
+    void aShortRunPrintsEpochLinesASummaryAndWritesJson() throws Exception {
+        assumeTrue(schedulesBuilt(), "schedule specs arrive with issue #2");
+        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed");
+        Path json = dir.resolve("run.json");
+        Outcome o = run("train", "--schedule", "StepLR(step_size=1, gamma=0.5)", "--epochs", "2", "--lr", "0.05",
+                "--target", "0.5", "--no-stop", "--backend", "cpu", "--quiet", "--out", json.toString());
+        assertEquals(0, o.code(), o.err());
+        assertEquals(2, o.out().lines().filter(l -> l.startsWith("epoch ")).count(), o.out());
+        assertTrue(o.out().contains("reached test accuracy 0.50 at epoch 1.00"), o.out());
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertFalse(j.get("interrupted").asBoolean());
+        assertEquals("REACHED", j.get("run").get("status").asText());
+        assertEquals(2, j.get("run").get("records").size());
+        assertEquals(2 * 430, j.get("run").get("lrs").size());
+        assertEquals(0.05, j.get("run").get("lrs").get(429).asDouble(), 1e-12);
+        assertEquals(0.025, j.get("run").get("lrs").get(430).asDouble(), 1e-12);
+        assertTrue(j.get("trainSamplesPerSecond").asDouble() > 0);
+    }
+}

@@ -1,0 +1,143 @@
+package anneal.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import anneal.backend.cpu.CpuBackend;
+import anneal.data.Splits;
+import anneal.data.SyntheticData;
+import anneal.schedule.Interval;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+    static final Splits BLOBS = SyntheticData.blobs(20, 4, 2000, 200, 500, 1.0, 11);
+
+    static TrainConfig config(int epochs, int batch, double target, boolean stop, int evalEvery) {
+        return new TrainConfig("test", 0.05, epochs, batch, target, 5, new int[] {32},
+                new SgdConfig(0.9, 0, true, 5e-4), true, 200, evalEvery, stop);
+    }
+
+    static RunResult run(TrainConfig c, anneal.schedule.LrScheduler s, int threads, List<EpochRecord> seen) {
+        try (CpuBackend b = new CpuBackend(threads)) {
+            return new Trainer(b, BLOBS).warmupSteps(3).run(c, s, new TrainListener() {
+                @Override
+                public void onRecord(EpochRecord r) {
+                    seen.add(r);
+                }
+            });
+        }
+    }
+
+    @Test
+    void learnsTheSyntheticTaskAndRecordsEveryEpoch() {
+        List<EpochRecord> seen = new ArrayList<>();
+        RunResult r = run(config(4, 32, 0.99, false, 0), TestSchedules.constant(0.05, 2), 2, seen);
+        assertEquals(4, r.records().size());
+        assertEquals(seen, r.records());
+        EpochRecord last = r.records().get(3);
+        assertTrue(last.testAccuracy() > 0.9, "test accuracy " + last.testAccuracy() + " (chance 0.25)");
+        assertTrue(last.valAccuracy() > 0.9, "validation accuracy " + last.valAccuracy());
+        assertTrue(last.trainLoss() < r.records().get(0).trainLoss());
+        assertEquals(4.0, last.epoch());
+        assertEquals(4 * 63, last.step(), "ceil(2000 / 32) = 63 steps per epoch: the last, partial batch is kept");
+        assertEquals(4 * 63, r.lrs().length);
+        for (int i = 1; i < 4; i++) {
+            EpochRecord a = r.records().get(i - 1), b = r.records().get(i);
+            assertTrue(b.trainSeconds() > a.trainSeconds() && b.evalSeconds() > a.evalSeconds());
+        }
+        assertEquals(r.records().stream().mapToDouble(EpochRecord::testAccuracy).max().getAsDouble(), r.bestTestAccuracy());
+        assertEquals(last.testAccuracy(), r.finalTestAccuracy());
+        assertTrue(r.setupSeconds() > 0);
+    }
+
+    @Test
+    void stopsAtTheFirstEvaluationThatReachesTheTarget() {
+        RunResult r = run(config(5, 32, 0.5, true, 0), TestSchedules.constant(0.05, 2), 2, new ArrayList<>());
+        assertEquals(RunStatus.REACHED, r.status());
+        assertEquals(1, r.records().size());
+        assertEquals(1.0, r.epochsToTarget());
+        assertEquals(r.records().get(0).elapsedSeconds(), r.timeToTarget());
+        RunResult never = run(config(2, 32, 1.0, true, 0), TestSchedules.constant(1e-6, 2), 1, new ArrayList<>());
+        assertEquals(RunStatus.NOT_REACHED, never.status());
+        assertEquals(2, never.records().size());
+        assertTrue(Double.isNaN(never.timeToTarget()) && Double.isNaN(never.epochsToTarget()));
+    }
+
+    @Test
+    void stepsEachScheduleAtItsOwnCadenceAndRecordsEveryStepsLr() {
+        TestSchedules.Geometric perStep = new TestSchedules.Geometric(0.05, 0.99, Interval.STEP, 2, false);
+        RunResult r = run(config(2, 64, 1.0, false, 0), perStep, 1, new ArrayList<>());
+        int steps = 2 * 32;
+        assertEquals(steps, perStep.ticks);
+        double[] expected = new double[steps];
+        for (int i = 0; i < steps; i++) expected[i] = 0.05 * Math.pow(0.99, i);
+        assertArrayEquals(expected, r.lrs());
+        assertEquals(expected[31], r.records().get(0).lr(), "a record carries the lr of the step before it");
+
+        TestSchedules.Geometric perEpoch = new TestSchedules.Geometric(0.05, 0.5, Interval.EPOCH, 2, false);
+        r = run(config(3, 64, 1.0, false, 0), perEpoch, 1, new ArrayList<>());
+        assertEquals(3, perEpoch.ticks);
+        assertEquals(0.05, r.lrs()[31]);
+        assertEquals(0.025, r.lrs()[32]);
+        assertEquals(0.0125, r.lrs()[95]);
+
+        TestSchedules.Geometric plateau = new TestSchedules.Geometric(0.05, 0.5, Interval.EPOCH, 2, true);
+        r = run(config(2, 64, 1.0, false, 20), plateau, 1, new ArrayList<>());
+        assertEquals(r.records().size(), plateau.metrics.size(), "one metric step per evaluation");
+        for (int i = 0; i < plateau.metrics.size(); i++)
+            assertEquals(r.records().get(i).valLoss(), plateau.metrics.get(i), "the metric is the validation loss");
+        assertEquals(List.of(20.0 / 32, 1.0, 40.0 / 32, 60.0 / 32, 2.0),
+                r.records().stream().map(EpochRecord::epoch).toList(), "every 20 steps and at every epoch end");
+    }
+
+    @Test
+    void aMetricScheduleNeedsAValidationSplit() {
+        Splits noVal = SyntheticData.blobs(20, 4, 100, 0, 50, 1.0, 1);
+        try (CpuBackend b = new CpuBackend(1)) {
+            TestSchedules.Geometric plateau = new TestSchedules.Geometric(0.05, 0.5, Interval.EPOCH, 2, true);
+            String m = assertThrows(IllegalArgumentException.class,
+                    () -> new Trainer(b, noVal).run(config(1, 10, 0.9, false, 0), plateau, TrainListener.NONE)).getMessage();
+            assertTrue(m.contains("validation"), m);
+        }
+    }
+
+    @Test
+    void aDivergingRunIsRecordedNotThrown() {
+        TrainConfig c = new TrainConfig("test", 1e4, 3, 32, 0.9, 5, new int[] {32}, new SgdConfig(0.9, 0, false, 0),
+                false, 200, 0, false);
+        RunResult r = run(c, TestSchedules.constant(1e4, 1), 2, new ArrayList<>());
+        assertEquals(RunStatus.DIVERGED, r.status());
+        EpochRecord last = r.records().get(r.records().size() - 1);
+        assertTrue(!Double.isFinite(last.trainLoss()) || !Double.isFinite(last.testLoss()));
+        assertTrue(last.step() < 3 * 63, "stopped early, at step " + last.step());
+    }
+
+    @Test
+    void runsAreReproducibleAndIndependentOfTheThreadCount() {
+        RunResult a = run(config(2, 50, 1.0, false, 0), TestSchedules.constant(0.05, 2), 2, new ArrayList<>());
+        RunResult b = run(config(2, 50, 1.0, false, 0), TestSchedules.constant(0.05, 2), 2, new ArrayList<>());
+        RunResult c = run(config(2, 50, 1.0, false, 0), TestSchedules.constant(0.05, 2), 3, new ArrayList<>());
+        for (RunResult other : new RunResult[] {b, c})
+            for (int i = 0; i < a.records().size(); i++) {
+                EpochRecord x = a.records().get(i), y = other.records().get(i);
+                assertEquals(x.trainLoss(), y.trainLoss());
+                assertEquals(x.valLoss(), y.valLoss());
+                assertEquals(x.testAccuracy(), y.testAccuracy());
+            }
+    }
+
+    @Test
+    void epochOrderIsASeededPermutation() {
+        int[] a = EpochOrder.of(1000, 7, 3);
+        assertArrayEquals(a, EpochOrder.of(1000, 7, 3));
+        assertTrue(!java.util.Arrays.equals(a, EpochOrder.of(1000, 7, 4)));
+        assertTrue(!java.util.Arrays.equals(a, EpochOrder.of(1000, 8, 3)));
+        int[] sorted = a.clone();
+        java.util.Arrays.sort(sorted);
+        for (int i = 0; i < sorted.length; i++) assertEquals(i, sorted[i]);
+    }
+}
