@@ -85,7 +85,14 @@ final class CudaDevice implements AutoCloseable {
     /**
      * Why CUDA cannot run here, or empty when a driver and at least one device are present. Never throws.
      */
-    static Optional<String> unavailableReason() {
+    static synchronized Optional<String> unavailableReason() {
+        if (probed == null) probed = probe();  // a failed native load cannot be retried in the same JVM
+        return probed;
+    }
+
+    private static Optional<String> probed;
+
+    private static Optional<String> probe() {
         try {
             JCudaDriver.setExceptionsEnabled(true);
             cuInit(0);
@@ -94,7 +101,7 @@ final class CudaDevice implements AutoCloseable {
             return count[0] == 0 ? Optional.of("no CUDA device (the driver reports 0 devices)") : Optional.empty();
         } catch (LinkageError e) {
             return Optional.of("no CUDA driver library: libcuda.so.1 (or JCuda's native library for this platform) "
-                    + "could not be loaded (" + firstLine(e.getMessage()) + ")");
+                    + "could not be loaded (" + rootMessage(e) + ")");
         } catch (CudaException e) {
             String code = firstLine(e.getMessage());
             if (code.contains("CUDA_ERROR_NO_DEVICE")) return Optional.of("no CUDA device (CUDA_ERROR_NO_DEVICE)");
@@ -102,6 +109,18 @@ final class CudaDevice implements AutoCloseable {
                 return Optional.of("the NVIDIA driver is too old for CUDA 12.6 (CUDA_ERROR_INSUFFICIENT_DRIVER)");
             return Optional.of("the CUDA driver failed to initialise (" + code + ")");
         }
+    }
+
+    private static final java.util.regex.Pattern MISSING_LIBRARY =
+            java.util.regex.Pattern.compile("[\\w.+-]+\\.so[\\w.]*: (cannot open shared object file|undefined symbol)[^\\n]*");
+
+    /** The missing shared library named in JCuda's nested load errors, else the innermost message. */
+    private static String rootMessage(Throwable e) {
+        java.util.regex.Matcher m = MISSING_LIBRARY.matcher(String.valueOf(e.getMessage()));
+        if (m.find()) return m.group();
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return firstLine(t.getMessage());
     }
 
     private static String firstLine(String s) {
