@@ -101,34 +101,15 @@ struct Comparison {
 dim3 blocks1d(long long n, int block) { return dim3((unsigned)((n + block - 1) / block)); }
 dim3 tiles(int m, int n) { return dim3((unsigned)((n + TILE - 1) / TILE), (unsigned)((m + TILE - 1) / TILE)); }
 
-SgdLayout readLayout(const Case& c) {
-    SgdLayout L{};
-    auto ends = c.i32("tensor_end"), groups = c.i32("tensor_group");
-    auto wd = c.f32("weight_decay"), omd = c.f32("one_minus_dampening");
-    auto nest = c.i32("nesterov");
-    L.tensors = (int)ends.size();
-    for (size_t t = 0; t < ends.size(); t++) {
-        L.tensorEnd[t] = ends[t];
-        L.tensorGroup[t] = groups[t];
-    }
-    for (size_t g = 0; g < wd.size(); g++) {
-        L.weightDecay[g] = wd[g];
-        L.oneMinusDampening[g] = omd[g];
-        L.nesterov[g] = nest[g];
-    }
-    return L;
-}
-
-SgdStep readStep(const Case& c) {
-    SgdStep S{};
-    auto lr = c.f32("lr"), mom = c.f32("momentum");
-    for (size_t g = 0; g < lr.size(); g++) {
-        S.lr[g] = lr[g];
-        S.momentum[g] = mom[g];
-    }
-    auto first = c.i32("first_step");
-    for (size_t g = 0; g < first.size(); g++) S.firstStep[g] = first[g];
-    return S;
+/** Copies the raw words the Java side packed (anneal.backend.cuda.SgdArgs) into a kernel argument struct. */
+template <class T>
+T readStruct(const Case& c, const std::string& name) {
+    auto words = c.i32(name);
+    if (words.size() * sizeof(int) != sizeof(T))
+        throw std::runtime_error(name + ": " + std::to_string(words.size() * sizeof(int)) + " bytes, the struct has " + std::to_string(sizeof(T)));
+    T t;
+    std::memcpy(&t, words.data(), sizeof(T));
+    return t;
 }
 
 Comparison run(const Case& c) {
@@ -194,8 +175,8 @@ Comparison run(const Case& c) {
         emu::launch(blocks1d(cols, BIAS_COLS), dim3(ANNEAL_BLOCK), bias_grad, dY.data(), db.data(), rows, cols);
         cmp.check("db", db, c.f32("expect_db"), atol, rtol);
     } else if (op == "sgd_update") {
-        SgdLayout layout = readLayout(c);
-        SgdStep step = readStep(c);
+        SgdLayout layout = readStruct<SgdLayout>(c, "sgd_layout");
+        SgdStep step = readStruct<SgdStep>(c, "sgd_step");
         auto grads = c.f32("grads");
         int total = (int)grads.size();
         for (int viaScalars = 0; viaScalars < 2; viaScalars++) {
