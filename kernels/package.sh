@@ -22,3 +22,5 @@ else
   echo "kernels: no nvcc on the PATH; packed kernels/prebuilt/anneal_kernels.fatbin (sources hash checked)"
 fi
 cp "$here"/*.cu "$here"/*.cuh "$here/prebuilt/sources.sha256" "$out/src/"
+# the PyTorch peer of gpu-check rides along, so that the jar (or the jlink dist) alone runs the whole check
+cp "$here/../tools/gpu_torch_peer.py" "$out/gpu_torch_peer.py"

@@ -40,11 +40,6 @@ import jcuda.driver.CUevent;
 public final class CudaBackend implements Backend {
     /** Rows per evaluation chunk (activation buffers hold max(this, batch) rows). */
     static final int EVAL_ROWS = 4096;
-    private static final int BLOCK = 256;          // ANNEAL_BLOCK in kernels/common.cuh
-    private static final int TILE = 32;            // TILE in kernels/matmul.cu
-    private static final int ROWS_PER_BLOCK = 8;   // ROWS_PER_BLOCK in kernels/softmax_xent.cu
-    private static final int BIAS_COLS = 32;       // BIAS_COLS in kernels/bias_grad.cu
-    private static final CUdeviceptr NULL = new CUdeviceptr();
 
     private final CudaDevice device;
     private final LrDelivery delivery;
@@ -71,19 +66,6 @@ public final class CudaBackend implements Backend {
 
     /** An uploaded split: features, labels, count. */
     private record DeviceSplit(CUdeviceptr x, CUdeviceptr labels, int count) {
-    }
-
-    /** Kernel functions of the module. */
-    private record Kernels(jcuda.driver.CUfunction gather, jcuda.driver.CUfunction forward,
-                           jcuda.driver.CUfunction backwardInput, jcuda.driver.CUfunction backwardWeight,
-                           jcuda.driver.CUfunction softmaxXent, jcuda.driver.CUfunction biasGrad,
-                           jcuda.driver.CUfunction sgd, jcuda.driver.CUfunction sgdScalars) {
-        static Kernels load(CudaDevice d) {
-            return new Kernels(d.function("gather_batch"), d.function("matmul_forward"),
-                    d.function("matmul_backward_input"), d.function("matmul_backward_weight"),
-                    d.function("softmax_xent"), d.function("bias_grad"), d.function("sgd_update"),
-                    d.function("sgd_update_scalars"));
-        }
     }
 
     private CudaBackend(CudaDevice device, LrDelivery delivery) {
@@ -135,7 +117,7 @@ public final class CudaBackend implements Backend {
         int[] sizes = new int[initial.count()];
         for (int i = 0; i < sizes.length; i++) sizes[i] = initial.tensor(i).length;
         sgd = new SgdArgs(sizes, optimizer);
-        kernels = Kernels.load(device);
+        kernels = new Kernels(device);
         long total = sgd.totalFloats();
         params = device.alloc("parameters", total * Sizeof.FLOAT);
         grads = device.alloc("gradients", total * Sizeof.FLOAT);
@@ -242,50 +224,29 @@ public final class CudaBackend implements Backend {
     List<KernelLaunch> trainLaunches(int rows) {
         DeviceSplit train = requireSplit(Backend.Split.TRAIN);
         List<KernelLaunch> launches = new java.util.ArrayList<>();
-        launches.add(new KernelLaunch("gather_batch", kernels.gather(), KernelLaunch.blocks((long) rows * spec.inputs(), BLOCK), 1, BLOCK,
-                Pointer.to(train.x()), Pointer.to(train.labels()), Pointer.to(perm), Pointer.to(offsetSlot), Pointer.to(new int[] {rows}),
-                Pointer.to(new int[] {spec.inputs()}), Pointer.to(batchX), Pointer.to(batchY), Pointer.to(statsAt(STEP_STATS))));
+        launches.add(kernels.gather(train.x(), train.labels(), perm, offsetSlot, rows, spec.inputs(), batchX, batchY,
+                statsAt(STEP_STATS)));
         addForward(launches, batchX, rows);
         int last = spec.layers() - 1;
-        launches.add(new KernelLaunch("softmax_xent", kernels.softmaxXent(), KernelLaunch.blocks(rows, ROWS_PER_BLOCK), 1, BLOCK,
-                Pointer.to(act[last]), Pointer.to(batchY), Pointer.to(dact[last]), Pointer.to(new int[] {rows}),
-                Pointer.to(new int[] {spec.classes()}), Pointer.to(new int[] {rows}), Pointer.to(new double[] {1.0 / rows}),
-                Pointer.to(statsAt(EPOCH_STATS)), Pointer.to(statsAt(STEP_STATS))));
+        launches.add(kernels.softmaxXent(act[last], batchY, dact[last], rows, spec.classes(), 1.0 / rows,
+                statsAt(EPOCH_STATS), statsAt(STEP_STATS)));
         for (int l = last; l >= 0; l--) {
             int in = spec.fanIn(l), out = spec.fanOut(l);
-            CUdeviceptr input = l == 0 ? batchX : act[l - 1];
-            launches.add(new KernelLaunch("matmul_backward_weight", kernels.backwardWeight(), tiles(in), tiles(out), 256,
-                    Pointer.to(dact[l]), Pointer.to(input), Pointer.to(gradWeight[l]), Pointer.to(new int[] {out}),
-                    Pointer.to(new int[] {in}), Pointer.to(new int[] {rows})));
-            launches.add(new KernelLaunch("bias_grad", kernels.biasGrad(), KernelLaunch.blocks(out, BIAS_COLS), 1, BLOCK,
-                    Pointer.to(dact[l]), Pointer.to(gradBias[l]), Pointer.to(new int[] {rows}), Pointer.to(new int[] {out})));
+            launches.add(kernels.backwardWeight(dact[l], l == 0 ? batchX : act[l - 1], gradWeight[l], out, in, rows));
+            launches.add(kernels.biasGrad(dact[l], gradBias[l], rows, out));
             if (l > 0)  // dX = dY W, masked by the ReLU output of layer l-1
-                launches.add(new KernelLaunch("matmul_backward_input", kernels.backwardInput(), tiles(in), tiles(rows), 256,
-                        Pointer.to(dact[l]), Pointer.to(weight[l]), Pointer.to(act[l - 1]), Pointer.to(dact[l - 1]),
-                        Pointer.to(new int[] {rows}), Pointer.to(new int[] {in}), Pointer.to(new int[] {out})));
+                launches.add(kernels.backwardInput(dact[l], weight[l], act[l - 1], dact[l - 1], rows, in, out));
         }
-        int total = sgd.totalFloats();
-        boolean scalars = delivery == LrDelivery.DEVICE_SCALAR;
-        launches.add(new KernelLaunch(scalars ? "sgd_update_scalars" : "sgd_update", scalars ? kernels.sgdScalars() : kernels.sgd(),
-                KernelLaunch.blocks(total, BLOCK), 1, BLOCK, Pointer.to(params), Pointer.to(grads), Pointer.to(momentumBufs),
-                Pointer.to(new int[] {total}), Pointer.to(sgd.layoutWords()),
-                scalars ? Pointer.to(stepScalars) : Pointer.to(sgd.stepWords())));
+        launches.add(kernels.sgd(params, grads, momentumBufs, sgd.totalFloats(), sgd.layoutWords(), sgd.stepWords(),
+                delivery == LrDelivery.DEVICE_SCALAR ? stepScalars : null));
         return launches;
     }
 
     /** Forward launches over {@code rows} rows of {@code input}, leaving the logits in act[last]. */
     private void addForward(List<KernelLaunch> launches, CUdeviceptr input, int rows) {
-        for (int l = 0; l < spec.layers(); l++) {
-            int in = spec.fanIn(l), out = spec.fanOut(l);
-            launches.add(new KernelLaunch("matmul_forward", kernels.forward(), tiles(out), tiles(rows), 256,
-                    Pointer.to(l == 0 ? input : act[l - 1]), Pointer.to(weight[l]), Pointer.to(bias[l]), Pointer.to(act[l]),
-                    Pointer.to(new int[] {rows}), Pointer.to(new int[] {out}), Pointer.to(new int[] {in}),
-                    Pointer.to(new int[] {l < spec.layers() - 1 ? 1 : 0})));
-        }
-    }
-
-    private static int tiles(int n) {
-        return KernelLaunch.blocks(n, TILE);
+        for (int l = 0; l < spec.layers(); l++)
+            launches.add(kernels.forward(l == 0 ? input : act[l - 1], weight[l], bias[l], act[l], rows, spec.fanOut(l),
+                    spec.fanIn(l), l < spec.layers() - 1));
     }
 
     private CUdeviceptr statsAt(int index) {
@@ -324,10 +285,8 @@ public final class CudaBackend implements Backend {
         for (int start = 0; start < split.count(); start += capacityRows) {
             int rows = Math.min(capacityRows, split.count() - start);
             addForward(launches, split.x().withByteOffset((long) start * spec.inputs() * Sizeof.FLOAT), rows);
-            launches.add(new KernelLaunch("softmax_xent", kernels.softmaxXent(), KernelLaunch.blocks(rows, ROWS_PER_BLOCK), 1, BLOCK,
-                    Pointer.to(act[last]), Pointer.to(split.labels().withByteOffset(start)), Pointer.to(NULL),
-                    Pointer.to(new int[] {rows}), Pointer.to(new int[] {spec.classes()}), Pointer.to(new int[] {rows}),
-                    Pointer.to(new double[] {1.0}), Pointer.to(statsAt(EVAL_STATS)), Pointer.to(NULL)));
+            launches.add(kernels.softmaxXent(act[last], split.labels().withByteOffset(start), null, rows, spec.classes(), 1.0,
+                    statsAt(EVAL_STATS), null));
         }
         return launches;
     }
