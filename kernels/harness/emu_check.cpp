@@ -194,6 +194,55 @@ Comparison run(const Case& c) {
             cmp.check("params" + via, params, c.f32("expect_params"), atol, rtol);
             cmp.check("bufs" + via, bufs, c.f32("expect_bufs"), atol, rtol);
         }
+    } else if (op == "train_step") {
+        // the launch sequence of anneal.backend.cuda.CudaBackend.trainLaunches, on host buffers
+        auto X = c.f32("X");
+        auto labels = c.u8("labels");
+        auto perm = c.i32("perm");
+        auto sizes = c.i32("sizes");
+        auto params = c.f32("params"), bufs = c.f32("bufs");
+        SgdLayout layout = readStruct<SgdLayout>(c, "sgd_layout");
+        SgdStep step = readStruct<SgdStep>(c, "sgd_step");
+        const int offset = c.i("offset"), rows = c.i("rows"), layers = (int)sizes.size() - 1;
+        const int features = sizes[0], classes = sizes[layers];
+        std::vector<float> grads(params.size(), NAN), xb(rows * features);
+        std::vector<unsigned char> yb(rows);
+        std::vector<std::vector<float>> act(layers), dact(layers);
+        std::vector<size_t> wOff(layers), bOff(layers);
+        for (int l = 0, off = 0; l < layers; l++) {
+            act[l].assign((size_t)rows * sizes[l + 1], NAN);
+            dact[l].assign((size_t)rows * sizes[l + 1], NAN);
+            wOff[l] = off;
+            off += sizes[l + 1] * sizes[l];
+            bOff[l] = off;
+            off += sizes[l + 1];
+        }
+        std::vector<double> stats{0, 0}, stepStats{0, 0};
+        emu::launch(blocks1d((long long)rows * features, ANNEAL_BLOCK), dim3(ANNEAL_BLOCK), gather_batch, X.data(), labels.data(),
+                    perm.data(), offset, rows, features, xb.data(), yb.data(), stepStats.data());
+        for (int l = 0; l < layers; l++)
+            emu::launch(tiles(rows, sizes[l + 1]), dim3(TILE_THREADS), matmul_forward, l == 0 ? xb.data() : act[l - 1].data(),
+                        params.data() + wOff[l], params.data() + bOff[l], act[l].data(), rows, sizes[l + 1], sizes[l],
+                        l < layers - 1 ? 1 : 0);
+        emu::launch(blocks1d(rows, ROWS_PER_BLOCK), dim3(ANNEAL_BLOCK), softmax_xent, act[layers - 1].data(), yb.data(),
+                    dact[layers - 1].data(), rows, classes, rows, 1.0 / rows, stats.data(), stepStats.data());
+        for (int l = layers - 1; l >= 0; l--) {
+            int in = sizes[l], out = sizes[l + 1];
+            emu::launch(tiles(out, in), dim3(TILE_THREADS), matmul_backward_weight, dact[l].data(),
+                        l == 0 ? xb.data() : act[l - 1].data(), grads.data() + wOff[l], out, in, rows);
+            emu::launch(blocks1d(out, BIAS_COLS), dim3(ANNEAL_BLOCK), bias_grad, dact[l].data(), grads.data() + bOff[l], rows, out);
+            if (l > 0)
+                emu::launch(tiles(rows, in), dim3(TILE_THREADS), matmul_backward_input, dact[l].data(), params.data() + wOff[l],
+                            act[l - 1].data(), dact[l - 1].data(), rows, in, out);
+        }
+        int total = (int)params.size();
+        emu::launch(blocks1d(total, ANNEAL_BLOCK), dim3(ANNEAL_BLOCK), sgd_update, params.data(), grads.data(), bufs.data(),
+                    total, layout, step);
+        cmp.check("params", params, c.f32("expect_params"), atol, rtol);
+        cmp.check("bufs", bufs, c.f32("expect_bufs"), atol, rtol);
+        cmp.scalar("loss", stepStats[0], c.d("expect_loss"), atol, rtol);
+        cmp.scalar("correct", stepStats[1], c.d("expect_correct"), 0, 0);
+        cmp.check("epoch stats", stats, stepStats, 0, 0);
     } else {
         throw std::runtime_error("unknown op '" + op + "'");
     }

@@ -78,7 +78,10 @@ public final class GpuCheck {
 
     private void kernels() throws IOException {
         line("## 1. Kernels against the CPU reference (ReferenceOps) on the device\n");
-        List<DeviceKernelCheck.Result> results = DeviceKernelCheck.run(ordinal, KernelCases.all(20261129));
+        // the emulated whole-step cases chain the kernels on host buffers; on the device the whole step is
+        // CudaBackend's own, checked by part 2
+        List<KernelCase> cases = KernelCases.all(20261129).stream().filter(c -> !c.op().equals("train_step")).toList();
+        List<DeviceKernelCheck.Result> results = DeviceKernelCheck.run(ordinal, cases);
         StringBuilder txt = new StringBuilder();
         int passed = 0;
         for (DeviceKernelCheck.Result r : results) {
