@@ -60,6 +60,10 @@ public final class CudaBackend implements Backend {
     private final int[] offsetSlot = new int[1];
     private final double[] readBack = new double[2];
     private int stepsThisEpoch;
+    private int drainedEpochSteps;
+    private double drainedEpochSum;
+    private double pendingLossSum;
+    private long pendingSteps;
 
     /** Stats buffer: [epoch loss sum, epoch correct, step loss, step correct, eval loss sum, eval correct]. */
     private static final int EPOCH_STATS = 0, STEP_STATS = 2, EVAL_STATS = 4;
@@ -113,7 +117,10 @@ public final class CudaBackend implements Backend {
         if (spec.layers() > SgdArgs.MAX_TENSORS / 2)
             throw new IllegalArgumentException("the CUDA backend takes at most " + SgdArgs.MAX_TENSORS / 2 + " layers, got " + spec.layers());
         device.makeCurrent();
+        if (this.spec != null) releaseModel();  // re-init (the trainer re-inits after its warm-up): data stays
         this.spec = spec;
+        pendingLossSum = drainedEpochSum = 0;
+        pendingSteps = drainedEpochSteps = stepsThisEpoch = 0;
         int[] sizes = new int[initial.count()];
         for (int i = 0; i < sizes.length; i++) sizes[i] = initial.tensor(i).length;
         sgd = new SgdArgs(sizes, optimizer);
@@ -141,7 +148,13 @@ public final class CudaBackend implements Backend {
         allocateActivations(EVAL_ROWS);
     }
 
-    private void allocateActivations(int rows) {
+    /** Frees the model's buffers and every launch that points at them (the uploaded splits stay). */
+    private void releaseModel() {
+        freeActivations();
+        for (CUdeviceptr p : new CUdeviceptr[] {params, grads, momentumBufs, stats, stepScalars}) device.free(p);
+    }
+
+    private void freeActivations() {
         if (act != null) {
             for (int l = 0; l < act.length; l++) {
                 device.free(act[l]);
@@ -149,10 +162,15 @@ public final class CudaBackend implements Backend {
             }
             device.free(batchX);
             device.free(batchY);
+            act = dact = null;
         }
         plans.values().forEach(TrainStepPlan::close);
         plans.clear();
         evalPlans.clear();
+    }
+
+    private void allocateActivations(int rows) {
+        freeActivations();
         capacityRows = rows;
         act = new CUdeviceptr[spec.layers()];
         dact = new CUdeviceptr[spec.layers()];
@@ -168,6 +186,13 @@ public final class CudaBackend implements Backend {
     public void upload(Splits data) {
         requireInit();
         device.makeCurrent();
+        for (DeviceSplit old : splits.values()) {  // a second upload replaces the first
+            device.free(old.x());
+            device.free(old.labels());
+        }
+        if (perm != null) device.free(perm);
+        freeActivations();  // launches point at the old splits
+        allocateActivations(Math.max(capacityRows, EVAL_ROWS));
         put(Backend.Split.TRAIN, data.train());
         put(Backend.Split.VALIDATION, data.validation());
         put(Backend.Split.TEST, data.test());
@@ -190,6 +215,12 @@ public final class CudaBackend implements Backend {
         if (order.length != train.count())
             throw new IllegalArgumentException("epoch order has " + order.length + " entries, the train split has " + train.count());
         device.makeCurrent();
+        if (stepsThisEpoch > drainedEpochSteps) {  // keep the undrained steps of the previous epoch
+            pendingLossSum += readStats(EPOCH_STATS) - drainedEpochSum;
+            pendingSteps += stepsThisEpoch - drainedEpochSteps;
+        }
+        drainedEpochSum = 0;
+        drainedEpochSteps = 0;
         device.copyToDevice(perm, Pointer.to(order), (long) order.length * Sizeof.INT);
         cuMemsetD32Async(stats.withByteOffset(EPOCH_STATS * Sizeof.DOUBLE), 0, 4, device.stream);  // 2 doubles
         stepsThisEpoch = 0;
@@ -263,8 +294,31 @@ public final class CudaBackend implements Backend {
     @Override
     public double endEpoch() {
         device.makeCurrent();
-        device.copyToHost(Pointer.to(readBack), statsAt(EPOCH_STATS), 2L * Sizeof.DOUBLE);
-        return stepsThisEpoch == 0 ? Double.NaN : readBack[0] / stepsThisEpoch;
+        return stepsThisEpoch == 0 ? Double.NaN : readStats(EPOCH_STATS) / stepsThisEpoch;
+    }
+
+    /**
+     * Mean of the step losses since the previous call: the device accumulates every step's mean loss into
+     * the epoch sum; the host remembers how much of it was already drained (one device sync per call).
+     */
+    @Override
+    public double drainMeanLoss() {
+        requireInit();
+        device.makeCurrent();
+        double epochSum = readStats(EPOCH_STATS);
+        double sum = pendingLossSum + (epochSum - drainedEpochSum);
+        long steps = pendingSteps + (stepsThisEpoch - drainedEpochSteps);
+        drainedEpochSum = epochSum;
+        drainedEpochSteps = stepsThisEpoch;
+        pendingLossSum = 0;
+        pendingSteps = 0;
+        return steps == 0 ? Double.NaN : sum / steps;
+    }
+
+    /** stats[index] (a loss sum) after everything enqueued so far. */
+    private double readStats(int index) {
+        device.copyToHost(Pointer.to(readBack), statsAt(index), 2L * Sizeof.DOUBLE);
+        return readBack[0];
     }
 
     @Override
