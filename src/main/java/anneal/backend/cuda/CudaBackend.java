@@ -87,9 +87,21 @@ public final class CudaBackend implements Backend {
         return new CudaBackend(CudaDevice.open(ordinal), delivery);
     }
 
-    /** GPU 0, lr as a kernel argument. */
+    /** Environment variable choosing the lr delivery of {@link #open()}: kernel-arg (default), device-scalar, graph. */
+    public static final String LR_DELIVERY_ENV = "ANNEAL_CUDA_LR";
+
+    /** GPU 0, lr delivered as {@value #LR_DELIVERY_ENV} says (default: as a kernel argument). */
     public static CudaBackend open() {
-        return open(0, LrDelivery.KERNEL_ARGUMENT);
+        String mode = System.getenv(LR_DELIVERY_ENV);
+        LrDelivery delivery = LrDelivery.KERNEL_ARGUMENT;
+        if (mode != null && !mode.isBlank()) {
+            try {
+                delivery = LrDelivery.parse(mode.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(LR_DELIVERY_ENV + ": " + e.getMessage(), e);
+            }
+        }
+        return open(0, delivery);
     }
 
     /** Why CUDA cannot run here (no driver library, no device, ...), or empty when it can. Never throws. */
