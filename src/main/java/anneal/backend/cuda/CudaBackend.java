@@ -248,7 +248,7 @@ public final class CudaBackend implements Backend {
         if (batchSize > capacityRows) allocateActivations(batchSize);
         TrainStepPlan plan = plans.get(batchSize);
         if (plan == null) {
-            plan = new TrainStepPlan(trainLaunches(batchSize), delivery == LrDelivery.CUDA_GRAPH, device.stream);
+            plan = new TrainStepPlan(trainLaunches(batchSize), delivery == LrDelivery.CUDA_GRAPH);
             plans.put(batchSize, plan);
         }
         offsetSlot[0] = offset;

@@ -26,7 +26,7 @@ final class TrainStepPlan implements AutoCloseable {
     private CUgraph graph;
     private CUgraphExec exec;
 
-    TrainStepPlan(List<KernelLaunch> launches, boolean asGraph, CUstream stream) {
+    TrainStepPlan(List<KernelLaunch> launches, boolean asGraph) {
         this.launches = List.copyOf(launches);
         this.first = launches.get(0);
         this.last = launches.get(launches.size() - 1);
