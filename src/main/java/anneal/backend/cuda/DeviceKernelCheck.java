@@ -1,0 +1,213 @@
+package anneal.backend.cuda;
+
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import jcuda.Pointer;
+import jcuda.Sizeof;
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * Runs the {@link KernelCases} on a real GPU: uploads each case's inputs, launches the kernel exactly as
+ * {@link CudaBackend} does (same {@link Kernels} factories), downloads the outputs and compares them with
+ * the CPU reference's at the case's tolerance. The first thing {@code gpu-check} does on a new box.
+ */
+public final class DeviceKernelCheck {
+    /** Outcome of one case. */
+    public record Result(String name, boolean passed, double maxAbsError, String firstMiss) {
+    }
+
+    private final CudaDevice device;
+    private final Kernels kernels;
+    private final Map<String, CUdeviceptr> buffers = new HashMap<>();
+
+    private DeviceKernelCheck(CudaDevice device) {
+        this.device = device;
+        this.kernels = new Kernels(device);
+    }
+
+    /** Opens GPU {@code ordinal}, runs every case, and closes the device. */
+    public static List<Result> run(int ordinal, List<KernelCase> cases) {
+        try (CudaDevice d = CudaDevice.open(ordinal)) {
+            DeviceKernelCheck check = new DeviceKernelCheck(d);
+            List<Result> results = new ArrayList<>();
+            for (KernelCase c : cases) results.add(check.runCase(c));
+            return results;
+        }
+    }
+
+    private Result runCase(KernelCase c) {
+        try {
+            Map<String, Object> got = execute(c);
+            Comparison cmp = new Comparison(c.atol(), c.rtol());
+            for (Map.Entry<String, Object> e : c.expected().entrySet()) cmp.check(e.getKey(), got.get(e.getKey()), e.getValue());
+            return new Result(c.name(), cmp.ok, cmp.maxAbs, cmp.firstMiss);
+        } catch (RuntimeException e) {
+            return new Result(c.name(), false, Double.NaN, e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            buffers.values().forEach(device::free);
+            buffers.clear();
+        }
+    }
+
+    private CUdeviceptr upload(KernelCase c, String key) {
+        Object v = c.inputs().get(key);
+        if (v == null) return null;
+        CUdeviceptr p;
+        if (v instanceof float[] f) {
+            p = device.alloc(key, (long) f.length * Sizeof.FLOAT);
+            device.copyToDevice(p, Pointer.to(f), (long) f.length * Sizeof.FLOAT);
+        } else if (v instanceof int[] a) {
+            p = device.alloc(key, (long) a.length * Sizeof.INT);
+            device.copyToDevice(p, Pointer.to(a), (long) a.length * Sizeof.INT);
+        } else if (v instanceof byte[] b) {
+            p = device.alloc(key, b.length);
+            device.copyToDevice(p, Pointer.to(b), b.length);
+        } else throw new IllegalArgumentException(key + " is not a tensor");
+        buffers.put(key, p);
+        return p;
+    }
+
+    private CUdeviceptr output(String key, long bytes) {
+        CUdeviceptr p = device.alloc(key, bytes);
+        buffers.put(key, p);
+        return p;
+    }
+
+    private float[] floats(String key, int n) {
+        float[] out = new float[n];
+        device.copyToHost(Pointer.to(out), buffers.get(key), (long) n * Sizeof.FLOAT);
+        return out;
+    }
+
+    private Map<String, Object> execute(KernelCase c) {
+        Map<String, Object> got = new HashMap<>();
+        switch (c.op()) {
+            case "gather_batch" -> {
+                int rows = c.i("rows"), features = c.i("features");
+                CUdeviceptr xb = output("xb", (long) rows * features * Sizeof.FLOAT), yb = output("yb", rows);
+                CUdeviceptr stats = output("stats", 2L * Sizeof.DOUBLE);
+                launch(kernels.gather(upload(c, "X"), upload(c, "labels"), upload(c, "perm"), new int[] {c.i("offset")}, rows,
+                        features, xb, yb, stats));
+                got.put("xb", floats("xb", rows * features));
+                byte[] labels = new byte[rows];
+                device.copyToHost(Pointer.to(labels), yb, rows);
+                got.put("yb", labels);
+            }
+            case "matmul_forward" -> {
+                int m = c.i("m"), n = c.i("n"), k = c.i("k");
+                launch(kernels.forward(upload(c, "X"), upload(c, "W"), upload(c, "bias"), output("Y", (long) m * n * Sizeof.FLOAT),
+                        m, n, k, c.i("relu") != 0));
+                got.put("Y", floats("Y", m * n));
+            }
+            case "matmul_backward_input" -> {
+                int m = c.i("m"), n = c.i("n"), k = c.i("k");
+                launch(kernels.backwardInput(upload(c, "dY"), upload(c, "W"), upload(c, "H"), output("dX", (long) m * n * Sizeof.FLOAT),
+                        m, n, k));
+                got.put("dX", floats("dX", m * n));
+            }
+            case "matmul_backward_weight" -> {
+                int m = c.i("m"), n = c.i("n"), k = c.i("k");
+                launch(kernels.backwardWeight(upload(c, "dY"), upload(c, "X"), output("dW", (long) m * n * Sizeof.FLOAT), m, n, k));
+                got.put("dW", floats("dW", m * n));
+            }
+            case "softmax_xent" -> {
+                int rows = c.i("rows"), cols = c.i("cols");
+                boolean grad = c.i("grad") != 0;
+                CUdeviceptr stats = output("stats", 2L * Sizeof.DOUBLE);
+                jcuda.driver.JCudaDriver.cuMemsetD32(stats, 0, 4);
+                launch(kernels.softmaxXent(upload(c, "logits"), upload(c, "labels"),
+                        grad ? output("dlogits", (long) rows * cols * Sizeof.FLOAT) : null, rows, cols, grad ? 1.0 / rows : 1.0, stats, null));
+                double[] s = new double[2];
+                device.copyToHost(Pointer.to(s), stats, 2L * Sizeof.DOUBLE);
+                got.put("loss", grad ? s[0] : s[0] / rows);
+                got.put("correct", s[1]);
+                if (grad) got.put("dlogits", floats("dlogits", rows * cols));
+            }
+            case "bias_grad" -> {
+                int rows = c.i("rows"), cols = c.i("cols");
+                launch(kernels.biasGrad(upload(c, "dY"), output("db", (long) cols * Sizeof.FLOAT), rows, cols));
+                got.put("db", floats("db", cols));
+            }
+            case "sgd_update" -> {
+                int total = c.f("params").length;
+                int[] layout = (int[]) c.inputs().get("sgd_layout"), step = (int[]) c.inputs().get("sgd_step");
+                for (boolean viaScalars : new boolean[] {false, true}) {
+                    CUdeviceptr p = upload(c, "params"), b = upload(c, "bufs"), g = upload(c, "grads");
+                    CUdeviceptr scalars = null;
+                    if (viaScalars) {
+                        scalars = output("step", (long) step.length * Sizeof.INT);
+                        device.copyToDevice(scalars, Pointer.to(step), (long) step.length * Sizeof.INT);
+                    }
+                    launch(kernels.sgd(p, g, b, total, layout, step, scalars));
+                    float[] gp = floats("params", total), gb = floats("bufs", total);
+                    if (!viaScalars) {
+                        got.put("params", gp);
+                        got.put("bufs", gb);
+                    } else if (!java.util.Arrays.equals(gp, (float[]) got.get("params")) || !java.util.Arrays.equals(gb, (float[]) got.get("bufs"))) {
+                        got.put("params", new float[0]);  // the two deliveries must agree bit for bit
+                    }
+                    buffers.values().forEach(device::free);
+                    buffers.clear();
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown kernel case op " + c.op());
+        }
+        return got;
+    }
+
+    private void launch(KernelLaunch k) {
+        k.launch(device.stream);
+        cuStreamSynchronize(device.stream);
+    }
+
+    /** |got - expected| <= atol + rtol |expected| for every value. */
+    private static final class Comparison {
+        final double atol, rtol;
+        boolean ok = true;
+        double maxAbs;
+        String firstMiss = "";
+
+        Comparison(double atol, double rtol) {
+            this.atol = atol;
+            this.rtol = rtol;
+        }
+
+        void check(String what, Object got, Object expected) {
+            double[] g = values(got), e = values(expected);
+            if (g == null || g.length != e.length) {
+                miss(what + ": " + (g == null ? "missing" : g.length + " values") + ", expected " + e.length);
+                return;
+            }
+            for (int i = 0; i < g.length; i++) {
+                double err = Math.abs(g[i] - e[i]);
+                if (!(err <= atol + rtol * Math.abs(e[i]))) miss(what + "[" + i + "] = " + g[i] + ", expected " + e[i]);
+                if (err > maxAbs || Double.isNaN(err)) maxAbs = err;
+            }
+        }
+
+        private void miss(String m) {
+            if (ok) firstMiss = m;
+            ok = false;
+        }
+
+        private static double[] values(Object o) {
+            if (o == null) return null;
+            if (o instanceof Double d) return new double[] {d};
+            if (o instanceof float[] f) {
+                double[] v = new double[f.length];
+                for (int i = 0; i < f.length; i++) v[i] = f[i];
+                return v;
+            }
+            if (o instanceof byte[] b) {
+                double[] v = new double[b.length];
+                for (int i = 0; i < b.length; i++) v[i] = b[i];
+                return v;
+            }
+            throw new IllegalArgumentException("cannot compare " + o.getClass());
+        }
+    }
+}

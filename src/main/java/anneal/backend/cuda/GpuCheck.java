@@ -1,0 +1,240 @@
+package anneal.backend.cuda;
+
+import anneal.backend.Backend;
+import anneal.backend.cpu.CpuBackend;
+import anneal.data.Splits;
+import anneal.model.Initialization;
+import anneal.model.MlpSpec;
+import anneal.model.Parameters;
+import anneal.train.EpochOrder;
+import anneal.train.OptimizerSetup;
+import anneal.train.RunResult;
+import anneal.train.SgdConfig;
+import anneal.train.TrainConfig;
+import anneal.train.TrainListener;
+import anneal.train.Trainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The first-contact check of a GPU box ({@code anneal gpu-check OUTDIR}): (1) every kernel against the CPU
+ * reference on the device, (2) one epoch of the default MLP on the CPU and CUDA backends from the same
+ * weights and sample order, loss curves compared, (3) a timing table: GPU microseconds per training step
+ * for each lr delivery, kernels per step, the CPU backend, PyTorch eager (and CUDA-graph) on the same GPU
+ * via {@code tools/gpu_torch_peer.py}, and the time to 0.88 test accuracy. Everything goes to OUTDIR.
+ *
+ * <p>Pass criteria: every kernel case within its tolerance; over the epoch, the per-step training losses
+ * of the two backends (sampled every 10 steps) differ by at most {@value #LOSS_CURVE_TOL} and the final
+ * test accuracies by at most {@value #ACCURACY_TOL} (fp32 summation orders differ, so the curves drift
+ * apart slowly; bit-equality is not expected).
+ */
+public final class GpuCheck {
+    static final double LOSS_CURVE_TOL = 0.05;
+    static final double ACCURACY_TOL = 0.01;
+    private static final int BATCH = 128;
+    private static final int LOSS_EVERY = 10;
+
+    private final int ordinal;
+    private final Splits data;
+    private final long seed;
+    private final Path out;
+    private final PrintStream log;
+    private final StringBuilder report = new StringBuilder();
+    private boolean failed;
+
+    public GpuCheck(int ordinal, Splits data, long seed, Path out, PrintStream log) {
+        this.ordinal = ordinal;
+        this.data = data;
+        this.seed = seed;
+        this.out = out;
+        this.log = log;
+    }
+
+    /** Runs all three parts; returns true when every check passed. Writes OUTDIR/gpu-check.md. */
+    public boolean run(Path torchPeer, String python, int timingSteps) throws IOException {
+        Files.createDirectories(out);
+        try (CudaBackend probe = CudaBackend.open(ordinal, LrDelivery.KERNEL_ARGUMENT)) {
+            line("# anneal gpu-check\n\n" + probe.description() + "\n");
+        }
+        kernels();
+        epochComparison();
+        timing(torchPeer, python, timingSteps);
+        line("\nOverall: " + (failed ? "FAIL" : "PASS"));
+        Files.writeString(out.resolve("gpu-check.md"), report, StandardCharsets.UTF_8);
+        return !failed;
+    }
+
+    private void line(String s) {
+        report.append(s).append('\n');
+        log.println(s);
+    }
+
+    private void kernels() throws IOException {
+        line("## 1. Kernels against the CPU reference (ReferenceOps) on the device\n");
+        // the emulated whole-step cases chain the kernels on host buffers; on the device the whole step is
+        // CudaBackend's own, checked by part 2
+        List<KernelCase> cases = KernelCases.all(20261129).stream().filter(c -> !c.op().equals("train_step")).toList();
+        List<DeviceKernelCheck.Result> results = DeviceKernelCheck.run(ordinal, cases);
+        StringBuilder txt = new StringBuilder();
+        int passed = 0;
+        for (DeviceKernelCheck.Result r : results) {
+            txt.append(String.format(Locale.ROOT, "%s %s max_abs_err=%.3g %s%n", r.passed() ? "PASS" : "FAIL", r.name(),
+                    r.maxAbsError(), r.firstMiss()));
+            if (r.passed()) passed++;
+            else line("FAIL " + r.name() + ": " + r.firstMiss());
+        }
+        Files.writeString(out.resolve("kernels.txt"), txt, StandardCharsets.UTF_8);
+        line(passed + "/" + results.size() + " kernel cases pass (details: kernels.txt)");
+        if (passed != results.size()) failed = true;
+    }
+
+    private MlpSpec spec() {
+        return new MlpSpec(data.train().featureCount(), new int[] {256}, data.train().classes());
+    }
+
+    private OptimizerSetup optimizer(Parameters p) {
+        return OptimizerSetup.noDecayOnBias(new SgdConfig(0.9, 0, true, 5e-4), p.count());
+    }
+
+    /** One epoch, constant lr 0.05, same weights and order; returns the sampled step losses. */
+    private double[] epoch(Backend b, List<Double> accuracy) {
+        MlpSpec spec = spec();
+        Parameters init = Initialization.pytorchDefault(spec, seed);
+        b.init(spec, init, optimizer(init));
+        b.upload(data);
+        int n = data.train().count(), steps = n / BATCH;
+        b.beginEpoch(EpochOrder.of(n, seed, 0));
+        double[] lr = {0.05, 0.05}, mom = {0.9, 0.9};
+        double[] losses = new double[(steps + LOSS_EVERY - 1) / LOSS_EVERY];
+        for (int s = 0; s < steps; s++) {
+            b.trainStep(s * BATCH, BATCH, lr, mom);
+            if (s % LOSS_EVERY == 0) losses[s / LOSS_EVERY] = b.lastLoss();
+        }
+        b.endEpoch();
+        accuracy.add(b.evaluate(Backend.Split.TEST).accuracy());
+        return losses;
+    }
+
+    private void epochComparison() throws IOException {
+        line("\n## 2. One epoch on both backends (784-256-10, batch 128, SGD lr 0.05 momentum 0.9 Nesterov, wd 5e-4 on weights)\n");
+        List<Double> acc = new ArrayList<>();
+        double[] cpu, gpu;
+        try (Backend b = new CpuBackend()) {
+            cpu = epoch(b, acc);
+        }
+        try (Backend b = CudaBackend.open(ordinal, LrDelivery.KERNEL_ARGUMENT)) {
+            gpu = epoch(b, acc);
+        }
+        StringBuilder csv = new StringBuilder("step,cpu_loss,cuda_loss\n");
+        double maxDiff = 0;
+        for (int i = 0; i < cpu.length; i++) {
+            csv.append(i * LOSS_EVERY).append(',').append(cpu[i]).append(',').append(gpu[i]).append('\n');
+            double d = Math.abs(cpu[i] - gpu[i]);
+            maxDiff = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(maxDiff, d);
+        }
+        Files.writeString(out.resolve("loss_curves.csv"), csv, StandardCharsets.UTF_8);
+        boolean ok = maxDiff <= LOSS_CURVE_TOL && Math.abs(acc.get(0) - acc.get(1)) <= ACCURACY_TOL;
+        line(String.format(Locale.ROOT, "| | CPU | CUDA |%n|---|---|---|%n| first step loss | %.5f | %.5f |%n| last sampled loss | %.5f | %.5f |%n"
+                        + "| test accuracy after 1 epoch | %.4f | %.4f |%n%nmax |loss difference| over %d sampled steps: %.4g (limit %.2g); %s (curves: loss_curves.csv)",
+                cpu[0], gpu[0], cpu[cpu.length - 1], gpu[gpu.length - 1], acc.get(0), acc.get(1), cpu.length, maxDiff,
+                LOSS_CURVE_TOL, ok ? "PASS" : "FAIL"));
+        if (!ok) failed = true;
+    }
+
+    private double gpuMicrosPerStep(LrDelivery delivery, int steps, int[] kernelsPerStep) {
+        try (CudaBackend b = CudaBackend.open(ordinal, delivery)) {
+            MlpSpec spec = spec();
+            Parameters init = Initialization.pytorchDefault(spec, seed);
+            b.init(spec, init, optimizer(init));
+            b.upload(data);
+            b.beginEpoch(EpochOrder.of(data.train().count(), seed, 0));
+            kernelsPerStep[0] = b.kernelsPerStep(BATCH);
+            return b.microsecondsPerStep(steps, BATCH, new double[] {0.05, 0.05}, new double[] {0.9, 0.9});
+        }
+    }
+
+    private double cpuMicrosPerStep(int steps) {
+        try (Backend b = new CpuBackend()) {
+            MlpSpec spec = spec();
+            Parameters init = Initialization.pytorchDefault(spec, seed);
+            b.init(spec, init, optimizer(init));
+            b.upload(data);
+            b.beginEpoch(EpochOrder.of(data.train().count(), seed, 0));
+            double[] lr = {0.05, 0.05}, mom = {0.9, 0.9};
+            for (int s = 0; s < 20; s++) b.trainStep(s * BATCH, BATCH, lr, mom);
+            long t0 = System.nanoTime();
+            for (int s = 0; s < steps; s++) b.trainStep((s % 400) * BATCH, BATCH, lr, mom);
+            b.lastLoss();
+            return (System.nanoTime() - t0) / 1e3 / steps;
+        }
+    }
+
+    private void timing(Path torchPeer, String python, int steps) throws IOException {
+        line("\n## 3. Time per training step (784-256-10, batch 128; GPU time from CUDA events over " + steps + " steps)\n");
+        line("| implementation | us / step | kernels / step |\n|---|---|---|");
+        int[] kernels = new int[1];
+        double argUs = 0;
+        for (LrDelivery d : LrDelivery.values()) {
+            double us = gpuMicrosPerStep(d, steps, kernels);
+            if (d == LrDelivery.KERNEL_ARGUMENT) argUs = us;
+            line(String.format(Locale.ROOT, "| anneal CUDA, lr %s | %.1f | %d |", d.cliName(), us, kernels[0]));
+        }
+        line(String.format(Locale.ROOT, "| anneal CPU backend (%d threads, wall clock) | %.1f | - |",
+                Runtime.getRuntime().availableProcessors(), cpuMicrosPerStep(Math.min(steps, 200))));
+        torchPeer(torchPeer, python, steps, argUs);
+        timeToAccuracy();
+    }
+
+    private void torchPeer(Path script, String python, int steps, double anneal) throws IOException {
+        if (script == null || !Files.isRegularFile(script)) {
+            line("| PyTorch eager | not run: peer script " + script + " not found | |");
+            return;
+        }
+        Path json = out.resolve("torch_peer.json");
+        List<String> cmd = List.of(python, script.toString(), "--batch", Integer.toString(BATCH), "--steps",
+                Integer.toString(steps), "--device", "cuda:" + ordinal, "--json", json.toString());
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.resolve("torch_peer.log").toFile()).start();
+            if (!p.waitFor(180, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                line("| PyTorch | not run: timed out after 180 s (torch_peer.log) | |");
+                return;
+            }
+            if (p.exitValue() != 0) {
+                line("| PyTorch | not run: peer exited " + p.exitValue() + " (see torch_peer.log) | |");
+                return;
+            }
+        } catch (IOException | InterruptedException e) {
+            line("| PyTorch | not run: " + e.getMessage() + " | |");
+            return;
+        }
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        double eager = node.path("eager_us_per_step").asDouble(Double.NaN);
+        line(String.format(Locale.ROOT, "| PyTorch %s eager (CUDA events) | %.1f | %s |", node.path("torch").asText("?"), eager,
+                node.path("kernels_per_step").asText("?")));
+        if (node.has("graph_us_per_step"))
+            line(String.format(Locale.ROOT, "| PyTorch CUDA graph (torch.cuda.graphs) | %.1f | |", node.path("graph_us_per_step").asDouble()));
+        line(String.format(Locale.ROOT, "%nanneal (kernel-arg) vs PyTorch eager: %.2fx (goal: >= 5x, <= 30 us/step)", eager / anneal));
+    }
+
+    private void timeToAccuracy() {
+        int stepsPerEpoch = (data.train().count() + BATCH - 1) / BATCH;
+        String schedule = "OneCycleLR(max_lr=0.1, total_steps=" + 3 * stepsPerEpoch + ")";
+        TrainConfig cfg = new TrainConfig(schedule, 0.1, 3, BATCH, 0.88, seed, new int[] {256},
+                new SgdConfig(0.9, 0, true, 5e-4), true, data.validation().count(), 100, true);
+        try (Backend b = CudaBackend.open(ordinal, LrDelivery.KERNEL_ARGUMENT)) {
+            RunResult r = new Trainer(b, data).run(cfg, new TrainListener() {
+            });
+            line(String.format(Locale.ROOT, "%nTime to 0.88 test accuracy on CUDA (%s, 3 epochs, evaluation every 100 steps): %s",
+                    schedule, r.status() + (Double.isNaN(r.timeToTarget()) ? "" : String.format(Locale.ROOT, ", %.3f s", r.timeToTarget()))
+                            + String.format(Locale.ROOT, ", best test accuracy %.4f (goal: < 1 s)", r.bestTestAccuracy())));
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package anneal.backend.cuda;
+
+import anneal.backend.cpu.ReferenceOps;
+import anneal.train.OptimizerSetup;
+import anneal.train.SgdConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The kernel checks, shared by the CPU emulation test and {@code gpu-check} on a GPU: inputs from a
+ * seeded generator, expected outputs from {@link ReferenceOps} (sums in double). Tolerances: matrix
+ * products atol = rtol = 1e-4 (fp32 accumulation over up to 784 terms against a double reference),
+ * softmax/cross-entropy and bias sums 1e-5, the gather and the SGD update bit-exact (the kernel rounds
+ * every float operation as Java does). Sizes: the default model (784-256-10, batch 128) and odd ones:
+ * batch not a multiple of the 32-wide tile, 1-element tensors, batch 1, more classes than a warp has lanes.
+ */
+public final class KernelCases {
+    static final double MATMUL_TOL = 1e-4;
+    static final double REDUCTION_TOL = 1e-5;
+
+    private KernelCases() {
+    }
+
+    /** Every case, generated from {@code seed}. */
+    public static List<KernelCase> all(long seed) {
+        Random r = new Random(seed);
+        List<KernelCase> cases = new ArrayList<>();
+        gather(r, cases);
+        matmul(r, cases);
+        softmax(r, cases);
+        biasGrad(r, cases);
+        sgd(r, cases);
+        trainStep(r, cases, new int[] {20, 7, 5, 3}, 40, 9, 13);
+        trainStep(r, cases, new int[] {33, 1, 2}, 5, 4, 1);
+        trainStep(r, cases, new int[] {784, 256, 10}, 300, 128, 128);
+        return cases;
+    }
+
+    private static float[] gaussian(Random r, int n, double scale) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) (r.nextGaussian() * scale);
+        return v;
+    }
+
+    private static int[] permutation(Random r, int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1), t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    private static void gather(Random r, List<KernelCase> cases) {
+        int[][] shapes = {{37, 5, 10, 13}, {300, 784, 128, 128}, {9, 1, 8, 1}, {200, 33, 0, 200}};
+        for (int[] s : shapes) {
+            int n = s[0], features = s[1], offset = s[2], rows = s[3];
+            float[] x = gaussian(r, n * features, 1);
+            byte[] labels = new byte[n];
+            for (int i = 0; i < n; i++) labels[i] = (byte) r.nextInt(10);
+            int[] perm = permutation(r, n);
+            float[] xb = new float[rows * features];
+            byte[] yb = new byte[rows];
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(x, perm[offset + i] * features, xb, i * features, features);
+                yb[i] = labels[perm[offset + i]];
+            }
+            cases.add(new KernelCase("gather_" + n + "x" + features + "_at" + offset + "_rows" + rows, "gather_batch", 0, 0)
+                    .in("X", x).in("labels", labels).in("perm", perm).in("offset", offset).in("rows", rows)
+                    .in("features", features).out("xb", xb).out("yb", yb));
+        }
+    }
+
+    private static void matmul(Random r, List<KernelCase> cases) {
+        int[][] forward = {{128, 256, 784}, {128, 10, 256}, {1, 1, 1}, {33, 17, 65}, {1, 10, 784}, {5, 3, 1}};
+        for (int[] s : forward)
+            for (int relu = 0; relu < 2; relu++) {
+                int m = s[0], n = s[1], k = s[2];
+                float[] x = gaussian(r, m * k, 1), w = gaussian(r, n * k, 1 / Math.sqrt(k)), bias = gaussian(r, n, 0.5);
+                float[] y = new float[m * n];
+                ReferenceOps.matmulNT(x, w, y, m, n, k);
+                ReferenceOps.biasActivation(y, bias, m, n, relu == 1);
+                cases.add(new KernelCase("forward_" + m + "x" + n + "x" + k + (relu == 1 ? "_relu" : ""), "matmul_forward",
+                        MATMUL_TOL, MATMUL_TOL).in("m", m).in("n", n).in("k", k).in("relu", relu)
+                        .in("X", x).in("W", w).in("bias", bias).out("Y", y));
+            }
+        {   // no bias
+            int m = 7, n = 40, k = 9;
+            float[] x = gaussian(r, m * k, 1), w = gaussian(r, n * k, 1), y = new float[m * n];
+            ReferenceOps.matmulNT(x, w, y, m, n, k);
+            cases.add(new KernelCase("forward_nobias_7x40x9", "matmul_forward", MATMUL_TOL, MATMUL_TOL)
+                    .in("m", m).in("n", n).in("k", k).in("relu", 0).in("X", x).in("W", w).out("Y", y));
+        }
+        // dX[m x n] = dY[m x k] W[k x n], masked by the ReLU output H of the layer below
+        int[][] input = {{128, 256, 10}, {33, 65, 17}, {1, 1, 1}, {1, 256, 10}, {70, 3, 40}};
+        for (int[] s : input)
+            for (int masked = 0; masked < 2; masked++) {
+                int m = s[0], n = s[1], k = s[2];
+                float[] dy = gaussian(r, m * k, 0.1), w = gaussian(r, k * n, 0.2), dx = new float[m * n];
+                float[] h = gaussian(r, m * n, 1);
+                for (int i = 0; i < h.length; i++) if (h[i] < 0) h[i] = 0f;  // a ReLU output
+                ReferenceOps.matmulNN(dy, w, dx, m, n, k);
+                if (masked == 1) ReferenceOps.reluBackward(dx, h, m * n);
+                KernelCase c = new KernelCase("backward_input_" + m + "x" + n + "x" + k + (masked == 1 ? "_relu" : ""),
+                        "matmul_backward_input", MATMUL_TOL, MATMUL_TOL)
+                        .in("m", m).in("n", n).in("k", k).in("dY", dy).in("W", w).out("dX", dx);
+                if (masked == 1) c.in("H", h);
+                cases.add(c);
+            }
+        // dW[m x n] = dY[k x m]^T X[k x n] (m = fanOut, n = fanIn, k = batch)
+        int[][] weight = {{256, 784, 128}, {10, 256, 128}, {17, 33, 65}, {1, 1, 1}, {10, 256, 1}, {3, 40, 70}};
+        for (int[] s : weight) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] dy = gaussian(r, k * m, 0.1), x = gaussian(r, k * n, 1), dw = new float[m * n];
+            ReferenceOps.matmulTN(dy, x, dw, m, n, k);
+            cases.add(new KernelCase("backward_weight_" + m + "x" + n + "x" + k, "matmul_backward_weight", MATMUL_TOL, MATMUL_TOL)
+                    .in("m", m).in("n", n).in("k", k).in("dY", dy).in("X", x).out("dW", dw));
+        }
+    }
+
+    private static void softmax(Random r, List<KernelCase> cases) {
+        int[][] shapes = {{128, 10}, {1, 10}, {33, 37}, {5, 2}, {17, 1}};
+        for (int[] s : shapes)
+            for (int grad = 0; grad < 2; grad++) {
+                int rows = s[0], cols = s[1];
+                float[] logits = gaussian(r, rows * cols, 3);
+                if (cols > 1 && rows > 1) logits[cols + 1] = logits[cols];  // a tie: argmax takes the first
+                byte[] labels = new byte[rows];
+                for (int i = 0; i < rows; i++) labels[i] = (byte) r.nextInt(cols);
+                float[] d = new float[rows * cols];
+                double loss = ReferenceOps.softmaxCrossEntropy(logits, labels, null, grad == 1 ? d : null, rows, cols);
+                int correct = 0;
+                for (int i = 0; i < rows; i++) {
+                    int best = 0;
+                    for (int j = 1; j < cols; j++) if (logits[i * cols + j] > logits[i * cols + best]) best = j;
+                    if (best == labels[i]) correct++;
+                }
+                KernelCase c = new KernelCase("softmax_xent_" + rows + "x" + cols + (grad == 1 ? "_grad" : "_eval"), "softmax_xent",
+                        REDUCTION_TOL, REDUCTION_TOL).in("rows", rows).in("cols", cols).in("grad", grad)
+                        .in("logits", logits).in("labels", labels).out("loss", loss).out("correct", (double) correct);
+                if (grad == 1) c.out("dlogits", d);
+                cases.add(c);
+            }
+    }
+
+    private static void biasGrad(Random r, List<KernelCase> cases) {
+        int[][] shapes = {{128, 256}, {128, 10}, {33, 10}, {1, 1}, {200, 65}, {1, 256}};
+        for (int[] s : shapes) {
+            int rows = s[0], cols = s[1];
+            float[] dy = gaussian(r, rows * cols, 0.1), db = new float[cols];
+            ReferenceOps.biasGrad(dy, db, rows, cols);
+            cases.add(new KernelCase("bias_grad_" + rows + "x" + cols, "bias_grad", REDUCTION_TOL, REDUCTION_TOL)
+                    .in("rows", rows).in("cols", cols).in("dY", dy).out("db", db));
+        }
+    }
+
+    /**
+     * A whole training step through the kernels, in CudaBackend's order (gather; per layer forward with
+     * bias + ReLU; softmax cross-entropy; per layer from the top: weight gradient, bias gradient, input
+     * gradient with ReLU backward; one SGD update), against the same step composed from ReferenceOps.
+     * Tolerance 1e-5 on the updated parameters and the loss.
+     *
+     * @param sizes layer widths, inputs first, classes last
+     */
+    private static void trainStep(Random r, List<KernelCase> cases, int[] sizes, int n, int offset, int rows) {
+        int layers = sizes.length - 1, features = sizes[0], classes = sizes[layers];
+        float[] x = gaussian(r, n * features, 1);
+        byte[] labels = new byte[n];
+        for (int i = 0; i < n; i++) labels[i] = (byte) r.nextInt(classes);
+        int[] perm = permutation(r, n);
+        int[] tensorSizes = new int[2 * layers];
+        float[][] w = new float[layers][], b = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            tensorSizes[2 * l] = sizes[l + 1] * sizes[l];
+            tensorSizes[2 * l + 1] = sizes[l + 1];
+            w[l] = gaussian(r, tensorSizes[2 * l], 1 / Math.sqrt(sizes[l]));
+            b[l] = gaussian(r, sizes[l + 1], 0.1);
+        }
+        OptimizerSetup setup = OptimizerSetup.noDecayOnBias(new SgdConfig(0.9, 0, true, 5e-4), 2 * layers);
+        SgdArgs args = new SgdArgs(tensorSizes, setup);
+        double[] lr = {0.1, 0.1}, mom = {0.9, 0.9};
+        args.setStep(lr, mom);
+        args.setStep(lr, mom);  // a later step: the momentum buffers exist
+        float[][] bufs = new float[2 * layers][];
+        for (int t = 0; t < bufs.length; t++) bufs[t] = gaussian(r, tensorSizes[t], 0.01);
+        float[] params = concat(interleave(w, b)), bufsAll = concat(bufs);
+
+        // the reference step
+        float[] xb = new float[rows * features];
+        byte[] yb = new byte[rows];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(x, perm[offset + i] * features, xb, i * features, features);
+            yb[i] = labels[perm[offset + i]];
+        }
+        float[][] act = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            act[l] = new float[rows * sizes[l + 1]];
+            ReferenceOps.matmulNT(l == 0 ? xb : act[l - 1], w[l], act[l], rows, sizes[l + 1], sizes[l]);
+            ReferenceOps.biasActivation(act[l], b[l], rows, sizes[l + 1], l < layers - 1);
+        }
+        float[] d = new float[rows * classes];
+        double loss = ReferenceOps.softmaxCrossEntropy(act[layers - 1], yb, null, d, rows, classes);
+        int correct = 0;
+        for (int i = 0; i < rows; i++) {
+            int best = 0;
+            for (int j = 1; j < classes; j++) if (act[layers - 1][i * classes + j] > act[layers - 1][i * classes + best]) best = j;
+            if (best == yb[i]) correct++;
+        }
+        float[][] gw = new float[layers][], gb = new float[layers][];
+        for (int l = layers - 1; l >= 0; l--) {
+            int in = sizes[l], out = sizes[l + 1];
+            gw[l] = new float[out * in];
+            gb[l] = new float[out];
+            ReferenceOps.matmulTN(d, l == 0 ? xb : act[l - 1], gw[l], out, in, rows);
+            ReferenceOps.biasGrad(d, gb[l], rows, out);
+            if (l > 0) {
+                float[] dx = new float[rows * in];
+                ReferenceOps.matmulNN(d, w[l], dx, rows, in, out);
+                ReferenceOps.reluBackward(dx, act[l - 1], rows * in);
+                d = dx;
+            }
+        }
+        float[][] p = interleave(w, b), g = interleave(gw, gb);
+        for (int t = 0; t < p.length; t++) {
+            int grp = setup.groupOfTensor()[t];
+            SgdConfig c = setup.groups()[grp];
+            p[t] = p[t].clone();
+            bufs[t] = bufs[t].clone();
+            ReferenceOps.sgdUpdate(p[t], g[t], bufs[t], p[t].length, lr[grp], mom[grp], c.dampening(), c.nesterov(),
+                    c.weightDecay(), false);
+        }
+        String name = String.join("-", Arrays.stream(sizes).mapToObj(Integer::toString).toList());
+        cases.add(new KernelCase("train_step_" + name + "_batch" + rows, "train_step", 1e-5, 1e-5)
+                .in("X", x).in("labels", labels).in("perm", perm).in("offset", offset).in("rows", rows).in("sizes", sizes.clone())
+                .in("params", params).in("bufs", bufsAll)
+                .in("sgd_layout", args.layoutWords().clone()).in("sgd_step", args.stepWords().clone())
+                .out("params", concat(p)).out("bufs", concat(bufs)).out("loss", loss).out("correct", (double) correct));
+    }
+
+    private static float[][] interleave(float[][] w, float[][] b) {
+        float[][] t = new float[2 * w.length][];
+        for (int l = 0; l < w.length; l++) {
+            t[2 * l] = w[l];
+            t[2 * l + 1] = b[l];
+        }
+        return t;
+    }
+
+    private static float[] concat(float[][] parts) {
+        int n = 0;
+        for (float[] a : parts) n += a.length;
+        float[] all = new float[n];
+        for (int i = 0, off = 0; i < parts.length; off += parts[i].length, i++) System.arraycopy(parts[i], 0, all, off, parts[i].length);
+        return all;
+    }
+
+    /**
+     * SGD cases: the kernel's argument structs come from {@link SgdArgs} (the packing CudaBackend uses),
+     * the expected update from {@link ReferenceOps#sgdUpdate} per tensor.
+     */
+    private static void sgd(Random r, List<KernelCase> cases) {
+        SgdConfig[] configs = {new SgdConfig(0.9, 0, true, 5e-4), new SgdConfig(0.9, 0.1, false, 1e-2),
+            new SgdConfig(0.85, 0, false, 0), new SgdConfig(0, 0, false, 5e-4), new SgdConfig(0.95, 0.5, false, 0)};
+        int[][] models = {{784, 256, 10}, {5, 3, 2}, {1, 1, 2}};
+        int index = 0;
+        for (int[] model : models)
+            for (SgdConfig cfg : configs)
+                for (int later = 0; later < 2; later++) {
+                    int layers = model.length - 1, tensors = 2 * layers;
+                    int[] sizes = new int[tensors];
+                    for (int l = 0; l < layers; l++) {
+                        sizes[2 * l] = model[l] * model[l + 1];
+                        sizes[2 * l + 1] = model[l + 1];
+                    }
+                    boolean twoGroups = index % 2 == 0;
+                    OptimizerSetup setup = twoGroups ? OptimizerSetup.noDecayOnBias(cfg, tensors) : OptimizerSetup.single(cfg, tensors);
+                    int groups = setup.groups().length;
+                    SgdArgs args = new SgdArgs(sizes, setup);
+                    double[] lr = new double[groups], mom = new double[groups];
+                    for (int g = 0; g < groups; g++) {
+                        lr[g] = 0.1 * (g + 1) * (0.5 + r.nextDouble());
+                        mom[g] = setup.groups()[g].momentum() * (later == 1 ? 0.97 : 1);  // a cycled momentum
+                    }
+                    if (later == 1) args.setStep(lr, mom);  // buffers exist: this is a later step
+                    args.setStep(lr, mom);
+                    int total = args.totalFloats();
+                    float[] p = gaussian(r, total, 0.1), gr = gaussian(r, total, 0.01), buf = gaussian(r, total, 0.01);
+                    float[] expP = p.clone(), expBuf = buf.clone();
+                    for (int t = 0, start = 0; t < tensors; start += sizes[t], t++) {
+                        int n = sizes[t], g = setup.groupOfTensor()[t];
+                        SgdConfig c = setup.groups()[g];
+                        float[] pt = Arrays.copyOfRange(expP, start, start + n);
+                        float[] bt = Arrays.copyOfRange(expBuf, start, start + n);
+                        ReferenceOps.sgdUpdate(pt, Arrays.copyOfRange(gr, start, start + n), bt, n, (float) lr[g], (float) mom[g],
+                                c.dampening(), c.nesterov(), (float) c.weightDecay(), later == 0);
+                        System.arraycopy(pt, 0, expP, start, n);
+                        System.arraycopy(bt, 0, expBuf, start, n);
+                    }
+                    String modelName = String.join("-", Arrays.stream(model).mapToObj(Integer::toString).toList());
+                    cases.add(new KernelCase(String.format("sgd_%02d_%s_%s_%s", index++, modelName, later == 1 ? "later" : "first",
+                            cfg.toString().replaceAll("[^A-Za-z0-9.=]+", "_")), "sgd_update", 0, 0)
+                            .in("sgd_layout", args.layoutWords().clone()).in("sgd_step", args.stepWords().clone())
+                            .in("params", p).in("grads", gr).in("bufs", buf).out("params", expP).out("bufs", expBuf));
+                }
+    }
+}

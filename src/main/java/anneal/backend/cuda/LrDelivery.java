@@ -1,0 +1,34 @@
+package anneal.backend.cuda;
+
+import java.util.Locale;
+
+/**
+ * How the step's learning rate (and momentum) reaches the fused SGD kernel. {@code gpu-check} reports
+ * the cost per step of each.
+ */
+public enum LrDelivery {
+    /** Passed by value as a kernel argument of each launch (default: nothing extra to copy or update). */
+    KERNEL_ARGUMENT,
+    /** Written to a small device buffer before each step (one host-to-device copy), read by the kernel. */
+    DEVICE_SCALAR,
+    /**
+     * The whole step is one instantiated CUDA graph; before each launch the gather node (batch offset) and
+     * the SGD node (lr, momentum) are updated with {@code cuGraphExecKernelNodeSetParams}.
+     */
+    CUDA_GRAPH;
+
+    /** The command-line spelling: {@code kernel-arg}, {@code device-scalar}, {@code graph}. */
+    public String cliName() {
+        return switch (this) {
+            case KERNEL_ARGUMENT -> "kernel-arg";
+            case DEVICE_SCALAR -> "device-scalar";
+            case CUDA_GRAPH -> "graph";
+        };
+    }
+
+    /** Parses {@link #cliName()} (case-insensitive). */
+    public static LrDelivery parse(String s) {
+        for (LrDelivery d : values()) if (d.cliName().equals(s.toLowerCase(Locale.ROOT))) return d;
+        throw new IllegalArgumentException("lr delivery must be kernel-arg, device-scalar or graph, got '" + s + "'");
+    }
+}

@@ -1,0 +1,103 @@
+package anneal.backend.cuda;
+
+import anneal.model.Parameters;
+import anneal.train.OptimizerSetup;
+import anneal.train.SgdConfig;
+
+/**
+ * Host images of the two by-value arguments of the fused SGD kernel ({@code kernels/sgd.cu}), packed as
+ * 4-byte words exactly as the C structs lay them out (all fields are 4 bytes, so there is no padding;
+ * {@code KernelLayoutTest} checks these offsets against the compiled structs):
+ * <pre>
+ * struct SgdLayout { int tensorEnd[32]; int tensorGroup[32]; int tensors;
+ *                    float weightDecay[8]; float oneMinusDampening[8]; int nesterov[8]; };   // 356 bytes
+ * struct SgdStep   { float lr[8]; float momentum[8]; int firstStep[8]; };                    //  96 bytes
+ * </pre>
+ * The layout is written once per run; {@link #setStep} overwrites the step words in place before each
+ * launch, so a training step allocates nothing. lr, momentum, weight decay and {@code 1 - dampening} are
+ * rounded to float exactly as {@link anneal.backend.cpu.ReferenceOps#sgdUpdate} rounds them.
+ */
+public final class SgdArgs {
+    /** Most optimizer groups the kernel takes. */
+    public static final int MAX_GROUPS = 8;
+    /** Most parameter tensors the kernel takes (an MLP with up to 15 hidden layers). */
+    public static final int MAX_TENSORS = 32;
+
+    static final int LAYOUT_TENSOR_END = 0;
+    static final int LAYOUT_TENSOR_GROUP = LAYOUT_TENSOR_END + MAX_TENSORS;
+    static final int LAYOUT_TENSORS = LAYOUT_TENSOR_GROUP + MAX_TENSORS;
+    static final int LAYOUT_WEIGHT_DECAY = LAYOUT_TENSORS + 1;
+    static final int LAYOUT_ONE_MINUS_DAMPENING = LAYOUT_WEIGHT_DECAY + MAX_GROUPS;
+    static final int LAYOUT_NESTEROV = LAYOUT_ONE_MINUS_DAMPENING + MAX_GROUPS;
+    static final int LAYOUT_WORDS = LAYOUT_NESTEROV + MAX_GROUPS;
+
+    static final int STEP_LR = 0;
+    static final int STEP_MOMENTUM = STEP_LR + MAX_GROUPS;
+    static final int STEP_FIRST = STEP_MOMENTUM + MAX_GROUPS;
+    static final int STEP_WORDS = STEP_FIRST + MAX_GROUPS;
+
+    private final int[] layout = new int[LAYOUT_WORDS];
+    private final int[] step = new int[STEP_WORDS];
+    private final boolean[] bufferCreated;
+    private final int groups;
+
+    /**
+     * @param tensorFloats floats in each parameter tensor, in {@link Parameters} order
+     * @throws IllegalArgumentException when there are more tensors or groups than the kernel takes
+     */
+    public SgdArgs(int[] tensorFloats, OptimizerSetup optimizer) {
+        if (tensorFloats.length > MAX_TENSORS)
+            throw new IllegalArgumentException("the CUDA backend takes at most " + MAX_TENSORS + " parameter tensors ("
+                    + MAX_TENSORS / 2 + " layers), got " + tensorFloats.length);
+        SgdConfig[] cfg = optimizer.groups();
+        if (cfg.length > MAX_GROUPS)
+            throw new IllegalArgumentException("the CUDA backend takes at most " + MAX_GROUPS + " optimizer groups, got " + cfg.length);
+        if (optimizer.groupOfTensor().length != tensorFloats.length)
+            throw new IllegalArgumentException("optimizer maps " + optimizer.groupOfTensor().length + " tensors, model has " + tensorFloats.length);
+        groups = cfg.length;
+        bufferCreated = new boolean[groups];
+        long end = 0;
+        for (int t = 0; t < tensorFloats.length; t++) {
+            end += tensorFloats[t];
+            if (end > Integer.MAX_VALUE) throw new IllegalArgumentException("more than 2^31 parameters: " + end);
+            layout[LAYOUT_TENSOR_END + t] = (int) end;
+            layout[LAYOUT_TENSOR_GROUP + t] = optimizer.groupOfTensor()[t];
+        }
+        layout[LAYOUT_TENSORS] = tensorFloats.length;
+        for (int g = 0; g < groups; g++) {
+            layout[LAYOUT_WEIGHT_DECAY + g] = Float.floatToRawIntBits((float) cfg[g].weightDecay());
+            layout[LAYOUT_ONE_MINUS_DAMPENING + g] = Float.floatToRawIntBits((float) (1 - cfg[g].dampening()));
+            layout[LAYOUT_NESTEROV + g] = cfg[g].nesterov() ? 1 : 0;
+        }
+    }
+
+    /** Writes this step's lr and momentum per group; marks the groups whose momentum buffers this step creates. */
+    public void setStep(double[] lr, double[] momentum) {
+        if (lr.length != groups || momentum.length != groups)
+            throw new IllegalArgumentException("expected lr and momentum for " + groups + " groups, got " + lr.length
+                    + " and " + momentum.length);
+        for (int g = 0; g < groups; g++) {
+            float m = (float) momentum[g];
+            step[STEP_LR + g] = Float.floatToRawIntBits((float) lr[g]);
+            step[STEP_MOMENTUM + g] = Float.floatToRawIntBits(m);
+            boolean first = m != 0 && !bufferCreated[g];
+            step[STEP_FIRST + g] = first ? 1 : 0;
+            if (m != 0) bufferCreated[g] = true;
+        }
+    }
+
+    /** The SgdLayout words (a live array: the kernel parameter points at it). */
+    int[] layoutWords() {
+        return layout;
+    }
+
+    /** The SgdStep words (a live array, rewritten by {@link #setStep}). */
+    int[] stepWords() {
+        return step;
+    }
+
+    /** Floats in all tensors together. */
+    public int totalFloats() {
+        return layout[LAYOUT_TENSOR_END + layout[LAYOUT_TENSORS] - 1];
+    }
+}
