@@ -1,8 +1,10 @@
 package anneal.backend;
 
 import anneal.backend.cpu.CpuBackend;
+import anneal.backend.cuda.CudaBackend;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Picks and creates backends by their command-line name: {@code cpu}, {@code cuda} or {@code auto}. */
 public final class Backends {
@@ -31,17 +33,15 @@ public final class Backends {
             case "cpu":
                 return new CpuBackend(cpuThreads);
             case "cuda":
-                throw cudaUnavailable();
-            case "auto":
-                notices.println("anneal: no CUDA backend available (" + cudaUnavailable().getMessage()
-                        + "); using the CPU backend");
+                return CudaBackend.open();
+            case "auto": {
+                Optional<String> why = CudaBackend.probe();
+                if (why.isEmpty()) return CudaBackend.open();
+                notices.println("anneal: no CUDA backend available (" + why.get() + "); using the CPU backend");
                 return new CpuBackend(cpuThreads);
+            }
             default:
                 throw new IllegalArgumentException("backend must be one of " + NAMES + ", got '" + name + "'");
         }
-    }
-
-    private static BackendUnavailableException cudaUnavailable() {
-        return new BackendUnavailableException("the CUDA backend is not built into this jar yet");
     }
 }
