@@ -35,6 +35,10 @@ class StateRoundTripTest {
         "CosineDecayRestartsLR(first_decay_steps=5, t_mul=1.5, m_mul=0.8, alpha=0.05)",
         "SequentialLR(schedulers=[WarmupCosineLR(warmup_steps=3, total_steps=10), ExponentialLR(gamma=0.9)], "
             + "milestones=[10])",
+        "SequentialLR(schedulers=[LinearLR(start_factor=0.1, total_iters=4), ReduceLROnPlateau(patience=1)], "
+            + "milestones=[4])",
+        "ChainedScheduler(schedulers=[OneCycleLR(max_lr=0.3, total_steps=60), ReduceLROnPlateau(patience=1, "
+            + "factor=0.5)])",
     };
 
     static Stream<Arguments> runs() {
@@ -72,7 +76,7 @@ class StateRoundTripTest {
     }
 
     /** Rows of lr and momentum; when {@code saveAt >= 0}, swap in a fresh scheduler restored from JSON there. */
-    private static List<double[]> run(String spec, double[] baseLrs, int lastRow, double[] metrics, double[] epochs,
+    static List<double[]> run(String spec, double[] baseLrs, int lastRow, double[] metrics, double[] epochs,
             int saveAt) throws Exception {
         LrScheduler s = Schedules.fromSpec(spec, baseLrs);
         List<double[]> rows = new ArrayList<>();

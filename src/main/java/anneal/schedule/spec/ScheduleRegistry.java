@@ -128,8 +128,7 @@ public final class ScheduleRegistry {
             OptimizerBound s = build(c, g);
             if (!(s instanceof TorchScheduler)) {
                 throw new IllegalArgumentException(a.schedule() + ": schedulers=" + c + " is not allowed; allowed: "
-                        + "schedulers stepped without a metric (PyTorch 1.13 cannot step " + c.name() + " inside "
-                        + a.schedule() + ")");
+                        + "PyTorch-style schedulers (TorchScheduler)");
             }
             out.add((TorchScheduler) s);
         }
