@@ -14,8 +14,9 @@ import java.util.Map;
  *
  * <p>Inside composites (which PyTorch refuses, Anneal extension):
  * <ul>
- *   <li>In {@link SequentialLR} it is a segment: from its milestone on it holds the lr the previous segment left
- *       and reduces it as above. The milestone step is its start (PyTorch's {@code step(0)}, no metric is read);
+ *   <li>In {@link SequentialLR} it is a segment: at its milestone it starts from its base lr (the groups'
+ *       {@code initial_lr}, as every schedule restarts from its base at PyTorch's {@code step(0)}; no metric is
+ *       read there), then reduces it as above;
  *       its {@code k}-th metric is the composite's metric at step {@code milestone + k}, as behind a
  *       {@link WarmupLR}.</li>
  *   <li>In {@link ChainedScheduler} it is a metric-driven multiplier {@code m_g} (1 at first) on the lr {@code r_g}
@@ -36,6 +37,8 @@ public final class ReduceLROnPlateau extends TorchScheduler {
     private final double[] minLrs;
     private final double eps;
     private final double[] multiplier;
+    /** The groups' {@code initial_lr} at construction: the lr a SequentialLR segment starts from. */
+    private final double[] baseLrs;
     private double best;
     private long numBadEpochs;
     private long cooldownCounter;
@@ -54,6 +57,8 @@ public final class ReduceLROnPlateau extends TorchScheduler {
         this.eps = Check.finiteAtLeast(name, "eps", eps, 0.0);
         multiplier = new double[groups.size()];
         Arrays.fill(multiplier, 1.0);
+        groups.setDefaultInitialLr();
+        baseLrs = groups.initialLr.clone();
         best = minimize ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
         lastEpoch = 0;
     }
@@ -137,14 +142,16 @@ public final class ReduceLROnPlateau extends TorchScheduler {
     }
 
     /**
-     * PyTorch's {@code step(metrics, epoch)} without the metric: sets {@code last_epoch}, reads nothing, leaves the
-     * lr. {@link SequentialLR} calls it with 0 at the plateau's milestone (the start of its segment).
+     * {@link SequentialLR}'s {@code step(0)} at the plateau's milestone (the start of its segment): the lr becomes the
+     * base lr; no metric is read. Other epochs are not supported (PyTorch's {@code step(metrics, epoch)} needs the
+     * metric).
      */
     @Override
     public void stepToEpoch(double epoch) {
-        if (epoch != Math.rint(epoch) || epoch < 0) throw Check.bad(name, "epoch", epoch, "a whole number >= 0");
+        if (epoch != 0) throw Check.bad(name, "epoch", epoch, "0 (the start of a SequentialLR segment)");
         stepCount++;
-        lastEpoch = (long) epoch;
+        lastEpoch = 0;
+        System.arraycopy(baseLrs, 0, groups.lr, 0, baseLrs.length);
     }
 
     @Override
