@@ -4,6 +4,8 @@ import anneal.schedule.Interval;
 import anneal.schedule.LrScheduler;
 import anneal.schedule.Schedules;
 import anneal.schedule.spec.Lint;
+import anneal.schedule.spec.ScheduleCheckpoint;
+import anneal.schedule.spec.ScheduleConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.OutputStream;
@@ -92,19 +94,50 @@ final class ScheduleCommand implements Callable<Integer> {
             description = "Metric passed to step() of row 1, 2, ... (ReduceLROnPlateau and schedules holding one).")
     List<Double> metrics;
 
-    @Option(names = "--format", defaultValue = "csv", paramLabel = "FMT", description = "csv or json (default csv).")
+    @Option(names = "--format", defaultValue = "csv", paramLabel = "FMT", description = "csv, json, or config (the "
+            + "schedule's versioned JSON config, every argument resolved; usable as @FILE wherever a SPEC is) "
+            + "(default csv).")
     String format;
+
+    @Option(names = "--save-state", paramLabel = "FILE.json", description = "After the last row, write a checkpoint: "
+            + "the config and the runtime state, apart.")
+    Path saveState;
+
+    @Option(names = "--resume", paramLabel = "FILE.json", description = "Start from a checkpoint written by "
+            + "--save-state (row 0 is the saved point); its config must equal SPEC unless --prefer says which wins.")
+    Path resume;
+
+    @Option(names = "--prefer", paramLabel = "SIDE", description = "With --resume, when the configs differ: checkpoint "
+            + "or given (default: an error naming the differing arguments).")
+    String prefer;
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("csv") && !format.equals("json")) {
-            throw new UsageException("--format=" + format + " is not allowed; allowed: csv or json");
+        if (!format.equals("csv") && !format.equals("json") && !format.equals("config")) {
+            throw new UsageException("--format=" + format + " is not allowed; allowed: csv, json or config");
         }
         double[] lrs = new double[baseLrs.size()];
         for (int i = 0; i < lrs.length; i++) lrs[i] = baseLrs.get(i);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        if (format.equals("config")) {
+            spec.commandLine().getOut().println(json.writeValueAsString(ScheduleConfig.of(scheduleSpec, lrs)));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         Lint.Plan plan = plan();
         if (lint) return lint(lrs, plan);
-        LrScheduler s = Schedules.fromSpec(scheduleSpec, lrs);
+        String built = scheduleSpec;
+        LrScheduler s;
+        if (resume != null) {
+            ScheduleCheckpoint.Restored restored = ScheduleCheckpoint.restore(readJson(json, resume), scheduleSpec, lrs,
+                    prefer());
+            s = restored.scheduler();
+            built = restored.spec();
+            lrs = restored.baseLrs();
+        } else {
+            if (prefer != null) throw new UsageException("--prefer is only allowed with --resume");
+            s = Schedules.fromSpec(scheduleSpec, lrs);
+        }
         int rowCount = rowCount(s, plan);
         checkMetrics(s, rowCount);
         List<String> columns = columns(s);
@@ -129,7 +162,33 @@ final class ScheduleCommand implements Callable<Integer> {
             printJson(out, columns, rows, lrs);
         }
         out.flush();
+        if (saveState != null) {
+            try {
+                json.writeValue(saveState.toFile(), ScheduleCheckpoint.save(built, lrs, s));
+            } catch (java.io.IOException e) {
+                throw new UsageException("--save-state=" + saveState + ": cannot write (" + e.getMessage() + ")", e);
+            }
+        }
         return 0;
+    }
+
+    private ScheduleCheckpoint.Prefer prefer() {
+        if (prefer == null) return ScheduleCheckpoint.Prefer.NEITHER;
+        switch (prefer) {
+            case "checkpoint": return ScheduleCheckpoint.Prefer.CHECKPOINT;
+            case "given": return ScheduleCheckpoint.Prefer.GIVEN;
+            default: throw new UsageException("--prefer=" + prefer + " is not allowed; allowed: checkpoint or given");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readJson(ObjectMapper json, Path file) {
+        try {
+            return json.readValue(file.toFile(), Map.class);
+        } catch (java.io.IOException e) {
+            throw new UsageException("--resume=" + file + ": cannot read a checkpoint (" + e.getMessage().split("\n")[0]
+                    + ")", e);
+        }
     }
 
     private Lint.Plan plan() {

@@ -112,7 +112,27 @@ public final class ScheduleRegistry {
         Args args = new Args(call, groups.size());
         OptimizerBound built = factory.build(args, groups);
         args.finish(!ANNEAL_NAMES.contains(call.name()));
+        Map<Call, Map<String, Object>> sink = RESOLVED.get();
+        if (sink != null) sink.put(call, args.resolved());
         return built;
+    }
+
+    /** Where {@link #resolve} collects the arguments of every call it builds (identity keys: calls may repeat). */
+    private static final ThreadLocal<Map<Call, Map<String, Object>>> RESOLVED = new ThreadLocal<>();
+
+    /**
+     * The arguments every call of the tree uses, defaults filled in, found by building the schedule on
+     * {@code groups} fresh groups (so per-group lists are checked as for a real optimizer).
+     */
+    static Map<Call, Map<String, Object>> resolve(Call call, double[] baseLrs) {
+        Map<Call, Map<String, Object>> sink = new java.util.IdentityHashMap<>();
+        RESOLVED.set(sink);
+        try {
+            build(call, ParamGroups.of(baseLrs));
+        } finally {
+            RESOLVED.remove();
+        }
+        return sink;
     }
 
     private static Schedule[] lambdas(Args a) {
