@@ -39,6 +39,11 @@ class StateRoundTripTest {
             + "milestones=[4])",
         "ChainedScheduler(schedulers=[OneCycleLR(max_lr=0.3, total_steps=60), ReduceLROnPlateau(patience=1, "
             + "factor=0.5)])",
+        "CosineCycleLR(t_initial=7, cycle_mul=1.5, cycle_decay=0.7, cycle_limit=4, k_decay=1.5, warmup_t=3)",
+        "TanhCycleLR(t_initial=9, cycle_limit=3, warmup_t=2, warmup_prefix=True)",
+        "NoisyLR(scheduler=CosineAnnealingLR(T_max=30), noise_range=[2, 35])",
+        "NoisyLR(scheduler=WarmupLR(scheduler=ReduceLROnPlateau(patience=1), warmup_steps=3), noise_type='uniform', "
+            + "noise_pct=0.2, noise_seed=5)",
     };
 
     static Stream<Arguments> runs() {

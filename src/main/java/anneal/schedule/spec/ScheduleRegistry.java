@@ -11,6 +11,7 @@ import anneal.schedule.LambdaLR;
 import anneal.schedule.LinearLR;
 import anneal.schedule.MultiStepLR;
 import anneal.schedule.MultiplicativeLR;
+import anneal.schedule.NoisyLR;
 import anneal.schedule.OneCycleLR;
 import anneal.schedule.OptimizerBound;
 import anneal.schedule.ParamGroups;
@@ -43,7 +44,7 @@ public final class ScheduleRegistry {
     private static final Map<String, Factory> FACTORIES = new LinkedHashMap<>();
     /** Schedules of Anneal's own (not in PyTorch). */
     public static final Set<String> ANNEAL_NAMES = Set.of("WarmupLR", "GradualWarmupLR", "WarmupCosineLR",
-            "InverseSqrtLR", "WarmupStableDecayLR", "CosineDecayRestartsLR");
+            "InverseSqrtLR", "WarmupStableDecayLR", "CosineDecayRestartsLR", "CosineCycleLR", "TanhCycleLR", "NoisyLR");
 
     static {
         FACTORIES.put("StepLR", (a, g) -> new StepLR(g, a.integer("step_size"), a.number("gamma", 0.1)));
@@ -90,6 +91,9 @@ public final class ScheduleRegistry {
             return factorSchedule(a, g, Schedule.warmupStableDecay(a.integer("warmup_steps"), a.integer("stable_steps"),
                     a.integer("decay_steps"), decay, a.number("min_lr_ratio", 0.0)));
         });
+        FACTORIES.put("CosineCycleLR", (a, g) -> timmCycles(a, g, Schedule.CycleShape.COSINE));
+        FACTORIES.put("TanhCycleLR", (a, g) -> timmCycles(a, g, Schedule.CycleShape.TANH));
+        FACTORIES.put("NoisyLR", ScheduleRegistry::noisy);
         FACTORIES.put("CosineDecayRestartsLR", (a, g) -> factorSchedule(a, g, Schedule.cosineDecayRestarts(
                 a.integer("first_decay_steps"), a.number("t_mul", 2.0), a.number("m_mul", 1.0), a.number("alpha", 0.0))));
     }
@@ -157,6 +161,36 @@ public final class ScheduleRegistry {
 
     private static OptimizerBound factorSchedule(Args a, ParamGroups g, Schedule factor) {
         return new LambdaLR(g, a.schedule(), Interval.STEP, factor);
+    }
+
+    private static OptimizerBound timmCycles(Args a, ParamGroups g, Schedule.CycleShape shape) {
+        boolean cosine = shape == Schedule.CycleShape.COSINE;
+        Schedule f = Schedule.timmCycles(shape, a.number("t_initial"), a.number("cycle_mul", 1.0),
+                a.number("cycle_decay", 1.0), a.integer("cycle_limit", 1), cosine ? a.number("k_decay", 1.0) : 1.0,
+                cosine ? -7 : a.number("lb", -7.0), cosine ? 3 : a.number("ub", 3.0), a.number("lr_min_ratio", 0.0),
+                a.integer("warmup_t", 0), a.number("warmup_lr_init_ratio", 0.0), a.bool("warmup_prefix", false));
+        Interval clock = a.bool("t_in_epochs", true) ? Interval.EPOCH : Interval.STEP;
+        return new LambdaLR(g, a.schedule(), clock, f);
+    }
+
+    private static OptimizerBound noisy(Args a, ParamGroups g) {
+        Call inner = a.call("scheduler");
+        if (inner == null) throw new IllegalArgumentException("NoisyLR: missing required argument scheduler (a schedule "
+                + "such as CosineAnnealingLR(T_max=30))");
+        NoisyLR.Type type = a.choice("noise_type", "normal", "normal", "uniform").equals("normal") ? NoisyLR.Type.NORMAL
+                : NoisyLR.Type.UNIFORM;
+        long start = 0;
+        long end = Long.MAX_VALUE;
+        if (a.has("noise_range")) {
+            long[] range = a.integers("noise_range");
+            if (range.length < 1 || range.length > 2) {
+                throw anneal.schedule.Check.bad("NoisyLR", "noise_range", range, "[start] or [start, end]");
+            }
+            start = range[0];
+            if (range.length == 2) end = range[1];
+        }
+        return new NoisyLR(g, p -> build(inner, p), type, a.number("noise_pct", 0.67), a.number("noise_std", 1.0),
+                a.integer("noise_seed", 42), start, end);
     }
 
     private static OptimizerBound warmup(Args a, ParamGroups g) {
