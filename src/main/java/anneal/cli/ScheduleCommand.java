@@ -46,7 +46,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
             "Known schedules: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, ConstantLR, LinearLR, "
                 + "PolynomialLR, LambdaLR, MultiplicativeLR, CyclicLR, OneCycleLR, CosineAnnealingWarmRestarts, "
                 + "ReduceLROnPlateau, SequentialLR, ChainedScheduler, WarmupLR, GradualWarmupLR, WarmupCosineLR, "
-                + "InverseSqrtLR, WarmupStableDecayLR, CosineDecayRestartsLR, CosineCycleLR, TanhCycleLR, NoisyLR."},
+                + "InverseSqrtLR, WarmupStableDecayLR, CosineDecayRestartsLR, CosineCycleLR, TanhCycleLR, NoisyLR, "
+                + "GroupScaleLR, CoScheduleLR."},
         footer = {"", "Examples:", "  anneal schedule \"OneCycleLR(max_lr=0.1, total_steps=100)\" --base-lr 0.1 --steps 101",
             "  anneal schedule \"CosineAnnealingLR(T_max=30)\" --base-lr 0.1 --lint --epochs 30 --steps-per-epoch 469",
             "  anneal schedule \"OneCycleLR(max_lr=0.1, epochs=30, steps_per_epoch=469)\" --base-lr 0.1 --epochs 30 "
@@ -245,8 +246,10 @@ final class ScheduleCommand implements Callable<Integer> {
             XYSeries series = chart.addSeries(columns.get(c), x, y);
             series.setMarker(SeriesMarkers.NONE);
             if (columns.get(c).startsWith("momentum")) series.setYAxisGroup(1);
+            if (columns.get(c).startsWith("weight_decay")) series.setYAxisGroup(2);
         }
         if (columns.stream().anyMatch(c -> c.startsWith("momentum"))) chart.setYAxisGroupTitle(1, "momentum");
+        if (columns.stream().anyMatch(c -> c.startsWith("weight_decay"))) chart.setYAxisGroupTitle(2, "weight decay");
         try (OutputStream file = Files.newOutputStream(plot)) {
             BitmapEncoder.saveBitmap(chart, file, BitmapEncoder.BitmapFormat.PNG);
         } catch (java.io.IOException e) {
@@ -271,14 +274,17 @@ final class ScheduleCommand implements Callable<Integer> {
         int n = s.groups();
         for (int g = 0; g < n; g++) cols.add(n == 1 ? "lr" : "lr" + g);
         if (s.schedulesMomentum()) for (int g = 0; g < n; g++) cols.add(n == 1 ? "momentum" : "momentum" + g);
+        if (s.schedulesWeightDecay()) for (int g = 0; g < n; g++) cols.add(n == 1 ? "weight_decay" : "weight_decay" + g);
         return cols;
     }
 
     private static double[] row(LrScheduler s) {
         int n = s.groups();
-        double[] r = new double[s.schedulesMomentum() ? 2 * n : n];
+        int momentum = s.schedulesMomentum() ? n : 0;
+        double[] r = new double[n + momentum + (s.schedulesWeightDecay() ? n : 0)];
         for (int g = 0; g < n; g++) r[g] = s.lr(g);
-        if (s.schedulesMomentum()) for (int g = 0; g < n; g++) r[n + g] = s.momentum(g);
+        for (int g = 0; g < momentum; g++) r[n + g] = s.momentum(g);
+        if (s.schedulesWeightDecay()) for (int g = 0; g < n; g++) r[n + momentum + g] = s.weightDecay(g);
         return r;
     }
 

@@ -46,6 +46,16 @@ public interface LrScheduler {
         return Double.NaN;
     }
 
+    /** Whether this scheduler also sets the optimizer's weight decay ({@link CoScheduleLR}). */
+    default boolean schedulesWeightDecay() {
+        return false;
+    }
+
+    /** Scheduled weight decay of group {@code group}; {@code NaN} when {@link #schedulesWeightDecay()} is false. */
+    default double weightDecay(int group) {
+        return Double.NaN;
+    }
+
     /** PyTorch's {@code last_epoch} counter: 0 after construction, +1 per step. */
     long lastEpoch();
 

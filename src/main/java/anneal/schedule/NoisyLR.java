@@ -17,7 +17,7 @@ import java.util.function.Function;
  * its position (the generator state) is part of the saved state, so a restored run draws the same noise as an
  * uninterrupted one. Counts in the wrapped schedule's interval.
  */
-public final class NoisyLR extends WrappingScheduler {
+public final class NoisyLR extends WrappingScheduler.OnTop {
     /** Noise distributions. */
     public enum Type { NORMAL, UNIFORM }
 
@@ -28,7 +28,6 @@ public final class NoisyLR extends WrappingScheduler {
     private final double std;
     private final long start;
     private final long end;
-    private final double[] scheduled;
     private long stream;
 
     /**
@@ -37,7 +36,7 @@ public final class NoisyLR extends WrappingScheduler {
      */
     public NoisyLR(ParamGroups groups, Function<ParamGroups, ? extends OptimizerBound> inner, Type type, double pct,
             double std, long seed, long start, long end) {
-        super(groups, "NoisyLR", java.util.Objects.requireNonNull(inner, "NoisyLR: scheduler"));
+        super(groups, "NoisyLR", inner);
         this.type = type;
         this.pct = Check.range(name, "noise_pct", pct, 0, false, 1, false);
         this.std = Check.positive(name, "noise_std", std);
@@ -45,9 +44,7 @@ public final class NoisyLR extends WrappingScheduler {
         if (end <= start) throw Check.bad(name, "noise_range", "[" + start + ", " + end + "]", "[start, end] with end > start");
         this.end = end;
         this.stream = seed;
-        scheduled = groups.lr.clone();
-        lastEpoch = 0;
-        applyNoise();
+        putOnTop();
     }
 
     private long next() {
@@ -73,51 +70,22 @@ public final class NoisyLR extends WrappingScheduler {
         }
     }
 
-    private void applyNoise() {
-        System.arraycopy(groups.lr, 0, scheduled, 0, scheduled.length);
+    @Override
+    protected void onTop() {
         if (lastEpoch < start || lastEpoch >= end) return;
         double factor = 1 + draw();
         for (int g = 0; g < scheduled.length; g++) groups.lr[g] = scheduled[g] * factor;
     }
 
     @Override
-    public void step() {
-        stepWith(Double.NaN, false);
-    }
-
-    @Override
-    public void step(double metric) {
-        stepWith(metric, true);
-    }
-
-    private void stepWith(double metric, boolean hasMetric) {
-        if (!hasMetric && inner.needsMetric()) {
-            throw new IllegalStateException(name + " wraps a schedule that needs a metric: call step(metric)");
-        }
-        System.arraycopy(scheduled, 0, groups.lr, 0, scheduled.length);
-        stepCount++;
-        lastEpoch++;
-        if (hasMetric && inner.needsMetric()) inner.step(metric);
-        else inner.step();
-        applyNoise();
-    }
-
-    @Override
-    public Interval interval() {
-        return inner.interval();
-    }
-
-    @Override
     protected void saveExtra(Map<String, Object> out) {
-        out.put("scheduled_lr", StateValues.doubles(scheduled));
+        super.saveExtra(out);
         out.put("noise_stream", stream);
-        out.put("inner", inner.ownState());
     }
 
     @Override
     protected void loadExtra(Map<String, Object> state) {
-        StateValues.readDoubles(state, "scheduled_lr", scheduled);
+        super.loadExtra(state);
         stream = StateValues.readLong(state, "noise_stream");
-        inner.loadOwnState(StateValues.map(state, "inner"));
     }
 }

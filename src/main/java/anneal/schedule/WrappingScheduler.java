@@ -19,6 +19,70 @@ abstract class WrappingScheduler extends TorchScheduler {
         }
     }
 
+    /**
+     * For wrappers that put something on top of the inner schedule's lr (noise, per-group scales): the groups hold
+     * the result, {@code scheduled} the inner schedule's own lr, which is put back before the inner schedule steps
+     * so that its PyTorch recursion never sees what was put on top.
+     */
+    abstract static class OnTop extends WrappingScheduler {
+        /** The inner schedule's own lr. */
+        protected final double[] scheduled;
+
+        OnTop(ParamGroups groups, String name, Function<ParamGroups, ? extends OptimizerBound> inner) {
+            super(groups, name, java.util.Objects.requireNonNull(inner, name + ": scheduler"));
+            scheduled = groups.lr.clone();
+            lastEpoch = 0;
+        }
+
+        /** Reads the inner schedule's lr into {@link #scheduled} and writes the lr on top into the groups. */
+        protected final void putOnTop() {
+            System.arraycopy(groups.lr, 0, scheduled, 0, scheduled.length);
+            onTop();
+        }
+
+        /** Writes the groups' lr from {@link #scheduled} (and {@link #lastEpoch}). */
+        protected abstract void onTop();
+
+        @Override
+        public void step() {
+            stepWith(Double.NaN, false);
+        }
+
+        @Override
+        public void step(double metric) {
+            stepWith(metric, true);
+        }
+
+        private void stepWith(double metric, boolean hasMetric) {
+            if (!hasMetric && inner.needsMetric()) {
+                throw new IllegalStateException(name + " wraps a schedule that needs a metric: call step(metric)");
+            }
+            System.arraycopy(scheduled, 0, groups.lr, 0, scheduled.length);
+            stepCount++;
+            lastEpoch++;
+            if (hasMetric && inner.needsMetric()) inner.step(metric);
+            else inner.step();
+            putOnTop();
+        }
+
+        @Override
+        public Interval interval() {
+            return inner.interval();
+        }
+
+        @Override
+        protected void saveExtra(java.util.Map<String, Object> out) {
+            out.put("scheduled_lr", StateValues.doubles(scheduled));
+            out.put("inner", inner.ownState());
+        }
+
+        @Override
+        protected void loadExtra(java.util.Map<String, Object> state) {
+            StateValues.readDoubles(state, "scheduled_lr", scheduled);
+            inner.loadOwnState(StateValues.map(state, "inner"));
+        }
+    }
+
     @Override
     public void stepToEpoch(double epoch) {
         throw new IllegalArgumentException(name + " cannot step to an epoch; put it first in SequentialLR");

@@ -1,6 +1,8 @@
 package anneal.schedule.spec;
 
 import anneal.schedule.ChainedScheduler;
+import anneal.schedule.CoScheduleLR;
+import anneal.schedule.GroupScaleLR;
 import anneal.schedule.ConstantLR;
 import anneal.schedule.CosineAnnealingLR;
 import anneal.schedule.CosineAnnealingWarmRestarts;
@@ -44,7 +46,8 @@ public final class ScheduleRegistry {
     private static final Map<String, Factory> FACTORIES = new LinkedHashMap<>();
     /** Schedules of Anneal's own (not in PyTorch). */
     public static final Set<String> ANNEAL_NAMES = Set.of("WarmupLR", "GradualWarmupLR", "WarmupCosineLR",
-            "InverseSqrtLR", "WarmupStableDecayLR", "CosineDecayRestartsLR", "CosineCycleLR", "TanhCycleLR", "NoisyLR");
+            "InverseSqrtLR", "WarmupStableDecayLR", "CosineDecayRestartsLR", "CosineCycleLR", "TanhCycleLR", "NoisyLR",
+            "GroupScaleLR", "CoScheduleLR");
 
     static {
         FACTORIES.put("StepLR", (a, g) -> new StepLR(g, a.integer("step_size"), a.number("gamma", 0.1)));
@@ -94,6 +97,8 @@ public final class ScheduleRegistry {
         FACTORIES.put("CosineCycleLR", (a, g) -> timmCycles(a, g, Schedule.CycleShape.COSINE));
         FACTORIES.put("TanhCycleLR", (a, g) -> timmCycles(a, g, Schedule.CycleShape.TANH));
         FACTORIES.put("NoisyLR", ScheduleRegistry::noisy);
+        FACTORIES.put("GroupScaleLR", ScheduleRegistry::groupScale);
+        FACTORIES.put("CoScheduleLR", ScheduleRegistry::coSchedule);
         FACTORIES.put("CosineDecayRestartsLR", (a, g) -> factorSchedule(a, g, Schedule.cosineDecayRestarts(
                 a.integer("first_decay_steps"), a.number("t_mul", 2.0), a.number("m_mul", 1.0), a.number("alpha", 0.0))));
     }
@@ -173,10 +178,35 @@ public final class ScheduleRegistry {
         return new LambdaLR(g, a.schedule(), clock, f);
     }
 
+    private static Call requiredCall(Args a, String arg) {
+        Call c = a.call(arg);
+        if (c == null) throw new IllegalArgumentException(a.schedule() + ": missing required argument " + arg
+                + " (a schedule such as CosineAnnealingLR(T_max=30))");
+        return c;
+    }
+
+    private static OptimizerBound groupScale(Args a, ParamGroups g) {
+        Call inner = requiredCall(a, "scheduler");
+        boolean layer = a.has("layer_decay");
+        if (layer == a.has("scales")) {
+            throw new IllegalArgumentException("GroupScaleLR: give exactly one of scales (one factor per group) and "
+                    + "layer_decay (the factor between consecutive groups)");
+        }
+        double[] scales = layer ? GroupScaleLR.layerDecay(a.number("layer_decay"), g.size()) : a.perGroup("scales", null);
+        return new GroupScaleLR(g, p -> build(inner, p), scales);
+    }
+
+    private static OptimizerBound coSchedule(Args a, ParamGroups g) {
+        Call inner = requiredCall(a, "scheduler");
+        Call momentum = a.call("momentum");
+        Call decay = a.call("weight_decay");
+        return new CoScheduleLR(g, p -> build(inner, p), momentum == null ? null : p -> build(momentum, p),
+                a.perGroup("base_momentum", 0.9), decay == null ? null : p -> build(decay, p),
+                a.perGroup("base_weight_decay", 0.0));
+    }
+
     private static OptimizerBound noisy(Args a, ParamGroups g) {
-        Call inner = a.call("scheduler");
-        if (inner == null) throw new IllegalArgumentException("NoisyLR: missing required argument scheduler (a schedule "
-                + "such as CosineAnnealingLR(T_max=30))");
+        Call inner = requiredCall(a, "scheduler");
         NoisyLR.Type type = a.choice("noise_type", "normal", "normal", "uniform").equals("normal") ? NoisyLR.Type.NORMAL
                 : NoisyLR.Type.UNIFORM;
         long start = 0;
