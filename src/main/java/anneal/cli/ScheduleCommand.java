@@ -47,7 +47,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
                 + "PolynomialLR, LambdaLR, MultiplicativeLR, CyclicLR, OneCycleLR, CosineAnnealingWarmRestarts, "
                 + "ReduceLROnPlateau, SequentialLR, ChainedScheduler, WarmupLR, GradualWarmupLR, WarmupCosineLR, "
                 + "InverseSqrtLR, WarmupStableDecayLR, CosineDecayRestartsLR, CosineCycleLR, TanhCycleLR, NoisyLR, "
-                + "GroupScaleLR, CoScheduleLR."},
+                + "GroupScaleLR, CoScheduleLR, HorizonLR."},
         footer = {"", "Examples:", "  anneal schedule \"OneCycleLR(max_lr=0.1, total_steps=100)\" --base-lr 0.1 --steps 101",
             "  anneal schedule \"CosineAnnealingLR(T_max=30)\" --base-lr 0.1 --lint --epochs 30 --steps-per-epoch 469",
             "  anneal schedule \"OneCycleLR(max_lr=0.1, epochs=30, steps_per_epoch=469)\" --base-lr 0.1 --epochs 30 "

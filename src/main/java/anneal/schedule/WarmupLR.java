@@ -18,6 +18,10 @@ import java.util.function.Function;
  * metrics from step {@code W + 1} on. Momentum, if the inner schedule cycles it, stays at its initial value during
  * warmup. Counts in the inner schedule's interval (per step without an inner schedule).
  *
+ * <p>This is warmup <em>outside</em> the wrapped schedule's length (Keras, timm {@code warmup_prefix=True}): the
+ * wrapped schedule's clock starts at the join. {@link WarmupInsideLR} ({@code WarmupLR(..., inside=True)}) counts
+ * the warmup inside it (optax, PyTorch's ChainedScheduler of LinearLR and a decay).
+ *
  * <p>{@link #goyal} is Goyal et al. (2017)'s gradual warmup for large batches: from {@code base} to
  * {@code k * base} linearly over {@code W} steps, then the inner schedule with base {@code k * base}
  * (ildoonet's {@code GradualWarmupScheduler}).
@@ -68,6 +72,11 @@ public final class WarmupLR extends WrappingScheduler {
     }
 
     private double ramp(double p) {
+        return ramp(ramp, startFactor, p);
+    }
+
+    /** The ramp factor at progress {@code p} in [0, 1] from {@code startFactor} to 1. */
+    static double ramp(Ramp ramp, double startFactor, double p) {
         switch (ramp) {
             case LINEAR: return startFactor + (1 - startFactor) * p;
             case EXPONENTIAL: return Math.pow(startFactor, 1 - p);

@@ -42,6 +42,9 @@ class StateRoundTripTest {
         "CosineCycleLR(t_initial=7, cycle_mul=1.5, cycle_decay=0.7, cycle_limit=4, k_decay=1.5, warmup_t=3)",
         "TanhCycleLR(t_initial=9, cycle_limit=3, warmup_t=2, warmup_prefix=True)",
         "NoisyLR(scheduler=CosineAnnealingLR(T_max=30), noise_range=[2, 35])",
+        "HorizonLR(scheduler=OneCycleLR(max_lr=0.3, total_steps=12), horizon=12, policy='cycle')",
+        "HorizonLR(scheduler=CosineAnnealingLR(T_max=12), horizon=12, policy='hold')",
+        "WarmupLR(scheduler=ExponentialLR(gamma=0.95), warmup_steps=6, warmup='cosine', inside=True)",
         "GroupScaleLR(scheduler=CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=4), layer_decay=0.7)",
         "CoScheduleLR(scheduler=ChainedScheduler(schedulers=[ExponentialLR(gamma=0.95), ReduceLROnPlateau(patience=0)]), "
             + "momentum=CosineAnnealingLR(T_max=13, eta_min=0.8), weight_decay=ExponentialLR(gamma=0.9), "

@@ -3,6 +3,8 @@ package anneal.schedule.spec;
 import anneal.schedule.ChainedScheduler;
 import anneal.schedule.CoScheduleLR;
 import anneal.schedule.GroupScaleLR;
+import anneal.schedule.HorizonLR;
+import anneal.schedule.WarmupInsideLR;
 import anneal.schedule.ConstantLR;
 import anneal.schedule.CosineAnnealingLR;
 import anneal.schedule.CosineAnnealingWarmRestarts;
@@ -47,7 +49,7 @@ public final class ScheduleRegistry {
     /** Schedules of Anneal's own (not in PyTorch). */
     public static final Set<String> ANNEAL_NAMES = Set.of("WarmupLR", "GradualWarmupLR", "WarmupCosineLR",
             "InverseSqrtLR", "WarmupStableDecayLR", "CosineDecayRestartsLR", "CosineCycleLR", "TanhCycleLR", "NoisyLR",
-            "GroupScaleLR", "CoScheduleLR");
+            "GroupScaleLR", "CoScheduleLR", "HorizonLR");
 
     static {
         FACTORIES.put("StepLR", (a, g) -> new StepLR(g, a.integer("step_size"), a.number("gamma", 0.1)));
@@ -99,6 +101,12 @@ public final class ScheduleRegistry {
         FACTORIES.put("NoisyLR", ScheduleRegistry::noisy);
         FACTORIES.put("GroupScaleLR", ScheduleRegistry::groupScale);
         FACTORIES.put("CoScheduleLR", ScheduleRegistry::coSchedule);
+        FACTORIES.put("HorizonLR", (a, g) -> {
+            Call inner = requiredCall(a, "scheduler");
+            String policy = a.choice("policy", "continue", "continue", "hold", "raise", "cycle");
+            return new HorizonLR(g, p -> build(inner, p), a.integer("horizon"),
+                    HorizonLR.Policy.valueOf(policy.toUpperCase(java.util.Locale.ROOT)));
+        });
         FACTORIES.put("CosineDecayRestartsLR", (a, g) -> factorSchedule(a, g, Schedule.cosineDecayRestarts(
                 a.integer("first_decay_steps"), a.number("t_mul", 2.0), a.number("m_mul", 1.0), a.number("alpha", 0.0))));
     }
@@ -228,6 +236,11 @@ public final class ScheduleRegistry {
         WarmupLR.Ramp ramp = WarmupLR.Ramp.valueOf(shape.toUpperCase(java.util.Locale.ROOT));
         double start = a.number("start_factor", ramp == WarmupLR.Ramp.EXPONENTIAL ? 0.01 : 0.0);
         Call inner = a.call("scheduler");
+        if (a.bool("inside", false)) {
+            if (inner == null) throw new IllegalArgumentException("WarmupLR: inside=True needs a scheduler to count "
+                    + "the warmup inside");
+            return new WarmupInsideLR(g, a.integer("warmup_steps"), ramp, start, p -> build(inner, p));
+        }
         return new WarmupLR(g, a.integer("warmup_steps"), ramp, start, inner == null ? null : p -> build(inner, p));
     }
 
