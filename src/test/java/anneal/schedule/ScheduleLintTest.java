@@ -42,6 +42,7 @@ class ScheduleLintTest {
         "horizon|CosineAnnealingWarmRestarts(T_0=8, T_mult=2, eta_min=0.001)|inside the restart cycle that ends at epoch 56",
         "horizon|WarmupLR(scheduler=StepLR(step_size=40), warmup_steps=2)|step_size=40 is not shorter than its 28 epochs",
         "clock|CosineAnnealingLR(T_max=3000)|T_max=3000 looks like a step count",
+        "clock|NoisyLR(scheduler=CosineAnnealingLR(T_max=2990))|T_max=2990 looks like a step count",
         "clock|OneCycleLR(max_lr=0.1, total_steps=30)|total_steps=30 looks like an epoch count",
         "clock|CosineAnnealingWarmRestarts(T_0=10, steps_per_epoch=50)|steps_per_epoch=50 but the run has 100",
     })
@@ -61,6 +62,7 @@ class ScheduleLintTest {
         "CosineAnnealingWarmRestarts(T_0=10, T_mult=2)",
         "CosineAnnealingWarmRestarts(T_0=10, steps_per_epoch=100)",
         "WarmupLR(scheduler=CosineAnnealingLR(T_max=27), warmup_steps=3)",
+        "WarmupLR(scheduler=CosineAnnealingLR(T_max=30), warmup_steps=3, inside=True)",
         "WarmupCosineLR(warmup_steps=100, total_steps=3000)",
         "SequentialLR(schedulers=[LinearLR(start_factor=0.1, total_iters=4), ReduceLROnPlateau(patience=2)], milestones=[4])",
     })

@@ -197,7 +197,16 @@ public final class Lint {
                         + " " + unit + "; the warmup never ends");
                 clockCheck(where, "warmup_steps", w, false);
                 Object inner = call.args().get(call.name().equals("WarmupLR") ? "scheduler" : "after_scheduler");
-                if (inner instanceof Call) walk((Call) inner, start + w, end, baseLrs);
+                boolean inside = Boolean.TRUE.equals(call.args().get("inside"));
+                if (inner instanceof Call) walk((Call) inner, inside ? start : start + w, end, baseLrs);
+                return;
+            }
+            case "NoisyLR":
+            case "GroupScaleLR":
+            case "CoScheduleLR":
+            case "HorizonLR": {
+                Object inner = call.args().get("scheduler");
+                if (inner instanceof Call) walk((Call) inner, start, end, baseLrs);
                 return;
             }
             case "CosineAnnealingLR": {
