@@ -68,6 +68,11 @@ public final class HorizonLR extends WrappingScheduler {
     }
 
     @Override
+    public Clock clock() {
+        return inner.clock();
+    }
+
+    @Override
     protected void saveExtra(Map<String, Object> out) {
         out.put("inner", inner.ownState());
     }

@@ -62,6 +62,14 @@ public interface LrScheduler {
     /** The cadence a training loop should step this schedule at. */
     Interval interval();
 
+    /**
+     * The time this schedule's lengths are written in: {@link Clock#STEP} or {@link Clock#EPOCH} after
+     * {@link #interval()}, {@link Clock#FRACTIONAL_EPOCH} where a per-step schedule counts epochs.
+     */
+    default Clock clock() {
+        return interval() == Interval.STEP ? Clock.STEP : Clock.EPOCH;
+    }
+
     /** Whether {@link #step(double)} must receive a metric (ReduceLROnPlateau and composites holding one). */
     default boolean needsMetric() {
         return false;

@@ -71,6 +71,11 @@ abstract class WrappingScheduler extends TorchScheduler {
         }
 
         @Override
+        public Clock clock() {
+            return inner.clock();
+        }
+
+        @Override
         protected void saveExtra(java.util.Map<String, Object> out) {
             out.put("scheduled_lr", StateValues.doubles(scheduled));
             out.put("inner", inner.ownState());
