@@ -1,10 +1,17 @@
 package anneal.cli;
 
+import anneal.schedule.Interval;
 import anneal.schedule.LrScheduler;
 import anneal.schedule.Schedules;
+import anneal.schedule.spec.Lint;
+import anneal.schedule.spec.ScheduleCheckpoint;
+import anneal.schedule.spec.ScheduleConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,20 +23,35 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * {@code anneal schedule SPEC --base-lr X --steps N [--metrics v1,v2,...] [--format csv|json]}: prints the lr
  * (per parameter group, and momentum where the schedule cycles it) right after construction (row 0) and after
  * each of the following {@code step()} calls; metric-driven schedules receive {@code v_i} at step {@code i}.
  * Numbers are printed as Python's {@code repr(float)} prints them, so the output diffs cleanly against PyTorch.
+ *
+ * <p>{@code --plot FILE.png} draws the same rows (lr per group, momentum on a second axis where scheduled) instead
+ * of printing them. {@code --lint --epochs E --steps-per-epoch S [--jump-fraction F] [--strict]} checks the spec
+ * against that run ({@link Lint}) and prints one line per finding; exit 0, or 1 with {@code --strict} when
+ * there are findings. Without {@code --steps}, the rows cover the planned run ({@code E * S} steps for a per-step
+ * schedule, {@code E} for a per-epoch one).
  */
 @Command(name = "schedule", mixinStandardHelpOptions = true,
         description = {"Print a schedule's learning rate per step, identical to PyTorch's param_groups[i]['lr'].",
             "Known schedules: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, ConstantLR, LinearLR, "
                 + "PolynomialLR, LambdaLR, MultiplicativeLR, CyclicLR, OneCycleLR, CosineAnnealingWarmRestarts, "
                 + "ReduceLROnPlateau, SequentialLR, ChainedScheduler, WarmupLR, GradualWarmupLR, WarmupCosineLR, "
-                + "InverseSqrtLR, WarmupStableDecayLR, CosineDecayRestartsLR."},
-        footer = {"", "Example:", "  anneal schedule \"OneCycleLR(max_lr=0.1, total_steps=100)\" --base-lr 0.1 --steps 101"})
+                + "InverseSqrtLR, WarmupStableDecayLR, CosineDecayRestartsLR, CosineCycleLR, TanhCycleLR, NoisyLR, "
+                + "GroupScaleLR, CoScheduleLR, HorizonLR."},
+        footer = {"", "Examples:", "  anneal schedule \"OneCycleLR(max_lr=0.1, total_steps=100)\" --base-lr 0.1 --steps 101",
+            "  anneal schedule \"CosineAnnealingLR(T_max=30)\" --base-lr 0.1 --lint --epochs 30 --steps-per-epoch 469",
+            "  anneal schedule \"OneCycleLR(max_lr=0.1, epochs=30, steps_per_epoch=469)\" --base-lr 0.1 --epochs 30 "
+                + "--steps-per-epoch 469 --plot onecycle.png"})
 final class ScheduleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -42,47 +64,200 @@ final class ScheduleCommand implements Callable<Integer> {
             description = "Initial lr of each parameter group (repeat the option or give a comma list).")
     List<Double> baseLrs;
 
-    @Option(names = "--steps", required = true, paramLabel = "N",
-            description = "Number of rows: row 0 after construction, row i after the i-th step().")
-    int steps;
+    @Option(names = "--steps", paramLabel = "N",
+            description = "Number of rows: row 0 after construction, row i after the i-th step() (default with "
+                    + "--epochs: the planned run, plus row 0).")
+    Integer steps;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw lr (and momentum) over the rows into a PNG "
+            + "instead of printing them.")
+    Path plot;
+
+    @Option(names = "--lint", description = "Check the spec against the run given by --epochs and --steps-per-epoch: "
+            + "jumps at joins, NaN/negative/above-peak values, horizons that do not match the run, clock mismatches.")
+    boolean lint;
+
+    @Option(names = "--epochs", paramLabel = "E", description = "Epochs of the planned run (--lint, --plot).")
+    Long epochs;
+
+    @Option(names = "--steps-per-epoch", paramLabel = "S", description = "Optimizer steps per epoch of the planned run.")
+    Long stepsPerEpoch;
+
+    @Option(names = "--jump-fraction", defaultValue = "0.1", paramLabel = "F",
+            description = "--lint: largest jump allowed at a join, as a fraction of the lr there, beyond the change "
+                    + "of the step before (default 0.1).")
+    double jumpFraction;
+
+    @Option(names = "--strict", description = "--lint: exit 1 when there are findings (default: warnings, exit 0).")
+    boolean strict;
 
     @Option(names = "--metrics", split = ",", paramLabel = "V",
             description = "Metric passed to step() of row 1, 2, ... (ReduceLROnPlateau and schedules holding one).")
     List<Double> metrics;
 
-    @Option(names = "--format", defaultValue = "csv", paramLabel = "FMT", description = "csv or json (default csv).")
+    @Option(names = "--format", defaultValue = "csv", paramLabel = "FMT", description = "csv, json, or config (the "
+            + "schedule's versioned JSON config, every argument resolved; usable as @FILE wherever a SPEC is) "
+            + "(default csv).")
     String format;
+
+    @Option(names = "--save-state", paramLabel = "FILE.json", description = "After the last row, write a checkpoint: "
+            + "the config and the runtime state, apart.")
+    Path saveState;
+
+    @Option(names = "--resume", paramLabel = "FILE.json", description = "Start from a checkpoint written by "
+            + "--save-state (row 0 is the saved point); its config must equal SPEC unless --prefer says which wins.")
+    Path resume;
+
+    @Option(names = "--prefer", paramLabel = "SIDE", description = "With --resume, when the configs differ: checkpoint "
+            + "or given (default: an error naming the differing arguments).")
+    String prefer;
 
     @Override
     public Integer call() throws Exception {
-        if (steps < 1) throw new UsageException("--steps=" + steps + " is not allowed; allowed: an integer >= 1");
-        if (!format.equals("csv") && !format.equals("json")) {
-            throw new UsageException("--format=" + format + " is not allowed; allowed: csv or json");
+        if (!format.equals("csv") && !format.equals("json") && !format.equals("config")) {
+            throw new UsageException("--format=" + format + " is not allowed; allowed: csv, json or config");
         }
         double[] lrs = new double[baseLrs.size()];
         for (int i = 0; i < lrs.length; i++) lrs[i] = baseLrs.get(i);
-        LrScheduler s = Schedules.fromSpec(scheduleSpec, lrs);
-        checkMetrics(s);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        if (format.equals("config")) {
+            spec.commandLine().getOut().println(json.writeValueAsString(ScheduleConfig.of(scheduleSpec, lrs)));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+        Lint.Plan plan = plan();
+        if (lint) return lint(lrs, plan);
+        String built = scheduleSpec;
+        LrScheduler s;
+        if (resume != null) {
+            ScheduleCheckpoint.Restored restored = ScheduleCheckpoint.restore(readJson(json, resume), scheduleSpec, lrs,
+                    prefer());
+            s = restored.scheduler();
+            built = restored.spec();
+            lrs = restored.baseLrs();
+        } else {
+            if (prefer != null) throw new UsageException("--prefer is only allowed with --resume");
+            s = Schedules.fromSpec(scheduleSpec, lrs);
+        }
+        int rowCount = rowCount(s, plan);
+        checkMetrics(s, rowCount);
         List<String> columns = columns(s);
-        List<double[]> rows = new ArrayList<>(steps);
+        List<double[]> rows = new ArrayList<>(rowCount);
         rows.add(row(s));
-        for (int i = 1; i < steps; i++) {
+        for (int i = 1; i < rowCount; i++) {
             try {
                 if (s.needsMetric()) s.step(metrics.get(i - 1));
                 else s.step();
             } catch (IllegalStateException e) {
-                throw new UsageException(e.getMessage() + " (at row " + i + " of --steps " + steps + ")", e);
+                throw new UsageException(e.getMessage() + " (at row " + i + " of --steps " + rowCount + ")", e);
             }
             rows.add(row(s));
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (format.equals("csv")) printCsv(out, columns, rows);
-        else printJson(out, columns, rows, lrs);
+        if (plot != null) {
+            writePlot(columns, rows, s.interval());
+            spec.commandLine().getErr().println("wrote " + plot + " (" + rows.size() + " rows)");
+        } else if (format.equals("csv")) {
+            printCsv(out, columns, rows);
+        } else {
+            printJson(out, columns, rows, lrs);
+        }
         out.flush();
+        if (saveState != null) {
+            try {
+                json.writeValue(saveState.toFile(), ScheduleCheckpoint.save(built, lrs, s));
+            } catch (java.io.IOException e) {
+                throw new UsageException("--save-state=" + saveState + ": cannot write (" + e.getMessage() + ")", e);
+            }
+        }
         return 0;
     }
 
-    private void checkMetrics(LrScheduler s) {
+    private ScheduleCheckpoint.Prefer prefer() {
+        if (prefer == null) return ScheduleCheckpoint.Prefer.NEITHER;
+        switch (prefer) {
+            case "checkpoint": return ScheduleCheckpoint.Prefer.CHECKPOINT;
+            case "given": return ScheduleCheckpoint.Prefer.GIVEN;
+            default: throw new UsageException("--prefer=" + prefer + " is not allowed; allowed: checkpoint or given");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readJson(ObjectMapper json, Path file) {
+        try {
+            return json.readValue(file.toFile(), Map.class);
+        } catch (java.io.IOException e) {
+            throw new UsageException("--resume=" + file + ": cannot read a checkpoint (" + e.getMessage().split("\n")[0]
+                    + ")", e);
+        }
+    }
+
+    private Lint.Plan plan() {
+        if (epochs == null && stepsPerEpoch == null) {
+            if (lint) throw new UsageException("--lint needs the planned run: --epochs E --steps-per-epoch S");
+            return null;
+        }
+        if (epochs == null || stepsPerEpoch == null) {
+            throw new UsageException("--epochs and --steps-per-epoch go together; allowed: both or neither");
+        }
+        if (epochs < 1) throw new UsageException("--epochs=" + epochs + " is not allowed; allowed: an integer >= 1");
+        if (stepsPerEpoch < 1) {
+            throw new UsageException("--steps-per-epoch=" + stepsPerEpoch + " is not allowed; allowed: an integer >= 1");
+        }
+        if (!(jumpFraction >= 0)) {
+            throw new UsageException("--jump-fraction=" + jumpFraction + " is not allowed; allowed: a number >= 0");
+        }
+        return new Lint.Plan(epochs, stepsPerEpoch, jumpFraction);
+    }
+
+    private int lint(double[] lrs, Lint.Plan plan) {
+        List<Lint.Finding> findings = Lint.check(scheduleSpec, lrs, plan);
+        PrintWriter out = spec.commandLine().getOut();
+        for (Lint.Finding f : findings) out.println(f);
+        if (findings.isEmpty()) out.println("no findings");
+        out.flush();
+        return strict && !findings.isEmpty() ? 1 : 0;
+    }
+
+    private int rowCount(LrScheduler s, Lint.Plan plan) {
+        long n;
+        if (steps != null) n = steps;
+        else if (plan != null) n = 1 + (s.interval() == Interval.STEP ? plan.epochs() * plan.stepsPerEpoch() : plan.epochs());
+        else throw new UsageException("--steps is required (or --epochs and --steps-per-epoch for the planned run)");
+        if (n < 1 || n > 50_000_000) {
+            throw new UsageException("--steps=" + n + " is not allowed; allowed: an integer >= 1 and <= 50000000");
+        }
+        return (int) n;
+    }
+
+    private void writePlot(List<String> columns, List<double[]> rows, Interval clock) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = new XYChartBuilder().width(900).height(500).title(scheduleSpec.length() > 100
+                ? scheduleSpec.substring(0, 97) + "..." : scheduleSpec)
+                .xAxisTitle(clock == Interval.STEP ? "optimizer step" : "epoch").yAxisTitle("lr").build();
+        chart.getStyler().setLegendVisible(columns.size() > 1);
+        chart.getStyler().setToolTipsEnabled(false);
+        chart.getStyler().setXAxisMaxLabelCount(12);
+        double[] x = new double[rows.size()];
+        for (int i = 0; i < x.length; i++) x[i] = i;
+        for (int c = 0; c < columns.size(); c++) {
+            double[] y = new double[rows.size()];
+            for (int i = 0; i < y.length; i++) y[i] = rows.get(i)[c];
+            XYSeries series = chart.addSeries(columns.get(c), x, y);
+            series.setMarker(SeriesMarkers.NONE);
+            if (columns.get(c).startsWith("momentum")) series.setYAxisGroup(1);
+            if (columns.get(c).startsWith("weight_decay")) series.setYAxisGroup(2);
+        }
+        if (columns.stream().anyMatch(c -> c.startsWith("momentum"))) chart.setYAxisGroupTitle(1, "momentum");
+        if (columns.stream().anyMatch(c -> c.startsWith("weight_decay"))) chart.setYAxisGroupTitle(2, "weight decay");
+        try (OutputStream file = Files.newOutputStream(plot)) {
+            BitmapEncoder.saveBitmap(chart, file, BitmapEncoder.BitmapFormat.PNG);
+        } catch (java.io.IOException e) {
+            throw new UsageException("--plot=" + plot + ": cannot write (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private void checkMetrics(LrScheduler s, int steps) {
         int have = metrics == null ? 0 : metrics.size();
         if (s.needsMetric() && have < steps - 1) {
             throw new UsageException("--metrics has " + have + " values; allowed: at least " + (steps - 1)
@@ -99,14 +274,17 @@ final class ScheduleCommand implements Callable<Integer> {
         int n = s.groups();
         for (int g = 0; g < n; g++) cols.add(n == 1 ? "lr" : "lr" + g);
         if (s.schedulesMomentum()) for (int g = 0; g < n; g++) cols.add(n == 1 ? "momentum" : "momentum" + g);
+        if (s.schedulesWeightDecay()) for (int g = 0; g < n; g++) cols.add(n == 1 ? "weight_decay" : "weight_decay" + g);
         return cols;
     }
 
     private static double[] row(LrScheduler s) {
         int n = s.groups();
-        double[] r = new double[s.schedulesMomentum() ? 2 * n : n];
+        int momentum = s.schedulesMomentum() ? n : 0;
+        double[] r = new double[n + momentum + (s.schedulesWeightDecay() ? n : 0)];
         for (int g = 0; g < n; g++) r[g] = s.lr(g);
-        if (s.schedulesMomentum()) for (int g = 0; g < n; g++) r[n + g] = s.momentum(g);
+        for (int g = 0; g < momentum; g++) r[n + g] = s.momentum(g);
+        if (s.schedulesWeightDecay()) for (int g = 0; g < n; g++) r[n + momentum + g] = s.weightDecay(g);
         return r;
     }
 

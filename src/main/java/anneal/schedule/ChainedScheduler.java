@@ -7,9 +7,16 @@ import java.util.Map;
  * PyTorch {@code ChainedScheduler(schedulers)}: every {@code step()} steps each child in order on the shared
  * groups, so chainable children multiply their effects (e.g. ConstantLR then ExponentialLR gives
  * {@code base * factor * gamma^t} while the constant lasts). Construction steps nothing (as PyTorch).
+ *
+ * <p>Anneal extension: a {@link ReduceLROnPlateau} child (PyTorch refuses one) is a metric-driven multiplier on
+ * the lr the other children produce (see {@link ReduceLROnPlateau}); {@link #step(double)} passes the metric to
+ * every child that needs one, and {@link #step()} is refused when one does. The lr before the multipliers is part
+ * of the saved state.
  */
 public final class ChainedScheduler extends TorchScheduler {
     private final TorchScheduler[] schedulers;
+    /** The lr the children other than plateaus left (the multipliers apply on top); null without plateaus. */
+    private final double[] scheduled;
 
     public ChainedScheduler(ParamGroups groups, List<? extends TorchScheduler> schedulers) {
         super(groups, "ChainedScheduler");
@@ -21,12 +28,44 @@ public final class ChainedScheduler extends TorchScheduler {
             }
         }
         lastEpoch = 0;
+        boolean multipliers = false;
+        for (TorchScheduler s : this.schedulers) multipliers |= s instanceof ReduceLROnPlateau;
+        scheduled = multipliers ? groups.lr.clone() : null;
     }
 
     @Override
     public void step() {
+        if (needsMetric()) {
+            throw new IllegalStateException(name + " holds a schedule that needs a metric: call step(metric)");
+        }
         lastEpoch++;
         for (TorchScheduler s : schedulers) s.step();
+    }
+
+    @Override
+    public void step(double metric) {
+        if (!needsMetric()) {
+            step();
+            return;
+        }
+        lastEpoch++;
+        if (scheduled != null) System.arraycopy(scheduled, 0, groups.lr, 0, scheduled.length);
+        for (TorchScheduler s : schedulers) {
+            if (s instanceof ReduceLROnPlateau) continue;
+            if (s.needsMetric()) s.step(metric);
+            else s.step();
+        }
+        if (scheduled == null) return;
+        System.arraycopy(groups.lr, 0, scheduled, 0, scheduled.length);
+        for (TorchScheduler s : schedulers) {
+            if (s instanceof ReduceLROnPlateau) ((ReduceLROnPlateau) s).stepAsMultiplier(metric);
+        }
+    }
+
+    @Override
+    public boolean needsMetric() {
+        for (TorchScheduler s : schedulers) if (s.needsMetric()) return true;
+        return false;
     }
 
     @Override
@@ -59,10 +98,12 @@ public final class ChainedScheduler extends TorchScheduler {
     @Override
     protected void saveExtra(Map<String, Object> out) {
         out.put("_schedulers", Composites.states(schedulers));
+        if (scheduled != null) out.put("scheduled_lr", StateValues.doubles(scheduled));
     }
 
     @Override
     protected void loadExtra(Map<String, Object> state) {
         Composites.load(schedulers, state);
+        if (scheduled != null) StateValues.readDoubles(state, "scheduled_lr", scheduled);
     }
 }

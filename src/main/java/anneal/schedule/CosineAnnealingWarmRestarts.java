@@ -121,6 +121,12 @@ public final class CosineAnnealingWarmRestarts extends TorchScheduler implements
         return stepsPerEpoch > 0 ? Interval.STEP : Interval.EPOCH;
     }
 
+    /** Fractional epochs with {@code steps_per_epoch} (T_0 counts epochs, step() advances a fraction), else epochs. */
+    @Override
+    public Clock clock() {
+        return stepsPerEpoch > 0 ? Clock.FRACTIONAL_EPOCH : Clock.EPOCH;
+    }
+
     @Override
     protected void saveExtra(Map<String, Object> out) {
         out.put("base_lrs", StateValues.doubles(baseLrs));

@@ -46,11 +46,29 @@ public interface LrScheduler {
         return Double.NaN;
     }
 
+    /** Whether this scheduler also sets the optimizer's weight decay ({@link CoScheduleLR}). */
+    default boolean schedulesWeightDecay() {
+        return false;
+    }
+
+    /** Scheduled weight decay of group {@code group}; {@code NaN} when {@link #schedulesWeightDecay()} is false. */
+    default double weightDecay(int group) {
+        return Double.NaN;
+    }
+
     /** PyTorch's {@code last_epoch} counter: 0 after construction, +1 per step. */
     long lastEpoch();
 
     /** The cadence a training loop should step this schedule at. */
     Interval interval();
+
+    /**
+     * The time this schedule's lengths are written in: {@link Clock#STEP} or {@link Clock#EPOCH} after
+     * {@link #interval()}, {@link Clock#FRACTIONAL_EPOCH} where a per-step schedule counts epochs.
+     */
+    default Clock clock() {
+        return interval() == Interval.STEP ? Clock.STEP : Clock.EPOCH;
+    }
 
     /** Whether {@link #step(double)} must receive a metric (ReduceLROnPlateau and composites holding one). */
     default boolean needsMetric() {

@@ -7,8 +7,8 @@ package anneal.schedule;
  * replaced once per cycle), so a step inside the current cycle costs no log or pow.
  */
 final class RestartCycles {
-    /** One cycle: its start, length and peak. */
-    record Window(double start, double end, double length, double peak) {
+    /** One cycle: its start, length, peak and index (0 for the first). */
+    record Window(double start, double end, double length, double peak, double index) {
         boolean contains(double completed) {
             return completed >= start && completed < end;
         }
@@ -37,7 +37,7 @@ final class RestartCycles {
                 : Math.floor(Math.log(1.0 - completed * (1.0 - tMul)) / logTMul);
         while (i > 0 && start(i) > completed) i--; // the log estimate can be one off at a boundary
         while (start(i + 1) <= completed) i++;
-        w = new Window(start(i), start(i + 1), Math.pow(tMul, i), Math.pow(mMul, i));
+        w = new Window(start(i), start(i + 1), Math.pow(tMul, i), Math.pow(mMul, i), i);
         last = w;
         return w;
     }

@@ -171,4 +171,49 @@ public interface Schedule {
             return (1.0 - alpha) * w.peak() * 0.5 * (1.0 + Math.cos(Math.PI * fraction)) + alpha;
         };
     }
+
+    /** Shapes of {@link #timmCycles}: timm's {@code CosineLRScheduler} (with k-decay) and {@code TanhLRScheduler}. */
+    enum CycleShape { COSINE, TANH }
+
+    /**
+     * timm's cyclic schedules ({@code CosineLRScheduler}, {@code TanhLRScheduler}) as a factor of the base lr, with
+     * their warmup made continuous. Cycle {@code i} lasts {@code T * cycleMul^i} (real-valued {@code cycleMul >= 1})
+     * and peaks at {@code cycleDecay^i}; within it, at {@code t_c} of {@code t_i}:
+     * <ul>
+     *   <li>cosine: {@code m + (peak - m) (1 + cos(pi t_c^k / t_i^k)) / 2} ({@code k} = k-decay, Zhang et al. 2020;
+     *       {@code k = 1} is plain cosine),</li>
+     *   <li>tanh: {@code m + (peak - m) (1 - tanh(lb (1 - r) + ub r)) / 2} with {@code r = t_c / t_i}
+     *       (Hsueh et al. 2019),</li>
+     * </ul>
+     * and {@code m} from cycle {@code cycleLimit} on. Warmup of {@code W} steps from factor {@code s}: with
+     * {@code prefix} the cycles start after it ({@code main(t - W)}, target {@code main(0) = 1}); without, the
+     * cycles count it ({@code main(t)}) and the warmup ramps linearly to {@code main(W)}, the value it joins, so
+     * there is no jump (timm's {@code warmup_prefix=False} ramps to the base lr and then drops).
+     */
+    static Schedule timmCycles(CycleShape shape, double tInitial, double cycleMul, double cycleDecay, long cycleLimit,
+            double kDecay, double lb, double ub, double minFactor, long warmup, double warmupStart, boolean prefix) {
+        String n = shape == CycleShape.COSINE ? "CosineCycleLR" : "TanhCycleLR";
+        Check.positive(n, "t_initial", tInitial);
+        Check.range(n, "cycle_mul", cycleMul, 1.0, true, 1e6, true);
+        Check.range(n, "cycle_decay", cycleDecay, 0.0, false, 1.0, true);
+        Check.atLeast(n, "cycle_limit", cycleLimit, 1);
+        Check.positive(n, "k_decay", kDecay);
+        Check.range(n, "lr_min_ratio", minFactor, 0, true, 1, true);
+        Check.atLeast(n, "warmup_t", warmup, 0);
+        Check.range(n, "warmup_lr_init_ratio", warmupStart, 0, true, 1, true);
+        if (!(lb < ub)) throw Check.bad(n, "lb", lb, "a number < ub (" + ub + ")");
+        RestartCycles cycles = new RestartCycles(cycleMul, cycleDecay);
+        Schedule main = t -> {
+            double completed = t / tInitial;
+            RestartCycles.Window w = cycles.window(completed);
+            if (w.index() >= cycleLimit) return minFactor;
+            double r = (completed - w.start()) / w.length();
+            double f = shape == CycleShape.COSINE ? (1 + Math.cos(Math.PI * Math.pow(r, kDecay))) / 2
+                    : (1 - Math.tanh(lb * (1 - r) + ub * r)) / 2;
+            return minFactor + (w.peak() - minFactor) * f;
+        };
+        if (warmup == 0) return main;
+        double target = prefix ? 1.0 : main.value(warmup);
+        return t -> t < warmup ? warmupStart + (target - warmupStart) * t / warmup : main.value(prefix ? t - warmup : t);
+    }
 }

@@ -10,6 +10,9 @@ import java.util.Map;
  * step; at a milestone the next child is stepped with {@code step(0)} (its closed form at epoch 0), and every
  * other tick with {@code step()}, which for chainable children continues from the lr the previous child
  * left. Children must be built on the same {@link ParamGroups}, in order, before this.
+ *
+ * <p>Anneal extension: a {@link ReduceLROnPlateau} may be a segment (PyTorch refuses it); {@link #step(double)}
+ * passes the metric to the active segment when it needs one, and {@link #step()} is refused while it does.
  */
 public final class SequentialLR extends TorchScheduler {
     private final TorchScheduler[] schedulers;
@@ -47,12 +50,33 @@ public final class SequentialLR extends TorchScheduler {
 
     @Override
     public void step() {
-        lastEpoch++;
-        int idx = 0; // bisect_right(milestones, lastEpoch)
-        while (idx < milestones.length && milestones[idx] <= lastEpoch) idx++;
+        advance(Double.NaN, false);
+    }
+
+    @Override
+    public void step(double metric) {
+        advance(metric, true);
+    }
+
+    private void advance(double metric, boolean hasMetric) {
+        int idx = 0; // bisect_right(milestones, lastEpoch + 1)
+        while (idx < milestones.length && milestones[idx] <= lastEpoch + 1) idx++;
         TorchScheduler s = schedulers[idx];
-        if (idx > 0 && milestones[idx - 1] == lastEpoch) s.stepToEpoch(0);
+        boolean milestone = idx > 0 && milestones[idx - 1] == lastEpoch + 1;
+        if (!milestone && !hasMetric && s.needsMetric()) {
+            throw new IllegalStateException(name + ": segment " + idx + " (" + s.name() + ") needs a metric: call "
+                    + "step(metric)");
+        }
+        lastEpoch++;
+        if (milestone) s.stepToEpoch(0);
+        else if (hasMetric && s.needsMetric()) s.step(metric);
         else s.step();
+    }
+
+    @Override
+    public boolean needsMetric() {
+        for (TorchScheduler s : schedulers) if (s.needsMetric()) return true;
+        return false;
     }
 
     @Override

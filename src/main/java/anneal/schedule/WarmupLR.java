@@ -18,15 +18,18 @@ import java.util.function.Function;
  * metrics from step {@code W + 1} on. Momentum, if the inner schedule cycles it, stays at its initial value during
  * warmup. Counts in the inner schedule's interval (per step without an inner schedule).
  *
+ * <p>This is warmup <em>outside</em> the wrapped schedule's length (Keras, timm {@code warmup_prefix=True}): the
+ * wrapped schedule's clock starts at the join. {@link WarmupInsideLR} ({@code WarmupLR(..., inside=True)}) counts
+ * the warmup inside it (optax, PyTorch's ChainedScheduler of LinearLR and a decay).
+ *
  * <p>{@link #goyal} is Goyal et al. (2017)'s gradual warmup for large batches: from {@code base} to
  * {@code k * base} linearly over {@code W} steps, then the inner schedule with base {@code k * base}
  * (ildoonet's {@code GradualWarmupScheduler}).
  */
-public final class WarmupLR extends TorchScheduler {
+public final class WarmupLR extends WrappingScheduler {
     /** Warmup ramp shapes. */
     public enum Ramp { LINEAR, EXPONENTIAL, COSINE }
 
-    private final OptimizerBound inner;
     private final long warmupSteps;
     private final Ramp ramp;
     private final double startFactor;
@@ -42,17 +45,13 @@ public final class WarmupLR extends TorchScheduler {
 
     private WarmupLR(ParamGroups groups, String name, long warmupSteps, Ramp ramp, double startFactor,
             Function<ParamGroups, ? extends OptimizerBound> inner) {
-        super(groups, name);
+        super(groups, name, inner);
         this.warmupSteps = Check.atLeast(name, "warmup_steps", warmupSteps, 1);
         this.ramp = ramp;
         this.startFactor = ramp == Ramp.EXPONENTIAL
                 ? Check.range(name, "start_factor", startFactor, 0, false, 1, true)
                 : Check.range(name, "start_factor", startFactor, 0, true, 1, true);
-        this.inner = inner == null ? null : inner.apply(groups);
         groups.setDefaultInitialLr();
-        if (this.inner != null && this.inner.paramGroups() != groups) {
-            throw Check.bad(name, "scheduler", this.inner, "a schedule built on the same param groups");
-        }
         target = groups.lr.clone();
         initialStep();
     }
@@ -73,6 +72,11 @@ public final class WarmupLR extends TorchScheduler {
     }
 
     private double ramp(double p) {
+        return ramp(ramp, startFactor, p);
+    }
+
+    /** The ramp factor at progress {@code p} in [0, 1] from {@code startFactor} to 1. */
+    static double ramp(Ramp ramp, double startFactor, double p) {
         switch (ramp) {
             case LINEAR: return startFactor + (1 - startFactor) * p;
             case EXPONENTIAL: return Math.pow(startFactor, 1 - p);
@@ -109,26 +113,6 @@ public final class WarmupLR extends TorchScheduler {
     /** The warmup factor at step {@code t} (1 from {@code W} on), as a pure function. */
     public Schedule warmupFactor() {
         return t -> t < warmupSteps ? ramp((double) t / warmupSteps) : 1.0;
-    }
-
-    @Override
-    public void stepToEpoch(double epoch) {
-        throw new IllegalArgumentException(name + " cannot step to an epoch; put it first in SequentialLR");
-    }
-
-    @Override
-    public boolean supportsStepToEpoch() {
-        return false;
-    }
-
-    @Override
-    public boolean needsMetric() {
-        return inner != null && inner.needsMetric();
-    }
-
-    @Override
-    public boolean schedulesMomentum() {
-        return inner != null && inner.schedulesMomentum();
     }
 
     @Override

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AnnealSchedulesTest {
     private static final double BASE = 0.1;
 
-    private static double[] run(String spec, int steps, double... baseLrs) {
+    static double[] run(String spec, int steps, double... baseLrs) {
         LrScheduler s = Schedules.fromSpec(spec, baseLrs.length == 0 ? new double[] {BASE} : baseLrs);
         double[] out = new double[steps + 1];
         out[0] = s.lr(0);

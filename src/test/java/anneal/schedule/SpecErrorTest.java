@@ -52,8 +52,6 @@ class SpecErrorTest {
         "ReduceLROnPlateau(threshold_mode='relative')|ReduceLROnPlateau|threshold_mode='relative'|'rel', 'abs'",
         "ReduceLROnPlateau(min_lr=[0.1, 0.2, 0.3])|ReduceLROnPlateau|min_lr|2 numbers",
         "SequentialLR(schedulers=[StepLR(step_size=2)], milestones=[3])|SequentialLR|milestones=[3]|one milestone fewer",
-        "SequentialLR(schedulers=[StepLR(step_size=2), ReduceLROnPlateau()], milestones=[3])|SequentialLR|ReduceLROnPlateau|without a metric",
-        "ChainedScheduler(schedulers=[StepLR(step_size=2), ReduceLROnPlateau()])|ChainedScheduler|ReduceLROnPlateau|without a metric",
         "SequentialLR(schedulers=[StepLR(step_size=2), WarmupLR(warmup_steps=2)], milestones=[3])|SequentialLR|WarmupLR|step(0)",
         "LambdaLR(lr_lambda='0.95 ** epoch // 2')|LambdaLR|lr_lambda|//",
         "LambdaLR(lr_lambda='0.95 ** epochs')|LambdaLR|lr_lambda='0.95 ** epochs'|expression of epoch",

@@ -35,6 +35,22 @@ class StateRoundTripTest {
         "CosineDecayRestartsLR(first_decay_steps=5, t_mul=1.5, m_mul=0.8, alpha=0.05)",
         "SequentialLR(schedulers=[WarmupCosineLR(warmup_steps=3, total_steps=10), ExponentialLR(gamma=0.9)], "
             + "milestones=[10])",
+        "SequentialLR(schedulers=[LinearLR(start_factor=0.1, total_iters=4), ReduceLROnPlateau(patience=1)], "
+            + "milestones=[4])",
+        "ChainedScheduler(schedulers=[OneCycleLR(max_lr=0.3, total_steps=60), ReduceLROnPlateau(patience=1, "
+            + "factor=0.5)])",
+        "CosineCycleLR(t_initial=7, cycle_mul=1.5, cycle_decay=0.7, cycle_limit=4, k_decay=1.5, warmup_t=3)",
+        "TanhCycleLR(t_initial=9, cycle_limit=3, warmup_t=2, warmup_prefix=True)",
+        "NoisyLR(scheduler=CosineAnnealingLR(T_max=30), noise_range=[2, 35])",
+        "HorizonLR(scheduler=OneCycleLR(max_lr=0.3, total_steps=12), horizon=12, policy='cycle')",
+        "HorizonLR(scheduler=CosineAnnealingLR(T_max=12), horizon=12, policy='hold')",
+        "WarmupLR(scheduler=ExponentialLR(gamma=0.95), warmup_steps=6, warmup='cosine', inside=True)",
+        "GroupScaleLR(scheduler=CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=4), layer_decay=0.7)",
+        "CoScheduleLR(scheduler=ChainedScheduler(schedulers=[ExponentialLR(gamma=0.95), ReduceLROnPlateau(patience=0)]), "
+            + "momentum=CosineAnnealingLR(T_max=13, eta_min=0.8), weight_decay=ExponentialLR(gamma=0.9), "
+            + "base_weight_decay=0.001)",
+        "NoisyLR(scheduler=WarmupLR(scheduler=ReduceLROnPlateau(patience=1), warmup_steps=3), noise_type='uniform', "
+            + "noise_pct=0.2, noise_seed=5)",
     };
 
     static Stream<Arguments> runs() {
@@ -72,7 +88,7 @@ class StateRoundTripTest {
     }
 
     /** Rows of lr and momentum; when {@code saveAt >= 0}, swap in a fresh scheduler restored from JSON there. */
-    private static List<double[]> run(String spec, double[] baseLrs, int lastRow, double[] metrics, double[] epochs,
+    static List<double[]> run(String spec, double[] baseLrs, int lastRow, double[] metrics, double[] epochs,
             int saveAt) throws Exception {
         LrScheduler s = Schedules.fromSpec(spec, baseLrs);
         List<double[]> rows = new ArrayList<>();

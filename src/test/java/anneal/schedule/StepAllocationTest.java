@@ -27,6 +27,10 @@ class StepAllocationTest {
         "CosineDecayRestartsLR(first_decay_steps=50, t_mul=1.5, m_mul=0.9)",
         "GradualWarmupLR(multiplier=4, warmup_steps=10, after_scheduler=CosineAnnealingLR(T_max=100))",
         "ReduceLROnPlateau(patience=2)",
+        "NoisyLR(scheduler=CosineAnnealingLR(T_max=100), noise_std=0.5)",
+        "CosineCycleLR(t_initial=50, cycle_mul=1.5, cycle_decay=0.9, cycle_limit=100000, k_decay=2.0)",
+        "ChainedScheduler(schedulers=[ExponentialLR(gamma=0.9999), ReduceLROnPlateau(patience=2)])",
+        "SequentialLR(schedulers=[LinearLR(total_iters=5), ReduceLROnPlateau(patience=2)], milestones=[5])",
     })
     void stepDoesNotAllocate(String spec) {
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();

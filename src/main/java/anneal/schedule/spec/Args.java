@@ -2,8 +2,10 @@ package anneal.schedule.spec;
 
 import anneal.schedule.Check;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -15,6 +17,8 @@ final class Args {
     private final Call call;
     private final int groups;
     private final Set<String> known = new LinkedHashSet<>();
+    /** Every argument the schedule used, with defaults filled in (the resolved config; nested schedules as Calls). */
+    private final Map<String, Object> resolved = new LinkedHashMap<>();
 
     Args(Call call, int groups) {
         this.call = call;
@@ -27,6 +31,19 @@ final class Args {
 
     int groups() {
         return groups;
+    }
+
+    /** The arguments used so far, defaults included (PyTorch's {@code last_epoch} and {@code verbose} left out). */
+    Map<String, Object> resolved() {
+        Map<String, Object> out = new LinkedHashMap<>(resolved);
+        out.remove("last_epoch");
+        out.remove("verbose");
+        return out;
+    }
+
+    private <T> T used(String arg, T value) {
+        if (value != null) resolved.put(arg, value);
+        return value;
     }
 
     private Object raw(String arg) {
@@ -63,40 +80,40 @@ final class Args {
 
     double number(String arg, double dflt) {
         Object v = raw(arg);
-        return v == null ? dflt : toNumber(arg, v);
+        return used(arg, v == null ? dflt : toNumber(arg, v));
     }
 
     double number(String arg) {
-        return toNumber(arg, required(arg, "a number"));
+        return used(arg, toNumber(arg, required(arg, "a number")));
     }
 
     long integer(String arg, long dflt) {
         Object v = raw(arg);
-        return v == null ? dflt : toInteger(arg, v, "an integer");
+        return used(arg, v == null ? dflt : toInteger(arg, v, "an integer"));
     }
 
     long integer(String arg) {
-        return toInteger(arg, required(arg, "an integer"), "an integer");
+        return used(arg, toInteger(arg, required(arg, "an integer"), "an integer"));
     }
 
     boolean bool(String arg, boolean dflt) {
         Object v = raw(arg);
-        if (v == null) return dflt;
-        if (v instanceof Boolean) return (Boolean) v;
+        if (v == null) return used(arg, dflt);
+        if (v instanceof Boolean) return used(arg, (Boolean) v);
         throw wrong(arg, v, "True or False");
     }
 
     String choice(String arg, String dflt, String... allowed) {
         Object v = raw(arg);
-        if (v == null) return dflt;
-        for (String a : allowed) if (a.equals(v)) return a;
+        if (v == null) return used(arg, dflt);
+        for (String a : allowed) if (a.equals(v)) return used(arg, a);
         throw wrong(arg, v, "one of '" + String.join("', '", allowed) + "'");
     }
 
     String string(String arg, String what) {
         Object v = raw(arg);
         if (v == null) return null;
-        if (v instanceof String) return (String) v;
+        if (v instanceof String) return used(arg, (String) v);
         throw wrong(arg, v, what);
     }
 
@@ -113,9 +130,11 @@ final class Args {
             if (list.size() != groups) {
                 throw wrong(arg, v, "a number or a list of " + groups + " numbers (one per parameter group)");
             }
-            for (int g = 0; g < groups; g++) out[g] = toNumber(arg, list.get(g));
+            List<Double> values = new ArrayList<>();
+            for (int g = 0; g < groups; g++) values.add(out[g] = toNumber(arg, list.get(g)));
+            used(arg, values);
         } else {
-            java.util.Arrays.fill(out, toNumber(arg, v));
+            java.util.Arrays.fill(out, used(arg, toNumber(arg, v)));
         }
         return out;
     }
@@ -125,7 +144,9 @@ final class Args {
         if (!(v instanceof List)) throw wrong(arg, v, "a list of integers");
         List<?> list = (List<?>) v;
         long[] out = new long[list.size()];
-        for (int i = 0; i < out.length; i++) out[i] = toInteger(arg, list.get(i), "a list of integers");
+        List<Long> values = new ArrayList<>();
+        for (int i = 0; i < out.length; i++) values.add(out[i] = toInteger(arg, list.get(i), "a list of integers"));
+        used(arg, values);
         return out;
     }
 
@@ -142,13 +163,14 @@ final class Args {
         } else {
             throw wrong(arg, v, what);
         }
+        used(arg, out.size() == 1 && v instanceof String ? out.get(0) : out);
         return out;
     }
 
     Call call(String arg) {
         Object v = raw(arg);
         if (v == null) return null;
-        if (v instanceof Call) return (Call) v;
+        if (v instanceof Call) return used(arg, (Call) v);
         throw wrong(arg, v, "a schedule such as CosineAnnealingLR(T_max=30)");
     }
 
@@ -160,6 +182,7 @@ final class Args {
             if (!(o instanceof Call)) throw wrong(arg, o, "a schedule such as CosineAnnealingLR(T_max=30)");
             out.add((Call) o);
         }
+        used(arg, out);
         return out;
     }
 

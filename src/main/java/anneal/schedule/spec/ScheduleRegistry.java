@@ -1,6 +1,10 @@
 package anneal.schedule.spec;
 
 import anneal.schedule.ChainedScheduler;
+import anneal.schedule.CoScheduleLR;
+import anneal.schedule.GroupScaleLR;
+import anneal.schedule.HorizonLR;
+import anneal.schedule.WarmupInsideLR;
 import anneal.schedule.ConstantLR;
 import anneal.schedule.CosineAnnealingLR;
 import anneal.schedule.CosineAnnealingWarmRestarts;
@@ -11,6 +15,7 @@ import anneal.schedule.LambdaLR;
 import anneal.schedule.LinearLR;
 import anneal.schedule.MultiStepLR;
 import anneal.schedule.MultiplicativeLR;
+import anneal.schedule.NoisyLR;
 import anneal.schedule.OneCycleLR;
 import anneal.schedule.OptimizerBound;
 import anneal.schedule.ParamGroups;
@@ -43,7 +48,8 @@ public final class ScheduleRegistry {
     private static final Map<String, Factory> FACTORIES = new LinkedHashMap<>();
     /** Schedules of Anneal's own (not in PyTorch). */
     public static final Set<String> ANNEAL_NAMES = Set.of("WarmupLR", "GradualWarmupLR", "WarmupCosineLR",
-            "InverseSqrtLR", "WarmupStableDecayLR", "CosineDecayRestartsLR");
+            "InverseSqrtLR", "WarmupStableDecayLR", "CosineDecayRestartsLR", "CosineCycleLR", "TanhCycleLR", "NoisyLR",
+            "GroupScaleLR", "CoScheduleLR", "HorizonLR");
 
     static {
         FACTORIES.put("StepLR", (a, g) -> new StepLR(g, a.integer("step_size"), a.number("gamma", 0.1)));
@@ -90,6 +96,17 @@ public final class ScheduleRegistry {
             return factorSchedule(a, g, Schedule.warmupStableDecay(a.integer("warmup_steps"), a.integer("stable_steps"),
                     a.integer("decay_steps"), decay, a.number("min_lr_ratio", 0.0)));
         });
+        FACTORIES.put("CosineCycleLR", (a, g) -> timmCycles(a, g, Schedule.CycleShape.COSINE));
+        FACTORIES.put("TanhCycleLR", (a, g) -> timmCycles(a, g, Schedule.CycleShape.TANH));
+        FACTORIES.put("NoisyLR", ScheduleRegistry::noisy);
+        FACTORIES.put("GroupScaleLR", ScheduleRegistry::groupScale);
+        FACTORIES.put("CoScheduleLR", ScheduleRegistry::coSchedule);
+        FACTORIES.put("HorizonLR", (a, g) -> {
+            Call inner = requiredCall(a, "scheduler");
+            String policy = a.choice("policy", "continue", "continue", "hold", "raise", "cycle");
+            return new HorizonLR(g, p -> build(inner, p), a.integer("horizon"),
+                    HorizonLR.Policy.valueOf(policy.toUpperCase(java.util.Locale.ROOT)));
+        });
         FACTORIES.put("CosineDecayRestartsLR", (a, g) -> factorSchedule(a, g, Schedule.cosineDecayRestarts(
                 a.integer("first_decay_steps"), a.number("t_mul", 2.0), a.number("m_mul", 1.0), a.number("alpha", 0.0))));
     }
@@ -112,7 +129,27 @@ public final class ScheduleRegistry {
         Args args = new Args(call, groups.size());
         OptimizerBound built = factory.build(args, groups);
         args.finish(!ANNEAL_NAMES.contains(call.name()));
+        Map<Call, Map<String, Object>> sink = RESOLVED.get();
+        if (sink != null) sink.put(call, args.resolved());
         return built;
+    }
+
+    /** Where {@link #resolve} collects the arguments of every call it builds (identity keys: calls may repeat). */
+    private static final ThreadLocal<Map<Call, Map<String, Object>>> RESOLVED = new ThreadLocal<>();
+
+    /**
+     * The arguments every call of the tree uses, defaults filled in, found by building the schedule on
+     * {@code groups} fresh groups (so per-group lists are checked as for a real optimizer).
+     */
+    static Map<Call, Map<String, Object>> resolve(Call call, double[] baseLrs) {
+        Map<Call, Map<String, Object>> sink = new java.util.IdentityHashMap<>();
+        RESOLVED.set(sink);
+        try {
+            build(call, ParamGroups.of(baseLrs));
+        } finally {
+            RESOLVED.remove();
+        }
+        return sink;
     }
 
     private static Schedule[] lambdas(Args a) {
@@ -128,8 +165,7 @@ public final class ScheduleRegistry {
             OptimizerBound s = build(c, g);
             if (!(s instanceof TorchScheduler)) {
                 throw new IllegalArgumentException(a.schedule() + ": schedulers=" + c + " is not allowed; allowed: "
-                        + "schedulers stepped without a metric (PyTorch 1.13 cannot step " + c.name() + " inside "
-                        + a.schedule() + ")");
+                        + "PyTorch-style schedulers (TorchScheduler)");
             }
             out.add((TorchScheduler) s);
         }
@@ -140,11 +176,71 @@ public final class ScheduleRegistry {
         return new LambdaLR(g, a.schedule(), Interval.STEP, factor);
     }
 
+    private static OptimizerBound timmCycles(Args a, ParamGroups g, Schedule.CycleShape shape) {
+        boolean cosine = shape == Schedule.CycleShape.COSINE;
+        Schedule f = Schedule.timmCycles(shape, a.number("t_initial"), a.number("cycle_mul", 1.0),
+                a.number("cycle_decay", 1.0), a.integer("cycle_limit", 1), cosine ? a.number("k_decay", 1.0) : 1.0,
+                cosine ? -7 : a.number("lb", -7.0), cosine ? 3 : a.number("ub", 3.0), a.number("lr_min_ratio", 0.0),
+                a.integer("warmup_t", 0), a.number("warmup_lr_init_ratio", 0.0), a.bool("warmup_prefix", false));
+        Interval clock = a.bool("t_in_epochs", true) ? Interval.EPOCH : Interval.STEP;
+        return new LambdaLR(g, a.schedule(), clock, f);
+    }
+
+    private static Call requiredCall(Args a, String arg) {
+        Call c = a.call(arg);
+        if (c == null) throw new IllegalArgumentException(a.schedule() + ": missing required argument " + arg
+                + " (a schedule such as CosineAnnealingLR(T_max=30))");
+        return c;
+    }
+
+    private static OptimizerBound groupScale(Args a, ParamGroups g) {
+        Call inner = requiredCall(a, "scheduler");
+        boolean layer = a.has("layer_decay");
+        if (layer == a.has("scales")) {
+            throw new IllegalArgumentException("GroupScaleLR: give exactly one of scales (one factor per group) and "
+                    + "layer_decay (the factor between consecutive groups)");
+        }
+        double[] scales = layer ? GroupScaleLR.layerDecay(a.number("layer_decay"), g.size()) : a.perGroup("scales", null);
+        return new GroupScaleLR(g, p -> build(inner, p), scales);
+    }
+
+    private static OptimizerBound coSchedule(Args a, ParamGroups g) {
+        Call inner = requiredCall(a, "scheduler");
+        Call momentum = a.call("momentum");
+        Call decay = a.call("weight_decay");
+        return new CoScheduleLR(g, p -> build(inner, p), momentum == null ? null : p -> build(momentum, p),
+                a.perGroup("base_momentum", 0.9), decay == null ? null : p -> build(decay, p),
+                a.perGroup("base_weight_decay", 0.0));
+    }
+
+    private static OptimizerBound noisy(Args a, ParamGroups g) {
+        Call inner = requiredCall(a, "scheduler");
+        NoisyLR.Type type = a.choice("noise_type", "normal", "normal", "uniform").equals("normal") ? NoisyLR.Type.NORMAL
+                : NoisyLR.Type.UNIFORM;
+        long start = 0;
+        long end = Long.MAX_VALUE;
+        if (a.has("noise_range")) {
+            long[] range = a.integers("noise_range");
+            if (range.length < 1 || range.length > 2) {
+                throw anneal.schedule.Check.bad("NoisyLR", "noise_range", range, "[start] or [start, end]");
+            }
+            start = range[0];
+            if (range.length == 2) end = range[1];
+        }
+        return new NoisyLR(g, p -> build(inner, p), type, a.number("noise_pct", 0.67), a.number("noise_std", 1.0),
+                a.integer("noise_seed", 42), start, end);
+    }
+
     private static OptimizerBound warmup(Args a, ParamGroups g) {
         String shape = a.choice("warmup", "linear", "linear", "exponential", "cosine");
         WarmupLR.Ramp ramp = WarmupLR.Ramp.valueOf(shape.toUpperCase(java.util.Locale.ROOT));
         double start = a.number("start_factor", ramp == WarmupLR.Ramp.EXPONENTIAL ? 0.01 : 0.0);
         Call inner = a.call("scheduler");
+        if (a.bool("inside", false)) {
+            if (inner == null) throw new IllegalArgumentException("WarmupLR: inside=True needs a scheduler to count "
+                    + "the warmup inside");
+            return new WarmupInsideLR(g, a.integer("warmup_steps"), ramp, start, p -> build(inner, p));
+        }
         return new WarmupLR(g, a.integer("warmup_steps"), ramp, start, inner == null ? null : p -> build(inner, p));
     }
 

@@ -31,8 +31,12 @@ public final class SpecParser {
         this.src = src;
     }
 
-    /** Parses a whole spec string into its top-level call. */
-    public static Call parse(String spec) {
+    /**
+     * Parses a whole spec string into its top-level call; {@code @PATH} reads the spec from a file holding a spec
+     * string or a {@link ScheduleConfig} JSON object.
+     */
+    public static Call parse(String specOrFile) {
+        String spec = ScheduleConfig.resolveFile(specOrFile);
         if (spec == null || spec.isBlank()) {
             throw new IllegalArgumentException("schedule spec is empty; expected e.g. StepLR(step_size=30, gamma=0.1)");
         }
