@@ -105,6 +105,10 @@ public final class Trainer {
         if (scheduler.groups() != groups)
             throw new IllegalArgumentException("the schedule drives " + scheduler.groups() + " parameter groups, the"
                     + " optimizer has " + groups);
+        if (scheduler.schedulesWeightDecay())
+            throw new IllegalArgumentException("schedule '" + config.scheduleSpec() + "' schedules weight decay, which"
+                    + " the trainer does not apply yet (the backends take a fixed weight decay per group); use"
+                    + " --weight-decay, or CoScheduleLR without weight_decay=");
         if (scheduler.needsMetric() && data.validation().count() == 0)
             throw new IllegalArgumentException("schedule '" + config.scheduleSpec() + "' steps on the validation loss;"
                     + " the validation split must not be empty (validation size > 0)");

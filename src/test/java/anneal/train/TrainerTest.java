@@ -106,6 +106,18 @@ class TrainerTest {
     }
 
     @Test
+    void aScheduleThatSchedulesWeightDecayIsRefusedNotIgnored() {
+        anneal.schedule.LrScheduler wd = anneal.schedule.Schedules.fromSpec(
+                "CoScheduleLR(scheduler=ConstantLR(factor=1.0, total_iters=1), weight_decay=ExponentialLR(gamma=0.5),"
+                        + " base_weight_decay=0.001)", 0.05, 0.05);
+        try (CpuBackend b = new CpuBackend(1)) {
+            String m = assertThrows(IllegalArgumentException.class,
+                    () -> new Trainer(b, BLOBS).run(config(1, 10, 0.9, false, 0), wd, TrainListener.NONE)).getMessage();
+            assertTrue(m.contains("weight decay"), m);
+        }
+    }
+
+    @Test
     void aDivergingRunIsRecordedNotThrown() {
         TrainConfig c = new TrainConfig("test", 1e4, 3, 32, 0.9, 5, new int[] {32}, new SgdConfig(0.9, 0, false, 0),
                 false, 200, 0, false);
