@@ -37,9 +37,9 @@ public final class ReportWriter {
     public Path write() throws IOException {
         Path file = Journal.fileIn(dir);
         if (!Files.exists(file))
-            throw new IllegalArgumentException("report: no sweep journal at " + file + " (run 'anneal sweep --out " + dir + "' first)");
+            throw new IllegalArgumentException("no sweep journal at " + file + " (run 'anneal sweep --out " + dir + "' first)");
         Journal journal = Journal.read(file);
-        if (!Files.isWritable(dir)) throw new IllegalArgumentException("report: folder " + dir + " is not writable");
+        if (!Files.isWritable(dir)) throw new IllegalArgumentException("folder " + dir + " is not writable");
         List<BudgetTable> tables = tables(journal.runs());
         StringBuilder md = new StringBuilder();
         header(md, journal.header(), journal.runs().size());
