@@ -57,8 +57,8 @@ ta, tt = med([x["ttt"] for x in a]), med([x["ttt"] for x in t])
 lines = []
 lines.append("# Training on the CPU: Anneal vs PyTorch 1.13\n")
 lines.append(f"Measured {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC by `tools/bench_train_vs_torch.sh {reps}` at commit `{commit}`.\n")
-lines.append(f"- Machine: {cpu}, {nproc} cores; load average before/after: {load0} / {load1} (shared with other builds: "
-             "numbers are noisy, runs are interleaved so both sides share the noise; compare the ratios).")
+lines.append(f"- Machine: {cpu}, {nproc} cores; load average before/after: {load0} / {load1} (runs are "
+             "interleaved so that any noise hits both sides; compare the ratios).")
 lines.append(f"- JVM: {jvm}; Anneal CPU backend with `--threads 2`.")
 lines.append(f"- PyTorch {t[0]['torch']} (Debian python3-torch, libopenblas0-pthread), `torch.set_num_threads(2)`, peer script `tools/bench_train_vs_torch.py`.")
 lines.append(f"- Task: Fashion-MNIST (55,000 train / 5,000 validation / 10,000 test), MLP 784-256-10, batch 128 (last partial batch kept), "
