@@ -78,7 +78,7 @@ final class SweepCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--full", description = "The chapter's sweep: every schedule, >= 5 seeds, 3 and 10 epochs (about "
-            + "an hour on 2 CPU cores).")
+            + "30 minutes on an idle 2-core CPU).")
     boolean full;
 
     @Option(names = "--resume", description = "Continue the sweep in --out: cells already in its journal are skipped; "
