@@ -64,8 +64,7 @@ public final class ChainedScheduler extends TorchScheduler {
 
     @Override
     public boolean needsMetric() {
-        for (TorchScheduler s : schedulers) if (s.needsMetric()) return true;
-        return false;
+        return Composites.anyNeedsMetric(schedulers);
     }
 
     @Override
@@ -86,8 +85,7 @@ public final class ChainedScheduler extends TorchScheduler {
 
     @Override
     public boolean schedulesMomentum() {
-        for (TorchScheduler s : schedulers) if (s.schedulesMomentum()) return true;
-        return false;
+        return Composites.anySchedulesMomentum(schedulers);
     }
 
     @Override

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** What SequentialLR and ChainedScheduler share: interval of the parts, nested state. */
+/** What SequentialLR and ChainedScheduler share: interval, metric and momentum needs of the parts, nested state. */
 final class Composites {
     private Composites() {
     }
@@ -13,6 +13,18 @@ final class Composites {
     static Interval interval(LrScheduler[] parts) {
         for (LrScheduler s : parts) if (s.interval() == Interval.STEP) return Interval.STEP;
         return Interval.EPOCH;
+    }
+
+    /** Whether any part must be stepped with a metric. */
+    static boolean anyNeedsMetric(LrScheduler[] parts) {
+        for (LrScheduler s : parts) if (s.needsMetric()) return true;
+        return false;
+    }
+
+    /** Whether any part sets the optimizer's momentum. */
+    static boolean anySchedulesMomentum(LrScheduler[] parts) {
+        for (LrScheduler s : parts) if (s.schedulesMomentum()) return true;
+        return false;
     }
 
     static List<Object> states(OptimizerBound[] parts) {

@@ -75,8 +75,7 @@ public final class SequentialLR extends TorchScheduler {
 
     @Override
     public boolean needsMetric() {
-        for (TorchScheduler s : schedulers) if (s.needsMetric()) return true;
-        return false;
+        return Composites.anyNeedsMetric(schedulers);
     }
 
     @Override
@@ -91,8 +90,7 @@ public final class SequentialLR extends TorchScheduler {
 
     @Override
     public boolean schedulesMomentum() {
-        for (TorchScheduler s : schedulers) if (s.schedulesMomentum()) return true;
-        return false;
+        return Composites.anySchedulesMomentum(schedulers);
     }
 
     @Override
