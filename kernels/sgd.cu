@@ -2,8 +2,8 @@
 //
 // Parameters, gradients and momentum buffers each live in one contiguous device buffer, tensors in
 // Parameters order [W0, b0, W1, b1, ...]. SgdLayout (set once per run) says where each tensor ends,
-// which optimizer group it belongs to, and each group's weight decay, dampening and Nesterov flag.
-// SgdStep carries what the schedule changes every step: lr and momentum per group (and whether the
+// which optimizer group it belongs to, and each group's dampening and Nesterov flag. SgdStep carries
+// what a schedule may change every step: lr, momentum and weight decay per group (and whether the
 // group's momentum buffers are being created: PyTorch creates them at the group's first step with
 // momentum != 0). Both structs hold only 4-byte fields, so their layout has no padding; the host
 // (anneal.backend.cuda.SgdArgs) packs them as int words and the harness checks the offsets. Per element, as PyTorch (and ReferenceOps.sgdUpdate):
@@ -26,7 +26,6 @@ struct SgdLayout {
     int tensorEnd[SGD_MAX_TENSORS];    // exclusive end offset (in floats) of each tensor
     int tensorGroup[SGD_MAX_TENSORS];  // optimizer group of each tensor
     int tensors;
-    float weightDecay[SGD_MAX_GROUPS];
     float oneMinusDampening[SGD_MAX_GROUPS];
     int nesterov[SGD_MAX_GROUPS];
 };
@@ -34,6 +33,7 @@ struct SgdLayout {
 struct SgdStep {
     float lr[SGD_MAX_GROUPS];
     float momentum[SGD_MAX_GROUPS];
+    float weightDecay[SGD_MAX_GROUPS];  // PyTorch's coupled L2: g + weight_decay * p
     int firstStep[SGD_MAX_GROUPS];  // 1 on the group's step that creates its momentum buffers (buf = g)
 };
 
@@ -44,7 +44,7 @@ __device__ inline void sgd_element(float* __restrict__ params, const float* __re
     const int grp = layout.tensorGroup[t];
     const float p = params[i];
     float g = grads[i];
-    const float wd = layout.weightDecay[grp];
+    const float wd = step.weightDecay[grp];
     if (wd != 0.0f) g = __fadd_rn(g, __fmul_rn(wd, p));
     const float mom = step.momentum[grp];
     if (mom != 0.0f) {

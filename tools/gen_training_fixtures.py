@@ -12,8 +12,8 @@ parameters after a second step on another batch at another lr (so the momentum b
 covered). Shapes are odd on purpose (37-33-17-5, batch 9) to hit the kernels' edge paths.
 
 sgd_updates.json: torch.optim.SGD on one 13-element tensor for 5 steps with given gradients and an lr (and,
-in one case, a momentum) that changes every step, for combinations of momentum, dampening, nesterov and weight
-decay; the parameter and momentum-buffer values after every step.
+in some cases, a momentum and a weight decay) that changes every step, for combinations of momentum, dampening,
+nesterov and weight decay; the parameter and momentum-buffer values after every step.
 """
 import json
 import os
@@ -92,6 +92,12 @@ def sgd_updates():
         {"momentum": 0.5, "dampening": 0.5, "nesterov": False, "weight_decay": 0.0},
         {"momentum": 0.95, "dampening": 0.0, "nesterov": True, "weight_decay": 5e-4,
          "momentum_per_step": [0.95, 0.93, 0.91, 0.89, 0.85]},
+        # a co-scheduled weight decay: param_groups[0]['weight_decay'] set before every step, down to 0 (no decay)
+        {"momentum": 0.9, "dampening": 0.0, "nesterov": False, "weight_decay": 0.01,
+         "weight_decay_per_step": [0.01, 0.0075, 0.005, 0.0025, 0.0]},
+        {"momentum": 0.95, "dampening": 0.0, "nesterov": True, "weight_decay": 0.0,
+         "momentum_per_step": [0.95, 0.9, 0.85, 0.9, 0.95],
+         "weight_decay_per_step": [0.0, 1e-3, 5e-2, 1e-3, 0.0]},
     ]
     lrs = [0.1, 0.05, 0.2, 0.01, 0.1]
     out = []
@@ -104,15 +110,17 @@ def sgd_updates():
                               nesterov=case["nesterov"], weight_decay=case["weight_decay"])
         params, buffers = [], []
         moms = case.get("momentum_per_step", [case["momentum"]] * len(lrs))
+        wds = case.get("weight_decay_per_step", [case["weight_decay"]] * len(lrs))
         for step, lr in enumerate(lrs):
             opt.param_groups[0]["lr"] = lr
             opt.param_groups[0]["momentum"] = moms[step]
+            opt.param_groups[0]["weight_decay"] = wds[step]
             p.grad = grads[step].clone()
             opt.step()
             params.append(flat(p))
             buf = opt.state[p].get("momentum_buffer")
             buffers.append(flat(buf) if buf is not None else None)
-        out.append(dict(case, lrs=lrs, momenta=moms, initial=initial, grads=[flat(g) for g in grads],
+        out.append(dict(case, lrs=lrs, momenta=moms, weight_decays=wds, initial=initial, grads=[flat(g) for g in grads],
                         params=params, buffers=buffers))
     return {"torch": torch.__version__, "cases": out}
 

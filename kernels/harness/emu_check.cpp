@@ -253,12 +253,12 @@ Comparison run(const Case& c) {
 
 int main(int argc, char** argv) {
     if (argc == 2 && std::string(argv[1]) == "--layout") {  // struct layouts, checked against the Java packing
-        std::printf("SgdLayout size=%zu tensorEnd=%zu tensorGroup=%zu tensors=%zu weightDecay=%zu oneMinusDampening=%zu nesterov=%zu\n",
+        std::printf("SgdLayout size=%zu tensorEnd=%zu tensorGroup=%zu tensors=%zu oneMinusDampening=%zu nesterov=%zu\n",
                     sizeof(SgdLayout), offsetof(SgdLayout, tensorEnd), offsetof(SgdLayout, tensorGroup),
-                    offsetof(SgdLayout, tensors), offsetof(SgdLayout, weightDecay),
-                    offsetof(SgdLayout, oneMinusDampening), offsetof(SgdLayout, nesterov));
-        std::printf("SgdStep size=%zu lr=%zu momentum=%zu firstStep=%zu\n", sizeof(SgdStep), offsetof(SgdStep, lr),
-                    offsetof(SgdStep, momentum), offsetof(SgdStep, firstStep));
+                    offsetof(SgdLayout, tensors), offsetof(SgdLayout, oneMinusDampening), offsetof(SgdLayout, nesterov));
+        std::printf("SgdStep size=%zu lr=%zu momentum=%zu weightDecay=%zu firstStep=%zu\n", sizeof(SgdStep),
+                    offsetof(SgdStep, lr), offsetof(SgdStep, momentum), offsetof(SgdStep, weightDecay),
+                    offsetof(SgdStep, firstStep));
         return 0;
     }
     if (argc != 2) {

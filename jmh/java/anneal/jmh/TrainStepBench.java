@@ -61,6 +61,7 @@ public class TrainStepBench {
     private int offset;
     private double[] lr;
     private double[] momentum;
+    private double[] weightDecay;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -76,13 +77,14 @@ public class TrainStepBench {
         device.beginEpoch(order);
         lr = new double[] {0.01};
         momentum = new double[] {0.9};
+        weightDecay = new double[] {5e-4};
     }
 
     /** One training step; returns its loss so nothing is dead code. */
     @Benchmark
     public double step() {
         if (offset + batch > trainCount) offset = 0;
-        device.trainStep(offset, batch, lr, momentum);
+        device.trainStep(offset, batch, lr, momentum, weightDecay);
         offset += batch;
         return device.lastLoss();
     }

@@ -8,7 +8,7 @@ import anneal.train.OptimizerSetup;
 /**
  * Where training runs. The trainer owns the loop, the schedule and the clock; a backend owns the
  * tensors. The contract is shaped for a device backend: data is uploaded once, each epoch sends one
- * sample order, each step sends only scalars (lr and momentum per group), and results come back as
+ * sample order, each step sends only scalars (lr, momentum and weight decay per group), and results come back as
  * a few numbers, never tensors, except through {@link #parameters()}.
  *
  * <p>Call order: {@link #init}, {@link #upload}, then per epoch {@link #beginEpoch}, {@link #trainStep}
@@ -41,8 +41,10 @@ public interface Backend extends AutoCloseable {
      *
      * @param lr       learning rate per optimizer group
      * @param momentum momentum per optimizer group (the group's configured momentum unless the schedule cycles it)
+     * @param weightDecay weight decay per optimizer group (the group's configured weight decay unless the schedule
+     *                    co-schedules it); PyTorch's coupled L2 form, {@code g + weight_decay * p}
      */
-    void trainStep(int offset, int batchSize, double[] lr, double[] momentum);
+    void trainStep(int offset, int batchSize, double[] lr, double[] momentum, double[] weightDecay);
 
     /** Mean train loss of the last {@link #trainStep} (forces a device sync; for lr-find and tests). */
     double lastLoss();

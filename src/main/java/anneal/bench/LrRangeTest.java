@@ -2,6 +2,7 @@ package anneal.bench;
 
 import anneal.backend.Backend;
 import anneal.train.EpochOrder;
+import anneal.train.OptimizerSetup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -83,9 +84,13 @@ public final class LrRangeTest {
      * Runs the test on a backend that has been {@link Backend#init initialised} and {@link Backend#upload given}
      * {@code trainCount} training rows. Batches follow the trainer's epoch order ({@link EpochOrder}) for {@code seed}, a new one after each pass.
      *
-     * @param momentum momentum per optimizer group (also fixes the number of groups; every group gets the same lr)
+     * @param optimizer the groups the backend was initialised with: each keeps its momentum and weight decay, and
+     *                  every group gets the same lr
      */
-    public static Result run(Backend backend, int trainCount, double[] momentum, Settings s, long seed, Listener listener) {
+    public static Result run(Backend backend, int trainCount, OptimizerSetup optimizer, Settings s, long seed,
+                             Listener listener) {
+        double[] momentum = optimizer.momenta();
+        double[] weightDecay = optimizer.weightDecays();
         int pass = 0;
         backend.beginEpoch(EpochOrder.of(trainCount, seed, pass));
         int offset = 0;
@@ -97,7 +102,7 @@ public final class LrRangeTest {
         for (int i = 0; i < s.steps(); i++) {
             int size = Math.min(s.batch(), trainCount - offset);
             java.util.Arrays.fill(lr, s.lr(i));
-            backend.trainStep(offset, size, lr, momentum);
+            backend.trainStep(offset, size, lr, momentum, weightDecay);
             double loss = backend.lastLoss();
             offset += size;
             if (offset >= trainCount) {

@@ -105,9 +105,10 @@ final class LrFindCommand implements Callable<Integer> {
              ProgressBar bar = new ProgressBarBuilder().setTaskName("lr-find").setInitialMax(steps)
                      .setConsumer(new ConsoleProgressBarConsumer(System.err)).setStyle(ProgressBarStyle.ASCII)
                      .setUnit(" steps", 1).build()) {
-            b.init(spec, Initialization.pytorchDefault(spec, seed), OptimizerSetup.single(sgd, 2 * spec.layers()));
+            OptimizerSetup optimizer = OptimizerSetup.single(sgd, 2 * spec.layers());
+            b.init(spec, Initialization.pytorchDefault(spec, seed), optimizer);
             b.upload(splits);
-            result = LrRangeTest.run(b, splits.train().count(), new double[] {momentum}, settings, seed, p -> {
+            result = LrRangeTest.run(b, splits.train().count(), optimizer, settings, seed, p -> {
                 bar.stepTo(p.step() + 1);
                 bar.setExtraMessage(String.format(Locale.ROOT, "lr %.3g loss %.4f", p.lr(), p.smoothed()));
             });

@@ -64,6 +64,11 @@ final class ScheduleCommand implements Callable<Integer> {
             description = "Initial lr of each parameter group (repeat the option or give a comma list).")
     List<Double> baseLrs;
 
+    @Option(names = "--weight-decay", split = ",", paramLabel = "WD",
+            description = "The optimizer's weight decay: one number for every group or one per group (default 0, as "
+                    + "torch.optim.SGD). A co-scheduled weight decay without base_weight_decay starts here.")
+    List<Double> weightDecay;
+
     @Option(names = "--steps", paramLabel = "N",
             description = "Number of rows: row 0 after construction, row i after the i-th step() (default with "
                     + "--epochs: the planned run, plus row 0).")
@@ -137,7 +142,7 @@ final class ScheduleCommand implements Callable<Integer> {
             lrs = restored.baseLrs();
         } else {
             if (prefer != null) throw new UsageException("--prefer is only allowed with --resume");
-            s = Schedules.fromSpec(scheduleSpec, lrs);
+            s = Schedules.fromSpec(scheduleSpec, lrs, weightDecays(lrs.length));
         }
         int rowCount = rowCount(s, plan);
         checkMetrics(s, rowCount);
@@ -190,6 +195,25 @@ final class ScheduleCommand implements Callable<Integer> {
             throw new UsageException("--resume=" + file + ": cannot read a checkpoint (" + e.getMessage().split("\n")[0]
                     + ")", e);
         }
+    }
+
+    /** {@code --weight-decay} per group: absent is 0, one number applies to every group. */
+    private double[] weightDecays(int groups) {
+        double[] out = new double[groups];
+        if (weightDecay == null) return out;
+        if (weightDecay.size() != 1 && weightDecay.size() != groups) {
+            throw new UsageException("--weight-decay=" + weightDecay.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(",")) + " is not allowed; allowed: one number, or one per "
+                    + "parameter group (" + groups + ", as --base-lr)");
+        }
+        for (int g = 0; g < groups; g++) {
+            double wd = weightDecay.get(weightDecay.size() == 1 ? 0 : g);
+            if (!(wd >= 0) || Double.isInfinite(wd)) {
+                throw new UsageException("--weight-decay=" + wd + " is not allowed; allowed: a finite number >= 0");
+            }
+            out[g] = wd;
+        }
+        return out;
     }
 
     private Lint.Plan plan() {

@@ -134,9 +134,7 @@ final class TrainCommand implements Callable<Integer> {
                     .replace("--validation size", "--validation").replace("--weight_decay", "--weight-decay"));
         }
         if (threads != null && threads < 1) throw new UsageException("--threads must be >= 1, got " + threads);
-        double[] baseLrs = new double[noBiasDecay ? 2 : 1];
-        Arrays.fill(baseLrs, lr);
-        LrScheduler scheduler = Schedules.fromSpec(schedule, baseLrs);
+        LrScheduler scheduler = Trainer.schedule(config);
         if (out != null) checkWritable(out);
         try (Backend b = Backends.create(backend, threads == null ? Runtime.getRuntime().availableProcessors() : threads,
                 System.err)) {

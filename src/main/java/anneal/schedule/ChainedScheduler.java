@@ -89,6 +89,11 @@ public final class ChainedScheduler extends TorchScheduler {
     }
 
     @Override
+    public boolean schedulesWeightDecay() {
+        return Composites.anySchedulesWeightDecay(schedulers);
+    }
+
+    @Override
     public Interval interval() {
         return Composites.interval(schedulers);
     }

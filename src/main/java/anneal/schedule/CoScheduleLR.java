@@ -6,11 +6,13 @@ import java.util.function.Function;
 /**
  * Co-schedules momentum and weight decay by any schedule, not only CyclicLR and OneCycleLR: the lr follows the
  * wrapped schedule; momentum follows a second schedule whose "lr" starts at {@code base_momentum} (per group),
- * and weight decay a third that starts at {@code base_weight_decay}. E.g. momentum by
+ * and weight decay a third that starts at {@code base_weight_decay} (default: the optimizer's {@code weight_decay} per
+ * group, so a group without weight decay keeps none under a multiplicative schedule). E.g. momentum by
  * {@code CosineAnnealingLR(T_max=T)} from 0.95 is {@code 0.95 (1 + cos(pi t / T)) / 2}. All three step together
  * (metric-driven parts receive the metric); the momentum schedule overrides momentum the lr schedule may cycle.
- * The co-scheduled values are written to the groups' momentum (what the optimizer reads) and exposed through
- * {@link #momentum(int)} and {@link #weightDecay(int)}. Counts per step if any part does, else per epoch.
+ * The co-scheduled values are written to the groups' {@code momentum} and {@code weight_decay} (what the optimizer
+ * reads, and what composites around this one expose) and read through {@link #momentum(int)} and
+ * {@link #weightDecay(int)}. Counts per step if any part does, else per epoch.
  */
 public final class CoScheduleLR extends WrappingScheduler {
     private final OptimizerBound momentum;
@@ -19,6 +21,7 @@ public final class CoScheduleLR extends WrappingScheduler {
     /**
      * @param momentum builds the momentum schedule on groups starting at {@code baseMomentum} (null: not co-scheduled)
      * @param weightDecay builds the weight-decay schedule on groups starting at {@code baseWeightDecay} (or null)
+     * @param baseWeightDecay per group; null: the groups' {@link ParamGroups#weightDecay(int) weight_decay}
      */
     public CoScheduleLR(ParamGroups groups, Function<ParamGroups, ? extends OptimizerBound> inner,
             Function<ParamGroups, ? extends OptimizerBound> momentum, double[] baseMomentum,
@@ -30,14 +33,17 @@ public final class CoScheduleLR extends WrappingScheduler {
         this.momentum = momentum == null ? null
                 : momentum.apply(ParamGroups.of(Check.perGroup(name, "base_momentum", baseMomentum, groups.size())));
         this.weightDecay = weightDecay == null ? null : weightDecay.apply(
-                ParamGroups.of(Check.perGroup(name, "base_weight_decay", baseWeightDecay, groups.size())));
+                ParamGroups.of(baseWeightDecay == null ? groups.weightDecay.clone()
+                        : Check.perGroup(name, "base_weight_decay", baseWeightDecay, groups.size())));
         lastEpoch = 0;
-        writeMomentum();
+        writeCoScheduled();
     }
 
-    private void writeMomentum() {
-        if (momentum == null) return;
-        for (int g = 0; g < groups.size(); g++) groups.momentum[g] = momentum.lr(g);
+    private void writeCoScheduled() {
+        for (int g = 0; g < groups.size(); g++) {
+            if (momentum != null) groups.momentum[g] = momentum.lr(g);
+            if (weightDecay != null) groups.weightDecay[g] = weightDecay.lr(g);
+        }
     }
 
     @Override
@@ -57,7 +63,16 @@ public final class CoScheduleLR extends WrappingScheduler {
         stepPart(inner, metric);
         stepPart(momentum, metric);
         stepPart(weightDecay, metric);
-        writeMomentum();
+        writeCoScheduled();
+    }
+
+    /** First in a SequentialLR, every part is stepped again by the re-run initial step: rewind them all. */
+    @Override
+    void rewindOneEpoch() {
+        super.rewindOneEpoch();
+        rewind(inner);
+        rewind(momentum);
+        rewind(weightDecay);
     }
 
     private static void stepPart(OptimizerBound part, double metric) {
@@ -83,11 +98,6 @@ public final class CoScheduleLR extends WrappingScheduler {
     }
 
     @Override
-    public double weightDecay(int group) {
-        return weightDecay == null ? Double.NaN : weightDecay.lr(group);
-    }
-
-    @Override
     public Interval interval() {
         for (OptimizerBound p : new OptimizerBound[] {inner, momentum, weightDecay}) {
             if (p != null && p.interval() == Interval.STEP) return Interval.STEP;
@@ -107,6 +117,6 @@ public final class CoScheduleLR extends WrappingScheduler {
         inner.loadOwnState(StateValues.map(state, "inner"));
         if (momentum != null) momentum.loadStateDict(StateValues.map(state, "momentum"));
         if (weightDecay != null) weightDecay.loadStateDict(StateValues.map(state, "weight_decay"));
-        writeMomentum();
+        writeCoScheduled();
     }
 }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** What SequentialLR and ChainedScheduler share: interval, metric and momentum needs of the parts, nested state. */
+/** What SequentialLR and ChainedScheduler share: interval, metric, momentum and weight-decay needs of the parts, nested state. */
 final class Composites {
     private Composites() {
     }
@@ -24,6 +24,12 @@ final class Composites {
     /** Whether any part sets the optimizer's momentum. */
     static boolean anySchedulesMomentum(LrScheduler[] parts) {
         for (LrScheduler s : parts) if (s.schedulesMomentum()) return true;
+        return false;
+    }
+
+    /** Whether any part sets the optimizer's weight decay. */
+    static boolean anySchedulesWeightDecay(LrScheduler[] parts) {
+        for (LrScheduler s : parts) if (s.schedulesWeightDecay()) return true;
         return false;
     }
 

@@ -36,6 +36,11 @@ public interface OptimizerBound extends LrScheduler {
     }
 
     @Override
+    default double weightDecay(int group) {
+        return schedulesWeightDecay() ? paramGroups().weightDecay[group] : Double.NaN;
+    }
+
+    @Override
     default Map<String, Object> stateDict() {
         Map<String, Object> out = new LinkedHashMap<>(ownState());
         out.put("param_groups", paramGroups().stateDict());

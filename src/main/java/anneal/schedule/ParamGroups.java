@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * The part of a PyTorch optimizer that schedulers read and write: {@code optimizer.param_groups[g]}'s
  * {@code lr}, {@code initial_lr}, {@code momentum}, and OneCycleLR's {@code max_lr}, {@code min_lr},
- * {@code max_momentum}, {@code base_momentum}. Schedulers built on the same instance share it exactly as
+ * {@code max_momentum}, {@code base_momentum}, and {@code weight_decay} (0 unless given, as {@code torch.optim.SGD};
+ * {@link CoScheduleLR} starts its weight-decay schedule there and writes it back). Schedulers built on the same instance share it exactly as
  * PyTorch schedulers share one optimizer, which is what makes chained and sequential composition (and
  * PyTorch's quirks around {@code initial_lr}) come out identical. Unset keys hold {@code NaN}.
  */
@@ -18,6 +19,7 @@ public final class ParamGroups {
     final double[] minLr;
     final double[] maxMomentum;
     final double[] baseMomentum;
+    final double[] weightDecay;
 
     private ParamGroups(double[] lrs) {
         int n = lrs.length;
@@ -28,6 +30,7 @@ public final class ParamGroups {
         minLr = nans(n);
         maxMomentum = nans(n);
         baseMomentum = nans(n);
+        weightDecay = new double[n];
     }
 
     /** An optimizer whose group {@code g} starts at learning rate {@code lrs[g]} (at least one group). */
@@ -39,6 +42,23 @@ public final class ParamGroups {
             Check.finiteAtLeast("optimizer", "base lr of group " + g, lrs[g], 0.0);
         }
         return new ParamGroups(lrs);
+    }
+
+    /**
+     * An optimizer whose group {@code g} starts at learning rate {@code lrs[g]} with weight decay
+     * {@code weightDecays[g]} ({@code torch.optim.SGD([{'params': ..., 'lr': lrs[g], 'weight_decay': weightDecays[g]}, ...])}).
+     */
+    public static ParamGroups of(double[] lrs, double[] weightDecays) {
+        ParamGroups groups = of(lrs);
+        if (weightDecays.length != lrs.length) {
+            throw new IllegalArgumentException("optimizer: weight_decay has " + weightDecays.length + " values for "
+                    + lrs.length + " parameter groups; give one per group");
+        }
+        for (int g = 0; g < weightDecays.length; g++) {
+            Check.finiteAtLeast("optimizer", "weight_decay of group " + g, weightDecays[g], 0.0);
+            groups.weightDecay[g] = weightDecays[g];
+        }
+        return groups;
     }
 
     private static double[] nans(int n) {
@@ -60,6 +80,11 @@ public final class ParamGroups {
     /** {@code param_groups[g]['momentum']}, {@code NaN} until a scheduler sets it. */
     public double momentum(int g) {
         return momentum[g];
+    }
+
+    /** {@code param_groups[g]['weight_decay']}: the optimizer's, or what a co-scheduled weight decay last wrote. */
+    public double weightDecay(int g) {
+        return weightDecay[g];
     }
 
     /** {@code param_groups[g]['initial_lr']}, {@code NaN} until a scheduler sets it. */

@@ -25,6 +25,14 @@ public final class Schedules {
         return build(spec, ParamGroups.of(baseLrs));
     }
 
+    /**
+     * As {@link #fromSpec(String, double...)} for an optimizer whose groups also have a weight decay each
+     * ({@code weightDecays[g]}), where a co-scheduled weight decay without {@code base_weight_decay} starts.
+     */
+    public static LrScheduler fromSpec(String spec, double[] baseLrs, double[] weightDecays) {
+        return build(spec, ParamGroups.of(baseLrs, weightDecays));
+    }
+
     /** As {@link #fromSpec(String, double...)}, on groups the caller holds (to read momentum, initial_lr, ...). */
     public static OptimizerBound build(String spec, ParamGroups groups) {
         return ScheduleRegistry.build(SpecParser.parse(spec), groups);

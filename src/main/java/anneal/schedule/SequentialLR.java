@@ -94,6 +94,11 @@ public final class SequentialLR extends TorchScheduler {
     }
 
     @Override
+    public boolean schedulesWeightDecay() {
+        return Composites.anySchedulesWeightDecay(schedulers);
+    }
+
+    @Override
     public Interval interval() {
         return Composites.interval(schedulers);
     }

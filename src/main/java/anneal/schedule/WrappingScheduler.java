@@ -5,7 +5,7 @@ import java.util.function.Function;
 /**
  * A scheduler around one inner schedule built on the same groups ({@link WarmupLR}, {@link NoisyLR}): it cannot be
  * stepped to an epoch (so it may only be first in a SequentialLR), and it needs a metric or schedules momentum
- * exactly when its inner schedule does.
+ * or weight decay exactly when its inner schedule does.
  */
 abstract class WrappingScheduler extends TorchScheduler {
     /** The wrapped schedule; null where the wrapper allows none (a warmup to a constant lr). */
@@ -65,6 +65,13 @@ abstract class WrappingScheduler extends TorchScheduler {
             putOnTop();
         }
 
+        /** First in a SequentialLR, the inner schedule is stepped again by the re-run initial step: rewind it too. */
+        @Override
+        void rewindOneEpoch() {
+            super.rewindOneEpoch();
+            rewind(inner);
+        }
+
         @Override
         public Interval interval() {
             return inner.interval();
@@ -88,6 +95,11 @@ abstract class WrappingScheduler extends TorchScheduler {
         }
     }
 
+    /** SequentialLR's {@code last_epoch -= 1} on a part this wrapper steps on each of its own steps (or null). */
+    static void rewind(OptimizerBound part) {
+        if (part instanceof TorchScheduler) ((TorchScheduler) part).rewindOneEpoch();
+    }
+
     @Override
     public void stepToEpoch(double epoch) {
         throw new IllegalArgumentException(name + " cannot step to an epoch; put it first in SequentialLR");
@@ -106,5 +118,10 @@ abstract class WrappingScheduler extends TorchScheduler {
     @Override
     public boolean schedulesMomentum() {
         return inner != null && inner.schedulesMomentum();
+    }
+
+    @Override
+    public boolean schedulesWeightDecay() {
+        return inner != null && inner.schedulesWeightDecay();
     }
 }

@@ -14,6 +14,20 @@ public record OptimizerSetup(SgdConfig[] groups, int[] groupOfTensor) {
                 throw new IllegalArgumentException("tensor group " + g + " outside 0.." + (groups.length - 1));
     }
 
+    /** Each group's configured momentum, the per-step momentum when the schedule does not cycle it. */
+    public double[] momenta() {
+        double[] out = new double[groups.length];
+        for (int g = 0; g < out.length; g++) out[g] = groups[g].momentum();
+        return out;
+    }
+
+    /** Each group's configured weight decay, the per-step weight decay when the schedule does not co-schedule it. */
+    public double[] weightDecays() {
+        double[] out = new double[groups.length];
+        for (int g = 0; g < out.length; g++) out[g] = groups[g].weightDecay();
+        return out;
+    }
+
     /** All tensors in one group. */
     public static OptimizerSetup single(SgdConfig cfg, int tensors) {
         return new OptimizerSetup(new SgdConfig[] {cfg}, new int[tensors]);

@@ -19,8 +19,9 @@ import java.util.List;
  * Each epoch visits the training split in the order {@link EpochOrder#of} gives for the run's seed, in batches
  * of {@code batchSize}; the last batch of an epoch is kept even when it is smaller (PyTorch
  * {@code DataLoader}'s default {@code drop_last=False}), so an epoch has {@code ceil(n / batch)} steps. Every
- * step uses the schedule's current lr per group (and its momentum, when it cycles momentum; otherwise each
- * group's configured momentum). The schedule is stepped at its own cadence:
+ * step uses the schedule's current lr per group, its momentum when it cycles momentum and its weight decay when it
+ * co-schedules weight decay (otherwise each group's configured momentum and weight decay). The schedule is stepped
+ * at its own cadence:
  * <ul>
  *   <li>{@link Interval#STEP}: after every optimizer step;</li>
  *   <li>{@link Interval#EPOCH}: after every epoch, after the epoch's evaluation;</li>
@@ -85,12 +86,32 @@ public final class Trainer {
         return this;
     }
 
-    /** Runs {@code config}, building its schedule from {@link TrainConfig#scheduleSpec()}. */
+    /** Runs {@code config}, building its schedule with {@link #schedule(TrainConfig)}. */
     public RunResult run(TrainConfig config, TrainListener listener) {
-        int groups = config.noDecayOnBias() ? 2 : 1;
-        double[] baseLrs = new double[groups];
+        return run(config, schedule(config), listener);
+    }
+
+    /**
+     * The schedule of {@code config}, built on the optimizer's groups as PyTorch's scheduler on
+     * {@code torch.optim.SGD}: every group starts at {@link TrainConfig#lr()}, and a co-scheduled weight decay
+     * without {@code base_weight_decay} starts at each group's weight decay (none for the bias group of
+     * {@link TrainConfig#noDecayOnBias()}).
+     *
+     * @throws IllegalArgumentException naming the schedule argument that is wrong
+     */
+    public static LrScheduler schedule(TrainConfig config) {
+        SgdConfig[] groups = optimizer(config, 2).groups();
+        double[] baseLrs = new double[groups.length];
         Arrays.fill(baseLrs, config.lr());
-        return run(config, Schedules.fromSpec(config.scheduleSpec(), baseLrs), listener);
+        double[] weightDecays = new double[groups.length];
+        for (int g = 0; g < groups.length; g++) weightDecays[g] = groups[g].weightDecay();
+        return Schedules.fromSpec(config.scheduleSpec(), baseLrs, weightDecays);
+    }
+
+    /** The optimizer groups of {@code config} for a model of {@code tensors} parameter tensors. */
+    private static OptimizerSetup optimizer(TrainConfig config, int tensors) {
+        return config.noDecayOnBias() ? OptimizerSetup.noDecayOnBias(config.sgd(), tensors)
+                : OptimizerSetup.single(config.sgd(), tensors);
     }
 
     /** Runs {@code config} with an already built {@code scheduler} (one group per optimizer group). */
@@ -98,17 +119,11 @@ public final class Trainer {
         long setupStart = System.nanoTime();
         MlpSpec spec = new MlpSpec(data.train().featureCount(), config.hidden(), data.train().classes());
         int n = data.train().count();
-        OptimizerSetup optimizer = config.noDecayOnBias()
-                ? OptimizerSetup.noDecayOnBias(config.sgd(), 2 * spec.layers())
-                : OptimizerSetup.single(config.sgd(), 2 * spec.layers());
+        OptimizerSetup optimizer = optimizer(config, 2 * spec.layers());
         int groups = optimizer.groups().length;
         if (scheduler.groups() != groups)
             throw new IllegalArgumentException("the schedule drives " + scheduler.groups() + " parameter groups, the"
                     + " optimizer has " + groups);
-        if (scheduler.schedulesWeightDecay())
-            throw new IllegalArgumentException("schedule '" + config.scheduleSpec() + "' schedules weight decay, which"
-                    + " the trainer does not apply yet (the backends take a fixed weight decay per group); use"
-                    + " --weight-decay, or CoScheduleLR without weight_decay=");
         if (scheduler.needsMetric() && data.validation().count() == 0)
             throw new IllegalArgumentException("schedule '" + config.scheduleSpec() + "' steps on the validation loss;"
                     + " the validation split must not be empty (validation size > 0)");
@@ -130,7 +145,8 @@ public final class Trainer {
         setupSeconds = (System.nanoTime() - setupStart) * 1e-9;
 
         double[] lr = new double[groups];
-        double[] momentum = new double[groups];
+        double[] momentum = optimizer.momenta();
+        double[] weightDecay = optimizer.weightDecays();
         long trainNanos = 0, evalNanos = 0;
         boolean stop = false;
         for (int epoch = 0; epoch < config.epochs() && !stop; epoch++) {
@@ -142,9 +158,10 @@ public final class Trainer {
                 int rows = Math.min(config.batchSize(), n - offset);
                 for (int g = 0; g < groups; g++) {
                     lr[g] = scheduler.lr(g);
-                    momentum[g] = scheduler.schedulesMomentum() ? scheduler.momentum(g) : optimizer.groups()[g].momentum();
+                    if (scheduler.schedulesMomentum()) momentum[g] = scheduler.momentum(g);
+                    if (scheduler.schedulesWeightDecay()) weightDecay[g] = scheduler.weightDecay(g);
                 }
-                backend.trainStep(offset, rows, lr, momentum);
+                backend.trainStep(offset, rows, lr, momentum, weightDecay);
                 long step;
                 synchronized (lock) {
                     step = ++steps;
@@ -187,15 +204,15 @@ public final class Trainer {
         int n = order.length;
         EpochOrder.fill(order, config.seed() ^ 0x5DEECE66DL, 0);
         double[] zero = new double[groups];
-        double[] momentum = new double[groups];
-        for (int g = 0; g < groups; g++) momentum[g] = optimizer.groups()[g].momentum();
+        double[] momentum = optimizer.momenta();
+        double[] weightDecay = optimizer.weightDecays();
         backend.beginEpoch(order);
         int stepsPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
         long start = System.nanoTime();
         for (int s = 0; s < warmupSteps
                 || (s < 20 * warmupSteps && (System.nanoTime() - start) * 1e-9 < warmupSeconds); s++) {
             int offset = (s % stepsPerEpoch) * config.batchSize();
-            backend.trainStep(offset, Math.min(config.batchSize(), n - offset), zero, momentum);
+            backend.trainStep(offset, Math.min(config.batchSize(), n - offset), zero, momentum, weightDecay);
         }
         backend.lastLoss();
         backend.endEpoch();

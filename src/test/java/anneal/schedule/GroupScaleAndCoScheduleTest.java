@@ -69,4 +69,84 @@ class GroupScaleAndCoScheduleTest {
         assertEquals(0, r.code(), r.err());
         assertEquals("step,lr,momentum,weight_decay\n0,1.0,0.8,0.05\n1,0.5,0.4,0.1\n2,0.25,0.2,0.1\n", r.out());
     }
+
+    @Test
+    void weightDecayStartsAtTheOptimizersPerGroupUnlessBaseWeightDecayIsGiven() {
+        // torch.optim.SGD([{'weight_decay': 5e-4}, {'weight_decay': 0}]): the decay schedule multiplies each group's own
+        LrScheduler s = Schedules.fromSpec("CoScheduleLR(scheduler=ConstantLR(factor=1.0, total_iters=1), "
+                + "weight_decay=ExponentialLR(gamma=0.5))", new double[] {0.1, 0.1}, new double[] {5e-4, 0});
+        for (int t = 0; t < 4; t++) {
+            assertEquals(5e-4 * Math.pow(0.5, t), s.weightDecay(0), 1e-20, "t=" + t);
+            assertEquals(0.0, s.weightDecay(1), "t=" + t);
+            s.step();
+        }
+        LrScheduler explicit = Schedules.fromSpec("CoScheduleLR(scheduler=ConstantLR(factor=1.0, total_iters=1), "
+                + "weight_decay=ExponentialLR(gamma=0.5), base_weight_decay=0.01)", new double[] {0.1, 0.1},
+                new double[] {5e-4, 0});
+        assertEquals(0.01, explicit.weightDecay(0));
+        assertEquals(0.01, explicit.weightDecay(1));
+        assertTrue(Double.isNaN(Schedules.fromSpec("StepLR(step_size=1)", 0.1).weightDecay(0)),
+                "a schedule that does not co-schedule weight decay has none to report");
+    }
+
+    @Test
+    void compositesAndWrappersAroundACoScheduleReportItsWeightDecay() {
+        String co = "CoScheduleLR(scheduler=ConstantLR(factor=1.0, total_iters=1), weight_decay=ExponentialLR(gamma=0.5))";
+        String[] around = {
+            "SequentialLR(schedulers=[" + co + ", ConstantLR(factor=0.5, total_iters=1)], milestones=[2])",
+            "ChainedScheduler(schedulers=[" + co + ", ExponentialLR(gamma=0.9)])",
+            "WarmupLR(scheduler=" + co + ", warmup_steps=2, inside=True)",
+            "NoisyLR(scheduler=" + co + ", noise_pct=0.1, noise_seed=3)",
+        };
+        for (String spec : around) {
+            LrScheduler s = Schedules.fromSpec(spec, new double[] {0.1}, new double[] {1e-3});
+            assertTrue(s.schedulesWeightDecay(), spec);
+            assertEquals(1e-3, s.weightDecay(0), spec);
+            s.step();
+            assertEquals(5e-4, s.weightDecay(0), spec);
+        }
+        // a warmup outside the decay holds the wrapped schedule, weight decay included, until the warmup ends
+        LrScheduler outside = Schedules.fromSpec("WarmupLR(scheduler=" + co + ", warmup_steps=2)", new double[] {0.1},
+                new double[] {1e-3});
+        double[] held = {1e-3, 1e-3, 1e-3, 5e-4, 2.5e-4};
+        for (int t = 0; t < held.length; t++, outside.step()) assertEquals(held[t], outside.weightDecay(0), "t=" + t);
+        // SequentialLR past the milestone: the decay keeps the last value its part wrote (PyTorch's param_groups)
+        LrScheduler seq = Schedules.fromSpec(around[0], new double[] {0.1}, new double[] {1e-3});
+        for (int t = 0; t < 5; t++) seq.step();
+        assertEquals(5e-4, seq.weightDecay(0));
+    }
+
+    @Test
+    void cliTakesTheOptimizersWeightDecayPerGroupAndRejectsABadOne() {
+        ScheduleCommandTest.Result r = ScheduleCommandTest.run("schedule", "CoScheduleLR(scheduler=StepLR(step_size=1, "
+                + "gamma=0.5), weight_decay=ExponentialLR(gamma=0.5))", "--base-lr", "1,1", "--weight-decay", "0.004,0",
+                "--steps", "3");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("step,lr0,lr1,weight_decay0,weight_decay1\n0,1.0,1.0,0.004,0.0\n1,0.5,0.5,0.002,0.0\n"
+                + "2,0.25,0.25,0.001,0.0\n", r.out());
+        ScheduleCommandTest.Result bad = ScheduleCommandTest.run("schedule", "StepLR(step_size=1)", "--base-lr", "1,1",
+                "--weight-decay", "1,2,3", "--steps", "3");
+        assertEquals(2, bad.code());
+        assertEquals("anneal schedule: --weight-decay=1.0,2.0,3.0 is not allowed; allowed: one number, or one per "
+                + "parameter group (2, as --base-lr)", bad.err().strip());
+    }
+
+    @Test
+    void aWrapperFirstInSequentialLRStartsWhereItsInnerScheduleWouldAlone() {
+        // PyTorch 1.13: SequentialLR([ExponentialLR(0.5), ConstantLR(0.5, 1)], milestones=[3]) from lr 1 gives
+        // 1, 0.5, 0.25, 0.5, 1 (its constructor rewinds every part and re-runs the first one's initial step);
+        // wrapping the exponential part in a wrapper that changes nothing must give the same curve
+        double[] torch = {1, 0.5, 0.25, 0.5, 1};
+        String[] firstParts = {"ExponentialLR(gamma=0.5)", "GroupScaleLR(scheduler=ExponentialLR(gamma=0.5), scales=[1.0])",
+            "CoScheduleLR(scheduler=ExponentialLR(gamma=0.5), weight_decay=ExponentialLR(gamma=0.5))"};
+        for (String first : firstParts) {
+            LrScheduler s = Schedules.fromSpec("SequentialLR(schedulers=[" + first + ", ConstantLR(factor=0.5, "
+                    + "total_iters=1)], milestones=[3])", new double[] {1}, new double[] {1e-3});
+            for (int t = 0; t < torch.length; t++) {
+                assertEquals(torch[t], s.lr(0), 1e-15, first + " t=" + t);
+                if (s.schedulesWeightDecay()) assertEquals(1e-3 * Math.pow(0.5, Math.min(t, 2)), s.weightDecay(0), 1e-18);
+                s.step();
+            }
+        }
+    }
 }

@@ -105,15 +105,91 @@ class TrainerTest {
         }
     }
 
+    /** A CPU backend that also records the weight decay every step receives, per group. */
+    static final class RecordingBackend implements anneal.backend.Backend {
+        final CpuBackend inner = new CpuBackend(1);
+        final List<double[]> weightDecays = new ArrayList<>();
+        final List<double[]> momenta = new ArrayList<>();
+
+        @Override public String name() { return inner.name(); }
+        @Override public String description() { return inner.description(); }
+        @Override public void init(anneal.model.MlpSpec spec, anneal.model.Parameters initial, OptimizerSetup optimizer) {
+            inner.init(spec, initial, optimizer);
+            weightDecays.clear();  // the trainer re-initialises after its warm-up
+            momenta.clear();
+        }
+        @Override public void upload(Splits splits) { inner.upload(splits); }
+        @Override public void beginEpoch(int[] order) { inner.beginEpoch(order); }
+        @Override public void trainStep(int offset, int batchSize, double[] lr, double[] momentum, double[] weightDecay) {
+            weightDecays.add(weightDecay.clone());
+            momenta.add(momentum.clone());
+            inner.trainStep(offset, batchSize, lr, momentum, weightDecay);
+        }
+        @Override public double lastLoss() { return inner.lastLoss(); }
+        @Override public double drainMeanLoss() { return inner.drainMeanLoss(); }
+        @Override public double endEpoch() { return inner.endEpoch(); }
+        @Override public Evaluation evaluate(Split split) { return inner.evaluate(split); }
+        @Override public anneal.model.Parameters parameters() { return inner.parameters(); }
+        @Override public void close() { inner.close(); }
+    }
+
+    static TrainConfig withSchedule(String spec, double weightDecay, int epochs) {
+        return new TrainConfig(spec, 0.05, epochs, 32, 0.99, 5, new int[] {32}, new SgdConfig(0.9, 0, true, weightDecay),
+                true, 200, 0, false);
+    }
+
+    static RecordingBackend train(TrainConfig c) {
+        RecordingBackend b = new RecordingBackend();
+        new Trainer(b, BLOBS).warmupSteps(3).run(c, TrainListener.NONE);
+        return b;
+    }
+
     @Test
-    void aScheduleThatSchedulesWeightDecayIsRefusedNotIgnored() {
-        anneal.schedule.LrScheduler wd = anneal.schedule.Schedules.fromSpec(
-                "CoScheduleLR(scheduler=ConstantLR(factor=1.0, total_iters=1), weight_decay=ExponentialLR(gamma=0.5),"
-                        + " base_weight_decay=0.001)", 0.05, 0.05);
-        try (CpuBackend b = new CpuBackend(1)) {
-            String m = assertThrows(IllegalArgumentException.class,
-                    () -> new Trainer(b, BLOBS).run(config(1, 10, 0.9, false, 0), wd, TrainListener.NONE)).getMessage();
-            assertTrue(m.contains("weight decay"), m);
+    void aCoScheduledWeightDecayReachesEveryStepStartingAtTheOptimizersWeightDecayPerGroup() {
+        // weight decay by ExponentialLR(gamma=0.5) per epoch from the optimizer's 5e-4; the bias group
+        // (--no-bias-decay) starts at 0 and stays there; momentum stays the optimizer's
+        try (RecordingBackend b = train(withSchedule(
+                "CoScheduleLR(scheduler=ConstantLR(factor=1.0, total_iters=1), weight_decay=ExponentialLR(gamma=0.5))",
+                5e-4, 3))) {
+            int stepsPerEpoch = (BLOBS.train().count() + 31) / 32;
+            assertEquals(3 * stepsPerEpoch, b.weightDecays.size());
+            for (int i = 0; i < b.weightDecays.size(); i++) {
+                int epoch = i / stepsPerEpoch;
+                assertArrayEquals(new double[] {5e-4 * Math.pow(0.5, epoch), 0.0}, b.weightDecays.get(i), "step " + i);
+                assertArrayEquals(new double[] {0.9, 0.9}, b.momenta.get(i), "step " + i);
+            }
+        }
+    }
+
+    @Test
+    void weightDecayScheduledPerStepFollowsEveryStepAndAnExplicitBaseWins() {
+        // OneCycleLR makes the whole CoScheduleLR per step, so the weight decay's LinearLR counts optimizer steps:
+        // base_weight_decay * (0.25 + 0.75 * min(k, 3) / 3) at step k, per group
+        try (RecordingBackend b = train(withSchedule("CoScheduleLR(scheduler=OneCycleLR(max_lr=0.05, total_steps=126),"
+                + " weight_decay=LinearLR(start_factor=0.25, end_factor=1.0, total_iters=3), base_weight_decay=[0.004, 0.002])",
+                5e-4, 2))) {
+            double[][] expected = {{0.001, 0.0005}, {0.002, 0.001}, {0.003, 0.0015}, {0.004, 0.002}, {0.004, 0.002}};
+            for (int i = 0; i < expected.length; i++)
+                assertArrayEquals(expected[i], b.weightDecays.get(i), 1e-17, "step " + i);
+            assertTrue(b.momenta.get(0)[0] > b.momenta.get(60)[0], "OneCycleLR's cycled momentum still reaches the backend");
+        }
+    }
+
+    @Test
+    void aConstantCoScheduledWeightDecayTrainsBitIdenticallyToTheFixedOne() {
+        // the independent reference: the backend's fixed-weight-decay path (no schedule for it)
+        try (RecordingBackend fixed = train(withSchedule("StepLR(step_size=1, gamma=0.7)", 1e-2, 2));
+             RecordingBackend scheduled = train(withSchedule("CoScheduleLR(scheduler=StepLR(step_size=1, gamma=0.7),"
+                     + " weight_decay=ConstantLR(factor=1.0, total_iters=1))", 1e-2, 2));
+             RecordingBackend toZero = train(withSchedule("CoScheduleLR(scheduler=StepLR(step_size=1, gamma=0.7),"
+                     + " weight_decay=LambdaLR(lr_lambda='0'))", 1e-2, 2));
+             RecordingBackend none = train(withSchedule("StepLR(step_size=1, gamma=0.7)", 0, 2))) {
+            for (int t = 0; t < fixed.parameters().count(); t++) {
+                assertArrayEquals(fixed.parameters().tensor(t), scheduled.parameters().tensor(t), "tensor " + t);
+                assertArrayEquals(none.parameters().tensor(t), toZero.parameters().tensor(t), "tensor " + t);
+            }
+            assertTrue(!java.util.Arrays.equals(fixed.parameters().tensor(0), none.parameters().tensor(0)),
+                    "weight decay 1e-2 changes the weights");
         }
     }
 

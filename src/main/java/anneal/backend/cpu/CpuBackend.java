@@ -60,6 +60,7 @@ public final class CpuBackend implements Backend {
     private int stepRows;
     private double[] stepLr;
     private double[] stepMomentum;
+    private double[] stepWeightDecay;
     private final WorkerPool.Task rowsPass = this::rowsPass;
     private final WorkerPool.Task weightsPass = this::weightsPass;
 
@@ -173,20 +174,21 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void trainStep(int offset, int batchSize, double[] lr, double[] momentum) {
+    public void trainStep(int offset, int batchSize, double[] lr, double[] momentum, double[] weightDecay) {
         if (order == null) throw new IllegalStateException("beginEpoch() must come before trainStep()");
         if (batchSize < 1 || offset < 0 || offset + batchSize > order.length)
             throw new IllegalArgumentException("batch [" + offset + ", " + (offset + batchSize) + ") outside the epoch's "
                     + order.length + " samples");
         int groups = optimizer.groups().length;
-        if (lr.length != groups || momentum.length != groups)
-            throw new IllegalArgumentException("expected " + groups + " lr and momentum values, got " + lr.length + " and "
-                    + momentum.length);
+        if (lr.length != groups || momentum.length != groups || weightDecay.length != groups)
+            throw new IllegalArgumentException("expected " + groups + " lr, momentum and weight decay values, got "
+                    + lr.length + ", " + momentum.length + " and " + weightDecay.length);
         ensureCapacity(batchSize);
         stepOffset = offset;
         stepRows = batchSize;
         stepLr = lr;
         stepMomentum = momentum;
+        stepWeightDecay = weightDecay;
         pool.run(rowsPass);
         double sum = 0;
         for (int r = 0; r < batchSize; r++) sum += rowLoss[r];
@@ -253,7 +255,7 @@ public final class CpuBackend implements Backend {
         int g = optimizer.groupOfTensor()[t];
         SgdConfig c = optimizer.groups()[g];
         Kernels.sgdUpdate(params[t], grads[t], buffers[t], from, to, stepLr[g], stepMomentum[g], c.dampening(),
-                c.nesterov(), c.weightDecay(), !bufferReady[t]);
+                c.nesterov(), stepWeightDecay[g], !bufferReady[t]);
     }
 
     @Override

@@ -27,7 +27,7 @@ import jcuda.driver.CUevent;
  * The MLP trained on one NVIDIA GPU with the custom kernels of {@code kernels/} (loaded through JCuda).
  *
  * <p>Device-resident: the three splits are uploaded once ({@link #upload}); {@link #beginEpoch} uploads one
- * permutation; {@link #trainStep} sends only scalars (the batch offset, lr and momentum per group) and
+ * permutation; {@link #trainStep} sends only scalars (the batch offset, lr, momentum and weight decay per group) and
  * enqueues the step's kernels without waiting (gather, per layer a forward SGEMM with fused bias + ReLU,
  * fused softmax + cross-entropy + gradient, per layer weight-gradient SGEMM, bias-gradient reduction and
  * input-gradient SGEMM with fused ReLU backward, then one multi-tensor SGD launch). Loss sums and correct
@@ -239,12 +239,12 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void trainStep(int offset, int batchSize, double[] lr, double[] momentum) {
+    public void trainStep(int offset, int batchSize, double[] lr, double[] momentum, double[] weightDecay) {
         DeviceSplit train = requireSplit(Backend.Split.TRAIN);
         if (batchSize < 1 || offset < 0 || (long) offset + batchSize > train.count())
             throw new IllegalArgumentException("batch [" + offset + ", " + ((long) offset + batchSize) + ") outside the "
                     + train.count() + " train rows");
-        sgd.setStep(lr, momentum);
+        sgd.setStep(lr, momentum, weightDecay);
         if (batchSize > capacityRows) allocateActivations(batchSize);
         TrainStepPlan plan = plans.get(batchSize);
         if (plan == null) {
@@ -373,16 +373,16 @@ public final class CudaBackend implements Backend {
      * GPU time per training step, measured with CUDA events around {@code steps} steps (after 20 warm-up
      * steps), at this batch size, cycling through the current epoch's order.
      */
-    public double microsecondsPerStep(int steps, int batchSize, double[] lr, double[] momentum) {
+    public double microsecondsPerStep(int steps, int batchSize, double[] lr, double[] momentum, double[] weightDecay) {
         DeviceSplit train = requireSplit(Backend.Split.TRAIN);
         int batches = Math.max(1, train.count() / batchSize);
-        for (int s = 0; s < 20; s++) trainStep((s % batches) * batchSize, batchSize, lr, momentum);
+        for (int s = 0; s < 20; s++) trainStep((s % batches) * batchSize, batchSize, lr, momentum, weightDecay);
         CUevent start = new CUevent(), stop = new CUevent();
         cuEventCreate(start, 0);
         cuEventCreate(stop, 0);
         try {
             cuEventRecord(start, device.stream);
-            for (int s = 0; s < steps; s++) trainStep((s % batches) * batchSize, batchSize, lr, momentum);
+            for (int s = 0; s < steps; s++) trainStep((s % batches) * batchSize, batchSize, lr, momentum, weightDecay);
             cuEventRecord(stop, device.stream);
             cuEventSynchronize(stop);
             float[] ms = new float[1];

@@ -111,10 +111,10 @@ public final class GpuCheck {
         b.upload(data);
         int n = data.train().count(), steps = n / BATCH;
         b.beginEpoch(EpochOrder.of(n, seed, 0));
-        double[] lr = {0.05, 0.05}, mom = {0.9, 0.9};
+        double[] lr = {0.05, 0.05}, mom = {0.9, 0.9}, wd = {5e-4, 0};
         double[] losses = new double[(steps + LOSS_EVERY - 1) / LOSS_EVERY];
         for (int s = 0; s < steps; s++) {
-            b.trainStep(s * BATCH, BATCH, lr, mom);
+            b.trainStep(s * BATCH, BATCH, lr, mom, wd);
             if (s % LOSS_EVERY == 0) losses[s / LOSS_EVERY] = b.lastLoss();
         }
         b.endEpoch();
@@ -156,7 +156,8 @@ public final class GpuCheck {
             b.upload(data);
             b.beginEpoch(EpochOrder.of(data.train().count(), seed, 0));
             kernelsPerStep[0] = b.kernelsPerStep(BATCH);
-            return b.microsecondsPerStep(steps, BATCH, new double[] {0.05, 0.05}, new double[] {0.9, 0.9});
+            return b.microsecondsPerStep(steps, BATCH, new double[] {0.05, 0.05}, new double[] {0.9, 0.9},
+                    new double[] {5e-4, 0});
         }
     }
 
@@ -167,10 +168,10 @@ public final class GpuCheck {
             b.init(spec, init, optimizer(init));
             b.upload(data);
             b.beginEpoch(EpochOrder.of(data.train().count(), seed, 0));
-            double[] lr = {0.05, 0.05}, mom = {0.9, 0.9};
-            for (int s = 0; s < 20; s++) b.trainStep(s * BATCH, BATCH, lr, mom);
+            double[] lr = {0.05, 0.05}, mom = {0.9, 0.9}, wd = {5e-4, 0};
+            for (int s = 0; s < 20; s++) b.trainStep(s * BATCH, BATCH, lr, mom, wd);
             long t0 = System.nanoTime();
-            for (int s = 0; s < steps; s++) b.trainStep((s % 400) * BATCH, BATCH, lr, mom);
+            for (int s = 0; s < steps; s++) b.trainStep((s % 400) * BATCH, BATCH, lr, mom, wd);
             b.lastLoss();
             return (System.nanoTime() - t0) / 1e3 / steps;
         }

@@ -182,9 +182,9 @@ public final class KernelCases {
         }
         OptimizerSetup setup = OptimizerSetup.noDecayOnBias(new SgdConfig(0.9, 0, true, 5e-4), 2 * layers);
         SgdArgs args = new SgdArgs(tensorSizes, setup);
-        double[] lr = {0.1, 0.1}, mom = {0.9, 0.9};
-        args.setStep(lr, mom);
-        args.setStep(lr, mom);  // a later step: the momentum buffers exist
+        double[] lr = {0.1, 0.1}, mom = {0.9, 0.9}, wd = setup.weightDecays();
+        args.setStep(lr, mom, wd);
+        args.setStep(lr, mom, wd);  // a later step: the momentum buffers exist
         float[][] bufs = new float[2 * layers][];
         for (int t = 0; t < bufs.length; t++) bufs[t] = gaussian(r, tensorSizes[t], 0.01);
         float[] params = concat(interleave(w, b)), bufsAll = concat(bufs);
@@ -231,7 +231,7 @@ public final class KernelCases {
             p[t] = p[t].clone();
             bufs[t] = bufs[t].clone();
             ReferenceOps.sgdUpdate(p[t], g[t], bufs[t], p[t].length, lr[grp], mom[grp], c.dampening(), c.nesterov(),
-                    c.weightDecay(), false);
+                    wd[grp], false);
         }
         String name = String.join("-", Arrays.stream(sizes).mapToObj(Integer::toString).toList());
         cases.add(new KernelCase("train_step_" + name + "_batch" + rows, "train_step", 1e-5, 1e-5)
@@ -280,13 +280,14 @@ public final class KernelCases {
                     OptimizerSetup setup = twoGroups ? OptimizerSetup.noDecayOnBias(cfg, tensors) : OptimizerSetup.single(cfg, tensors);
                     int groups = setup.groups().length;
                     SgdArgs args = new SgdArgs(sizes, setup);
-                    double[] lr = new double[groups], mom = new double[groups];
+                    double[] lr = new double[groups], mom = new double[groups], wd = new double[groups];
                     for (int g = 0; g < groups; g++) {
                         lr[g] = 0.1 * (g + 1) * (0.5 + r.nextDouble());
                         mom[g] = setup.groups()[g].momentum() * (later == 1 ? 0.97 : 1);  // a cycled momentum
+                        wd[g] = setup.groups()[g].weightDecay() * (later == 1 ? 0.4 : 1);  // a co-scheduled weight decay
                     }
-                    if (later == 1) args.setStep(lr, mom);  // buffers exist: this is a later step
-                    args.setStep(lr, mom);
+                    if (later == 1) args.setStep(lr, mom, wd);  // buffers exist: this is a later step
+                    args.setStep(lr, mom, wd);
                     int total = args.totalFloats();
                     float[] p = gaussian(r, total, 0.1), gr = gaussian(r, total, 0.01), buf = gaussian(r, total, 0.01);
                     float[] expP = p.clone(), expBuf = buf.clone();
@@ -296,7 +297,7 @@ public final class KernelCases {
                         float[] pt = Arrays.copyOfRange(expP, start, start + n);
                         float[] bt = Arrays.copyOfRange(expBuf, start, start + n);
                         ReferenceOps.sgdUpdate(pt, Arrays.copyOfRange(gr, start, start + n), bt, n, (float) lr[g], (float) mom[g],
-                                c.dampening(), c.nesterov(), (float) c.weightDecay(), later == 0);
+                                c.dampening(), c.nesterov(), (float) wd[g], later == 0);
                         System.arraycopy(pt, 0, expP, start, n);
                         System.arraycopy(bt, 0, expBuf, start, n);
                     }

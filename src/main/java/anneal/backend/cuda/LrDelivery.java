@@ -13,7 +13,7 @@ public enum LrDelivery {
     DEVICE_SCALAR,
     /**
      * The whole step is one instantiated CUDA graph; before each launch the gather node (batch offset) and
-     * the SGD node (lr, momentum) are updated with {@code cuGraphExecKernelNodeSetParams}.
+     * the SGD node (lr, momentum, weight decay) are updated with {@code cuGraphExecKernelNodeSetParams}.
      */
     CUDA_GRAPH;
 

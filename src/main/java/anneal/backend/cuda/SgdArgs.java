@@ -10,8 +10,8 @@ import anneal.train.SgdConfig;
  * {@code KernelLayoutTest} checks these offsets against the compiled structs):
  * <pre>
  * struct SgdLayout { int tensorEnd[32]; int tensorGroup[32]; int tensors;
- *                    float weightDecay[8]; float oneMinusDampening[8]; int nesterov[8]; };   // 356 bytes
- * struct SgdStep   { float lr[8]; float momentum[8]; int firstStep[8]; };                    //  96 bytes
+ *                    float oneMinusDampening[8]; int nesterov[8]; };                               // 324 bytes
+ * struct SgdStep   { float lr[8]; float momentum[8]; float weightDecay[8]; int firstStep[8]; };   // 128 bytes
  * </pre>
  * The layout is written once per run; {@link #setStep} overwrites the step words in place before each
  * launch, so a training step allocates nothing. lr, momentum, weight decay and {@code 1 - dampening} are
@@ -26,14 +26,14 @@ public final class SgdArgs {
     static final int LAYOUT_TENSOR_END = 0;
     static final int LAYOUT_TENSOR_GROUP = LAYOUT_TENSOR_END + MAX_TENSORS;
     static final int LAYOUT_TENSORS = LAYOUT_TENSOR_GROUP + MAX_TENSORS;
-    static final int LAYOUT_WEIGHT_DECAY = LAYOUT_TENSORS + 1;
-    static final int LAYOUT_ONE_MINUS_DAMPENING = LAYOUT_WEIGHT_DECAY + MAX_GROUPS;
+    static final int LAYOUT_ONE_MINUS_DAMPENING = LAYOUT_TENSORS + 1;
     static final int LAYOUT_NESTEROV = LAYOUT_ONE_MINUS_DAMPENING + MAX_GROUPS;
     static final int LAYOUT_WORDS = LAYOUT_NESTEROV + MAX_GROUPS;
 
     static final int STEP_LR = 0;
     static final int STEP_MOMENTUM = STEP_LR + MAX_GROUPS;
-    static final int STEP_FIRST = STEP_MOMENTUM + MAX_GROUPS;
+    static final int STEP_WEIGHT_DECAY = STEP_MOMENTUM + MAX_GROUPS;
+    static final int STEP_FIRST = STEP_WEIGHT_DECAY + MAX_GROUPS;
     static final int STEP_WORDS = STEP_FIRST + MAX_GROUPS;
 
     private final int[] layout = new int[LAYOUT_WORDS];
@@ -65,21 +65,24 @@ public final class SgdArgs {
         }
         layout[LAYOUT_TENSORS] = tensorFloats.length;
         for (int g = 0; g < groups; g++) {
-            layout[LAYOUT_WEIGHT_DECAY + g] = Float.floatToRawIntBits((float) cfg[g].weightDecay());
             layout[LAYOUT_ONE_MINUS_DAMPENING + g] = Float.floatToRawIntBits((float) (1 - cfg[g].dampening()));
             layout[LAYOUT_NESTEROV + g] = cfg[g].nesterov() ? 1 : 0;
         }
     }
 
-    /** Writes this step's lr and momentum per group; marks the groups whose momentum buffers this step creates. */
-    public void setStep(double[] lr, double[] momentum) {
-        if (lr.length != groups || momentum.length != groups)
-            throw new IllegalArgumentException("expected lr and momentum for " + groups + " groups, got " + lr.length
-                    + " and " + momentum.length);
+    /**
+     * Writes this step's lr, momentum and weight decay per group; marks the groups whose momentum buffers this step
+     * creates.
+     */
+    public void setStep(double[] lr, double[] momentum, double[] weightDecay) {
+        if (lr.length != groups || momentum.length != groups || weightDecay.length != groups)
+            throw new IllegalArgumentException("expected lr, momentum and weight decay for " + groups + " groups, got "
+                    + lr.length + ", " + momentum.length + " and " + weightDecay.length);
         for (int g = 0; g < groups; g++) {
             float m = (float) momentum[g];
             step[STEP_LR + g] = Float.floatToRawIntBits((float) lr[g]);
             step[STEP_MOMENTUM + g] = Float.floatToRawIntBits(m);
+            step[STEP_WEIGHT_DECAY + g] = Float.floatToRawIntBits((float) weightDecay[g]);
             boolean first = m != 0 && !bufferCreated[g];
             step[STEP_FIRST + g] = first ? 1 : 0;
             if (m != 0) bufferCreated[g] = true;

@@ -16,7 +16,7 @@ import jcuda.driver.CUstream;
 /**
  * The launches of one training step at one batch size, run either one by one on the stream or as one
  * instantiated CUDA graph (a chain of kernel nodes). In graph mode only the first launch (the gather,
- * whose batch offset changes) and the last (the SGD update, whose lr and momentum change) are refreshed
+ * whose batch offset changes) and the last (the SGD update, whose lr, momentum and weight decay change) are refreshed
  * before each graph launch, with {@code cuGraphExecKernelNodeSetParams}.
  */
 final class TrainStepPlan implements AutoCloseable {

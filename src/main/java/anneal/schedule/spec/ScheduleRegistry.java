@@ -210,7 +210,7 @@ public final class ScheduleRegistry {
         Call decay = a.call("weight_decay");
         return new CoScheduleLR(g, p -> build(inner, p), momentum == null ? null : p -> build(momentum, p),
                 a.perGroup("base_momentum", 0.9), decay == null ? null : p -> build(decay, p),
-                a.perGroup("base_weight_decay", 0.0));
+                a.has("base_weight_decay") ? a.perGroup("base_weight_decay", null) : null);
     }
 
     private static OptimizerBound noisy(Args a, ParamGroups g) {

@@ -68,8 +68,8 @@ class TrainingFixtureTest {
             int[] order = new int[2 * batch];
             for (int i = 0; i < order.length; i++) order[i] = i;
             b.beginEpoch(order);
-            double[] momentum = {cfg.momentum()};
-            b.trainStep(0, batch, new double[] {f.get("lrs").get(0).asDouble()}, momentum);
+            double[] momentum = {cfg.momentum()}, weightDecay = {cfg.weightDecay()};
+            b.trainStep(0, batch, new double[] {f.get("lrs").get(0).asDouble()}, momentum, weightDecay);
             assertEquals(f.get("loss").get(0).asDouble(), b.lastLoss(), 1e-6, "loss of step 1");
             Parameters grads = b.lastGradients();
             for (int t = 0; t < init.length; t++)
@@ -77,7 +77,7 @@ class TrainingFixtureTest {
             Parameters p1 = b.parameters();
             for (int t = 0; t < init.length; t++)
                 assertClose(floats(f.get("params_step1").get(t)), p1.tensor(t), 1e-6, "step-1 " + p1.name(t));
-            b.trainStep(batch, batch, new double[] {f.get("lrs").get(1).asDouble()}, momentum);
+            b.trainStep(batch, batch, new double[] {f.get("lrs").get(1).asDouble()}, momentum, weightDecay);
             assertEquals(f.get("loss").get(1).asDouble(), b.lastLoss(), 1e-6, "loss of step 2");
             Parameters p2 = b.parameters();
             for (int t = 0; t < init.length; t++)
@@ -87,26 +87,29 @@ class TrainingFixtureTest {
     }
 
     @Test
-    void sgdKernelAndReferenceMatchTorchOptimSgdOverChangingLrAndMomentum() throws IOException {
+    void sgdKernelAndReferenceMatchTorchOptimSgdOverChangingLrMomentumAndWeightDecay() throws IOException {
         JsonNode f = fixture("sgd_updates.json");
         for (JsonNode c : f.get("cases")) {
             String name = c.toString().substring(0, 90);
             double momentum0 = c.get("momentum").asDouble(), dampening = c.get("dampening").asDouble();
             boolean nesterov = c.get("nesterov").asBoolean();
-            double wd = c.get("weight_decay").asDouble();
             float[] p = floats(c.get("initial")), pRef = p.clone();
             float[] buf = new float[p.length], bufRef = new float[p.length];
             for (int s = 0; s < c.get("lrs").size(); s++) {
                 double lr = c.get("lrs").get(s).asDouble(), mu = c.get("momenta").get(s).asDouble();
+                double wd = c.get("weight_decays").get(s).asDouble();
                 float[] g = floats(c.get("grads").get(s));
                 Kernels.sgdUpdate(p, g, buf, 0, p.length, lr, mu, dampening, nesterov, wd, s == 0);
                 ReferenceOps.sgdUpdate(pRef, g, bufRef, p.length, lr, mu, dampening, nesterov, wd, s == 0);
+                // PyTorch's CPU add(alpha=) is a fused multiply-add in its vectorised loop; Anneal rounds the product
+                // first (as the CUDA kernel does, bit for bit), so the two differ by one rounding of an intermediate
+                // such as g + weight_decay * p, whose magnitude reaches 4 with these N(0, 1) gradients: 1 ulp(4) = 4.8e-7
                 float[] expected = floats(c.get("params").get(s));
-                assertClose(expected, p, 2e-7, name + " kernel step " + s);
-                assertClose(expected, pRef, 2e-7, name + " reference step " + s);
+                assertClose(expected, p, 5e-7, name + " kernel step " + s);
+                assertClose(expected, pRef, 5e-7, name + " reference step " + s);
                 JsonNode b = c.get("buffers").get(s);
                 if (momentum0 == 0) assertNull(b.isNull() ? null : b, name);
-                else assertClose(floats(b), buf, 2e-7, name + " buffer step " + s);
+                else assertClose(floats(b), buf, 5e-7, name + " buffer step " + s);
             }
             assertArrayEquals(pRef, p, name);
         }

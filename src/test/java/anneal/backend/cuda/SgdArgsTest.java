@@ -14,12 +14,12 @@ class SgdArgsTest {
         KernelEmulationTest.HarnessRun run = KernelEmulationTest.HarnessRun.make("emu-layout");
         assertEquals(0, run.exitCode(), run.output());
         String expected = String.format(
-                "SgdLayout size=%d tensorEnd=%d tensorGroup=%d tensors=%d weightDecay=%d oneMinusDampening=%d nesterov=%d%n"
-                        + "SgdStep size=%d lr=%d momentum=%d firstStep=%d",
+                "SgdLayout size=%d tensorEnd=%d tensorGroup=%d tensors=%d oneMinusDampening=%d nesterov=%d%n"
+                        + "SgdStep size=%d lr=%d momentum=%d weightDecay=%d firstStep=%d",
                 4 * SgdArgs.LAYOUT_WORDS, 4 * SgdArgs.LAYOUT_TENSOR_END, 4 * SgdArgs.LAYOUT_TENSOR_GROUP,
-                4 * SgdArgs.LAYOUT_TENSORS, 4 * SgdArgs.LAYOUT_WEIGHT_DECAY, 4 * SgdArgs.LAYOUT_ONE_MINUS_DAMPENING,
+                4 * SgdArgs.LAYOUT_TENSORS, 4 * SgdArgs.LAYOUT_ONE_MINUS_DAMPENING,
                 4 * SgdArgs.LAYOUT_NESTEROV, 4 * SgdArgs.STEP_WORDS, 4 * SgdArgs.STEP_LR, 4 * SgdArgs.STEP_MOMENTUM,
-                4 * SgdArgs.STEP_FIRST);
+                4 * SgdArgs.STEP_WEIGHT_DECAY, 4 * SgdArgs.STEP_FIRST);
         String out = run.output().lines().filter(l -> l.startsWith("Sgd")).reduce((a, b) -> a + System.lineSeparator() + b).orElse("");
         assertEquals(expected, out);
     }
@@ -36,8 +36,6 @@ class SgdArgsTest {
         assertEquals(14, w[SgdArgs.LAYOUT_TENSOR_END + 3]);
         assertEquals(1, w[SgdArgs.LAYOUT_TENSOR_GROUP + 3]);
         assertEquals(4, w[SgdArgs.LAYOUT_TENSORS]);
-        assertEquals(5e-4f, Float.intBitsToFloat(w[SgdArgs.LAYOUT_WEIGHT_DECAY]));
-        assertEquals(0f, Float.intBitsToFloat(w[SgdArgs.LAYOUT_WEIGHT_DECAY + 1]));
         assertEquals((float) (1 - 0.1), Float.intBitsToFloat(w[SgdArgs.LAYOUT_ONE_MINUS_DAMPENING]));
         assertEquals(0, w[SgdArgs.LAYOUT_NESTEROV]);
     }
@@ -46,16 +44,19 @@ class SgdArgsTest {
     void firstStepIsEachGroupsFirstStepWithNonZeroMomentum() {
         SgdArgs a = new SgdArgs(new int[] {4, 2}, OptimizerSetup.noDecayOnBias(new SgdConfig(0.9, 0, true, 0), 2));
         int[] s = a.stepWords();
-        a.setStep(new double[] {0.1, 0.2}, new double[] {0.9, 0});
+        a.setStep(new double[] {0.1, 0.2}, new double[] {0.9, 0}, new double[] {5e-4, 0});
         assertEquals(1, s[SgdArgs.STEP_FIRST]);
+        assertEquals(5e-4f, Float.intBitsToFloat(s[SgdArgs.STEP_WEIGHT_DECAY]));
+        assertEquals(0f, Float.intBitsToFloat(s[SgdArgs.STEP_WEIGHT_DECAY + 1]));
         assertEquals(0, s[SgdArgs.STEP_FIRST + 1]);  // momentum 0: no buffer created (torch.optim.SGD)
         assertEquals(0.1f, Float.intBitsToFloat(s[SgdArgs.STEP_LR]));
         assertEquals(0.2f, Float.intBitsToFloat(s[SgdArgs.STEP_LR + 1]));
-        a.setStep(new double[] {0.1, 0.2}, new double[] {0.85, 0.95});
+        a.setStep(new double[] {0.1, 0.2}, new double[] {0.85, 0.95}, new double[] {2.5e-4, 0});  // scheduled decay
         assertEquals(0, s[SgdArgs.STEP_FIRST]);
+        assertEquals(2.5e-4f, Float.intBitsToFloat(s[SgdArgs.STEP_WEIGHT_DECAY]));
         assertEquals(1, s[SgdArgs.STEP_FIRST + 1]);
         assertEquals(0.95f, Float.intBitsToFloat(s[SgdArgs.STEP_MOMENTUM + 1]));
-        a.setStep(new double[] {0.1, 0.2}, new double[] {0.85, 0.95});
+        a.setStep(new double[] {0.1, 0.2}, new double[] {0.85, 0.95}, new double[] {0, 0});
         assertEquals(0, s[SgdArgs.STEP_FIRST + 1]);
     }
 
@@ -64,6 +65,6 @@ class SgdArgsTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new SgdArgs(new int[34], OptimizerSetup.single(new SgdConfig(0, 0, false, 0), 34)));
         assertEquals("the CUDA backend takes at most 32 parameter tensors (16 layers), got 34", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new SgdArgs(new int[] {1, 1}, OptimizerSetup.single(new SgdConfig(0, 0, false, 0), 2))
-                .setStep(new double[] {0.1, 0.1}, new double[] {0}));
+                .setStep(new double[] {0.1, 0.1}, new double[] {0}, new double[] {0}));
     }
 }
