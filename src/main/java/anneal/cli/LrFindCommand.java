@@ -22,6 +22,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,6 +33,9 @@ import picocli.CommandLine.Option;
         description = {"LR range test (Smith 2017): lr rising exponentially over a short run, smoothed loss, stop on "
                 + "divergence; plots loss against lr and suggests CyclicLR bounds and a OneCycleLR max_lr."})
 final class LrFindCommand implements Callable<Integer> {
+    @Mixin
+    TrainingOptions training;
+
     @Option(names = "--min-lr", defaultValue = "1e-5", description = "First lr (default: ${DEFAULT-VALUE}).")
     double minLr;
 
@@ -48,9 +52,6 @@ final class LrFindCommand implements Callable<Integer> {
             + "its minimum (default: ${DEFAULT-VALUE}).")
     double stopFactor;
 
-    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
-    int batch;
-
     @Option(names = "--epochs", defaultValue = "3", description = "Epoch budget the printed specs are written for "
             + "(default: ${DEFAULT-VALUE}).")
     int epochs;
@@ -59,36 +60,14 @@ final class LrFindCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "cpu, cuda or auto (default: ${DEFAULT-VALUE}).")
-    String backend;
-
-    @Option(names = "--hidden", defaultValue = "256", split = ",", description = "Hidden layer widths (default: ${DEFAULT-VALUE}).")
-    int[] hidden;
-
-    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
-    double momentum;
-
-    @Option(names = "--no-nesterov", description = "Plain momentum instead of Nesterov (the sweep uses Nesterov).")
-    boolean noNesterov;
-
-    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "Weight decay (default: ${DEFAULT-VALUE}).")
-    double weightDecay;
-
-    @Option(names = "--validation", defaultValue = "5000", description = "Training images held out, as in the sweep "
-            + "(default: ${DEFAULT-VALUE}).")
-    int validation;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX folder (default: "
-            + "/usr/share/datasets/fashion-mnist).")
-    Path data;
-
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "anneal-lr-find",
             description = "Folder for lr-find.csv and lr-find.png (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Override
     public Integer call() throws IOException {
-        LrRangeTest.Settings settings = new LrRangeTest.Settings(minLr, maxLr, steps, batch, smoothing, stopFactor);
+        LrRangeTest.Settings settings = new LrRangeTest.Settings(minLr, maxLr, steps, training.batch, smoothing, stopFactor);
+        SgdConfig sgd = training.sgd();
         if (epochs < 1) throw new UsageException("--epochs must be >= 1, got " + epochs);
         try {
             Files.createDirectories(out);
@@ -97,15 +76,15 @@ final class LrFindCommand implements Callable<Integer> {
         }
         if (!Files.isWritable(out)) throw new UsageException("--out: folder " + out + " is not writable");
         PrintStream o = System.out;
-        Splits splits = FashionMnist.load(data == null ? FashionMnist.DEFAULT_DIR : data, validation, seed);
-        MlpSpec spec = new MlpSpec(splits.train().featureCount(), hidden, splits.train().classes());
-        SgdConfig sgd = new SgdConfig(momentum, 0, !noNesterov && momentum > 0, weightDecay);
+        Splits splits = FashionMnist.load(training.data, training.validation, seed);
+        MlpSpec spec = new MlpSpec(splits.train().featureCount(), training.hidden, splits.train().classes());
         LrRangeTest.Result result;
-        try (Backend b = Backends.create(backend, System.err);
+        try (Backend b = Backends.create(training.backend, System.err);
              ProgressBar bar = new ProgressBarBuilder().setTaskName("lr-find").setInitialMax(steps)
                      .setConsumer(new ConsoleProgressBarConsumer(System.err)).setStyle(ProgressBarStyle.ASCII)
                      .setUnit(" steps", 1).build()) {
-            OptimizerSetup optimizer = OptimizerSetup.single(sgd, 2 * spec.layers());
+            OptimizerSetup optimizer = training.noBiasDecay ? OptimizerSetup.noDecayOnBias(sgd, 2 * spec.layers())
+                    : OptimizerSetup.single(sgd, 2 * spec.layers());
             b.init(spec, Initialization.pytorchDefault(spec, seed), optimizer);
             b.upload(splits);
             result = LrRangeTest.run(b, splits.train().count(), optimizer, settings, seed, p -> {
@@ -122,22 +101,23 @@ final class LrFindCommand implements Callable<Integer> {
         Charts.lrFind(result.points(), result.suggestion(), png);
 
         LrRangeTest.Suggestion s = result.suggestion();
-        o.println("lr-find: " + result.points().size() + " steps on " + spec + ", SGD momentum " + momentum
-                + (sgd.nesterov() ? " nesterov" : "") + ", weight decay " + weightDecay + ", batch " + batch + "; stopped: "
+        o.println("lr-find: " + result.points().size() + " steps on " + spec + ", SGD momentum " + sgd.momentum()
+                + (sgd.nesterov() ? " nesterov" : "") + ", weight decay " + sgd.weightDecay() + ", batch " + training.batch
+                + "; stopped: "
                 + result.stopReason());
         o.println("curve: " + csv + ", plot: " + png);
         if (!Double.isFinite(s.maxLr())) {
             o.println("too few steps before divergence to suggest an lr; lower --min-lr or raise --steps");
             return 1;
         }
-        Budget budget = Budget.of(epochs, splits.train().count(), batch);
+        Budget budget = Budget.of(epochs, splits.train().count(), training.batch);
         o.printf(Locale.ROOT, "smoothed loss minimum at lr %.3g; steepest descent at lr %.3g%n", s.lrAtMinimum(), s.steepestLr());
         o.printf(Locale.ROOT, "suggested max_lr %.3g (minimum / 10), base_lr %.3g (max_lr / 4)%n", s.maxLr(), s.baseLr());
         o.println("specs for " + epochs + " epochs of " + budget.stepsPerEpoch() + " steps:");
         o.println("  " + s.oneCycleSpec(budget.totalSteps()));
         o.println("  " + s.cyclicSpec(2 * budget.stepsPerEpoch()));
-        o.println("e.g.: java -jar target/anneal.jar train --epochs " + epochs + " --nesterov --schedule \""
-                + s.oneCycleSpec(budget.totalSteps()) + "\"");
+        o.println("e.g.: java -jar target/anneal.jar train --epochs " + epochs + training.nonDefaultArguments()
+                + " --schedule \"" + s.oneCycleSpec(budget.totalSteps()) + "\"");
         return 0;
     }
 }

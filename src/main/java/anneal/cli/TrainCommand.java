@@ -5,7 +5,7 @@ import anneal.backend.Backends;
 import anneal.data.FashionMnist;
 import anneal.data.Splits;
 import anneal.schedule.LrScheduler;
-import anneal.schedule.Schedules;
+import anneal.schedule.spec.Lint;
 import anneal.train.EpochRecord;
 import anneal.train.RunResult;
 import anneal.train.SgdConfig;
@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,6 +28,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,16 +43,15 @@ import picocli.CommandLine.Option;
                 "Timed region: training steps and evaluations; data loading, initialisation and a JIT warm-up are"
                         + " outside it (reported as setup)."})
 final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    TrainingOptions training;
+
     @Option(names = "--schedule", required = true, paramLabel = "SPEC",
             description = "Schedule spec with PyTorch's names, e.g. \"OneCycleLR(max_lr=0.1, total_steps=1290)\".")
     String schedule;
 
     @Option(names = "--epochs", defaultValue = "3", description = "Epochs at most (default: ${DEFAULT-VALUE}).")
     int epochs;
-
-    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}; the last,"
-            + " smaller batch of an epoch is kept, as DataLoader's drop_last=False).")
-    int batch;
 
     @Option(names = "--lr", defaultValue = "0.1", description = "The optimizer's lr, the schedule's base lr"
             + " (default: ${DEFAULT-VALUE}).")
@@ -67,39 +68,8 @@ final class TrainCommand implements Callable<Integer> {
             + " shuffles (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "cpu, cuda or auto (default: ${DEFAULT-VALUE}).")
-    String backend;
-
     @Option(names = "--threads", description = "CPU backend threads (default: all cores).")
     Integer threads;
-
-    @Option(names = "--hidden", defaultValue = "256", split = ",", description = "Hidden layer widths, comma"
-            + " separated (default: ${DEFAULT-VALUE}).")
-    int[] hidden;
-
-    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
-    double momentum;
-
-    @Option(names = "--nesterov", description = "Nesterov momentum.")
-    boolean nesterov;
-
-    @Option(names = "--dampening", defaultValue = "0", description = "SGD dampening (default: ${DEFAULT-VALUE}).")
-    double dampening;
-
-    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "Coupled L2 weight decay as"
-            + " torch.optim.SGD (default: ${DEFAULT-VALUE}).")
-    double weightDecay;
-
-    @Option(names = "--no-bias-decay", description = "Put biases in a second parameter group without weight decay.")
-    boolean noBiasDecay;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX files (default: "
-            + "/usr/share/datasets/fashion-mnist).")
-    Path data = FashionMnist.DEFAULT_DIR;
-
-    @Option(names = "--validation", defaultValue = "5000", description = "Training images held out for validation"
-            + " (default: ${DEFAULT-VALUE}).")
-    int validation;
 
     @Option(names = "--eval-every", defaultValue = "0", paramLabel = "STEPS", description = "Also evaluate every"
             + " STEPS optimizer steps (default: only at epoch ends).")
@@ -111,6 +81,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
+    @Option(names = "--strict", description = "Refuse to train (exit 1) when the schedule lint finds anything about the"
+            + " planned run (default: print the findings as warnings and train).")
+    boolean strict;
+
     /**
      * The JSON written by {@code --out}.
      *
@@ -121,24 +95,47 @@ final class TrainCommand implements Callable<Integer> {
     record TrainOutput(boolean interrupted, String error, String jvm, double trainSamplesPerSecond, RunResult run) {
     }
 
+    /**
+     * Checks the schedule against the run it is about to drive ({@link Lint}: joins, values, horizon, clock), so that
+     * e.g. a per-epoch schedule whose length is a step count is caught before training, not found in the curve
+     * afterwards. Findings go to stderr; with {@code --strict} they stop the run.
+     */
+    private boolean lintPasses(TrainConfig config, int trainCount) {
+        long stepsPerEpoch = (trainCount + config.batchSize() - 1) / config.batchSize();
+        double[] baseLrs = new double[config.noDecayOnBias() ? 2 : 1];
+        Arrays.fill(baseLrs, config.lr());
+        List<Lint.Finding> findings = Lint.check(config.scheduleSpec(), baseLrs,
+                new Lint.Plan(config.epochs(), stepsPerEpoch, Lint.DEFAULT_JUMP_FRACTION));
+        for (Lint.Finding f : findings) {
+            System.err.println("anneal train: " + (strict ? "error: " : "warning: ") + f);
+        }
+        if (!findings.isEmpty()) {
+            System.err.println("anneal train: the schedule was checked against " + config.epochs() + " epochs of "
+                    + stepsPerEpoch + " steps (schedule SPEC --lint --epochs " + config.epochs() + " --steps-per-epoch "
+                    + stepsPerEpoch + " shows the same)" + (strict ? "; --strict: not training" : ""));
+        }
+        return findings.isEmpty() || !strict;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintStream stdout = System.out;
+        SgdConfig sgd = training.sgd();
         TrainConfig config;
         try {
-            config = new TrainConfig(schedule, lr, epochs, batch, target, seed, hidden,
-                    new SgdConfig(momentum, dampening, nesterov, weightDecay), noBiasDecay, validation, evalEvery,
-                    !noStop);
+            config = new TrainConfig(schedule, lr, epochs, training.batch, target, seed, training.hidden,
+                    sgd, training.noBiasDecay, training.validation, evalEvery, !noStop);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage().replaceFirst("^([\\w -]+?) must", "--$1 must")
-                    .replace("--validation size", "--validation").replace("--weight_decay", "--weight-decay"));
+                    .replace("--validation size", "--validation"));
         }
         if (threads != null && threads < 1) throw new UsageException("--threads must be >= 1, got " + threads);
         LrScheduler scheduler = Trainer.schedule(config);
         if (out != null) checkWritable(out);
-        try (Backend b = Backends.create(backend, threads == null ? Runtime.getRuntime().availableProcessors() : threads,
+        try (Backend b = Backends.create(training.backend, threads == null ? Runtime.getRuntime().availableProcessors() : threads,
                 System.err)) {
-            Splits splits = FashionMnist.load(data, validation, seed);
+            Splits splits = FashionMnist.load(training.data, training.validation, seed);
+            if (!lintPasses(config, splits.train().count())) return 1;
             Trainer trainer = new Trainer(b, splits);
             AtomicBoolean finished = new AtomicBoolean();
             Thread hook = new Thread(() -> {
@@ -155,7 +152,7 @@ final class TrainCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             stdout.printf(Locale.ROOT, "anneal train: %s on %s, %s, batch %d, lr %s, %d train / %d validation / %d test%n",
                     schedule, "MLP " + splits.train().featureCount() + "-" + joined(config.hidden()) + "-"
-                            + splits.train().classes(), b.description(), batch, lr, splits.train().count(),
+                            + splits.train().classes(), b.description(), training.batch, lr, splits.train().count(),
                     splits.validation().count(), splits.test().count());
             RunResult result;
             try (ProgressBar bar = quiet ? null : new ProgressBarBuilder().setTaskName("train").setInitialMax(1)

@@ -46,7 +46,8 @@ class TrainCommandTest {
         "--lr -1|--lr must be a finite number > 0, got -1.0",
         "--threads 0|--threads must be >= 1, got 0",
         "--validation -1|--validation must be >= 0, got -1",
-        "--momentum 0 --nesterov|nesterov requires momentum > 0",
+        "--momentum 0 --nesterov|--nesterov requires momentum > 0",
+        "--dampening 0.5 --nesterov|--nesterov requires momentum > 0 and dampening = 0",
         "--weight-decay -1|--weight-decay must be >= 0, got -1.0",
         "--hidden x|'x' is not an int"})
     void badValuesAreOneLineAndExitTwo(String args, String message) {
@@ -101,10 +102,27 @@ class TrainCommandTest {
         Outcome o = run("train", "--schedule", "OneCycleLR(max_lr=0.1, total_steps=100)", "--epochs", "1",
                 "--backend", "cpu", "--quiet", "--out", json.toString());
         assertEquals(1, o.code(), o.err());
+        assertTrue(o.err().contains("anneal train: warning: horizon: step 101 of 430 steps raises"), "the lint warned first: "
+                + o.err());
         assertTrue(o.err().contains("total steps is 100"), o.err());
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertTrue(j.get("error").asText().contains("total steps is 100"));
         assertFalse(j.get("interrupted").asBoolean());
         assertEquals(101, j.get("run").get("lrs").size(), "every step taken before the schedule ran out");
+    }
+
+    @Test
+    void strictRefusesAScheduleWhoseClockDoesNotFitTheRunBeforeTraining() throws Exception {
+        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed");
+        Path json = dir.resolve("never.json");
+        // T_max = 3 epochs x 430 steps, but CosineAnnealingLR is stepped per epoch: 430x too slow
+        Outcome o = run("train", "--schedule", "CosineAnnealingLR(T_max=1290)", "--epochs", "3", "--backend", "cpu",
+                "--quiet", "--strict", "--out", json.toString());
+        assertEquals(1, o.code(), o.err());
+        assertTrue(o.err().contains("anneal train: error: clock: CosineAnnealingLR: T_max=1290 looks like a step count"),
+                o.err());
+        assertTrue(o.err().contains("--strict: not training"), o.err());
+        assertFalse(o.out().contains("epoch "), o.out());
+        assertFalse(Files.exists(json), "nothing trained, nothing written");
     }
 }

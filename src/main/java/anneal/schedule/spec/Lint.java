@@ -51,6 +51,9 @@ public final class Lint {
         }
     }
 
+    /** The default largest change at a join, as a fraction of the larger lr there ({@code --jump-fraction}). */
+    public static final double DEFAULT_JUMP_FRACTION = 0.1;
+
     /** Metric given to metric-driven schedules while linting (a constant: the plateau reduces as often as it can). */
     private static final double METRIC = 1.0;
 

@@ -1,0 +1,96 @@
+package anneal.cli;
+
+import anneal.data.FashionMnist;
+import anneal.train.SgdConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The model, optimizer and data options {@code train} and {@code lr-find} share (a picocli mixin), with one set of
+ * names, defaults and checks. The defaults are the sweep's protocol (SGD, momentum 0.9, Nesterov, weight decay
+ * 5e-4, batch 128, one hidden layer of 256, 5,000 validation images), so {@code train} with defaults trains a sweep
+ * cell and {@code lr-find} probes the optimizer the sweep uses. Nesterov is on unless {@code --no-nesterov}, or
+ * unless momentum is 0 or dampening is not (where PyTorch refuses it); {@code --nesterov} given together with
+ * those is an error, as in {@code torch.optim.SGD}.
+ */
+final class TrainingOptions {
+    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}; the last,"
+            + " smaller batch of an epoch is kept, as DataLoader's drop_last=False).")
+    int batch;
+
+    @Option(names = "--hidden", defaultValue = "256", split = ",", paramLabel = "W",
+            description = "Hidden layer widths, comma separated (default: ${DEFAULT-VALUE}).")
+    int[] hidden;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--nesterov", negatable = true, description = "Nesterov momentum (default: on when momentum > 0"
+            + " and dampening = 0, as the sweep; --no-nesterov for plain momentum).")
+    Boolean nesterov;
+
+    @Option(names = "--dampening", defaultValue = "0", description = "SGD dampening (default: ${DEFAULT-VALUE}).")
+    double dampening;
+
+    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "Coupled L2 weight decay as"
+            + " torch.optim.SGD (default: ${DEFAULT-VALUE}); where a co-scheduled weight decay starts.")
+    double weightDecay;
+
+    @Option(names = "--no-bias-decay", description = "Put biases in a second parameter group without weight decay"
+            + " (the schedule drives both groups).")
+    boolean noBiasDecay;
+
+    @Option(names = "--validation", defaultValue = "5000", description = "Training images held out for validation"
+            + " (default: ${DEFAULT-VALUE}).")
+    int validation;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX files, gzipped or not (default: "
+            + "/usr/share/datasets/fashion-mnist).")
+    Path data = FashionMnist.DEFAULT_DIR;
+
+    @Option(names = "--backend", defaultValue = "auto", description = "cpu, cuda or auto (default: ${DEFAULT-VALUE}:"
+            + " CUDA when a driver and a GPU are present, else the CPU).")
+    String backend;
+
+    /** Whether the run uses Nesterov momentum: as given, else on where PyTorch allows it. */
+    boolean nesterov() {
+        return nesterov != null ? nesterov : momentum > 0 && dampening == 0;
+    }
+
+    /**
+     * The optimizer's hyper-parameters other than the lr.
+     *
+     * @throws UsageException naming the option and the allowed values
+     */
+    SgdConfig sgd() {
+        if (!Double.isFinite(dampening)) throw new UsageException("--dampening must be a finite number, got " + dampening);
+        try {
+            return new SgdConfig(momentum, dampening, nesterov(), weightDecay);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage().replaceFirst("^nesterov", "--nesterov")
+                    .replaceFirst("^momentum", "--momentum").replaceFirst("^weight_decay", "--weight-decay"));
+        }
+    }
+
+    /**
+     * These options as command-line arguments, only those that differ from the defaults (for a pasteable
+     * {@code train} command), each preceded by a space; empty when all are defaults.
+     */
+    String nonDefaultArguments() {
+        StringBuilder sb = new StringBuilder();
+        if (batch != 128) sb.append(" --batch ").append(batch);
+        if (hidden.length != 1 || hidden[0] != 256) {
+            sb.append(" --hidden ").append(java.util.Arrays.stream(hidden).mapToObj(Integer::toString)
+                    .collect(java.util.stream.Collectors.joining(",")));
+        }
+        if (momentum != 0.9) sb.append(" --momentum ").append(momentum);
+        if (dampening != 0) sb.append(" --dampening ").append(dampening);
+        if (nesterov != null && nesterov != (momentum > 0 && dampening == 0)) sb.append(nesterov ? " --nesterov" : " --no-nesterov");
+        if (weightDecay != 5e-4) sb.append(" --weight-decay ").append(weightDecay);
+        if (noBiasDecay) sb.append(" --no-bias-decay");
+        if (validation != 5000) sb.append(" --validation ").append(validation);
+        if (!data.equals(FashionMnist.DEFAULT_DIR)) sb.append(" --data ").append(data);
+        if (!backend.equals("auto")) sb.append(" --backend ").append(backend);
+        return sb.toString();
+    }
+}
