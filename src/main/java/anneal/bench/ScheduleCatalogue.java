@@ -31,7 +31,8 @@ public final class ScheduleCatalogue {
                 b -> "ConstantLR(factor=1.0, total_iters=1)");
         add("step", "StepLR", "lr x 0.1 every third of the run (at least every epoch).", 0.1,
                 b -> "StepLR(step_size=" + b.epochs(1.0 / 3) + ", gamma=0.1)");
-        add("multistep", "MultiStepLR", "lr x 0.1 at 50% and 75% of the epochs (the ResNet recipe).", 0.1,
+        add("multistep", "MultiStepLR", "lr x 0.1 at 50% and 75% of the epochs (the ResNet recipe; only the first when "
+                + "the second would fall on the run's end).", 0.1,
                 b -> "MultiStepLR(milestones=" + milestones(b) + ", gamma=0.1)");
         add("exponential", "ExponentialLR", "Decays every epoch so that the last epoch runs at 1/100 of the start.",
                 0.1, b -> "ExponentialLR(gamma=" + num(Math.pow(0.01, 1.0 / Math.max(1, b.epochs() - 1))) + ")");
@@ -43,9 +44,13 @@ public final class ScheduleCatalogue {
         add("onecycle", "OneCycleLR", "Smith's super-convergence: cosine from 0.1/25 up to 0.1 in 30% of the steps, then "
                 + "down to 0.1/(25*1e4); momentum cycled 0.95-0.85.", 0.1,
                 b -> "OneCycleLR(max_lr=0.1, total_steps=" + b.totalSteps() + ")");
-        add("sgdr", "CosineAnnealingWarmRestarts", "SGDR: cosine restarts with T_0 = 1 epoch, T_mult = 2, stepped per batch "
-                + "with fractional epochs.", 0.1,
-                b -> "CosineAnnealingWarmRestarts(T_0=1, T_mult=2, eta_min=0.0, steps_per_epoch=" + b.stepsPerEpoch() + ")");
+        add("sgdr", "CosineAnnealingWarmRestarts", "SGDR: cosine restarts growing by T_mult (2 where it fits), the last "
+                + "cycle ending with the run (3 epochs: T_0 = 1, T_mult = 2), stepped per batch with fractional epochs.", 0.1,
+                b -> {
+                    int[] restarts = sgdrCycles(b.epochs());
+                    return "CosineAnnealingWarmRestarts(T_0=" + restarts[0] + ", T_mult=" + restarts[1]
+                            + ", eta_min=0.0, steps_per_epoch=" + b.stepsPerEpoch() + ")";
+                });
         add("plateau", "ReduceLROnPlateau", "Halves the lr when the validation loss stops improving (patience 0).", 0.1,
                 b -> "ReduceLROnPlateau(mode='min', factor=0.5, patience=0, threshold=0.001)");
         add("warmup-linear", "linear warmup + cosine", "Linear ramp from 1% to 100% over 10% of the steps, then cosine to 0.",
@@ -90,10 +95,29 @@ public final class ScheduleCatalogue {
                 + "warmup_steps=0, total_steps=" + Math.max(1, b.totalSteps() - w) + "))";
     }
 
+    /** 50% and 75% of the epochs; a milestone at or past the last epoch would never take effect and is left out. */
     private static String milestones(Budget b) {
         int first = b.epochs(0.5);
         int second = Math.max(first + 1, b.epochs(0.75));
-        return "[" + first + ", " + second + "]";
+        return second < b.epochs() ? "[" + first + ", " + second + "]" : "[" + first + "]";
+    }
+
+    /**
+     * SGDR's {@code {T_0, T_mult}} for a run of {@code epochs}: cycles T_0, T_0 T_mult, T_0 T_mult^2, ... whose sum is
+     * exactly the run, so it ends at the bottom of a cycle, not part-way up a restarted one (which would hand SGDR a
+     * high final lr in the comparison). The smallest T_mult in 2..4 with at least two cycles wins, then the most
+     * cycles; a run no such series fits restarts every epoch ({@code T_mult = 1}) or, in one epoch, never.
+     */
+    static int[] sgdrCycles(int epochs) {
+        for (int mult = 2; mult <= 4; mult++) {
+            int[] best = null;
+            long cycleEpochs = 1 + mult;  // (mult^k - 1) / (mult - 1) for k = 2, 3, ...
+            for (long power = (long) mult * mult; cycleEpochs <= epochs; cycleEpochs += power, power *= mult) {
+                if (epochs % cycleEpochs == 0) best = new int[] {(int) (epochs / cycleEpochs), mult};
+            }
+            if (best != null) return best;
+        }
+        return new int[] {1, 1};
     }
 
     /** Shortest decimal that reads back as the same double. */

@@ -72,4 +72,36 @@ class ScheduleCatalogueTest {
                 assertTrue(s.lr(0) >= 0 && s.lr(0) <= 0.1 + 1e-12, e.name() + " starts at " + s.lr(0));
             }
     }
+
+    @Test
+    void everyCatalogueSpecFitsItsBudgetByTheLintTheTrainerRuns() {
+        // train checks its schedule against the planned run; the sweep's own specs must pass that check
+        for (int epochs : new int[] {3, 10, 30}) {  // per-epoch decays cannot fit a 1-epoch run
+            Budget budget = Budget.of(epochs, 55_000, 128);
+            for (CatalogueEntry e : ScheduleCatalogue.all()) {
+                String spec = e.spec(budget);
+                var findings = anneal.schedule.spec.Lint.check(spec, new double[] {e.baseLr()},
+                        new anneal.schedule.spec.Lint.Plan(epochs, budget.stepsPerEpoch(),
+                                anneal.schedule.spec.Lint.DEFAULT_JUMP_FRACTION));
+                assertTrue(findings.isEmpty(), epochs + " epochs, " + spec + ": " + findings);
+            }
+        }
+    }
+
+    @Test
+    void sgdrCyclesEndWithTheRun() {
+        // {T_0, T_mult}: 3 = 1 + 2; 10 = 2 + 8; 30 = 2 + 4 + 8 + 16; 7 = 1 + 2 + 4; 5 = 1 + 4 (no T_mult 2 series)
+        assertEquals(List.of(1, 2), List.of(ScheduleCatalogue.sgdrCycles(3)[0], ScheduleCatalogue.sgdrCycles(3)[1]));
+        assertEquals(List.of(2, 4), List.of(ScheduleCatalogue.sgdrCycles(10)[0], ScheduleCatalogue.sgdrCycles(10)[1]));
+        assertEquals(List.of(2, 2), List.of(ScheduleCatalogue.sgdrCycles(30)[0], ScheduleCatalogue.sgdrCycles(30)[1]));
+        assertEquals(List.of(1, 2), List.of(ScheduleCatalogue.sgdrCycles(7)[0], ScheduleCatalogue.sgdrCycles(7)[1]));
+        assertEquals(List.of(1, 4), List.of(ScheduleCatalogue.sgdrCycles(5)[0], ScheduleCatalogue.sgdrCycles(5)[1]));
+        assertEquals(List.of(1, 1), List.of(ScheduleCatalogue.sgdrCycles(1)[0], ScheduleCatalogue.sgdrCycles(1)[1]));
+        for (int e = 1; e <= 60; e++) {
+            int[] c = ScheduleCatalogue.sgdrCycles(e);
+            long sum = 0;
+            for (long len = c[0]; sum < e; len *= c[1]) sum += len;
+            assertEquals(e, sum, "cycles of " + java.util.Arrays.toString(c) + " for " + e + " epochs");
+        }
+    }
 }
