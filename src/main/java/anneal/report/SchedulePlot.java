@@ -24,6 +24,8 @@ public final class SchedulePlot {
     public static final int WIDTH = 900;
     public static final int HEIGHT = 500;
     private static final int TITLE_CHARS = 100;
+    /** Up to this many rows on a row-index axis, every row gets a label (round ticks would fall between rows). */
+    private static final int ALL_ROWS_LABELLED = 20;
 
     static {
         System.setProperty("java.awt.headless", "true");
@@ -75,7 +77,7 @@ public final class SchedulePlot {
         }
         if (columns.stream().anyMatch(c -> c.startsWith("momentum"))) chart.setYAxisGroupTitle(1, "momentum");
         if (columns.stream().anyMatch(c -> c.startsWith("weight_decay"))) chart.setYAxisGroupTitle(2, "weight decay");
-        if (x.length > 2) roundTicks(chart, x, rows.get(0)[0]);
+        if (x.length > 2 && (inEpochs || x.length > ALL_ROWS_LABELLED)) roundTicks(chart, x, rows.get(0)[0]);
         chart.setCustomXAxisTickLabelsFormatter(TickLabels.forScale(x.length == 0 ? 0 : x[x.length - 1]));
         chart.setCustomYAxisTickLabelsFormatter(TickLabels.forScale(yScale));
         return chart;
@@ -85,6 +87,7 @@ public final class SchedulePlot {
      * Makes XChart place the x ticks at round values. For x values that are equally spaced (as rows always are)
      * XChart labels every k-th value instead, for the smallest k whose labels fit (ticks at 0, 1173, 2346, ... or at
      * every one of 40 epochs); one hidden point between the first two rows turns that off without moving the axis.
+     * Round steps are 1, 2 or 5 times a power of ten, fractions only where the axis spans fewer than about 10.
      */
     private static void roundTicks(XYChart chart, double[] x, double y0) {
         XYSeries hidden = chart.addSeries(" ", new double[] {(x[0] + x[1]) / 2}, new double[] {y0});
