@@ -1,5 +1,6 @@
 package anneal.cli;
 
+import anneal.report.SchedulePlot;
 import anneal.schedule.Interval;
 import anneal.schedule.LrScheduler;
 import anneal.schedule.Schedules;
@@ -8,9 +9,7 @@ import anneal.schedule.spec.ScheduleCheckpoint;
 import anneal.schedule.spec.ScheduleConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -23,11 +22,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * {@code anneal schedule SPEC --base-lr X --steps N [--metrics v1,v2,...] [--format csv|json]}: prints the lr
@@ -254,30 +248,12 @@ final class ScheduleCommand implements Callable<Integer> {
         return (int) n;
     }
 
-    private void writePlot(List<String> columns, List<double[]> rows, Interval clock) throws Exception {
-        System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChartBuilder().width(900).height(500).title(scheduleSpec.length() > 100
-                ? scheduleSpec.substring(0, 97) + "..." : scheduleSpec)
-                .xAxisTitle(clock == Interval.STEP ? "optimizer step" : "epoch").yAxisTitle("lr").build();
-        chart.getStyler().setLegendVisible(columns.size() > 1);
-        chart.getStyler().setToolTipsEnabled(false);
-        chart.getStyler().setXAxisMaxLabelCount(12);
-        double[] x = new double[rows.size()];
-        for (int i = 0; i < x.length; i++) x[i] = i;
-        for (int c = 0; c < columns.size(); c++) {
-            double[] y = new double[rows.size()];
-            for (int i = 0; i < y.length; i++) y[i] = rows.get(i)[c];
-            XYSeries series = chart.addSeries(columns.get(c), x, y);
-            series.setMarker(SeriesMarkers.NONE);
-            if (columns.get(c).startsWith("momentum")) series.setYAxisGroup(1);
-            if (columns.get(c).startsWith("weight_decay")) series.setYAxisGroup(2);
-        }
-        if (columns.stream().anyMatch(c -> c.startsWith("momentum"))) chart.setYAxisGroupTitle(1, "momentum");
-        if (columns.stream().anyMatch(c -> c.startsWith("weight_decay"))) chart.setYAxisGroupTitle(2, "weight decay");
-        try (OutputStream file = Files.newOutputStream(plot)) {
-            BitmapEncoder.saveBitmap(chart, file, BitmapEncoder.BitmapFormat.PNG);
+    private void writePlot(List<String> columns, List<double[]> rows, Interval clock) {
+        try {
+            SchedulePlot.write(scheduleSpec, columns, rows, clock, stepsPerEpoch == null ? 0 : stepsPerEpoch, plot);
         } catch (java.io.IOException e) {
-            throw new UsageException("--plot=" + plot + ": cannot write (" + e.getMessage() + ")", e);
+            throw new UsageException("--plot=" + plot + ": cannot write (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")", e);
         }
     }
 

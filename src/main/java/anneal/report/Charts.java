@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The report's PNG plots (XChart, headless). */
 public final class Charts {
+    /** Width of a box in the time-to-target plot as a fraction of the space each schedule gets. */
+    static final double BOX_FILL = 0.6;
+
     private Charts() {
     }
 
@@ -45,6 +49,7 @@ public final class Charts {
             c.getStyler().setLegendVisible(false).setMarkerSize(0).setChartTitleFont(c.getStyler().getChartTitleFont()
                     .deriveFont(12f));
             c.addSeries("lr", x, r.lrs()).setMarker(SeriesMarkers.NONE);
+            c.setCustomYAxisTickLabelsFormatter(TickLabels.forScale(Arrays.stream(r.lrs()).map(Math::abs).max().orElse(0)));
             charts.add(c);
         }
         if (charts.isEmpty()) return;
@@ -53,7 +58,7 @@ public final class Charts {
         java.awt.image.BufferedImage grid = new java.awt.image.BufferedImage(cols * 360, rows * 240,
                 java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D g = grid.createGraphics();
-        g.setColor(java.awt.Color.WHITE);
+        g.setColor(charts.get(0).getStyler().getChartBackgroundColor()); // empty cells as the charts' margins
         g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
         for (int i = 0; i < charts.size(); i++)
             g.drawImage(BitmapEncoder.getBufferedImage(charts.get(i)), (i % cols) * 360, (i / cols) * 240, null);
@@ -64,9 +69,10 @@ public final class Charts {
     /** Mean test accuracy (over seeds) at each evaluation, one line per schedule. */
     public static void accuracyPerEpoch(Map<String, List<RunRecord>> bySchedule, double target, String title, Path png)
             throws IOException {
-        XYChart c = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle("epoch")
+        XYChart c = new XYChartBuilder().width(1040).height(560).title(title).xAxisTitle("epoch")
                 .yAxisTitle("test accuracy (mean over seeds)").build();
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE).setMarkerSize(5);
+        // beside the plot: inside, a legend of 15 schedules covers the last epochs, where the lines matter most
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setMarkerSize(5);
         double lo = target;
         double xmax = 1;
         for (Map.Entry<String, List<RunRecord>> e : bySchedule.entrySet()) {
@@ -97,15 +103,27 @@ public final class Charts {
 
     /** Box plot of seconds to target per schedule (reached runs only; schedules without any are left out). */
     public static boolean timeToTarget(Map<String, double[]> tttBySchedule, String title, Path png) throws IOException {
-        BoxChart c = new BoxChartBuilder().width(900).height(520).title(title).yAxisTitle("seconds to target").build();
+        BoxChart c = new BoxChartBuilder().width(900).height(560).title(title).yAxisTitle("seconds to target").build();
         c.getStyler().setLegendVisible(false);
         for (Map.Entry<String, double[]> e : tttBySchedule.entrySet()) {
             double[] v = Stats.finite(e.getValue());
             if (v.length > 0) c.addSeries(e.getKey(), v);
         }
-        if (c.getSeriesMap().isEmpty()) return false;
+        int boxes = c.getSeriesMap().size();
+        if (boxes == 0) return false;
+        // XChart draws every box (1 - plotContentSize) of the plot wide, whatever their number: at the default 0.92
+        // 15 boxes are wider than their slots and overlap; this size makes each box 0.6 of its slot (at most 0.2 of
+        // the plot: the size also sets the margins, the vertical one too)
+        c.getStyler().setPlotContentSize(plotContentSizeForBoxes(boxes));
+        // names side by side overlap beyond about 8 schedules (slots under 100 px); slanted they need 60 px each
+        c.getStyler().setXAxisLabelRotation(boxes > 8 ? 45 : 0);
         save(c, png);
         return true;
+    }
+
+    /** The plot content size at which XChart draws each of {@code boxes} boxes {@link #BOX_FILL} of its slot wide. */
+    static double plotContentSizeForBoxes(int boxes) {
+        return Math.max(0.8, 1 / (1 + BOX_FILL / boxes));
     }
 
     /** The range test's loss (raw and smoothed) against the lr on a log axis, with the suggested max_lr marked. */

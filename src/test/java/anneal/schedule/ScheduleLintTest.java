@@ -112,4 +112,14 @@ class ScheduleLintTest {
         assertEquals(500, image.getHeight());
         assertTrue(Files.size(png) > 5000);
     }
+
+    @Test
+    void unwritablePlotIsAOneLineErrorNamingTheOption(@TempDir Path dir) {
+        Path png = dir.resolve("no-such-folder").resolve("p.png");
+        ScheduleCommandTest.Result r = ScheduleCommandTest.run("schedule", "StepLR(step_size=2)", "--base-lr", "0.1",
+                "--steps", "10", "--plot", png.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--plot=" + png + ": cannot write (NoSuchFileException"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
 }
