@@ -15,9 +15,12 @@ import java.util.List;
  * @param finalTestAccuracy  test accuracy at the last evaluation
  * @param setupSeconds       data upload, model init and JIT/device warm-up, outside the timed region
  * @param records            one entry per evaluation
- * @param lrs                lr of group 0 after every optimizer step (index 0 = the first step's lr)
+ * @param lrs                lr of group 0 at every optimizer step (index 0 = the first step's lr)
+ * @param momenta            momentum of group 0 at every step when the schedule cycles momentum, else empty
+ * @param weightDecays       weight decay of group 0 at every step when the schedule co-schedules it, else empty
  */
 public record RunResult(TrainConfig config, String backend, RunStatus status, double timeToTarget,
                         double epochsToTarget, double bestTestAccuracy, double finalTestAccuracy,
-                        double setupSeconds, List<EpochRecord> records, double[] lrs) {
+                        double setupSeconds, List<EpochRecord> records, double[] lrs,
+                        double[] momenta, double[] weightDecays) {
 }

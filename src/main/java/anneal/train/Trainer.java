@@ -57,6 +57,8 @@ public final class Trainer {
     private TrainConfig config;
     private final List<EpochRecord> records = new ArrayList<>();
     private double[] lrs = new double[0];
+    private double[] momenta = new double[0];
+    private double[] weightDecays = new double[0];
     private long steps;
     private double setupSeconds;
     private RunStatus status = RunStatus.NOT_REACHED;
@@ -132,7 +134,10 @@ public final class Trainer {
         synchronized (lock) {
             this.config = config;
             records.clear();
-            lrs = new double[(int) Math.min(totalSteps, Integer.MAX_VALUE - 16)];
+            int recorded = (int) Math.min(totalSteps, Integer.MAX_VALUE - 16);
+            lrs = new double[recorded];
+            momenta = new double[scheduler.schedulesMomentum() ? recorded : 0];
+            weightDecays = new double[scheduler.schedulesWeightDecay() ? recorded : 0];
             steps = 0;
             status = RunStatus.NOT_REACHED;
             timeToTarget = epochsToTarget = Double.NaN;
@@ -166,6 +171,8 @@ public final class Trainer {
                 synchronized (lock) {
                     step = ++steps;
                     if (step <= lrs.length) lrs[(int) step - 1] = lr[0];
+                    if (step <= momenta.length) momenta[(int) step - 1] = momentum[0];
+                    if (step <= weightDecays.length) weightDecays[(int) step - 1] = weightDecay[0];
                 }
                 if (scheduler.interval() == Interval.STEP && !scheduler.needsMetric()) scheduler.step();
                 listener.onStep(step, totalSteps);
@@ -275,7 +282,9 @@ public final class Trainer {
                 last = r.testAccuracy();
             }
             return new RunResult(config, backend.description(), status, timeToTarget, epochsToTarget, best, last,
-                    setupSeconds, List.copyOf(records), Arrays.copyOf(lrs, (int) Math.min(steps, lrs.length)));
+                    setupSeconds, List.copyOf(records), Arrays.copyOf(lrs, (int) Math.min(steps, lrs.length)),
+                    Arrays.copyOf(momenta, (int) Math.min(steps, momenta.length)),
+                    Arrays.copyOf(weightDecays, (int) Math.min(steps, weightDecays.length)));
         }
     }
 }

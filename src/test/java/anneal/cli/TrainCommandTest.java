@@ -91,6 +91,8 @@ class TrainCommandTest {
         assertEquals(2 * 430, j.get("run").get("lrs").size());
         assertEquals(0.05, j.get("run").get("lrs").get(429).asDouble(), 1e-12);
         assertEquals(0.025, j.get("run").get("lrs").get(430).asDouble(), 1e-12);
+        assertEquals(0, j.get("run").get("momenta").size(), "StepLR sets no momentum");
+        assertEquals(0, j.get("run").get("weightDecays").size(), "nor weight decay");
         assertTrue(j.get("trainSamplesPerSecond").asDouble() > 0);
         assertTrue(j.get("error").isNull());
     }

@@ -71,6 +71,19 @@ class ScheduleLintTest {
     }
 
     @Test
+    void aScheduledMomentumOrWeightDecayThatTurnsNegativeIsAValueFinding() {
+        String decay = "CoScheduleLR(scheduler=CosineAnnealingLR(T_max=30), base_weight_decay=0.001, weight_decay=";
+        // 0.001 * (1 - epoch / 20) < 0 from epoch 21
+        assertEquals(List.of("value: weight decay is NaN or negative at row 21"),
+                findings(decay + "LambdaLR(lr_lambda='1 - epoch / 20'))", PLAN));
+        assertEquals(List.of(), findings(decay + "LambdaLR(lr_lambda='1 - epoch / 30'))", PLAN));  // reaches 0, no lower
+        // 0.9 * (0.5 - epoch / 20) < 0 from epoch 11
+        assertEquals(List.of("value: momentum is NaN or negative at row 11"),
+                findings("CoScheduleLR(scheduler=CosineAnnealingLR(T_max=30), base_momentum=0.9, "
+                        + "momentum=LambdaLR(lr_lambda='0.5 - epoch / 20'))", PLAN));
+    }
+
+    @Test
     void jumpFractionIsTheThreshold() {
         String spec = "SequentialLR(schedulers=[ConstantLR(factor=0.8, total_iters=5), CosineAnnealingLR(T_max=25)], "
                 + "milestones=[5])";

@@ -19,7 +19,7 @@ import java.util.Locale;
  *       curve gives: the last step of a linear warmup or a kink into a flat segment is no jump) by more than
  *       {@code jumpFraction} of the larger of the two lr values at the join;</li>
  *   <li>{@link Rule#VALUE}: an lr that is NaN, negative, or above the peak (the largest base lr, {@code max_lr}
- *       or warmup target the spec names);</li>
+ *       or warmup target the spec names); a scheduled momentum or weight decay that is NaN or negative;</li>
  *   <li>{@link Rule#HORIZON}: a length that does not match the run ({@code T_max}, {@code total_steps},
  *       {@code total_iters}, {@code step_size}, milestones past the end, a warmup longer than the run, a
  *       CosineAnnealingWarmRestarts run that ends mid-cycle, OneCycleLR raising before the end);</li>
@@ -95,6 +95,8 @@ public final class Lint {
     private double[][] simulate(LrScheduler s) {
         List<double[]> rows = new ArrayList<>();
         rows.add(s.lastLr());
+        long[] badCoScheduled = {-1, -1};  // first row with a NaN or negative momentum, weight decay
+        checkCoScheduled(s, 0, badCoScheduled);
         for (long t = 1; t <= length; t++) {
             try {
                 if (s.needsMetric()) s.step(METRIC);
@@ -104,8 +106,21 @@ public final class Lint {
                 break;
             }
             rows.add(s.lastLr());
+            checkCoScheduled(s, t, badCoScheduled);
+        }
+        String[] what = {"momentum", "weight decay"};
+        for (int k = 0; k < 2; k++) {
+            if (badCoScheduled[k] >= 0) add(Rule.VALUE, what[k] + " is NaN or negative at row " + badCoScheduled[k]);
         }
         return rows.toArray(new double[0][]);
+    }
+
+    /** Records the first row whose scheduled momentum ({@code bad[0]}) or weight decay ({@code bad[1]}) is NaN or < 0. */
+    private static void checkCoScheduled(LrScheduler s, long row, long[] bad) {
+        for (int g = 0; g < s.groups(); g++) {
+            if (bad[0] < 0 && s.schedulesMomentum() && !(s.momentum(g) >= 0)) bad[0] = row;
+            if (bad[1] < 0 && s.schedulesWeightDecay() && !(s.weightDecay(g) >= 0)) bad[1] = row;
+        }
     }
 
     private void checkJoins(double[][] rows) {
