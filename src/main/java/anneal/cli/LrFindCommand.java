@@ -33,9 +33,6 @@ import picocli.CommandLine.Option;
         description = {"LR range test (Smith 2017): lr rising exponentially over a short run, smoothed loss, stop on "
                 + "divergence; plots loss against lr and suggests CyclicLR bounds and a OneCycleLR max_lr."})
 final class LrFindCommand implements Callable<Integer> {
-    @Mixin
-    TrainingOptions training;
-
     @Option(names = "--min-lr", defaultValue = "1e-5", description = "First lr (default: ${DEFAULT-VALUE}).")
     double minLr;
 
@@ -63,6 +60,10 @@ final class LrFindCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "anneal-lr-find",
             description = "Folder for lr-find.csv and lr-find.png (default: ${DEFAULT-VALUE}).")
     Path out;
+
+    /** Model, optimizer and data options shared with train. */
+    @Mixin
+    TrainingOptions training;
 
     @Override
     public Integer call() throws IOException {

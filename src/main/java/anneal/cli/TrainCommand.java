@@ -43,9 +43,6 @@ import picocli.CommandLine.Option;
                 "Timed region: training steps and evaluations; data loading, initialisation and a JIT warm-up are"
                         + " outside it (reported as setup)."})
 final class TrainCommand implements Callable<Integer> {
-    @Mixin
-    TrainingOptions training;
-
     @Option(names = "--schedule", required = true, paramLabel = "SPEC",
             description = "Schedule spec with PyTorch's names, e.g. \"OneCycleLR(max_lr=0.1, total_steps=1290)\".")
     String schedule;
@@ -84,6 +81,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Refuse to train (exit 1) when the schedule lint finds anything about the"
             + " planned run (default: print the findings as warnings and train).")
     boolean strict;
+
+    /** Model, optimizer and data options shared with lr-find. */
+    @Mixin
+    TrainingOptions training;
 
     /**
      * The JSON written by {@code --out}.
