@@ -19,7 +19,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -102,10 +101,8 @@ final class TrainCommand implements Callable<Integer> {
      * afterwards. Findings go to stderr; with {@code --strict} they stop the run.
      */
     private boolean lintPasses(TrainConfig config, int trainCount) {
-        long stepsPerEpoch = (trainCount + config.batchSize() - 1) / config.batchSize();
-        double[] baseLrs = new double[config.noDecayOnBias() ? 2 : 1];
-        Arrays.fill(baseLrs, config.lr());
-        List<Lint.Finding> findings = Lint.check(config.scheduleSpec(), baseLrs,
+        int stepsPerEpoch = config.stepsPerEpoch(trainCount);
+        List<Lint.Finding> findings = Lint.check(config.scheduleSpec(), config.baseLrs(),
                 new Lint.Plan(config.epochs(), stepsPerEpoch, Lint.DEFAULT_JUMP_FRACTION));
         for (Lint.Finding f : findings) {
             System.err.println("anneal train: " + (strict ? "error: " : "warning: ") + f);

@@ -13,20 +13,12 @@ import java.util.Map;
  * every child that needs one, and {@link #step()} is refused when one does. The lr before the multipliers is part
  * of the saved state.
  */
-public final class ChainedScheduler extends TorchScheduler {
-    private final TorchScheduler[] schedulers;
+public final class ChainedScheduler extends CompositeScheduler {
     /** The lr the children other than plateaus left (the multipliers apply on top); null without plateaus. */
     private final double[] scheduled;
 
     public ChainedScheduler(ParamGroups groups, List<? extends TorchScheduler> schedulers) {
-        super(groups, "ChainedScheduler");
-        this.schedulers = schedulers.toArray(new TorchScheduler[0]);
-        if (this.schedulers.length == 0) throw Check.bad(name, "schedulers", "[]", "a non-empty list of schedulers");
-        for (TorchScheduler s : this.schedulers) {
-            if (s.paramGroups() != groups) {
-                throw Check.bad(name, "schedulers", s.name(), "schedulers built on the same param groups");
-            }
-        }
+        super(groups, "ChainedScheduler", schedulers);
         lastEpoch = 0;
         boolean multipliers = false;
         for (TorchScheduler s : this.schedulers) multipliers |= s instanceof ReduceLROnPlateau;
@@ -63,50 +55,20 @@ public final class ChainedScheduler extends TorchScheduler {
     }
 
     @Override
-    public boolean needsMetric() {
-        return Composites.anyNeedsMetric(schedulers);
-    }
-
-    @Override
     void rewindOneEpoch() {
         throw new IllegalArgumentException("ChainedScheduler cannot be inside SequentialLR (PyTorch 1.13: it has no "
                 + "last_epoch); put the SequentialLR inside the ChainedScheduler instead");
     }
 
     @Override
-    public void stepToEpoch(double epoch) {
-        throw new IllegalArgumentException("ChainedScheduler cannot step to an epoch (PyTorch 1.13 raises TypeError)");
-    }
-
-    @Override
-    public boolean supportsStepToEpoch() {
-        return false;
-    }
-
-    @Override
-    public boolean schedulesMomentum() {
-        return Composites.anySchedulesMomentum(schedulers);
-    }
-
-    @Override
-    public boolean schedulesWeightDecay() {
-        return Composites.anySchedulesWeightDecay(schedulers);
-    }
-
-    @Override
-    public Interval interval() {
-        return Composites.interval(schedulers);
-    }
-
-    @Override
     protected void saveExtra(Map<String, Object> out) {
-        out.put("_schedulers", Composites.states(schedulers));
+        super.saveExtra(out);
         if (scheduled != null) out.put("scheduled_lr", StateValues.doubles(scheduled));
     }
 
     @Override
     protected void loadExtra(Map<String, Object> state) {
-        Composites.load(schedulers, state);
+        super.loadExtra(state);
         if (scheduled != null) StateValues.readDoubles(state, "scheduled_lr", scheduled);
     }
 }

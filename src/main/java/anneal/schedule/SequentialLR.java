@@ -1,7 +1,6 @@
 package anneal.schedule;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * PyTorch {@code SequentialLR(schedulers, milestones)}: scheduler {@code i} drives the lr from milestone
@@ -14,14 +13,11 @@ import java.util.Map;
  * <p>Anneal extension: a {@link ReduceLROnPlateau} may be a segment (PyTorch refuses it); {@link #step(double)}
  * passes the metric to the active segment when it needs one, and {@link #step()} is refused while it does.
  */
-public final class SequentialLR extends TorchScheduler {
-    private final TorchScheduler[] schedulers;
+public final class SequentialLR extends CompositeScheduler {
     private final long[] milestones;
 
     public SequentialLR(ParamGroups groups, List<? extends TorchScheduler> schedulers, long[] milestones) {
-        super(groups, "SequentialLR");
-        this.schedulers = schedulers.toArray(new TorchScheduler[0]);
-        if (this.schedulers.length == 0) throw Check.bad(name, "schedulers", "[]", "a non-empty list of schedulers");
+        super(groups, "SequentialLR", schedulers);
         if (milestones.length != this.schedulers.length - 1) {
             throw Check.bad(name, "milestones", milestones, "exactly one milestone fewer than schedulers ("
                     + (this.schedulers.length - 1) + ")");
@@ -33,9 +29,6 @@ public final class SequentialLR extends TorchScheduler {
         }
         for (int i = 0; i < this.schedulers.length; i++) {
             TorchScheduler s = this.schedulers[i];
-            if (s.paramGroups() != groups) {
-                throw Check.bad(name, "schedulers", s.name(), "schedulers built on the same param groups");
-            }
             if (i > 0 && !s.supportsStepToEpoch()) {
                 throw Check.bad(name, "schedulers", s.name(), "after the first position only schedulers PyTorch can "
                         + "step(0) at a milestone (not SequentialLR, ChainedScheduler or warmup wrappers)");
@@ -71,45 +64,5 @@ public final class SequentialLR extends TorchScheduler {
         if (milestone) s.stepToEpoch(0);
         else if (hasMetric && s.needsMetric()) s.step(metric);
         else s.step();
-    }
-
-    @Override
-    public boolean needsMetric() {
-        return Composites.anyNeedsMetric(schedulers);
-    }
-
-    @Override
-    public void stepToEpoch(double epoch) {
-        throw new IllegalArgumentException("SequentialLR cannot step to an epoch (PyTorch 1.13 raises TypeError)");
-    }
-
-    @Override
-    public boolean supportsStepToEpoch() {
-        return false;
-    }
-
-    @Override
-    public boolean schedulesMomentum() {
-        return Composites.anySchedulesMomentum(schedulers);
-    }
-
-    @Override
-    public boolean schedulesWeightDecay() {
-        return Composites.anySchedulesWeightDecay(schedulers);
-    }
-
-    @Override
-    public Interval interval() {
-        return Composites.interval(schedulers);
-    }
-
-    @Override
-    protected void saveExtra(Map<String, Object> out) {
-        out.put("_schedulers", Composites.states(schedulers));
-    }
-
-    @Override
-    protected void loadExtra(Map<String, Object> state) {
-        Composites.load(schedulers, state);
     }
 }

@@ -29,4 +29,16 @@ public record TrainConfig(String scheduleSpec, double lr, int epochs, int batchS
         if (evalEverySteps < 0) throw new IllegalArgumentException("eval-every must be >= 0, got " + evalEverySteps);
         hidden = hidden.clone();
     }
+
+    /** Optimizer steps per epoch over {@code trainCount} images: {@code ceil(trainCount / batchSize)}, the last batch kept. */
+    public int stepsPerEpoch(int trainCount) {
+        return (trainCount + batchSize - 1) / batchSize;
+    }
+
+    /** The lr every optimizer group starts at ({@code SGD(lr=...)}): one group, or two with {@link #noDecayOnBias}. */
+    public double[] baseLrs() {
+        double[] lrs = new double[noDecayOnBias ? 2 : 1];
+        java.util.Arrays.fill(lrs, lr);
+        return lrs;
+    }
 }

@@ -102,12 +102,7 @@ public final class Trainer {
      * @throws IllegalArgumentException naming the schedule argument that is wrong
      */
     public static LrScheduler schedule(TrainConfig config) {
-        SgdConfig[] groups = optimizer(config, 2).groups();
-        double[] baseLrs = new double[groups.length];
-        Arrays.fill(baseLrs, config.lr());
-        double[] weightDecays = new double[groups.length];
-        for (int g = 0; g < groups.length; g++) weightDecays[g] = groups[g].weightDecay();
-        return Schedules.fromSpec(config.scheduleSpec(), baseLrs, weightDecays);
+        return Schedules.fromSpec(config.scheduleSpec(), config.baseLrs(), optimizer(config, 2).weightDecays());
     }
 
     /** The optimizer groups of {@code config} for a model of {@code tensors} parameter tensors. */
@@ -129,7 +124,7 @@ public final class Trainer {
         if (scheduler.needsMetric() && data.validation().count() == 0)
             throw new IllegalArgumentException("schedule '" + config.scheduleSpec() + "' steps on the validation loss;"
                     + " the validation split must not be empty (validation size > 0)");
-        int stepsPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
+        int stepsPerEpoch = config.stepsPerEpoch(n);
         long totalSteps = (long) stepsPerEpoch * config.epochs();
         synchronized (lock) {
             this.config = config;
@@ -214,7 +209,7 @@ public final class Trainer {
         double[] momentum = optimizer.momenta();
         double[] weightDecay = optimizer.weightDecays();
         backend.beginEpoch(order);
-        int stepsPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
+        int stepsPerEpoch = config.stepsPerEpoch(n);
         long start = System.nanoTime();
         for (int s = 0; s < warmupSteps
                 || (s < 20 * warmupSteps && (System.nanoTime() - start) * 1e-9 < warmupSeconds); s++) {
@@ -269,6 +264,11 @@ public final class Trainer {
         listener.onRecord(fixed);
     }
 
+    /** The entries of a per-step record for the steps taken so far (all of it when it is shorter). */
+    private double[] stepsSoFar(double[] perStep) {
+        return Arrays.copyOf(perStep, (int) Math.min(steps, perStep.length));
+    }
+
     /**
      * The run so far as a {@link RunResult} (safe to call from another thread, e.g. a shutdown hook); after
      * {@link #run} returns, the final result.
@@ -282,9 +282,7 @@ public final class Trainer {
                 last = r.testAccuracy();
             }
             return new RunResult(config, backend.description(), status, timeToTarget, epochsToTarget, best, last,
-                    setupSeconds, List.copyOf(records), Arrays.copyOf(lrs, (int) Math.min(steps, lrs.length)),
-                    Arrays.copyOf(momenta, (int) Math.min(steps, momenta.length)),
-                    Arrays.copyOf(weightDecays, (int) Math.min(steps, weightDecays.length)));
+                    setupSeconds, List.copyOf(records), stepsSoFar(lrs), stepsSoFar(momenta), stepsSoFar(weightDecays));
         }
     }
 }

@@ -142,19 +142,12 @@ class TrainerTest {
         RecordingBackend b = new RecordingBackend();
         RunResult r = new Trainer(b, BLOBS).warmupSteps(3).run(c, TrainListener.NONE);
         // the run records what reached the backend for group 0, when the schedule sets it
-        double[] lr0Momenta = b.momenta.stream().mapToDouble(m -> m[0]).toArray();
+        double[] momentum0 = b.momenta.stream().mapToDouble(m -> m[0]).toArray();
         double[] wd0 = b.weightDecays.stream().mapToDouble(w -> w[0]).toArray();
-        LrSchedulerFlags flags = new LrSchedulerFlags(Trainer.schedule(c));
-        assertArrayEquals(flags.momentum ? lr0Momenta : new double[0], r.momenta());
-        assertArrayEquals(flags.weightDecay ? wd0 : new double[0], r.weightDecays());
+        anneal.schedule.LrScheduler s = Trainer.schedule(c);
+        assertArrayEquals(s.schedulesMomentum() ? momentum0 : new double[0], r.momenta());
+        assertArrayEquals(s.schedulesWeightDecay() ? wd0 : new double[0], r.weightDecays());
         return b;
-    }
-
-    /** Whether a schedule sets momentum and weight decay. */
-    record LrSchedulerFlags(boolean momentum, boolean weightDecay) {
-        LrSchedulerFlags(anneal.schedule.LrScheduler s) {
-            this(s.schedulesMomentum(), s.schedulesWeightDecay());
-        }
     }
 
     @Test

@@ -40,6 +40,8 @@ public final class GpuCheck {
     static final double ACCURACY_TOL = 0.01;
     private static final int BATCH = 128;
     private static final int LOSS_EVERY = 10;
+    /** The constant lr of every step the check takes, per optimizer group (weights, biases). */
+    private static final double[] LR = {0.05, 0.05};
 
     private final int ordinal;
     private final Splits data;
@@ -99,22 +101,29 @@ public final class GpuCheck {
         return new MlpSpec(data.train().featureCount(), new int[] {256}, data.train().classes());
     }
 
-    private OptimizerSetup optimizer(Parameters p) {
-        return OptimizerSetup.noDecayOnBias(new SgdConfig(0.9, 0, true, 5e-4), p.count());
+    /**
+     * Puts the check's model (seeded weights), optimizer (SGD momentum 0.9 Nesterov, weight decay 5e-4 on the
+     * weights, none on the biases) and data on {@code b} and begins epoch 0; returns the optimizer, whose momentum and
+     * weight decay every step sends (with {@link #LR}).
+     */
+    private OptimizerSetup start(Backend b) {
+        MlpSpec spec = spec();
+        Parameters init = Initialization.pytorchDefault(spec, seed);
+        OptimizerSetup optimizer = OptimizerSetup.noDecayOnBias(new SgdConfig(0.9, 0, true, 5e-4), init.count());
+        b.init(spec, init, optimizer);
+        b.upload(data);
+        b.beginEpoch(EpochOrder.of(data.train().count(), seed, 0));
+        return optimizer;
     }
 
     /** One epoch, constant lr 0.05, same weights and order; returns the sampled step losses. */
     private double[] epoch(Backend b, List<Double> accuracy) {
-        MlpSpec spec = spec();
-        Parameters init = Initialization.pytorchDefault(spec, seed);
-        b.init(spec, init, optimizer(init));
-        b.upload(data);
-        int n = data.train().count(), steps = n / BATCH;
-        b.beginEpoch(EpochOrder.of(n, seed, 0));
-        double[] lr = {0.05, 0.05}, mom = {0.9, 0.9}, wd = {5e-4, 0};
+        OptimizerSetup optimizer = start(b);
+        int steps = data.train().count() / BATCH;
+        double[] mom = optimizer.momenta(), wd = optimizer.weightDecays();
         double[] losses = new double[(steps + LOSS_EVERY - 1) / LOSS_EVERY];
         for (int s = 0; s < steps; s++) {
-            b.trainStep(s * BATCH, BATCH, lr, mom, wd);
+            b.trainStep(s * BATCH, BATCH, LR, mom, wd);
             if (s % LOSS_EVERY == 0) losses[s / LOSS_EVERY] = b.lastLoss();
         }
         b.endEpoch();
@@ -150,28 +159,19 @@ public final class GpuCheck {
 
     private double gpuMicrosPerStep(LrDelivery delivery, int steps, int[] kernelsPerStep) {
         try (CudaBackend b = CudaBackend.open(ordinal, delivery)) {
-            MlpSpec spec = spec();
-            Parameters init = Initialization.pytorchDefault(spec, seed);
-            b.init(spec, init, optimizer(init));
-            b.upload(data);
-            b.beginEpoch(EpochOrder.of(data.train().count(), seed, 0));
+            OptimizerSetup optimizer = start(b);
             kernelsPerStep[0] = b.kernelsPerStep(BATCH);
-            return b.microsecondsPerStep(steps, BATCH, new double[] {0.05, 0.05}, new double[] {0.9, 0.9},
-                    new double[] {5e-4, 0});
+            return b.microsecondsPerStep(steps, BATCH, LR, optimizer.momenta(), optimizer.weightDecays());
         }
     }
 
     private double cpuMicrosPerStep(int steps) {
         try (Backend b = new CpuBackend()) {
-            MlpSpec spec = spec();
-            Parameters init = Initialization.pytorchDefault(spec, seed);
-            b.init(spec, init, optimizer(init));
-            b.upload(data);
-            b.beginEpoch(EpochOrder.of(data.train().count(), seed, 0));
-            double[] lr = {0.05, 0.05}, mom = {0.9, 0.9}, wd = {5e-4, 0};
-            for (int s = 0; s < 20; s++) b.trainStep(s * BATCH, BATCH, lr, mom, wd);
+            OptimizerSetup optimizer = start(b);
+            double[] mom = optimizer.momenta(), wd = optimizer.weightDecays();
+            for (int s = 0; s < 20; s++) b.trainStep(s * BATCH, BATCH, LR, mom, wd);
             long t0 = System.nanoTime();
-            for (int s = 0; s < steps; s++) b.trainStep((s % 400) * BATCH, BATCH, lr, mom, wd);
+            for (int s = 0; s < steps; s++) b.trainStep((s % 400) * BATCH, BATCH, LR, mom, wd);
             b.lastLoss();
             return (System.nanoTime() - t0) / 1e3 / steps;
         }

@@ -1,0 +1,74 @@
+package anneal.schedule;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link SequentialLR} and {@link ChainedScheduler} share: children built on the same groups, which this
+ * needs a metric, schedules momentum or weight decay exactly when one of them does, runs per step if any child
+ * does (else per epoch), saves as the list of the children's own states, and cannot be stepped to an epoch
+ * (PyTorch 1.13 raises TypeError for both).
+ */
+abstract class CompositeScheduler extends TorchScheduler {
+    /** The children, in order. */
+    protected final TorchScheduler[] schedulers;
+
+    CompositeScheduler(ParamGroups groups, String name, List<? extends TorchScheduler> schedulers) {
+        super(groups, name);
+        this.schedulers = schedulers.toArray(new TorchScheduler[0]);
+        if (this.schedulers.length == 0) throw Check.bad(name, "schedulers", "[]", "a non-empty list of schedulers");
+        for (TorchScheduler s : this.schedulers) {
+            if (s.paramGroups() != groups) {
+                throw Check.bad(name, "schedulers", s.name(), "schedulers built on the same param groups");
+            }
+        }
+    }
+
+    @Override
+    public boolean needsMetric() {
+        for (LrScheduler s : schedulers) if (s.needsMetric()) return true;
+        return false;
+    }
+
+    @Override
+    public boolean schedulesMomentum() {
+        for (LrScheduler s : schedulers) if (s.schedulesMomentum()) return true;
+        return false;
+    }
+
+    @Override
+    public boolean schedulesWeightDecay() {
+        for (LrScheduler s : schedulers) if (s.schedulesWeightDecay()) return true;
+        return false;
+    }
+
+    @Override
+    public Interval interval() {
+        for (LrScheduler s : schedulers) if (s.interval() == Interval.STEP) return Interval.STEP;
+        return Interval.EPOCH;
+    }
+
+    @Override
+    public void stepToEpoch(double epoch) {
+        throw new IllegalArgumentException(name + " cannot step to an epoch (PyTorch 1.13 raises TypeError)");
+    }
+
+    @Override
+    public boolean supportsStepToEpoch() {
+        return false;
+    }
+
+    @Override
+    protected void saveExtra(Map<String, Object> out) {
+        List<Object> states = new ArrayList<>(schedulers.length);
+        for (TorchScheduler s : schedulers) states.add(s.ownState());
+        out.put("_schedulers", states);
+    }
+
+    @Override
+    protected void loadExtra(Map<String, Object> state) {
+        List<Map<String, Object>> saved = StateValues.maps(state, "_schedulers", schedulers.length);
+        for (int i = 0; i < schedulers.length; i++) schedulers[i].loadOwnState(saved.get(i));
+    }
+}
