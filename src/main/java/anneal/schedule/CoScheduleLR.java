@@ -94,7 +94,7 @@ public final class CoScheduleLR extends WrappingScheduler {
 
     @Override
     public boolean schedulesWeightDecay() {
-        return weightDecay != null;
+        return weightDecay != null || inner.schedulesWeightDecay();
     }
 
     @Override

@@ -97,6 +97,7 @@ class GroupScaleAndCoScheduleTest {
             "ChainedScheduler(schedulers=[" + co + ", ExponentialLR(gamma=0.9)])",
             "WarmupLR(scheduler=" + co + ", warmup_steps=2, inside=True)",
             "NoisyLR(scheduler=" + co + ", noise_pct=0.1, noise_seed=3)",
+            "CoScheduleLR(scheduler=" + co + ", momentum=ConstantLR(factor=1.0, total_iters=1))",
         };
         for (String spec : around) {
             LrScheduler s = Schedules.fromSpec(spec, new double[] {0.1}, new double[] {1e-3});
