@@ -5,6 +5,7 @@ import anneal.bench.Journal;
 import anneal.bench.JournalHeader;
 import anneal.bench.RunRecord;
 import anneal.bench.ScheduleCatalogue;
+import anneal.util.ParentWatch;
 import anneal.bench.SweepCell;
 import anneal.bench.SweepSettings;
 import anneal.data.FashionMnist;
@@ -102,19 +103,19 @@ public class TimeToAccuracyBench {
         }
     }
 
-    /** Loads the data and starts the backend; a failure is journaled before JMH reports it. */
+    /**
+     * Loads the data and starts the backend. A failure here is the machine's, not the schedule's (the data or the
+     * backend is unavailable), so it is not journaled: JMH reports it and the sweep stops without a record, and
+     * {@code --resume} runs the cell once the cause is fixed. Watches the sweep's JVM first ({@link ParentWatch}):
+     * when the sweep is gone, this JVM halts instead of training on and appending a record nobody waits for.
+     */
     @Setup(Level.Trial)
     public void prepare() {
+        ParentWatch.startFromProperty();
         journal = journalFile();
         cell = new SweepCell(schedule, seed, epochs, backend);
         SweepSettings settings = Journal.read(journal).header().settings();
-        try {
-            prepared = CellRunner.prepare(cell, settings, System.err);
-        } catch (RuntimeException e) {
-            var entry = ScheduleCatalogue.get(schedule);
-            Journal.append(journal, RunRecord.failed(cell, entry.family(), entry.baseLr(), CellRunner.describe(e)));
-            throw e;
-        }
+        prepared = CellRunner.prepare(cell, settings, System.err);
     }
 
     /** One training run; its record goes to the journal in {@link #record()}. */

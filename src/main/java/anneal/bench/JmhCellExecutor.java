@@ -1,6 +1,7 @@
 package anneal.bench;
 
 import anneal.jmh.TimeToAccuracyBench;
+import anneal.util.ParentWatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +16,18 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * Runs a cell as one JMH trial of {@link TimeToAccuracyBench}: one fork, no warmup, one single-shot
  * measurement, the cell's coordinates as parameters and the journal's path as a system property of the
  * fork. JMH's own log of the cell goes to {@code DIR/logs/CELL.log}, keeping the terminal for the progress bar.
+ *
+ * <p>The fork watches this JVM ({@link ParentWatch}: it halts once the sweep is gone, before it can append a
+ * record nobody waits for), and the sweep does not take JMH's machine-wide {@code /tmp/jmh.lock}: each sweep
+ * folder has its own {@link SweepLock}, and a lock shared by every JMH run on the machine turned a second sweep
+ * (or a leftover fork) into failed cells. Two sweeps on different folders do run at once, and then share the CPU.
  */
 public final class JmhCellExecutor implements CellExecutor {
+    static {
+        // Read once, when JMH's Runner class initialises; must be set before the first Runner is created.
+        System.setProperty("jmh.ignoreLock", "true");
+    }
+
     private final Path logDir;
     private final String[] extraJvmArgs;
 
@@ -32,10 +43,11 @@ public final class JmhCellExecutor implements CellExecutor {
     @Override
     public void execute(SweepCell cell, Path journalFile) throws RunnerException, IOException {
         Files.createDirectories(logDir);
-        String[] jvmArgs = new String[extraJvmArgs.length + 2];
+        String[] jvmArgs = new String[extraJvmArgs.length + 3];
         jvmArgs[0] = "--add-modules=jdk.incubator.vector";
         jvmArgs[1] = "-D" + TimeToAccuracyBench.JOURNAL_PROPERTY + "=" + journalFile.toAbsolutePath();
-        System.arraycopy(extraJvmArgs, 0, jvmArgs, 2, extraJvmArgs.length);
+        jvmArgs[2] = ParentWatch.optionForChildren();
+        System.arraycopy(extraJvmArgs, 0, jvmArgs, 3, extraJvmArgs.length);
         Options options = new OptionsBuilder()
                 .include("^" + Pattern.quote(TimeToAccuracyBench.class.getName()) + "\\.train$")
                 .mode(Mode.SingleShotTime)
@@ -50,7 +62,35 @@ public final class JmhCellExecutor implements CellExecutor {
                 .shouldFailOnError(true)
                 .output(logDir.resolve(logName(cell)).toString())
                 .build();
-        new Runner(options).run();
+        Path log = logDir.resolve(logName(cell));
+        try {
+            if (new Runner(options).run().isEmpty())
+                throw new RunnerException("JMH ran no benchmark" + causeIn(log));
+        } catch (RunnerException e) {
+            throw new RunnerException(firstLine(e.getMessage()) + causeIn(log), e);
+        }
+    }
+
+    /** The first exception or JVM error line of a cell's JMH log, as " (CAUSE; log: FILE)". */
+    static String causeIn(Path log) {
+        String cause = null;
+        try (var lines = Files.lines(log)) {
+            cause = lines.map(String::trim)
+                    .filter(l -> CAUSE.matcher(l).find() && !l.startsWith("at ") && !l.startsWith("# WARNING"))
+                    .findFirst().orElse(null);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // no log (the disk is full, or the fork never started)
+        }
+        return " (" + (cause == null ? "" : cause + "; ") + "log: " + log + ")";
+    }
+
+    private static final Pattern CAUSE = Pattern.compile(
+            "^([\\w$]+\\.)+[\\w$]*(Exception|Error)\\b|^Error|Unrecognized|Could not create the Java|Invalid|exit code");
+
+    private static String firstLine(String s) {
+        if (s == null) return "JMH failed";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /** File name of a cell's JMH log. */

@@ -62,12 +62,44 @@ public final class Journal {
                     + "or choose another --out (nothing was changed)");
         ObjectNode line = JSON.valueToTree(header);
         line.put("type", "header");
+        boolean created = false;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            created = true;
             writeLine(ch, line);
         } catch (IOException e) {
-            throw new IllegalArgumentException("--out: cannot write " + file + " (" + e.getMessage() + ")");
+            if (created) {
+                try {
+                    Files.deleteIfExists(file); // a header we could not finish is no journal
+                } catch (IOException ignored) {
+                    // left for the user; Journal.read refuses it as incomplete
+                }
+            }
+            throw new IllegalArgumentException("--out: cannot write " + file + " (" + anneal.util.AtomicFiles.describe(e) + ")");
         }
         return new Journal(file, header, new ArrayList<>());
+    }
+
+    /**
+     * Replaces the header (for {@code --extend}, which grows the plan) and keeps every record byte for byte; the
+     * file is rewritten to a temporary name and renamed, so a failure leaves the old journal as it was.
+     */
+    public Journal withHeader(JournalHeader newHeader) {
+        try {
+            byte[] old = Files.readAllBytes(file);
+            int nl = 0;
+            while (nl < old.length && old[nl] != '\n') nl++;
+            ObjectNode line = JSON.valueToTree(newHeader);
+            line.put("type", "header");
+            byte[] head = (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] out = new byte[head.length + old.length - Math.min(old.length, nl + 1)];
+            System.arraycopy(head, 0, out, 0, head.length);
+            System.arraycopy(old, Math.min(old.length, nl + 1), out, head.length, out.length - head.length);
+            anneal.util.AtomicFiles.write(file, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite the header of " + file + ": " + anneal.util.AtomicFiles.describe(e)
+                    + " (the journal is unchanged)", e);
+        }
+        return read(file);
     }
 
     /**
@@ -120,6 +152,7 @@ public final class Journal {
             throw new IllegalArgumentException(file + " is not an anneal sweep journal (line 1 is not JSON)");
         }
         List<RunRecord> runs = new ArrayList<>();
+        List<Integer> lineNumbers = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) continue;
@@ -131,23 +164,56 @@ public final class Journal {
                 if (r.schedule() == null || r.status() == null || r.backend() == null)
                     throw new IOException("missing schedule, status or backend");
                 runs.add(r);
+                lineNumbers.add(i + 1);
             } catch (IOException e) {
                 throw new IllegalArgumentException(file + " line " + (i + 1) + " is corrupt (" + firstLine(e.getMessage())
                         + "); nothing was changed");
             }
         }
+        JournalRules.check(file, header, runs, lineNumbers);
         return new Journal(file, header, runs);
     }
 
-    /** Appends {@code record} to the journal file {@code file} as one line and fsyncs it. */
+    /**
+     * Appends {@code record} to the journal file {@code file} as one line and fsyncs it, holding an exclusive
+     * lock on the file meanwhile (the sweep and a cell's JVM never write at once). When the write fails (a full
+     * disk), the file is truncated back to its last complete record and the exception names the cause.
+     *
+     * @throws UncheckedIOException "cannot append to FILE: No space left on device (...)"
+     */
     public static void append(Path file, RunRecord record) {
         ObjectNode line = JSON.createObjectNode();
         line.put("type", "run");
         line.setAll((ObjectNode) JSON.valueToTree(record));
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            writeLine(ch, line);
+        byte[] bytes;
+        try {
+            bytes = (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + file, e);
+            throw new IllegalStateException("bug: a run record does not serialise: " + e.getMessage(), e);
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
+             java.nio.channels.FileLock ignored = ch.lock()) {
+            long size = ch.size();
+            try {
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                long at = size;
+                while (buf.hasRemaining()) at += ch.write(buf, at);
+                ch.force(true);
+            } catch (IOException e) {
+                String kept;
+                try {
+                    ch.truncate(size);
+                    ch.force(true);
+                    kept = "the journal was cut back to its last complete record";
+                } catch (IOException again) {
+                    kept = "cutting the journal back failed too (" + anneal.util.AtomicFiles.describe(again)
+                            + "): delete its last line before resuming";
+                }
+                throw new UncheckedIOException("cannot append to " + file + ": " + anneal.util.AtomicFiles.describe(e)
+                        + " (" + kept + ")", e);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + file + ": " + anneal.util.AtomicFiles.describe(e), e);
         }
     }
 
@@ -162,7 +228,7 @@ public final class Journal {
         return read(file);
     }
 
-    private static void writeLine(FileChannel ch, JsonNode node) throws IOException {
+    static void writeLine(FileChannel ch, JsonNode node) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap((JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8));
         while (buf.hasRemaining()) ch.write(buf);
         ch.force(true);
@@ -193,9 +259,30 @@ public final class Journal {
         return header;
     }
 
-    /** Runs recorded so far, in journal order. */
+    /**
+     * The runs that count, in journal order: each cell's last record. A cell has more than one record only when
+     * it {@code FAILED} and was retried ({@code --resume}); {@link #allRecords()} keeps the history.
+     */
     public List<RunRecord> runs() {
+        java.util.Map<SweepCell, Integer> last = new java.util.HashMap<>();
+        for (int i = 0; i < runs.size(); i++) last.put(runs.get(i).cell(), i);
+        List<RunRecord> out = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++)
+            if (last.get(runs.get(i).cell()) == i) out.add(runs.get(i));
+        return List.copyOf(out);
+    }
+
+    /** Every record in the file, failed attempts included, in journal order. */
+    public List<RunRecord> allRecords() {
         return List.copyOf(runs);
+    }
+
+    /** How many {@code FAILED} records {@code cell} has (its failed attempts). */
+    public int failedAttempts(SweepCell cell) {
+        int n = 0;
+        for (RunRecord r : runs)
+            if (r.cell().equals(cell) && RunRecord.FAILED.equals(r.status())) n++;
+        return n;
     }
 
     /** Cells that already have a record. */

@@ -1,5 +1,7 @@
 package anneal.bench;
 
+import anneal.util.AtomicFiles;
+import anneal.util.ParentWatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,6 +25,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * runs them with their full settings); the training step keeps its own warmup.
  */
 public final class OverheadBenchmarks {
+    static {
+        System.setProperty("jmh.ignoreLock", "true"); // see JmhCellExecutor: the sweep folder's own lock instead
+    }
+
     /** JMH JSON results file name inside the sweep folder. */
     public static final String RESULT_FILE = "jmh-overhead.json";
 
@@ -42,12 +48,23 @@ public final class OverheadBenchmarks {
         // kernels and take seconds), on the sweep's backend only.
         results.addAll(runQuietly(base(log).include("anneal\\.jmh\\.TrainStepBench\\.").param("backend", backend).build()));
         if (results.isEmpty()) throw new RunnerException("no overhead benchmark produced a result (see " + log + ")");
-        ResultFormatFactory.getInstance(ResultFormatType.JSON, out.toString()).writeOut(results);
+        // JMH's own file writer swallows I/O errors (a full disk left truncated JSON): format in memory, then
+        // replace the file atomically.
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.PrintStream ps = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            ResultFormatFactory.getInstance(ResultFormatType.JSON, ps).writeOut(results);
+        }
+        try {
+            AtomicFiles.write(out, bytes.toByteArray());
+        } catch (java.io.IOException e) {
+            throw new RunnerException(e.getMessage(), e);
+        }
         return out;
     }
 
     private static ChainedOptionsBuilder base(Path log) {
-        return new OptionsBuilder().forks(1).jvmArgsAppend("--add-modules=jdk.incubator.vector").addProfiler("gc")
+        return new OptionsBuilder().forks(1)
+                .jvmArgsAppend("--add-modules=jdk.incubator.vector", ParentWatch.optionForChildren()).addProfiler("gc")
                 .shouldFailOnError(false).output(log.toString());
     }
 

@@ -1,12 +1,14 @@
 package anneal.cli;
 
 import anneal.backend.BackendUnavailableException;
+import anneal.util.ParentWatch;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +28,7 @@ public final class Main {
 
     public static void main(String[] args) {
         if (needsRelaunch(args)) System.exit(relaunchWithVectorModule(args));
+        ParentWatch.startFromProperty(); // a relaunched JVM dies with its launcher
         System.exit(run(args));
     }
 
@@ -61,37 +64,115 @@ public final class Main {
 
     /**
      * The CPU backend's kernels use {@code jdk.incubator.vector}, which a plain {@code java -jar} does not
-     * resolve. Rather than make every user remember {@code --add-modules}, re-run this same jar in a child
-     * JVM with the module added, the same JVM options, and the same stdin/stdout/stderr.
+     * resolve (a jar manifest cannot add a module). Rather than make every user remember {@code --add-modules},
+     * re-run this same jar in a child JVM with the module added, the same JVM options, stdin and stdout. The
+     * child is tied to this launcher: it watches this PID ({@link ParentWatch}) and halts, killing its own
+     * forks, when the launcher is gone ({@code kill -9}); SIGINT/SIGTERM to the launcher are passed on as
+     * SIGTERM and the launcher waits for the child to finish its shutdown. The child's stderr goes through the
+     * launcher, which drops the JVM's "WARNING: Using incubator modules" line so that a one-line error stays
+     * one line.
      */
     private static int relaunchWithVectorModule(String[] args) {
+        Process child;
         try {
             String java = ProcessHandle.current().info().command().orElse("java");
             List<String> cmd = new ArrayList<>();
             cmd.add(java);
             cmd.add("--add-modules=jdk.incubator.vector");
             cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.add(ParentWatch.optionForChildren());
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(Main.class.getName());
             cmd.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.PIPE);
             pb.environment().put("ANNEAL_NO_RELAUNCH", "1");
-            Process child = pb.start();
-            Thread stopChild = new Thread(child::destroy);
-            Runtime.getRuntime().addShutdownHook(stopChild);
-            int code = child.waitFor();
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopChild);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already exiting
-            }
-            return code;
+            child = pb.start();
         } catch (Exception e) {
             System.err.println("anneal: could not start a JVM with --add-modules=jdk.incubator.vector ("
                     + e.getMessage() + "); run java --add-modules=jdk.incubator.vector -jar "
                     + Path.of(System.getProperty("java.class.path")).getFileName() + " instead");
             return 1;
+        }
+        Thread pump = new Thread(() -> copyWithoutIncubatorWarning(child.getErrorStream(), System.err), "anneal-stderr");
+        pump.setDaemon(true);
+        pump.start();
+        Thread stopChild = new Thread(() -> {
+            if (child.isAlive()) {
+                child.destroy(); // SIGTERM: the child runs its own shutdown (the sweep stops its fork, train saves)
+                try {
+                    if (!child.waitFor(CHILD_SHUTDOWN_SECONDS, TimeUnit.SECONDS)) child.destroyForcibly().waitFor();
+                } catch (InterruptedException e) {
+                    child.destroyForcibly();
+                }
+            }
+            joinQuietly(pump);
+        }, "anneal-stop-child");
+        Runtime.getRuntime().addShutdownHook(stopChild);
+        int code;
+        try {
+            code = child.waitFor();
+        } catch (InterruptedException e) {
+            child.destroyForcibly();
+            return 1;
+        }
+        joinQuietly(pump);
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopChild);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already exiting
+        }
+        return code;
+    }
+
+    /** How long the launcher waits for the child's own shutdown after passing on SIGINT/SIGTERM. */
+    private static final int CHILD_SHUTDOWN_SECONDS = 60;
+    /** What a JVM prints on stderr before main when an incubator module is resolved. */
+    static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Copies {@code in} to {@code out} as it arrives (the progress bar redraws without newlines), except a first
+     * line that is the incubator warning (the JVM prints it before {@code main}, so it can only come first).
+     */
+    static void copyWithoutIncubatorWarning(java.io.InputStream in, java.io.OutputStream out) {
+        byte[] warning = (INCUBATOR_WARNING + System.lineSeparator()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] buf = new byte[8192];
+        int matched = 0;
+        boolean checking = true;
+        try {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                int from = 0;
+                if (checking) {
+                    while (from < n && matched < warning.length && buf[from] == warning[matched]) {
+                        from++;
+                        matched++;
+                    }
+                    if (matched == warning.length) {
+                        checking = false; // the whole warning line: dropped
+                    } else if (from < n) {
+                        checking = false; // something else: give back what looked like the warning
+                        out.write(warning, 0, matched);
+                    } else {
+                        continue; // still a prefix of the warning
+                    }
+                }
+                out.write(buf, from, n - from);
+                out.flush();
+            }
+            if (checking && matched > 0) out.write(warning, 0, matched);
+            out.flush();
+        } catch (java.io.IOException e) {
+            // the child's stderr closed or ours did: nothing left to copy
         }
     }
 }

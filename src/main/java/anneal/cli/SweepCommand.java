@@ -3,26 +3,35 @@ package anneal.cli;
 import anneal.backend.Backend;
 import anneal.backend.Backends;
 import anneal.bench.ConsoleSweepListener;
+import anneal.bench.HeaderContract;
 import anneal.bench.JmhCellExecutor;
 import anneal.bench.Journal;
 import anneal.bench.JournalHeader;
 import anneal.bench.OverheadBenchmarks;
 import anneal.bench.ScheduleCatalogue;
 import anneal.bench.SweepDriver;
+import anneal.bench.SweepFolder;
+import anneal.bench.SweepLock;
 import anneal.bench.SweepPlan;
 import anneal.bench.SweepSettings;
+import anneal.bench.SweepStoppedException;
 import anneal.data.FashionMnist;
 import anneal.report.ReportWriter;
+import anneal.util.ParentWatch;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -85,6 +94,15 @@ final class SweepCommand implements Callable<Integer> {
             + "the journal's protocol (target, batch, ...) is kept.")
     boolean resume;
 
+    @Option(names = "--extend", description = "With --resume: add the cells of --schedules/--seeds/--epochs to the "
+            + "journal's plan (the header records the grown plan); the protocol must still match.")
+    boolean extend;
+
+    @Option(names = "--max-retries", paramLabel = "N", defaultValue = "" + SweepDriver.DEFAULT_MAX_RETRIES,
+            description = "A FAILED cell is run again by --resume while it has at most N failed attempts "
+                    + "(default: ${DEFAULT-VALUE}, i.e. three attempts in all; 0: never retried).")
+    int maxRetries;
+
     @Option(names = "--batch", description = "Batch size (default: 128).")
     Integer batch;
 
@@ -106,6 +124,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--no-report", description = "Do not write REPORT.md at the end.")
     boolean noReport;
 
+    /** Exit code of a sweep stopped by an infrastructure failure (sysexits' EX_TEMPFAIL: fix it, then --resume). */
+    static final int EXIT_STOPPED = 75;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -116,53 +137,155 @@ final class SweepCommand implements Callable<Integer> {
         }
         if (full && seeds != null && SweepPlan.parseSeeds(seeds).size() < 5)
             throw new UsageException("--full needs at least 5 seeds, got --seeds " + seeds);
+        if (maxRetries < 0) throw new UsageException("--max-retries must be >= 0, got " + maxRetries);
+        if (extend && !resume) throw new UsageException("--extend grows the plan of an existing journal: it needs --resume");
+        Path dir = out();
 
+        // Everything that can be checked is checked before the journal is created or touched: a fault of the
+        // machine (data, folder, JVM options) is reported here, exit 2, and never becomes a FAILED record.
+        checkForkJvmArgs();
         Journal journal;
         SweepPlan plan;
+        SweepLock lock;
         if (resume) {
-            journal = Journal.resume(out());
-            SweepSettings recorded = journal.header().settings();
-            String diff = recorded.differenceFrom(requestedSettings(recorded));
-            if (diff != null)
-                throw new UsageException("--resume: " + journal.file() + " was recorded with a different protocol (" + diff
-                        + "); drop the option or use another --out");
-            plan = plan(journal.header().plan());
-            requireData(Path.of(recorded.dataDir()));
+            if (!Files.exists(Journal.fileIn(dir))) Journal.resume(dir); // says there is no journal
+            SweepFolder.requireWritable(dir);
+            lock = SweepLock.acquire(dir);
+            journal = Journal.resume(dir);
+            JournalHeader recorded = journal.header();
+            SweepSettings settings = requestedSettings(recorded.settings());
+            SweepPlan asked = plan(recorded.plan());
+            if (extend) {
+                List<String> diff = HeaderContract.differences(recorded, headerOf(settings, asked, recorded), Set.of("settings"));
+                if (!diff.isEmpty())
+                    throw new UsageException("--resume --extend: " + journal.file() + " was recorded with another protocol ("
+                            + String.join("; ", diff) + "); --extend only adds cells: drop those options or use another --out");
+                plan = recorded.plan() == null ? asked : HeaderContract.union(recorded.plan(), asked);
+            } else {
+                List<String> diff = HeaderContract.differences(recorded, headerOf(settings, asked, recorded), null);
+                if (!diff.isEmpty())
+                    throw new UsageException("--resume: the options differ from " + journal.file() + "'s header ("
+                            + String.join("; ", diff) + "); drop them, add --extend to grow the plan, or use another --out");
+                plan = asked;
+            }
+            requireData(recorded.settings());
+            if (!plan.equals(recorded.plan())) {
+                journal = journal.withHeader(headerOf(recorded.settings(), plan, recorded));
+                out.println("sweep: --extend: the plan in " + journal.file() + " now has " + plan.cells().size() + " cells");
+            }
         } else {
             SweepSettings settings = requestedSettings(SweepSettings.defaults(data == null ? FashionMnist.DEFAULT_DIR : data));
             plan = plan(null);
-            requireData(Path.of(settings.dataDir()));
-            journal = Journal.create(out(), new JournalHeader(Journal.FORMAT, Journal.VERSION, Instant.now().toString(),
+            requireData(settings);
+            if (Files.exists(Journal.fileIn(dir))) Journal.create(dir, null); // refuses, naming --resume
+            SweepFolder.requireWritable(dir);
+            lock = SweepLock.acquire(dir);
+            journal = Journal.create(dir, new JournalHeader(Journal.FORMAT, Journal.VERSION, Instant.now().toString(),
                     settings, plan, environment()));
         }
+        try (lock) {
+            return runLocked(journal, plan, out, err);
+        }
+    }
 
+    /** The sweep proper, holding the folder's lock. */
+    private int runLocked(Journal journal, SweepPlan plan, PrintStream out, PrintStream err) throws Exception {
+        Path dir = out();
         out.println("sweep: " + plan.cells().size() + " cells (" + plan.schedules().size() + " schedules x "
                 + plan.seeds().size() + " seeds x epochs " + plan.epochs() + ") on " + plan.backend() + " -> " + journal.file());
-        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stopping = new AtomicBoolean();
+        AtomicReference<String> phase = new AtomicReference<>("cells");
+        // Ctrl-C / SIGTERM (also passed on by the launcher): kill the JMH fork in flight first, so that nothing is
+        // appended after the message, then say how to continue.
         Thread hint = new Thread(() -> {
             stopping.set(true);
-            err.println("\nsweep interrupted; every finished cell is in " + journal.file()
-                    + "; continue with: anneal sweep --resume --out " + out());
-        });
+            ParentWatch.killDescendants();
+            err.println("\nsweep interrupted; every finished cell is in " + journal.file() + "; "
+                    + ("cells".equals(phase.get()) ? "continue with: anneal sweep --resume --out " + dir
+                    : "all cells had finished; write the report with: anneal report " + dir));
+        }, "anneal-sweep-stop");
         Runtime.getRuntime().addShutdownHook(hint);
-        SweepDriver.Outcome outcome = new SweepDriver(journal,
-                new JmhCellExecutor(out().resolve("logs"), forkJvmArgs.toArray(String[]::new)),
-                new ConsoleSweepListener(out, err), stopping::get).run(plan);
-        Runtime.getRuntime().removeShutdownHook(hint);
-        out.println("sweep: " + outcome.ran() + " cells run (" + outcome.failed() + " failed), " + outcome.skipped()
-                + " already done; journal " + journal.file());
-
-        if (!noOverhead) {
-            out.println("overhead: JMH ScheduleStepBench and TrainStepBench (-prof gc) ...");
+        try {
+            SweepDriver.Outcome outcome;
             try {
-                Path json = OverheadBenchmarks.run(out(), plan.backend(), out().resolve("logs").resolve("overhead.log"));
-                out.println("overhead: " + json);
-            } catch (Exception e) {
-                err.println("overhead benchmarks failed (" + e.getMessage() + "); the report goes without them");
+                outcome = new SweepDriver(journal,
+                        new JmhCellExecutor(dir.resolve(SweepFolder.LOGS), forkJvmArgs.toArray(String[]::new)),
+                        new ConsoleSweepListener(out, err), stopping::get, maxRetries).run(plan);
+            } catch (InterruptedException e) {
+                return 130;
+            } catch (SweepStoppedException e) {
+                if (stopping.get()) return 130;
+                err.println("anneal sweep: " + e.getMessage());
+                return EXIT_STOPPED;
+            }
+            phase.set("overhead");
+            out.println("sweep: " + outcome.ran() + " cells run (" + outcome.retried() + " retried), " + outcome.skipped()
+                    + " already done; " + outcome.failed() + " failed, " + outcome.diverged() + " diverged; journal "
+                    + journal.file());
+            if (outcome.exhausted() > 0)
+                out.println("sweep: " + outcome.exhausted() + " cells failed " + (maxRetries + 1) + " times and are not "
+                        + "retried (see their errors in the report; raise --max-retries to try again)");
+
+            if (!noOverhead) {
+                out.println("overhead: JMH ScheduleStepBench and TrainStepBench (-prof gc) ...");
+                try {
+                    Path json = OverheadBenchmarks.run(dir, plan.backend(), dir.resolve(SweepFolder.LOGS).resolve("overhead.log"));
+                    out.println("overhead: " + json);
+                } catch (Exception e) {
+                    if (stopping.get()) return 130;
+                    err.println("overhead benchmarks failed (" + e.getMessage() + "); the report goes without them");
+                }
+            }
+            phase.set("report");
+            if (stopping.get()) return 130;
+            if (!noReport) out.println("report: " + new ReportWriter(dir).write());
+            return outcome.failed() == 0 && outcome.diverged() == 0 ? 0 : 1;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hint);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
             }
         }
-        if (!noReport) out.println("report: " + new ReportWriter(out()).write());
-        return outcome.failed() == 0 ? 0 : 1;
+    }
+
+    /** A header for {@code settings} and {@code plan}, keeping {@code recorded}'s description of the run. */
+    private static JournalHeader headerOf(SweepSettings settings, SweepPlan plan, JournalHeader recorded) {
+        return new JournalHeader(recorded.format(), recorded.version(), recorded.createdAt(), settings, plan,
+                recorded.environment());
+    }
+
+    /**
+     * Starts {@code java ARGS -version} with the --fork-jvm-arg values, so that an option the JVM refuses is bad
+     * input (exit 2) instead of a cell whose JVM never started.
+     */
+    private void checkForkJvmArgs() {
+        if (forkJvmArgs.isEmpty()) return;
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("--add-modules=jdk.incubator.vector");
+        cmd.addAll(forkJvmArgs);
+        cmd.add("-version");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new UsageException("--fork-jvm-arg " + String.join(" ", forkJvmArgs) + ": a JVM with these options "
+                        + "did not start within 60 s");
+            }
+            if (p.exitValue() != 0) {
+                String why = text.lines().filter(l -> !l.isBlank() && !l.startsWith("WARNING: Using incubator"))
+                        .findFirst().orElse("exit code " + p.exitValue());
+                throw new UsageException("--fork-jvm-arg " + String.join(" ", forkJvmArgs) + ": the JVM refuses it ("
+                        + why.trim() + ")");
+            }
+        } catch (java.io.IOException e) {
+            throw new UsageException("--fork-jvm-arg: cannot start a JVM to check the options (" + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UsageException("--fork-jvm-arg: interrupted while checking the options");
+        }
     }
 
     private Path out() {
@@ -191,14 +314,16 @@ final class SweepCommand implements Callable<Integer> {
 
     /** The plan from the options, falling back to {@code recorded} (on --resume), then to the defaults. */
     private SweepPlan plan(SweepPlan recorded) {
+        // --full names a plan of its own: on --resume it is compared with the journal's, not ignored.
+        boolean fromJournal = recorded != null && !full;
         List<String> names = schedules != null
                 ? ScheduleCatalogue.parse(schedules).stream().map(e -> e.name()).toList()
-                : recorded != null ? recorded.schedules()
+                : fromJournal ? recorded.schedules()
                 : full ? ScheduleCatalogue.names() : ScheduleCatalogue.DEFAULT_NAMES;
         List<Long> seedList = seeds != null ? SweepPlan.parseSeeds(seeds)
-                : recorded != null ? recorded.seeds() : SweepPlan.parseSeeds(full ? FULL_SEEDS : DEFAULT_SEEDS);
+                : fromJournal ? recorded.seeds() : SweepPlan.parseSeeds(full ? FULL_SEEDS : DEFAULT_SEEDS);
         List<Integer> epochList = epochs != null ? SweepPlan.parseEpochs(epochs)
-                : recorded != null ? recorded.epochs() : SweepPlan.parseEpochs(full ? FULL_EPOCHS : DEFAULT_EPOCHS);
+                : fromJournal ? recorded.epochs() : SweepPlan.parseEpochs(full ? FULL_EPOCHS : DEFAULT_EPOCHS);
         String be = backend != null ? resolveBackend(backend) : recorded != null ? recorded.backend() : resolveBackend("auto");
         return new SweepPlan(names, seedList, epochList, be);
     }
@@ -215,10 +340,20 @@ final class SweepCommand implements Callable<Integer> {
         }
     }
 
-    private static void requireData(Path dir) {
+    /**
+     * Reads the data the cells will read (every file: headers, sizes, gzip CRCs, labels) so that missing or broken
+     * data is bad input before any journal exists, not a failed cell.
+     */
+    private static void requireData(SweepSettings settings) {
+        Path dir = Path.of(settings.dataDir());
         if (!Files.isDirectory(dir))
             throw new UsageException("--data: no Fashion-MNIST folder at " + dir
                     + " (install Debian's dataset-fashion-mnist or pass --data DIR)");
+        try {
+            FashionMnist.load(dir, settings.validationSize(), 0);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--data: " + e.getMessage());
+        }
     }
 
     private Map<String, String> environment() {

@@ -12,13 +12,13 @@ import anneal.train.SgdConfig;
 import anneal.train.TrainConfig;
 import anneal.train.TrainListener;
 import anneal.train.Trainer;
+import anneal.util.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -130,24 +130,39 @@ final class TrainCommand implements Callable<Integer> {
         if (threads != null && threads < 1) throw new UsageException("--threads must be >= 1, got " + threads);
         LrScheduler scheduler = Trainer.schedule(config);
         if (out != null) checkWritable(out);
+        // The save-on-interrupt hook is in place before the data loads: a SIGTERM at any point leaves either the
+        // run so far or a record saying it was interrupted before training started.
+        AtomicBoolean finished = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Trainer> started = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger trainImages = new java.util.concurrent.atomic.AtomicInteger();
+        Thread hook = new Thread(() -> {
+            if (out != null && !finished.get()) {
+                try {
+                    Trainer t = started.get();
+                    if (t == null) {
+                        write(out, new TrainOutput(true, "interrupted before training started (while loading the data)",
+                                jvm(), Double.NaN, null));
+                    } else {
+                        RunResult soFar = t.snapshot();
+                        write(out, new TrainOutput(true, null, jvm(), samplesPerSecond(soFar, trainImages.get()), soFar));
+                    }
+                    System.err.println("\nanneal train: interrupted; the run so far is in " + out);
+                } catch (Exception e) {
+                    System.err.println("\nanneal train: interrupted; could not write " + out + ": " + e.getMessage());
+                }
+            }
+        }, "anneal-train-save");
+        Runtime.getRuntime().addShutdownHook(hook);
         try (Backend b = Backends.create(training.backend, threads == null ? Runtime.getRuntime().availableProcessors() : threads,
                 System.err)) {
             Splits splits = FashionMnist.load(training.data, training.validation, seed);
-            if (!lintPasses(config, splits.train().count())) return 1;
+            trainImages.set(splits.train().count());
+            if (!lintPasses(config, splits.train().count())) {
+                finished.set(true);
+                return 1;
+            }
             Trainer trainer = new Trainer(b, splits);
-            AtomicBoolean finished = new AtomicBoolean();
-            Thread hook = new Thread(() -> {
-                if (out != null && !finished.get()) {
-                    try {
-                        RunResult soFar = trainer.snapshot();
-                        write(out, new TrainOutput(true, null, jvm(), samplesPerSecond(soFar, splits.train().count()), soFar));
-                        System.err.println("\nanneal train: interrupted; the run so far is in " + out);
-                    } catch (Exception e) {
-                        System.err.println("\nanneal train: interrupted; could not write " + out + ": " + e.getMessage());
-                    }
-                }
-            }, "anneal-train-save");
-            Runtime.getRuntime().addShutdownHook(hook);
+            started.set(trainer);
             stdout.printf(Locale.ROOT, "anneal train: %s on %s, %s, batch %d, lr %s, %d train / %d validation / %d test%n",
                     schedule, "MLP " + splits.train().featureCount() + "-" + joined(config.hidden()) + "-"
                             + splits.train().classes(), b.description(), training.batch, lr, splits.train().count(),
@@ -174,6 +189,10 @@ final class TrainCommand implements Callable<Integer> {
             if (out != null)
                 write(out, new TrainOutput(false, null, jvm(), samplesPerSecond(result, splits.train().count()), result));
             stdout.println(summary(result, splits.train().count()));
+        } catch (RuntimeException e) {
+            finished.set(true); // a failure is reported as such, not saved as an interruption
+            throw e;
+        } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -246,13 +265,24 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("--out " + file + ": directory " + dir + " does not exist");
         if (!Files.isWritable(dir)) throw new UsageException("--out " + file + ": directory " + dir + " is not writable");
         if (Files.isDirectory(file)) throw new UsageException("--out " + file + " is a directory, expected a file");
+        if (Files.exists(file) && !isTrainOutput(file))
+            throw new UsageException("--out " + file + " exists and is not the output of 'anneal train' (a sweep journal "
+                    + "or another file): it is never overwritten; choose another file name or delete it first");
     }
 
-    /** Writes atomically: a temporary file next to {@code file}, then a rename. */
+    /** Whether {@code file} starts as {@link #write} writes: a JSON object whose first field is "interrupted". */
+    static boolean isTrainOutput(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            String head = new String(in.readNBytes(256), java.nio.charset.StandardCharsets.UTF_8);
+            return head.matches("(?s)\\{\\s*\"interrupted\"\\s*:.*");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Writes atomically ({@link AtomicFiles}): a temporary file next to {@code file}, then a rename. */
     static synchronized void write(Path file, TrainOutput output) throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        json.writeValue(tmp.toFile(), output);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, json.writeValueAsBytes(output));
     }
 }

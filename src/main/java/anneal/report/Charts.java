@@ -3,8 +3,6 @@ package anneal.report;
 import anneal.bench.RunRecord;
 import anneal.train.EpochRecord;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,7 +61,7 @@ public final class Charts {
         for (int i = 0; i < charts.size(); i++)
             g.drawImage(BitmapEncoder.getBufferedImage(charts.get(i)), (i % cols) * 360, (i / cols) * 240, null);
         g.dispose();
-        javax.imageio.ImageIO.write(grid, "png", png.toFile());
+        anneal.util.AtomicFiles.write(png, o -> javax.imageio.ImageIO.write(grid, "png", o));
     }
 
     /** Mean test accuracy (over seeds) at each evaluation, one line per schedule. */
@@ -161,8 +159,6 @@ public final class Charts {
     }
 
     private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path png) throws IOException {
-        try (OutputStream out = Files.newOutputStream(png)) {
-            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-        }
+        anneal.util.AtomicFiles.write(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 }

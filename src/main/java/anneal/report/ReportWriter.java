@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,9 +49,7 @@ public final class ReportWriter {
         failures(md, journal.runs());
         catalogue(md, journal.runs());
         Path report = dir.resolve("REPORT.md");
-        Path tmp = dir.resolve("REPORT.md.tmp");
-        Files.writeString(tmp, md, StandardCharsets.UTF_8);
-        Files.move(tmp, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        anneal.util.AtomicFiles.write(report, md.toString().getBytes(StandardCharsets.UTF_8));
         return report;
     }
 

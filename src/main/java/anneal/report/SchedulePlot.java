@@ -2,8 +2,6 @@ package anneal.report;
 
 import anneal.schedule.Interval;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
@@ -47,9 +45,7 @@ public final class SchedulePlot {
     public static void write(String spec, List<String> columns, List<double[]> rows, Interval clock, long stepsPerEpoch,
             Path png) throws IOException {
         XYChart chart = chart(spec, columns, rows, clock, stepsPerEpoch);
-        try (OutputStream out = Files.newOutputStream(png)) {
-            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-        }
+        anneal.util.AtomicFiles.write(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 
     /** The chart {@link #write} draws. */

@@ -102,6 +102,112 @@ class JournalTest {
                 .contains("no journal"));
     }
 
+    /** A record like {@link #run} with one field changed through its JSON form. */
+    private static String line(String field, Object value) throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(run("step", 0, "REACHED", 1));
+        node.put("type", "run");
+        node.set(field, json.valueToTree(value));
+        return json.writeValueAsString(node) + "\n";
+    }
+
+    @Test
+    void refusesRecordsThatBreakTheJournalsRulesNamingTheLineAndChangesNothing() throws Exception {
+        String[][] cases = {
+                {"status", "\"WEIRD\"", "status 'WEIRD' is not one of DIVERGED, FAILED, NOT_REACHED, REACHED"},
+                {"schedule", "\"no-such-schedule\"", "schedule 'no-such-schedule' is not in the catalogue"},
+                {"seed", "7", "cell step seed=7 epochs=2 cpu is not in the header's plan"},
+                {"epochs", "30", "cell step seed=0 epochs=30 cpu is not in the header's plan"},
+                {"bestTestAccuracy", "1.5", "bestTestAccuracy 1.5 is outside [0, 1]"},
+                {"finalTestAccuracy", "-0.25", "finalTestAccuracy -0.25 is outside [0, 1]"},
+        };
+        for (String[] c : cases) {
+            Path d = Files.createDirectories(dir.resolve(c[0]));
+            Journal.create(d, header()).append(run("cosine", 0, "REACHED", 1));
+            Object value = new com.fasterxml.jackson.databind.ObjectMapper().readValue(c[1], Object.class);
+            Files.writeString(Journal.fileIn(d), line(c[0], value), java.nio.file.StandardOpenOption.APPEND);
+            byte[] before = Files.readAllBytes(Journal.fileIn(d));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Journal.resume(d));
+            assertTrue(e.getMessage().contains("line 3: " + c[2]), e.getMessage());
+            assertTrue(e.getMessage().contains("nothing was changed"), e.getMessage());
+            assertEquals(1, e.getMessage().lines().count());
+            assertArrayEquals(before, Files.readAllBytes(Journal.fileIn(d)));
+        }
+    }
+
+    @Test
+    void aCellRecordedTwiceIsRefusedButARetryAfterAFailureIsNot() throws Exception {
+        Journal j = Journal.create(dir, header());
+        SweepCell cell = new SweepCell("step", 0, 2, "cpu");
+        j.append(RunRecord.failed(cell, "StepLR", 0.1, "OutOfMemoryError"));
+        j.append(run("step", 0, "REACHED", 1));
+        Journal back = Journal.read(j.file());
+        assertEquals(2, back.allRecords().size());
+        assertEquals(List.of("REACHED"), back.runs().stream().map(RunRecord::status).toList());
+        assertEquals(1, back.failedAttempts(cell));
+
+        j.append(run("step", 0, "NOT_REACHED", Double.NaN));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Journal.read(j.file()));
+        assertTrue(e.getMessage().contains("line 4: cell step seed=0 epochs=2 cpu is recorded twice (it already finished on "
+                + "line 3)"), e.getMessage());
+    }
+
+    @Test
+    void aFailedAppendNamesTheCause() {
+        Path full = Path.of("/dev/full");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(full), "/dev/full needed");
+        var e = assertThrows(java.io.UncheckedIOException.class, () -> Journal.append(full, run("step", 0, "REACHED", 1)));
+        assertTrue(e.getMessage().startsWith("cannot append to /dev/full: No space left on device"), e.getMessage());
+    }
+
+    @Test
+    void extendingRewritesOnlyTheHeader() throws Exception {
+        Journal j = Journal.create(dir, header());
+        j.append(run("step", 0, "REACHED", 1));
+        byte[] before = Files.readAllBytes(j.file());
+        JournalHeader h = j.header();
+        SweepPlan grown = HeaderContract.union(h.plan(), new SweepPlan(List.of("onecycle"), List.of(2L), List.of(2), "cpu"));
+        assertEquals(List.of("step", "cosine", "onecycle"), grown.schedules());
+        assertEquals(List.of(0L, 1L, 2L), grown.seeds());
+        Journal back = j.withHeader(new JournalHeader(h.format(), h.version(), h.createdAt(), h.settings(), grown,
+                h.environment()));
+        assertEquals(grown, back.header().plan());
+        byte[] after = Files.readAllBytes(j.file());
+        String oldRecords = new String(before).substring(new String(before).indexOf('\n') + 1);
+        assertTrue(new String(after).endsWith(oldRecords));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(Journal.FILE_NAME), files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void theHeaderContractNamesEveryDifferingFieldAndIgnoresTheEnvironment() {
+        JournalHeader h = header();
+        SweepSettings s = h.settings();
+        SweepSettings other = new SweepSettings(0.9, s.batch(), new int[] {128}, s.momentum(), s.nesterov(), s.weightDecay(),
+                s.validationSize(), s.evalEvery(), s.dataDir());
+        SweepPlan plan = new SweepPlan(h.plan().schedules(), List.of(0L, 1L, 2L), h.plan().epochs(), "cpu");
+        JournalHeader asked = new JournalHeader(h.format(), h.version(), "another time", other, plan, Map.of("jvm", "other"));
+        assertEquals(List.of("settings.target: 0.88 in the journal, 0.9 asked",
+                        "settings.hidden: [256] in the journal, [128] asked",
+                        "plan.seeds: [0,1] in the journal, [0,1,2] asked"),
+                HeaderContract.differences(h, asked, null));
+        assertEquals(List.of("settings.target: 0.88 in the journal, 0.9 asked",
+                "settings.hidden: [256] in the journal, [128] asked"), HeaderContract.differences(h, asked, Set.of("settings")));
+        assertEquals(List.of(), HeaderContract.differences(h, new JournalHeader(h.format(), h.version(), "later", s, h.plan(),
+                Map.of()), null));
+    }
+
+    @Test
+    void aSecondLockOnTheSameFolderIsRefusedWithTheOwnersPid() throws Exception {
+        try (SweepLock held = SweepLock.acquire(dir)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SweepLock.acquire(dir));
+            assertEquals("--out: another sweep (pid " + ProcessHandle.current().pid() + ") is running in " + dir
+                    + "; wait for it to end or choose another --out (nothing was changed)", e.getMessage());
+        }
+        SweepLock.acquire(dir).close(); // released: free again
+    }
+
     private long countLines() {
         try {
             return Files.readAllLines(Journal.fileIn(dir)).size();
