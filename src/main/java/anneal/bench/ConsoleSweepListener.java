@@ -23,7 +23,7 @@ public final class ConsoleSweepListener implements SweepListener {
     }
 
     @Override
-    public void started(int total, int alreadyDone) {
+    public synchronized void started(int total, int alreadyDone) {
         if (alreadyDone > 0) out.println("resuming: " + alreadyDone + " of " + total + " cells already in the journal");
         bar = new ProgressBarBuilder().setTaskName("sweep").setInitialMax(total)
                 .setConsumer(new ConsoleProgressBarConsumer(err)).setStyle(ProgressBarStyle.ASCII)
@@ -32,20 +32,22 @@ public final class ConsoleSweepListener implements SweepListener {
     }
 
     @Override
-    public void cellStarted(SweepCell cell) {
+    public synchronized void cellStarted(SweepCell cell) {
         if (bar != null) bar.setExtraMessage(cell.label());
     }
 
     @Override
-    public void cellFinished(SweepCell cell, RunRecord r) {
+    public synchronized void cellFinished(SweepCell cell, RunRecord r) {
         if (bar != null) bar.step();
         if (System.console() != null) err.print("\r\033[2K"); // clear the bar's line before the summary line
         out.println(summary(r));
     }
 
+    /** Stops the bar (idempotent; also called by the sweep's stop hook so nothing is drawn after its message). */
     @Override
-    public void finished() {
+    public synchronized void finished() {
         if (bar != null) bar.close();
+        bar = null;
     }
 
     /** One line per run: {@code onecycle seed=0 epochs=3 cpu  REACHED  0.88 at 5.21 s (epoch 2.0)  best 0.8912  final 0.8907}. */

@@ -5,6 +5,7 @@ import anneal.util.ParentWatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.runner.Runner;
@@ -67,8 +68,29 @@ public final class JmhCellExecutor implements CellExecutor {
             if (new Runner(options).run().isEmpty())
                 throw new RunnerException("JMH ran no benchmark" + causeIn(log));
         } catch (RunnerException e) {
-            throw new RunnerException(firstLine(e.getMessage()) + causeIn(log), e);
+            Throwable root = forkCause(e);
+            String why = root == null ? firstLine(e.getMessage()) + causeIn(log) : CellRunner.describe(root);
+            throw new RunnerException(why, e);
         }
+    }
+
+    /**
+     * The exception the fork threw, which JMH passes back wrapped (as a cause or a suppressed exception of its
+     * own {@code BenchmarkException}); null when the fork sent none (it did not start, or was killed).
+     */
+    static Throwable forkCause(Throwable e) {
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(e));
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Throwable found = null;
+        while (!todo.isEmpty()) {
+            Throwable t = todo.poll();
+            if (!seen.add(t)) continue;
+            if (!t.getClass().getName().startsWith("org.openjdk.jmh.")) found = t;
+            if (found != null && found.getCause() == null) return found;
+            if (t.getCause() != null) todo.add(t.getCause());
+            todo.addAll(List.of(t.getSuppressed()));
+        }
+        return found;
     }
 
     /** The first exception or JVM error line of a cell's JMH log, as " (CAUSE; log: FILE)". */

@@ -15,7 +15,8 @@ import java.util.Set;
  * {@code --resume}, a cell's JVM): each status is one of {@link RunStatus} or {@code FAILED}; each schedule is
  * in the {@link ScheduleCatalogue}; each cell is in the header's plan (when the header has one); accuracies are
  * in [0, 1] (or NaN: not measured); and a cell is recorded once, except that a {@code FAILED} attempt may be
- * followed by a retry. A journal that breaks one is refused with one line naming the file, the line and the
+ * followed by a retry (a journal without a plan, written by {@code anneal bench TimeToAccuracyBench} on its own,
+ * may repeat a cell; its last record counts). A journal that breaks one is refused with one line naming the file, the line and the
  * rule, and is left unchanged.
  */
 final class JournalRules {
@@ -61,7 +62,7 @@ final class JournalRules {
                 checkAccuracy(at, "records[].valAccuracy", e.valAccuracy(), fix);
             }
             Integer first = finishedOn.get(r.cell());
-            if (first != null)
+            if (first != null && planned != null) // a plan-less journal (anneal bench TimeToAccuracyBench) may repeat runs
                 throw new IllegalArgumentException(at + "cell " + r.cell().label() + " is recorded twice (it already "
                         + "finished on line " + first + ")" + fix);
             if (!RunRecord.FAILED.equals(r.status())) finishedOn.put(r.cell(), line);

@@ -126,7 +126,7 @@ public final class SweepDriver {
         String space = "";
         try {
             long free = Files.getFileStore(journal.file().toAbsolutePath().getParent()).getUsableSpace();
-            if (free < (1 << 20)) space = "; only " + free + " bytes free next to the journal";
+            if (free < (1 << 20)) space = "; the disk is full (" + free + " bytes free next to the journal)";
         } catch (IOException | RuntimeException ignored) {
             // no file-store information
         }

@@ -100,7 +100,9 @@ public final class Main {
         pump.start();
         Thread stopChild = new Thread(() -> {
             if (child.isAlive()) {
-                child.destroy(); // SIGTERM: the child runs its own shutdown (the sweep stops its fork, train saves)
+                // SIGTERM: the child runs its own shutdown (the sweep stops its fork, train saves). Through the
+                // ProcessHandle: Process.destroy() would also close the pipe the child's last words come through.
+                child.toHandle().destroy();
                 try {
                     if (!child.waitFor(CHILD_SHUTDOWN_SECONDS, TimeUnit.SECONDS)) child.destroyForcibly().waitFor();
                 } catch (InterruptedException e) {

@@ -124,6 +124,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--no-report", description = "Do not write REPORT.md at the end.")
     boolean noReport;
 
+    /** What choosing the backend printed (the CUDA fallback notice), shown once the sweep starts. */
+    private final java.io.ByteArrayOutputStream backendNotices = new java.io.ByteArrayOutputStream();
+
     /** Exit code of a sweep stopped by an infrastructure failure (sysexits' EX_TEMPFAIL: fix it, then --resume). */
     static final int EXIT_STOPPED = 75;
 
@@ -144,46 +147,46 @@ final class SweepCommand implements Callable<Integer> {
         // Everything that can be checked is checked before the journal is created or touched: a fault of the
         // machine (data, folder, JVM options) is reported here, exit 2, and never becomes a FAILED record.
         checkForkJvmArgs();
-        Journal journal;
-        SweepPlan plan;
-        SweepLock lock;
         if (resume) {
             if (!Files.exists(Journal.fileIn(dir))) Journal.resume(dir); // says there is no journal
             SweepFolder.requireWritable(dir);
-            lock = SweepLock.acquire(dir);
-            journal = Journal.resume(dir);
-            JournalHeader recorded = journal.header();
-            SweepSettings settings = requestedSettings(recorded.settings());
-            SweepPlan asked = plan(recorded.plan());
-            if (extend) {
-                List<String> diff = HeaderContract.differences(recorded, headerOf(settings, asked, recorded), Set.of("settings"));
-                if (!diff.isEmpty())
-                    throw new UsageException("--resume --extend: " + journal.file() + " was recorded with another protocol ("
-                            + String.join("; ", diff) + "); --extend only adds cells: drop those options or use another --out");
-                plan = recorded.plan() == null ? asked : HeaderContract.union(recorded.plan(), asked);
-            } else {
-                List<String> diff = HeaderContract.differences(recorded, headerOf(settings, asked, recorded), null);
-                if (!diff.isEmpty())
-                    throw new UsageException("--resume: the options differ from " + journal.file() + "'s header ("
-                            + String.join("; ", diff) + "); drop them, add --extend to grow the plan, or use another --out");
-                plan = asked;
+            try (SweepLock lock = SweepLock.acquire(dir)) {
+                Journal journal = Journal.resume(dir);
+                JournalHeader recorded = journal.header();
+                SweepSettings settings = requestedSettings(recorded.settings());
+                SweepPlan asked = plan(recorded.plan());
+                SweepPlan plan;
+                if (extend) {
+                    List<String> diff = HeaderContract.differences(recorded, headerOf(settings, asked, recorded),
+                            Set.of("settings"));
+                    if (!diff.isEmpty())
+                        throw new UsageException("--resume --extend: " + journal.file() + " was recorded with another "
+                                + "protocol (" + String.join("; ", diff) + "); --extend only adds cells: drop those options "
+                                + "or use another --out");
+                    plan = recorded.plan() == null ? asked : HeaderContract.union(recorded.plan(), asked);
+                } else {
+                    List<String> diff = HeaderContract.differences(recorded, headerOf(settings, asked, recorded), null);
+                    if (!diff.isEmpty())
+                        throw new UsageException("--resume: the options differ from " + journal.file() + "'s header ("
+                                + String.join("; ", diff) + "); drop them, add --extend to grow the plan, or use another --out");
+                    plan = asked;
+                }
+                requireData(recorded.settings());
+                if (!plan.equals(recorded.plan())) {
+                    journal = journal.withHeader(headerOf(recorded.settings(), plan, recorded));
+                    out.println("sweep: --extend: the plan in " + journal.file() + " now has " + plan.cells().size() + " cells");
+                }
+                return runLocked(journal, plan, out, err);
             }
-            requireData(recorded.settings());
-            if (!plan.equals(recorded.plan())) {
-                journal = journal.withHeader(headerOf(recorded.settings(), plan, recorded));
-                out.println("sweep: --extend: the plan in " + journal.file() + " now has " + plan.cells().size() + " cells");
-            }
-        } else {
-            SweepSettings settings = requestedSettings(SweepSettings.defaults(data == null ? FashionMnist.DEFAULT_DIR : data));
-            plan = plan(null);
-            requireData(settings);
-            if (Files.exists(Journal.fileIn(dir))) Journal.create(dir, null); // refuses, naming --resume
-            SweepFolder.requireWritable(dir);
-            lock = SweepLock.acquire(dir);
-            journal = Journal.create(dir, new JournalHeader(Journal.FORMAT, Journal.VERSION, Instant.now().toString(),
-                    settings, plan, environment()));
         }
-        try (lock) {
+        SweepSettings settings = requestedSettings(SweepSettings.defaults(data == null ? FashionMnist.DEFAULT_DIR : data));
+        SweepPlan plan = plan(null);
+        requireData(settings);
+        if (Files.exists(Journal.fileIn(dir))) Journal.create(dir, null); // refuses, naming --resume
+        SweepFolder.requireWritable(dir);
+        try (SweepLock lock = SweepLock.acquire(dir)) {
+            Journal journal = Journal.create(dir, new JournalHeader(Journal.FORMAT, Journal.VERSION,
+                    Instant.now().toString(), settings, plan, environment()));
             return runLocked(journal, plan, out, err);
         }
     }
@@ -191,15 +194,18 @@ final class SweepCommand implements Callable<Integer> {
     /** The sweep proper, holding the folder's lock. */
     private int runLocked(Journal journal, SweepPlan plan, PrintStream out, PrintStream err) throws Exception {
         Path dir = out();
+        err.print(backendNotices.toString(java.nio.charset.StandardCharsets.UTF_8));
         out.println("sweep: " + plan.cells().size() + " cells (" + plan.schedules().size() + " schedules x "
                 + plan.seeds().size() + " seeds x epochs " + plan.epochs() + ") on " + plan.backend() + " -> " + journal.file());
         AtomicBoolean stopping = new AtomicBoolean();
         AtomicReference<String> phase = new AtomicReference<>("cells");
         // Ctrl-C / SIGTERM (also passed on by the launcher): kill the JMH fork in flight first, so that nothing is
         // appended after the message, then say how to continue.
+        ConsoleSweepListener console = new ConsoleSweepListener(out, err);
         Thread hint = new Thread(() -> {
             stopping.set(true);
             ParentWatch.killDescendants();
+            console.finished();
             err.println("\nsweep interrupted; every finished cell is in " + journal.file() + "; "
                     + ("cells".equals(phase.get()) ? "continue with: anneal sweep --resume --out " + dir
                     : "all cells had finished; write the report with: anneal report " + dir));
@@ -210,7 +216,7 @@ final class SweepCommand implements Callable<Integer> {
             try {
                 outcome = new SweepDriver(journal,
                         new JmhCellExecutor(dir.resolve(SweepFolder.LOGS), forkJvmArgs.toArray(String[]::new)),
-                        new ConsoleSweepListener(out, err), stopping::get, maxRetries).run(plan);
+                        console, stopping::get, maxRetries).run(plan);
             } catch (InterruptedException e) {
                 return 130;
             } catch (SweepStoppedException e) {
@@ -329,13 +335,14 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     /** {@code auto} becomes the backend it picks here, so that the journal names a real backend. */
-    private static String resolveBackend(String name) {
+    private String resolveBackend(String name) {
         if (!name.equals("auto")) {
             if (!List.of("cpu", "cuda").contains(name))
                 throw new UsageException("--backend must be cpu, cuda or auto, got '" + name + "'");
             if (name.equals("cpu")) return name;
         }
-        try (Backend b = Backends.create(name, System.err)) {
+        // The fallback notice waits until every check passed, so that bad input stays one line on stderr.
+        try (Backend b = Backends.create(name, new PrintStream(backendNotices, true, java.nio.charset.StandardCharsets.UTF_8))) {
             return b.name();
         }
     }

@@ -1,0 +1,126 @@
+package anneal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import anneal.bench.Journal;
+import anneal.bench.JournalHeader;
+import anneal.bench.SweepLock;
+import anneal.bench.SweepPlan;
+import anneal.bench.SweepSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The journal's header is the contract of --resume; the folder lock; train --out never overwrites a journal.
+ * Each refusal: one line on stderr, exit 2, the journal byte for byte unchanged.
+ */
+class SweepResumeContractTest {
+    @TempDir
+    Path tmp;
+
+    private static String run(int expectedCode, String... args) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            String err = buf.toString(StandardCharsets.UTF_8).strip();
+            assertEquals(expectedCode, code, err);
+            assertEquals(1, err.lines().count(), err);
+            return err;
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
+    private Journal journal(Path dir) {
+        return Journal.create(dir, new JournalHeader(Journal.FORMAT, Journal.VERSION, "2026-01-01T00:00:00Z",
+                SweepSettings.defaults(Path.of("/usr/share/datasets/fashion-mnist")),
+                new SweepPlan(List.of("cosine", "step"), List.of(0L, 1L), List.of(1), "cpu"), Map.of("command", "test")));
+    }
+
+    @Test
+    void aResumeWhoseOptionsDifferFromTheHeaderIsRefusedNamingEachDifference() throws Exception {
+        Path dir = tmp.resolve("s");
+        Journal j = journal(dir);
+        byte[] before = Files.readAllBytes(j.file());
+        String[][] cases = {
+                {"--seeds", "3"},
+                {"--schedules", "cosine"},
+                {"--epochs", "1,3"},
+                {"--target", "0.9"},
+                {"--batch", "64"},
+                {"--data", "/elsewhere"},
+                {"--full"},
+        };
+        String[] named = {
+                "plan.seeds: [0,1] in the journal, [0,1,2] asked",
+                "plan.schedules: [\"cosine\",\"step\"] in the journal, [\"cosine\"] asked",
+                "plan.epochs: [1] in the journal, [1,3] asked",
+                "settings.target: 0.88 in the journal, 0.9 asked",
+                "settings.batch: 128 in the journal, 64 asked",
+                "settings.dataDir: \"/usr/share/datasets/fashion-mnist\" in the journal, \"/elsewhere\" asked",
+                "plan.seeds: [0,1] in the journal, [0,1,2,3,4] asked",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            String[] args = new String[cases[i].length + 4];
+            args[0] = "sweep";
+            args[1] = "--resume";
+            args[2] = "--out";
+            args[3] = dir.toString();
+            System.arraycopy(cases[i], 0, args, 4, cases[i].length);
+            String err = run(2, args);
+            assertTrue(err.startsWith("anneal sweep: --resume: the options differ from " + j.file() + "'s header ("), err);
+            assertTrue(err.contains(named[i]), err);
+            assertTrue(err.contains("--extend"), err);
+            assertArrayEquals(before, Files.readAllBytes(j.file()));
+        }
+        // --full differs in every part of the plan, and all of them are named.
+        String full = run(2, "sweep", "--resume", "--out", dir.toString(), "--full");
+        assertTrue(full.contains("plan.schedules:") && full.contains("plan.epochs: [1] in the journal, [3,10] asked"), full);
+        // --extend grows the plan only: a different protocol is still refused.
+        String ext = run(2, "sweep", "--resume", "--extend", "--target", "0.9", "--seeds", "3", "--out", dir.toString());
+        assertTrue(ext.contains("settings.target: 0.88 in the journal, 0.9 asked") && !ext.contains("plan.seeds"), ext);
+        assertArrayEquals(before, Files.readAllBytes(j.file()));
+        assertTrue(run(2, "sweep", "--extend", "--out", tmp.resolve("new").toString()).contains("needs --resume"));
+        assertFalse(Files.exists(tmp.resolve("new")));
+        assertTrue(run(2, "sweep", "--resume", "--max-retries", "-1", "--out", dir.toString()).contains("--max-retries"));
+    }
+
+    @Test
+    void aSecondSweepOnALockedFolderIsRefusedWithOneLine() throws Exception {
+        Path dir = tmp.resolve("locked");
+        Journal j = journal(dir);
+        byte[] before = Files.readAllBytes(j.file());
+        try (SweepLock held = SweepLock.acquire(dir)) {
+            String err = run(2, "sweep", "--resume", "--out", dir.toString());
+            assertEquals("anneal sweep: --out: another sweep (pid " + ProcessHandle.current().pid() + ") is running in "
+                    + dir + "; wait for it to end or choose another --out (nothing was changed)", err);
+        }
+        assertArrayEquals(before, Files.readAllBytes(j.file()));
+    }
+
+    @Test
+    void trainOutNeverOverwritesASweepJournalOrAnotherFile() throws Exception {
+        Path dir = tmp.resolve("j");
+        Journal j = journal(dir);
+        byte[] before = Files.readAllBytes(j.file());
+        String err = run(2, "train", "--schedule", "StepLR(step_size=1)", "--backend", "cpu", "--out", j.file().toString());
+        assertTrue(err.contains("is not the output of 'anneal train'"), err);
+        assertArrayEquals(before, Files.readAllBytes(j.file()));
+        Path notes = Files.writeString(tmp.resolve("notes.json"), "{\"mine\": true}\n");
+        run(2, "train", "--schedule", "StepLR(step_size=1)", "--backend", "cpu", "--out", notes.toString());
+        assertEquals("{\"mine\": true}\n", Files.readString(notes));
+        assertTrue(TrainCommand.isTrainOutput(Files.writeString(tmp.resolve("t.json"), "{\n  \"interrupted\" : false,\n")));
+    }
+}
