@@ -81,16 +81,14 @@ public final class JmhCellExecutor implements CellExecutor {
     static Throwable forkCause(Throwable e) {
         java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(e));
         java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        Throwable found = null;
         while (!todo.isEmpty()) {
             Throwable t = todo.poll();
             if (!seen.add(t)) continue;
-            if (!t.getClass().getName().startsWith("org.openjdk.jmh.")) found = t;
-            if (found != null && found.getCause() == null) return found;
+            if (!t.getClass().getName().startsWith("org.openjdk.jmh.")) return t; // outermost: what the fork threw
             if (t.getCause() != null) todo.add(t.getCause());
             todo.addAll(List.of(t.getSuppressed()));
         }
-        return found;
+        return null;
     }
 
     /** The first exception or JVM error line of a cell's JMH log, as " (CAUSE; log: FILE)". */

@@ -122,7 +122,10 @@ public final class SweepDriver {
     }
 
     private String stoppedMessage(SweepCell cell, Exception error) {
-        String why = error == null ? "its JVM ended without writing a record" : CellRunner.describe(error);
+        String why = error == null ? "its JVM ended without writing a record"
+                : error instanceof org.openjdk.jmh.runner.RunnerException && error.getMessage() != null
+                ? error.getMessage() // JmhCellExecutor's: the fork's own exception, or the log's first error line
+                : CellRunner.describe(error);
         String space = "";
         try {
             long free = Files.getFileStore(journal.file().toAbsolutePath().getParent()).getUsableSpace();

@@ -40,7 +40,8 @@ class ReportWriterTest {
     private Journal synthetic() {
         SweepSettings s = SweepSettings.defaults(Path.of("/data"));
         Journal j = Journal.create(dir, new JournalHeader(Journal.FORMAT, Journal.VERSION, "2026-01-01T00:00:00Z", s,
-                new SweepPlan(List.of("onecycle", "cosine", "constant"), List.of(0L, 1L, 2L, 3L, 4L, 5L), List.of(3), "cpu"),
+                new SweepPlan(List.of("onecycle", "cosine", "constant", "cyclic", "sgdr", "step"), List.of(0L, 1L, 2L, 3L, 4L, 5L),
+                        List.of(3), "cpu"),
                 Map.of("machine", "test box", "commit", "abc123")));
         for (long seed = 0; seed < 6; seed++) {
             j.append(run("onecycle", seed, 3, 10 + seed, 0.89 + 0.001 * seed));
