@@ -305,8 +305,13 @@ TDATA=$W/data
 for moment in loading training; do
   "${anneal[@]}" train --schedule "StepLR(step_size=1)" --epochs 200 --no-stop --backend cpu --data "$TDATA" --quiet \
     --out "$W/train-term.json" >/dev/null 2>&1 & pt=$!
-  for _ in $(seq 1 300); do pgrep -f "watch.pid=$pt .*train" >/dev/null && break; sleep 0.05; done   # the child JVM is up
-  if [ $moment = loading ]; then sleep 1.0; else sleep 12; fi
+  child=""
+  for _ in $(seq 1 600); do child=$(pgrep -f "watch.pid=$pt .*train"); [ -n "$child" ] && break; sleep 0.05; done
+  if [ $moment = loading ]; then   # until the relaunched JVM has an IDX file open: it is loading the data
+    for _ in $(seq 1 1200); do ls -l /proc/"$child"/fd 2>/dev/null | grep -q 'idx[13]-ubyte' && break; sleep 0.025; done
+  else
+    sleep 12
+  fi
   kill -TERM "$pt"; wait "$pt" 2>/dev/null
   check "train SIGTERM while $moment: --out says interrupted" python3 -c "import json,sys; \
 d = json.load(open('$W/train-term.json')); print('      error:', d['error'], '| records:', len((d['run'] or {}).get('records', []))); \

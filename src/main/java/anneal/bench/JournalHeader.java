@@ -4,7 +4,9 @@ import java.util.Map;
 
 /**
  * First line of a journal ({@code "type": "header"}): names the format so that {@code --resume} refuses
- * foreign files, and records the protocol and where the sweep ran.
+ * foreign files, and records the protocol and where the sweep ran. Its settings and plan are the sweep's contract:
+ * {@link HeaderContract} compares every field of them (whatever fields they have) with what a {@code --resume}
+ * asks for, and only {@code --extend} may grow the plan.
  *
  * @param format      always {@link Journal#FORMAT}
  * @param version     format version ({@link Journal#VERSION})

@@ -90,8 +90,8 @@ final class SweepCommand implements Callable<Integer> {
             + "30 minutes on an idle 2-core CPU).")
     boolean full;
 
-    @Option(names = "--resume", description = "Continue the sweep in --out: cells already in its journal are skipped; "
-            + "the journal's protocol (target, batch, ...) is kept.")
+    @Option(names = "--resume", description = "Continue the sweep in --out: finished cells are skipped, FAILED ones "
+            + "retried (--max-retries); the journal's header is the contract: an option that differs from it is refused.")
     boolean resume;
 
     @Option(names = "--extend", description = "With --resume: add the cells of --schedules/--seeds/--epochs to the "
