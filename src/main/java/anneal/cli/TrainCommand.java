@@ -1,5 +1,7 @@
 package anneal.cli;
 
+import anneal.ConfigurationException;
+
 import anneal.backend.Backend;
 import anneal.backend.Backends;
 import anneal.data.FashionMnist;
@@ -119,20 +121,15 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream stdout = System.out;
         SgdConfig sgd = training.sgd();
-        TrainConfig config;
-        try {
-            config = new TrainConfig(schedule, lr, epochs, training.batch, target, seed, training.hidden,
-                    sgd, training.noBiasDecay, training.validation, evalEvery, !noStop);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage().replaceFirst("^([\\w -]+?) must", "--$1 must")
-                    .replace("--validation size", "--validation"));
-        }
-        if (threads != null && threads < 1) throw new UsageException("--threads must be >= 1, got " + threads);
+        TrainConfig config = new TrainConfig(schedule, lr, epochs, training.batch, target, seed, training.hidden,
+                sgd, training.noBiasDecay, training.validation, evalEvery, !noStop);
+        if (threads != null && threads < 1) throw ConfigurationException.of("train", "threads", threads, "an integer >= 1");
         LrScheduler scheduler = Trainer.schedule(config);
         if (out != null) checkWritable(out);
         try (Backend b = Backends.create(training.backend, threads == null ? Runtime.getRuntime().availableProcessors() : threads,
                 System.err)) {
             Splits splits = FashionMnist.load(training.data, training.validation, seed);
+            checkFits(config, splits);
             if (!lintPasses(config, splits.train().count())) return 1;
             Trainer trainer = new Trainer(b, splits);
             AtomicBoolean finished = new AtomicBoolean();
@@ -179,6 +176,12 @@ final class TrainCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // already exiting
             }
+            if (result.status() == anneal.train.RunStatus.DIVERGED) {
+                System.err.println("anneal train: the run diverged (the loss became NaN or infinite; steps taken: "
+                        + result.lrs().length + "); exit code " + Errors.DIVERGED + (out != null ? "; the records are in "
+                        + out : "") + " (try a lower --lr)");
+                return Errors.DIVERGED;
+            }
         }
         return 0;
     }
@@ -194,7 +197,46 @@ final class TrainCommand implements Callable<Integer> {
                 RunResult soFar = trainer.snapshot();
                 write(out, new TrainOutput(false, e.getMessage(), jvm(), samplesPerSecond(soFar, trainCount), soFar));
             }
+            if (Errors.raisedBySchedule(e)) {
+                throw new Errors.RunFailedException("the schedule stopped the run: " + e.getMessage()
+                        + (out != null ? "; the records so far are in " + out : ""), e);
+            }
             throw e;
+        }
+    }
+
+    /**
+     * Refuses, before anything is allocated, a run whose step count or model does not fit: the trainer keeps every
+     * step's lr (and the lint every step's values), and the model with its gradients and momentum lives on the heap.
+     */
+    private void checkFits(TrainConfig config, Splits splits) {
+        long stepsPerEpoch = config.stepsPerEpoch(splits.train().count());
+        long totalSteps = stepsPerEpoch * config.epochs();
+        if (totalSteps > Lint.MAX_STEPS) {
+            throw new UsageException("--epochs=" + config.epochs() + " is not allowed; allowed: at most "
+                    + Lint.MAX_STEPS / stepsPerEpoch + " epochs of " + stepsPerEpoch + " steps (" + Lint.MAX_STEPS
+                    + " optimizer steps: each step's lr is kept)");
+        }
+        long params = 0;
+        long widths = 0;
+        int in = splits.train().featureCount();
+        int[] hidden = config.hidden();
+        for (int l = 0; l <= hidden.length; l++) {
+            int out = l < hidden.length ? hidden[l] : splits.train().classes();
+            params += ((long) in + 1) * out; // at most 2^31 * 2^31 per layer; the sum cannot overflow for 64 layers
+            widths += out;
+            in = out;
+            if (params > Integer.MAX_VALUE - 16 || hidden.length > 64) break;
+        }
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        // floats: parameters, gradients, momentum, the initial copy; activations and their gradients per batch
+        long need = params * 4 * 4 + (long) config.batchSize() * widths * 4 * 4;
+        if (params > Integer.MAX_VALUE - 16 || hidden.length > 64 || need > free) {
+            throw new UsageException("--hidden=" + joined(hidden).replace('-', ',') + " is not allowed; allowed: at most 64 "
+                    + "layers whose parameters (" + (params > Integer.MAX_VALUE - 16 ? "over 2^31" : params) + " here, "
+                    + (need >> 20) + " MiB with gradients, momentum and activations) fit the " + (free >> 20)
+                    + " MiB of heap left (-Xmx)");
         }
     }
 

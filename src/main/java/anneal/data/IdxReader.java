@@ -1,13 +1,19 @@
 package anneal.data;
 
+import anneal.ConfigurationException;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -50,8 +56,17 @@ public final class IdxReader {
             int b0 = raw.read(), b1 = raw.read();
             raw.reset();
             boolean gzip = b0 == 0x1f && b1 == 0x8b;
-            try (DataInputStream in = new DataInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw)) {
-                return parse(file, in, expectedMagic);
+            long fileSize = Files.size(file);
+            long[] trailer = gzip ? gzipTrailer(file, fileSize) : null;
+            CRC32 crc = new CRC32();
+            InputStream body = gzip ? new CheckedInputStream(new GZIPInputStream(raw, 1 << 16), crc) : raw;
+            try (DataInputStream in = new DataInputStream(body)) {
+                IdxData d = parse(file, in, expectedMagic, gzip ? trailer[1] : fileSize, gzip);
+                if (gzip && crc.getValue() != trailer[0]) {
+                    throw new IdxFormatException(file + ": bytes after the end of the gzip stream (its last 8 bytes are "
+                            + "not the stream's CRC and size); allowed: exactly one gzip stream");
+                }
+                return d;
             }
         } catch (NoSuchFileException e) {
             throw new IdxFormatException(file + ": file not found");
@@ -64,7 +79,25 @@ public final class IdxReader {
         }
     }
 
-    private static IdxData parse(Path file, DataInputStream in, int expectedMagic) throws IOException {
+    /** A gzip file's last 8 bytes: the CRC-32 and the size mod 2^32 of what it decompresses to (RFC 1952). */
+    private static long[] gzipTrailer(Path file, long fileSize) throws IOException {
+        if (fileSize < 18) throw new IdxFormatException(file + ": truncated gzip file (" + fileSize + " bytes)");
+        try (FileChannel ch = FileChannel.open(file)) {
+            ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            while (b.hasRemaining()) {
+                if (ch.read(b, fileSize - 8 + b.position()) < 0) throw new EOFException();
+            }
+            b.flip();
+            return new long[] {b.getInt() & 0xffffffffL, b.getInt() & 0xffffffffL};
+        }
+    }
+
+    /**
+     * @param available bytes the file holds: the file size for a plain file, the gzip trailer's size (mod 2^32)
+     *                  for a gzipped one; the header's sizes are checked against it before anything is allocated
+     */
+    private static IdxData parse(Path file, DataInputStream in, int expectedMagic, long available, boolean gzip)
+            throws IOException {
         int magic = in.readInt();
         if (magic != expectedMagic)
             throw new IdxFormatException(file + ": bad magic number 0x" + String.format("%08x", magic) + ", expected 0x"
@@ -77,9 +110,25 @@ public final class IdxReader {
             dims[i] = in.readInt();
             if (dims[i] < 1) throw new IdxFormatException(file + ": dimension " + i + " is " + dims[i] + ", must be >= 1");
             total *= dims[i];
+            if (total > Integer.MAX_VALUE - 16)
+                throw new IdxFormatException(file + ": " + total + " bytes of data is too large");
         }
-        if (total > Integer.MAX_VALUE - 16)
-            throw new IdxFormatException(file + ": " + total + " bytes of data is too large");
+        long declared = 4L + 4L * rank + total;
+        if (declared > available) { // checked before allocating: a header may declare gigabytes
+            throw new IdxFormatException(file + ": truncated: header says " + total + " data bytes ("
+                    + java.util.Arrays.toString(dims) + "), the " + (gzip ? "gzip stream" : "file") + " holds "
+                    + Math.max(0, available - (declared - total)));
+        }
+        if (gzip && declared != available) {
+            throw new IdxFormatException(file + ": trailing bytes after the " + total
+                    + " data bytes the header declares (the gzip stream holds " + available + " bytes)");
+        }
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (total > free) {
+            throw new IdxFormatException(file + ": " + (total >> 20) + " MiB of data does not fit the " + (free >> 20)
+                    + " MiB of heap left; allowed: a larger -Xmx");
+        }
         byte[] data = new byte[(int) total];
         int n = in.readNBytes(data, 0, data.length);
         if (n < data.length)
@@ -90,7 +139,7 @@ public final class IdxReader {
     }
 
     /** A missing, truncated or malformed IDX file; the message names the file. */
-    public static final class IdxFormatException extends IllegalArgumentException {
+    public static final class IdxFormatException extends ConfigurationException {
         public IdxFormatException(String message) {
             super(message);
         }

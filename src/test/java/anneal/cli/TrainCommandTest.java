@@ -40,15 +40,15 @@ class TrainCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "--epochs 0|--epochs must be >= 1, got 0",
-        "--target 1.5|--target must be in (0, 1], got 1.5",
-        "--batch 0|--batch must be >= 1, got 0",
-        "--lr -1|--lr must be a finite number > 0, got -1.0",
-        "--threads 0|--threads must be >= 1, got 0",
-        "--validation -1|--validation must be >= 0, got -1",
-        "--momentum 0 --nesterov|--nesterov requires momentum > 0",
-        "--dampening 0.5 --nesterov|--nesterov requires momentum > 0 and dampening = 0",
-        "--weight-decay -1|--weight-decay must be >= 0, got -1.0",
+        "--epochs 0|--epochs=0 is not allowed; allowed: an integer >= 1",
+        "--target 1.5|--target=1.5 is not allowed; allowed: a number in (0, 1]",
+        "--batch 0|--batch=0 is not allowed; allowed: an integer >= 1",
+        "--lr -1|--lr=-1.0 is not allowed; allowed: a finite number > 0",
+        "--threads 0|--threads=0 is not allowed; allowed: an integer >= 1",
+        "--validation -1|--validation=-1 is not allowed; allowed: an integer >= 0",
+        "--momentum 0 --nesterov|--nesterov=true is not allowed; allowed: only with momentum > 0",
+        "--dampening 0.5 --nesterov|--nesterov=true is not allowed; allowed: only with momentum > 0 and dampening = 0",
+        "--weight-decay -1|--weight-decay=-1.0 is not allowed; allowed: a finite number >= 0",
         "--hidden x|'x' is not an int"})
     void badValuesAreOneLineAndExitTwo(String args, String message) {
         String[] argv = ("train --schedule StepLR(step_size=1) " + args).split(" ");
@@ -62,7 +62,7 @@ class TrainCommandTest {
     void unknownBackendMissingDataAndBadScheduleAreOneLineErrors() {
         Outcome o = run("train", "--schedule", "StepLR(step_size=1)", "--backend", "tpu");
         assertEquals(2, o.code());
-        assertTrue(o.err().contains("backend must be one of cpu, cuda, auto, got 'tpu'"), o.err());
+        assertTrue(o.err().contains("--backend='tpu' is not allowed; allowed: one of cpu, cuda, auto"), o.err());
         o = run("train", "--schedule", "StepLR(step_size=1)", "--backend", "cuda");
         assertEquals(2, o.code());
         assertTrue(o.err().contains("CUDA backend unavailable: "), o.err());
