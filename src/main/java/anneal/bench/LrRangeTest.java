@@ -45,7 +45,8 @@ public final class LrRangeTest {
             if (steps < 3) throw new ConfigurationException("--steps must be >= 3, got " + steps);
             if (batch < 1) throw new ConfigurationException("--batch must be >= 1, got " + batch);
             if (!(beta >= 0 && beta < 1)) throw new ConfigurationException("--smoothing must be in [0, 1), got " + beta);
-            if (!(divergeFactor > 1)) throw new ConfigurationException("--stop-factor must be > 1, got " + divergeFactor);
+            if (!(divergeFactor > 1) || Double.isInfinite(divergeFactor))
+                throw new ConfigurationException("--stop-factor must be finite and > 1, got " + divergeFactor);
         }
 
         /** The lr of step {@code i}. */

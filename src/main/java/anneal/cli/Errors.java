@@ -43,6 +43,7 @@ final class Errors {
             Map.entry("train.validation", "--validation"),
             Map.entry("train.eval-every", "--eval-every"),
             Map.entry("train.threads", "--threads"),
+            Map.entry("train.hidden", "--hidden"),
             Map.entry("model.hidden", "--hidden"),
             Map.entry("SGD.momentum", "--momentum"),
             Map.entry("SGD.dampening", "--dampening"),

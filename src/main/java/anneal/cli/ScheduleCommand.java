@@ -117,7 +117,15 @@ final class ScheduleCommand implements Callable<Integer> {
             throw new UsageException("--format=" + format + " is not allowed; allowed: csv, json or config");
         }
         double[] lrs = new double[baseLrs.size()];
-        for (int i = 0; i < lrs.length; i++) lrs[i] = baseLrs.get(i);
+        for (int i = 0; i < lrs.length; i++) {
+            lrs[i] = baseLrs.get(i);
+            if (!(lrs[i] >= 0) || Double.isInfinite(lrs[i])) {
+                throw new UsageException("--base-lr=" + lrs[i] + " is not allowed; allowed: a finite number >= 0");
+            }
+        }
+        if (!(jumpFraction >= 0) || Double.isInfinite(jumpFraction)) {
+            throw new UsageException("--jump-fraction=" + jumpFraction + " is not allowed; allowed: a finite number >= 0");
+        }
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         if (format.equals("config")) {
             spec.commandLine().getOut().println(json.writeValueAsString(ScheduleConfig.of(scheduleSpec, lrs)));

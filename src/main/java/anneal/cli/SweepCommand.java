@@ -162,7 +162,10 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         if (!noReport) out.println("report: " + new ReportWriter(out()).write());
-        return outcome.failed() == 0 ? 0 : 1;
+        long diverged = anneal.bench.Journal.read(journal.file()).runs().stream()
+                .filter(r -> "DIVERGED".equals(r.status())).count();
+        if (diverged > 0) err.println("sweep: " + diverged + " run(s) in the journal diverged; exit code " + Errors.FAILED);
+        return outcome.failed() == 0 && diverged == 0 ? Errors.OK : Errors.FAILED;
     }
 
     private Path out() {

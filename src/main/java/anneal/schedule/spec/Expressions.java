@@ -92,7 +92,7 @@ final class Expressions {
                 return expression.evaluate();
             } catch (ArithmeticException | IllegalArgumentException e) { // exp4j: "Division by zero!" for / and %
                 throw Check.bad(schedule, arg, shown, "an expression defined at every step; at " + bound[0] + "="
-                        + Check.show(t) + " it fails: " + e.getMessage());
+                        + Check.show(t) + " it fails: " + cause(e));
             }
         };
     }

@@ -109,12 +109,15 @@ public final class SpecParser {
         if (c == '-' || c == '+' || c == '.' || Character.isDigit(c)) return number();
         int start = pos;
         String word = name();
+        switch (word.toLowerCase(java.util.Locale.ROOT)) { // nan and inf in any case, as Python's float() reads them
+            case "nan": return Double.NaN; // each schedule's checks say where NaN is refused
+            case "inf": case "infinity": return Double.POSITIVE_INFINITY;
+            default: break;
+        }
         switch (word) {
             case "True": return Boolean.TRUE;
             case "False": return Boolean.FALSE;
             case "None": return NONE;
-            case "inf": return Double.POSITIVE_INFINITY;
-            case "nan": return Double.NaN; // as Python's float('nan'); each schedule's checks say where NaN is refused
             default: break;
         }
         if (!peek('(')) throw error("'(' after " + word + " (strings need quotes)", pos);
@@ -173,9 +176,14 @@ public final class SpecParser {
                 && (src.charAt(pos - 1) == 'e' || src.charAt(pos - 1) == 'E')) {
             pos++;
         }
-        if (src.startsWith("inf", pos)) {
-            pos += 3;
+        String rest = src.substring(pos, Math.min(src.length(), pos + 8)).toLowerCase(java.util.Locale.ROOT);
+        if (rest.startsWith("inf")) {
+            pos += rest.startsWith("infinity") ? 8 : 3;
             return src.charAt(start) == '-' ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        if (rest.startsWith("nan")) {
+            pos += 3;
+            return Double.NaN;
         }
         String sign = src.charAt(start) == '-' ? "-" : "";
         String digits = src.substring(body, pos).replace("_", "");
