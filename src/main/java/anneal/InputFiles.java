@@ -47,6 +47,7 @@ public final class InputFiles {
             }
         }
         if (Files.isDirectory(path)) return "is a directory";
+        if (Files.isRegularFile(path)) return "is a file";
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) || Files.exists(path)) {
             return "is not a regular file (a FIFO, socket or device)";
         }

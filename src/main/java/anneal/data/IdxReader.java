@@ -61,7 +61,7 @@ public final class IdxReader {
             CRC32 crc = new CRC32();
             InputStream body = gzip ? new CheckedInputStream(new GZIPInputStream(raw, 1 << 16), crc) : raw;
             try (DataInputStream in = new DataInputStream(body)) {
-                IdxData d = parse(file, in, expectedMagic, gzip ? trailer[1] : fileSize, gzip);
+                IdxData d = parse(file, in, expectedMagic, fileSize, gzip);
                 if (gzip && crc.getValue() != trailer[0]) {
                     throw new IdxFormatException(file + ": bytes after the end of the gzip stream (its last 8 bytes are "
                             + "not the stream's CRC and size); allowed: exactly one gzip stream");
@@ -79,6 +79,19 @@ public final class IdxReader {
         }
     }
 
+    /** Up to {@code max} bytes of {@code in}, in a buffer that grows with what is read (never {@code max} up front). */
+    private static byte[] readGrowing(InputStream in, int max) throws IOException {
+        byte[] buf = new byte[Math.min(max, 1 << 20)];
+        int n = 0;
+        while (n < max) {
+            if (n == buf.length) buf = java.util.Arrays.copyOf(buf, (int) Math.min(max, 2L * buf.length));
+            int r = in.read(buf, n, buf.length - n);
+            if (r < 0) break;
+            n += r;
+        }
+        return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+    }
+
     /** A gzip file's last 8 bytes: the CRC-32 and the size mod 2^32 of what it decompresses to (RFC 1952). */
     private static long[] gzipTrailer(Path file, long fileSize) throws IOException {
         if (fileSize < 18) throw new IdxFormatException(file + ": truncated gzip file (" + fileSize + " bytes)");
@@ -93,8 +106,8 @@ public final class IdxReader {
     }
 
     /**
-     * @param available bytes the file holds: the file size for a plain file, the gzip trailer's size (mod 2^32)
-     *                  for a gzipped one; the header's sizes are checked against it before anything is allocated
+     * @param available bytes the file holds; for a plain file the header's sizes are checked against it before
+     *                  anything is allocated
      */
     private static IdxData parse(Path file, DataInputStream in, int expectedMagic, long available, boolean gzip)
             throws IOException {
@@ -114,14 +127,9 @@ public final class IdxReader {
                 throw new IdxFormatException(file + ": " + total + " bytes of data is too large");
         }
         long declared = 4L + 4L * rank + total;
-        if (declared > available) { // checked before allocating: a header may declare gigabytes
+        if (!gzip && declared > available) { // checked before allocating: a header may declare gigabytes
             throw new IdxFormatException(file + ": truncated: header says " + total + " data bytes ("
-                    + java.util.Arrays.toString(dims) + "), the " + (gzip ? "gzip stream" : "file") + " holds "
-                    + Math.max(0, available - (declared - total)));
-        }
-        if (gzip && declared != available) {
-            throw new IdxFormatException(file + ": trailing bytes after the " + total
-                    + " data bytes the header declares (the gzip stream holds " + available + " bytes)");
+                    + java.util.Arrays.toString(dims) + "), the file holds " + Math.max(0, available - (declared - total)));
         }
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
@@ -129,9 +137,10 @@ public final class IdxReader {
             throw new IdxFormatException(file + ": " + (total >> 20) + " MiB of data does not fit the " + (free >> 20)
                     + " MiB of heap left; allowed: a larger -Xmx");
         }
-        byte[] data = new byte[(int) total];
-        int n = in.readNBytes(data, 0, data.length);
-        if (n < data.length)
+        // a gzip stream's size is only known once read: grow the buffer with what arrives, up to what was declared
+        byte[] data = gzip ? readGrowing(in, (int) total) : in.readNBytes((int) total);
+        int n = data.length;
+        if (n < total)
             throw new IdxFormatException(file + ": truncated: header says " + total + " data bytes, file has " + n);
         if (in.read() != -1)
             throw new IdxFormatException(file + ": trailing bytes after the " + total + " data bytes the header declares");

@@ -114,6 +114,37 @@ class TrainCommandTest {
     }
 
     @Test
+    void aRunThatDivergesExitsThreeWithOneLineAndKeepsItsRecords() throws Exception {
+        // before: exit 0 and nothing on stderr, so a script could not tell a diverged run from a finished one
+        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed");
+        Path json = dir.resolve("diverged.json");
+        Outcome o = run("train", "--schedule", "ExponentialLR(gamma=1.0)", "--lr", "1e4", "--epochs", "1", "--backend",
+                "cpu", "--quiet", "--out", json.toString());
+        assertEquals(3, o.code(), o.err());
+        assertEquals(1, o.err().lines().filter(l -> l.contains("diverged")).count(), o.err());
+        assertTrue(o.err().contains("anneal train: the run diverged"), o.err());
+        assertEquals("DIVERGED", new ObjectMapper().readTree(json.toFile()).get("run").get("status").asText());
+    }
+
+    @Test
+    void theModelAndTheRunLengthAreCheckedAgainstTheHeapBeforeAllocating() throws Exception {
+        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed");
+        // before: OutOfMemoryError traces
+        Outcome o = run("train", "--schedule", "StepLR(step_size=1)", "--hidden", "100000000", "--backend", "cpu",
+                "--quiet");
+        assertEquals(2, o.code(), o.err());
+        assertEquals(1, o.err().strip().lines().count(), o.err());
+        assertTrue(o.err().contains("--hidden=100000000 is not allowed"), o.err());
+        o = run("train", "--schedule", "StepLR(step_size=1)", "--epochs", "100000000", "--backend", "cpu", "--quiet");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("--epochs=100000000 is not allowed; allowed: at most 11627 epochs of 430 steps"),
+                o.err());
+        o = run("train", "--schedule", "StepLR(step_size=1)", "--threads", "100000", "--backend", "cpu", "--quiet");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("--threads=100000 is not allowed; allowed: an integer in 1..1024"), o.err());
+    }
+
+    @Test
     void strictRefusesAScheduleWhoseClockDoesNotFitTheRunBeforeTraining() throws Exception {
         assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed");
         Path json = dir.resolve("never.json");
