@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "anneal", mixinStandardHelpOptions = true, version = "anneal 0.1.0",
         description = "PyTorch-exact learning-rate schedules and a time-to-accuracy benchmark harness.",
+        footer = {"", "Exit codes: 0 done, 1 some runs failed or diverged (sweep) or an I/O failure, 2 bad input (one line"
+                + " naming the option, the value and what is allowed), 3 a train run diverged, 70 a bug in Anneal"
+                + " (ANNEAL_STACKTRACE=1 adds the stack trace)."},
         subcommands = {ScheduleCommand.class, TrainCommand.class, SweepCommand.class, ReportCommand.class,
                 LrFindCommand.class, GpuCheckCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {

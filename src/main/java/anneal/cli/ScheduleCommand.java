@@ -152,6 +152,8 @@ final class ScheduleCommand implements Callable<Integer> {
             throw new UsageException("--plot with " + rowCount + " rows is not allowed; allowed: at most " + MAX_PLOT_ROWS
                     + " rows (lower --steps)");
         }
+        writableFile("--plot", plot);
+        writableFile("--save-state", saveState);
         LrScheduler s = first.scheduler();
         double[] row = new double[columns(s).size()];
         for (int i = 1; i < rowCount; i++) step(s, i, rowCount, row);
@@ -184,6 +186,20 @@ final class ScheduleCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** A file option's folder must exist and be writable before anything is printed (null: not given). */
+    private static void writableFile(String option, Path file) {
+        if (file == null) return;
+        Path dir = file.toAbsolutePath().getParent();
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new UsageException(option + "=" + file + " is a directory; allowed: a file in a writable folder");
+        }
+        if (dir == null || !java.nio.file.Files.isDirectory(dir) || !java.nio.file.Files.isWritable(dir)) {
+            throw new UsageException(option + "=" + file + ": folder " + dir + " " + (dir != null
+                    && java.nio.file.Files.isDirectory(dir) ? "is not writable" : anneal.InputFiles.whatItIs(dir))
+                    + "; allowed: a file in a writable folder");
+        }
     }
 
     /** Most rows {@code --plot} draws (the plot holds every row in memory). */

@@ -42,7 +42,9 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train the MLP on Fashion-MNIST with one schedule and report time to the target test accuracy.",
                 "Timed region: training steps and evaluations; data loading, initialisation and a JIT warm-up are"
-                        + " outside it (reported as setup)."})
+                        + " outside it (reported as setup).",
+                "Exit codes: 0 done (target reached or not), 1 the run failed part-way, 2 bad input, 3 the run"
+                        + " diverged, 70 a bug in Anneal (ANNEAL_STACKTRACE=1 shows the trace)."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--schedule", required = true, paramLabel = "SPEC",
             description = "Schedule spec with PyTorch's names, e.g. \"OneCycleLR(max_lr=0.1, total_steps=1290)\".")

@@ -254,6 +254,9 @@ class BadInputTableTest {
         cases.put("NaN in a spec|gamma=NaN", schedule("StepLR(step_size=2, gamma=NaN)"));
         cases.put("unknown --format|--format", schedule("StepLR(step_size=2)", "--format", "xml"));
         cases.put("--metrics for a schedule without one|--metrics", schedule("StepLR(step_size=2)", "--metrics", "nan"));
+        cases.put("--save-state into a missing folder|--save-state", schedule("StepLR(step_size=2)", "--save-state",
+                tmp.resolve("absent").resolve("state.json").toString()));
+        cases.put("--plot into a directory|--plot", schedule("StepLR(step_size=2)", "--plot", out.toString()));
         cases.put("train --hidden 0 before the data|--hidden", List.of("train", "--schedule", "StepLR(step_size=1)",
                 "--hidden", "0", "--backend", "cpu", "--quiet"));
         cases.put("bench unknown schedule|-p schedule='nope'", List.of("bench", "TimeToAccuracyBench", "-p",
