@@ -35,8 +35,7 @@ public final class Backends {
         if (cpuThreads < 1 || cpuThreads > MAX_THREADS) {
             throw ConfigurationException.of("backend", "threads", cpuThreads, "an integer in 1.." + MAX_THREADS);
         }
-        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-        switch (n) {
+        switch (checkName(name)) {
             case "cpu":
                 return new CpuBackend(cpuThreads);
             case "cuda":
@@ -48,7 +47,21 @@ public final class Backends {
                 return new CpuBackend(cpuThreads);
             }
             default:
-                throw ConfigurationException.of("backend", "name", name, "one of " + NAMES);
+                throw new AssertionError(name);
         }
+    }
+
+    /**
+     * {@code name} normalised ({@code cpu}, {@code cuda} or {@code auto}), so a command can refuse a bad name before
+     * it loads data.
+     *
+     * @throws ConfigurationException for any other name
+     */
+    public static String checkName(String name) {
+        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        if (!n.equals("cpu") && !n.equals("cuda") && !n.equals("auto")) {
+            throw ConfigurationException.of("backend", "name", name, "one of " + NAMES);
+        }
+        return n;
     }
 }

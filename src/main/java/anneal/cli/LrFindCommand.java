@@ -73,6 +73,7 @@ final class LrFindCommand implements Callable<Integer> {
         for (int h : training.hidden) {
             if (h < 1) throw new UsageException("--hidden=" + h + " is not allowed; allowed: layer widths >= 1");
         }
+        Backends.checkName(training.backend);
         PrintStream o = System.out;
         Splits splits = FashionMnist.load(training.data, training.validation, seed);
         MlpSpec spec = new MlpSpec(splits.train().featureCount(), training.hidden, splits.train().classes());

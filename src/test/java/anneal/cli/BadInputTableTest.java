@@ -200,6 +200,14 @@ class BadInputTableTest {
         return tests.stream();
     }
 
+    private static List<String> sweep(String option, String value) {
+        return withOption("sweep", option, value);
+    }
+
+    private static List<String> withOption(String command, String option, String value) {
+        return args(command, option, value);
+    }
+
     private static List<String> schedule(String spec, String... more) {
         List<String> a = new ArrayList<>(List.of("schedule", spec));
         a.addAll(List.of(more));
@@ -254,6 +262,19 @@ class BadInputTableTest {
         cases.put("NaN in a spec|gamma=NaN", schedule("StepLR(step_size=2, gamma=NaN)"));
         cases.put("unknown --format|--format", schedule("StepLR(step_size=2)", "--format", "xml"));
         cases.put("--metrics for a schedule without one|--metrics", schedule("StepLR(step_size=2)", "--metrics", "nan"));
+        for (String seeds : List.of("0", "-1", "x", "", "1001", "99999999999999999999", "NaN", "inf", "1,,x")) {
+            cases.put("sweep --seeds " + seeds + "|--seeds", sweep("--seeds", seeds));
+        }
+        for (String epochs : List.of("0", "-1", "x", "", "99999999999999999999", "NaN", "inf", "3,0")) {
+            cases.put("sweep --epochs " + epochs + "|--epochs", sweep("--epochs", epochs));
+        }
+        for (String names : List.of("nope", "", ",", "cosine,nope")) {
+            cases.put("sweep --schedules " + names + "|--schedules", sweep("--schedules", names));
+        }
+        for (String command : List.of("train", "lr-find", "sweep")) {
+            cases.put(command + " --backend tpu|--backend", withOption(command, "--backend", "tpu"));
+            cases.put(command + " --data a symlink loop|Fashion-MNIST", withOption(command, "--data", loop.toString()));
+        }
         cases.put("--save-state into a missing folder|--save-state", schedule("StepLR(step_size=2)", "--save-state",
                 tmp.resolve("absent").resolve("state.json").toString()));
         cases.put("--plot into a directory|--plot", schedule("StepLR(step_size=2)", "--plot", out.toString()));
