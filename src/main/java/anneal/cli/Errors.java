@@ -51,8 +51,7 @@ final class Errors {
             Map.entry("SGD.nesterov", "--nesterov"),
             Map.entry("backend.threads", "--threads"),
             Map.entry("backend.name", "--backend"),
-            Map.entry("data.validation", "--validation"),
-            Map.entry("data.dir", "--data"));
+            Map.entry("data.validation", "--validation"));
 
     private Errors() {
     }
@@ -93,6 +92,9 @@ final class Errors {
         int code;
         if (ex instanceof ConfigurationException c) {
             err.println(prefix + oneLine(c.message((subject, argument) -> option(cmd, subject, argument))));
+            code = USAGE;
+        } else if (raisedBySchedule(ex)) { // a schedule refusing its arguments at construction (lint, train)
+            err.println(prefix + oneLine(ex.getMessage()));
             code = USAGE;
         } else if (ex instanceof BackendUnavailableException) {
             err.println(prefix + oneLine(ex.getMessage()));

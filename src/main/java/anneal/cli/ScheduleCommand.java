@@ -91,7 +91,8 @@ final class ScheduleCommand implements Callable<Integer> {
     boolean strict;
 
     @Option(names = "--metrics", split = ",", paramLabel = "V",
-            description = "Metric passed to step() of row 1, 2, ... (ReduceLROnPlateau and schedules holding one).")
+            description = "Metric passed to step() of row 1, 2, ... (ReduceLROnPlateau and schedules holding one); "
+                    + "nan and inf in any case, as Python's float() (a NaN metric is never an improvement).")
     List<Double> metrics;
 
     @Option(names = "--format", defaultValue = "csv", paramLabel = "FMT", description = "csv, json, or config (the "

@@ -239,6 +239,11 @@ class BadInputTableTest {
                 schedule("LambdaLR(lr_lambda='" + "-".repeat(20_000) + "epoch')"));
         cases.put("OneCycleLR phase of zero length|at step 0",
                 schedule("OneCycleLR(max_lr=0.1, total_steps=2, pct_start=0.5)"));
+        cases.put("OneCycleLR phase of zero length under --lint|phase 1 has zero length",
+                schedule("OneCycleLR(max_lr=0.1, total_steps=2, pct_start=0.5)", "--lint", "--epochs", "1",
+                        "--steps-per-epoch", "2"));
+        cases.put("train with a OneCycleLR phase of zero length|phase 1 has zero length", List.of("train", "--schedule",
+                "OneCycleLR(max_lr=0.1, total_steps=2, pct_start=0.5)", "--backend", "cpu", "--data", noData.toString()));
         cases.put("OneCycleLR past total_steps|at step 3", schedule("OneCycleLR(max_lr=0.1, total_steps=2)",
                 "--steps", "5"));
         cases.put("CyclicLR sizes overflow|step_size_up + step_size_down",

@@ -64,7 +64,7 @@ final class Args {
     private Object required(String arg, String allowed) {
         Object v = raw(arg);
         if (v == null) {
-            throw new ConfigurationException(call.name() + ": missing required argument " + arg + " (" + allowed + ")");
+            throw ConfigurationException.missing(call.name(), arg, allowed);
         }
         return v;
     }
