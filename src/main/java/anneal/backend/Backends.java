@@ -1,5 +1,7 @@
 package anneal.backend;
 
+import anneal.ConfigurationException;
+
 import anneal.backend.cpu.CpuBackend;
 import anneal.backend.cuda.CudaBackend;
 import java.io.PrintStream;
@@ -14,12 +16,15 @@ public final class Backends {
     private Backends() {
     }
 
+    /** Most CPU worker threads (each is an OS thread with its own stack; far beyond any machine's cores). */
+    public static final int MAX_THREADS = 1024;
+
     /**
      * {@code cpu}, {@code cuda} or {@code auto} (CUDA when a driver and a device are present, else the CPU
      * with a one-line notice on {@code notices}). The CPU backend gets one thread per available processor.
      *
      * @throws BackendUnavailableException when {@code cuda} is asked for and cannot run here
-     * @throws IllegalArgumentException for an unknown name
+     * @throws ConfigurationException for an unknown name
      */
     public static Backend create(String name, PrintStream notices) {
         return create(name, Runtime.getRuntime().availableProcessors(), notices);
@@ -27,9 +32,10 @@ public final class Backends {
 
     /** As {@link #create(String, PrintStream)} with {@code cpuThreads} worker threads for the CPU backend. */
     public static Backend create(String name, int cpuThreads, PrintStream notices) {
-        if (cpuThreads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + cpuThreads);
-        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-        switch (n) {
+        if (cpuThreads < 1 || cpuThreads > MAX_THREADS) {
+            throw ConfigurationException.of("backend", "threads", cpuThreads, "an integer in 1.." + MAX_THREADS);
+        }
+        switch (checkName(name)) {
             case "cpu":
                 return new CpuBackend(cpuThreads);
             case "cuda":
@@ -41,7 +47,21 @@ public final class Backends {
                 return new CpuBackend(cpuThreads);
             }
             default:
-                throw new IllegalArgumentException("backend must be one of " + NAMES + ", got '" + name + "'");
+                throw new AssertionError(name);
         }
+    }
+
+    /**
+     * {@code name} normalised ({@code cpu}, {@code cuda} or {@code auto}), so a command can refuse a bad name before
+     * it loads data.
+     *
+     * @throws ConfigurationException for any other name
+     */
+    public static String checkName(String name) {
+        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        if (!n.equals("cpu") && !n.equals("cuda") && !n.equals("auto")) {
+            throw ConfigurationException.of("backend", "name", name, "one of " + NAMES);
+        }
+        return n;
     }
 }

@@ -1,5 +1,6 @@
 package anneal.bench;
 
+import anneal.ConfigurationException;
 /**
  * The training budget a catalogue template is resolved for.
  *
@@ -8,8 +9,8 @@ package anneal.bench;
  */
 public record Budget(int epochs, int stepsPerEpoch) {
     public Budget {
-        if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-        if (stepsPerEpoch < 1) throw new IllegalArgumentException("steps per epoch must be >= 1, got " + stepsPerEpoch);
+        if (epochs < 1) throw new ConfigurationException("epochs must be >= 1, got " + epochs);
+        if (stepsPerEpoch < 1) throw new ConfigurationException("steps per epoch must be >= 1, got " + stepsPerEpoch);
     }
 
     /** Steps per epoch for {@code trainImages} images in batches of {@code batch} (the last batch may be partial). */

@@ -1,5 +1,6 @@
 package anneal.bench;
 
+import anneal.ConfigurationException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,13 +53,13 @@ public final class Journal {
     /**
      * Starts a new journal in {@code dir} (created if needed).
      *
-     * @throws IllegalArgumentException if the folder cannot be written or already holds a journal
+     * @throws ConfigurationException if the folder cannot be written or already holds a journal
      */
     public static Journal create(Path dir, JournalHeader header) {
         Path file = fileIn(dir);
         requireWritableFolder(dir);
         if (Files.exists(file))
-            throw new IllegalArgumentException("--out: " + file + " already exists; pass --resume to continue that sweep "
+            throw new ConfigurationException("--out: " + file + " already exists; pass --resume to continue that sweep "
                     + "or choose another --out (nothing was changed)");
         ObjectNode line = JSON.valueToTree(header);
         line.put("type", "header");
@@ -74,7 +75,7 @@ public final class Journal {
                     // left for the user; Journal.read refuses it as incomplete
                 }
             }
-            throw new IllegalArgumentException("--out: cannot write " + file + " (" + anneal.util.AtomicFiles.describe(e) + ")");
+            throw new ConfigurationException("--out: cannot write " + file + " (" + anneal.util.AtomicFiles.describe(e) + ")");
         }
         return new Journal(file, header, new ArrayList<>());
     }
@@ -105,22 +106,22 @@ public final class Journal {
     /**
      * Opens the journal in {@code dir} to continue it.
      *
-     * @throws IllegalArgumentException if it is missing, foreign, corrupt or the folder is not writable
+     * @throws ConfigurationException if it is missing, foreign, corrupt or the folder is not writable
      */
     public static Journal resume(Path dir) {
         Path file = fileIn(dir);
         if (!Files.exists(file))
-            throw new IllegalArgumentException("--resume: no journal at " + file + "; run without --resume to start one");
+            throw new ConfigurationException("--resume: no journal at " + file + "; run without --resume to start one");
         Journal j = read(file);
         if (!Files.isWritable(file))
-            throw new IllegalArgumentException("--resume: " + file + " is not writable");
+            throw new ConfigurationException("--resume: " + file + " is not writable");
         return j;
     }
 
     /**
      * Reads and validates a journal.
      *
-     * @throws IllegalArgumentException naming the file and line when it is not an anneal journal or a line is corrupt
+     * @throws ConfigurationException naming the file and line when it is not an anneal journal or a line is corrupt
      */
     public static Journal read(Path file) {
         List<String> lines;
@@ -128,28 +129,28 @@ public final class Journal {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read journal " + file + " (" + e.getMessage() + ")");
+            throw new ConfigurationException("cannot read journal " + file + " (" + e.getMessage() + ")");
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
         if (!text.isEmpty() && !text.endsWith("\n"))
-            throw new IllegalArgumentException(file + " ends with an incomplete line (a write was interrupted); "
+            throw new ConfigurationException(file + " ends with an incomplete line (a write was interrupted); "
                     + "move the file aside or delete its last line, then resume");
         lines = text.lines().toList();
-        if (lines.isEmpty()) throw new IllegalArgumentException(file + " is empty: not an anneal sweep journal");
+        if (lines.isEmpty()) throw new ConfigurationException(file + " is empty: not an anneal sweep journal");
         JournalHeader header;
         try {
             JsonNode first = JSON.readTree(lines.get(0));
             if (first == null || !first.isObject() || !FORMAT.equals(first.path("format").asText())
                     || !"header".equals(first.path("type").asText()))
-                throw new IllegalArgumentException(file + " is not an anneal sweep journal (first line has no '"
+                throw new ConfigurationException(file + " is not an anneal sweep journal (first line has no '"
                         + FORMAT + "' header)");
             int version = first.path("version").asInt(-1);
             if (version < 1 || version > VERSION)
-                throw new IllegalArgumentException(file + " has journal format version " + version
+                throw new ConfigurationException(file + " has journal format version " + version
                         + "; this anneal reads versions 1.." + VERSION);
             header = JSON.treeToValue(first, JournalHeader.class);
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + " is not an anneal sweep journal (line 1 is not JSON)");
+            throw new ConfigurationException(file + " is not an anneal sweep journal (line 1 is not JSON)");
         }
         List<RunRecord> runs = new ArrayList<>();
         List<Integer> lineNumbers = new ArrayList<>();
@@ -166,7 +167,7 @@ public final class Journal {
                 runs.add(r);
                 lineNumbers.add(i + 1);
             } catch (IOException e) {
-                throw new IllegalArgumentException(file + " line " + (i + 1) + " is corrupt (" + firstLine(e.getMessage())
+                throw new ConfigurationException(file + " line " + (i + 1) + " is corrupt (" + firstLine(e.getMessage())
                         + "); nothing was changed");
             }
         }
@@ -238,11 +239,11 @@ public final class Journal {
         try {
             Files.createDirectories(dir);
         } catch (IOException | SecurityException e) {
-            throw new IllegalArgumentException("--out: cannot create folder " + dir + " (" + e.getClass().getSimpleName()
+            throw new ConfigurationException("--out: cannot create folder " + dir + " (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
         }
         if (!Files.isDirectory(dir) || !Files.isWritable(dir))
-            throw new IllegalArgumentException("--out: folder " + dir + " is not writable");
+            throw new ConfigurationException("--out: folder " + dir + " is not writable");
     }
 
     private static String firstLine(String s) {

@@ -1,5 +1,6 @@
 package anneal.bench;
 
+import anneal.ConfigurationException;
 import anneal.backend.Backend;
 import anneal.train.EpochOrder;
 import anneal.train.OptimizerSetup;
@@ -38,13 +39,14 @@ public final class LrRangeTest {
      */
     public record Settings(double minLr, double maxLr, int steps, int batch, double beta, double divergeFactor) {
         public Settings {
-            if (!(minLr > 0) || Double.isInfinite(minLr)) throw new IllegalArgumentException("--min-lr must be > 0, got " + minLr);
+            if (!(minLr > 0) || Double.isInfinite(minLr)) throw new ConfigurationException("--min-lr must be > 0, got " + minLr);
             if (!(maxLr > minLr) || Double.isInfinite(maxLr))
-                throw new IllegalArgumentException("--max-lr must be finite and > --min-lr (" + minLr + "), got " + maxLr);
-            if (steps < 3) throw new IllegalArgumentException("--steps must be >= 3, got " + steps);
-            if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-            if (!(beta >= 0 && beta < 1)) throw new IllegalArgumentException("--smoothing must be in [0, 1), got " + beta);
-            if (!(divergeFactor > 1)) throw new IllegalArgumentException("--stop-factor must be > 1, got " + divergeFactor);
+                throw new ConfigurationException("--max-lr must be finite and > --min-lr (" + minLr + "), got " + maxLr);
+            if (steps < 3) throw new ConfigurationException("--steps must be >= 3, got " + steps);
+            if (batch < 1) throw new ConfigurationException("--batch must be >= 1, got " + batch);
+            if (!(beta >= 0 && beta < 1)) throw new ConfigurationException("--smoothing must be in [0, 1), got " + beta);
+            if (!(divergeFactor > 1) || Double.isInfinite(divergeFactor))
+                throw new ConfigurationException("--stop-factor must be finite and > 1, got " + divergeFactor);
         }
 
         /** The lr of step {@code i}. */

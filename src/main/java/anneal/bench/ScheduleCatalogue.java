@@ -1,5 +1,6 @@
 package anneal.bench;
 
+import anneal.ConfigurationException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -139,12 +140,12 @@ public final class ScheduleCatalogue {
     /**
      * The entry called {@code name}.
      *
-     * @throws IllegalArgumentException naming the value and listing the known names
+     * @throws ConfigurationException naming the value and listing the known names
      */
     public static CatalogueEntry get(String name) {
         CatalogueEntry e = ENTRIES.get(name);
         if (e == null)
-            throw new IllegalArgumentException("--schedules: unknown schedule '" + name + "'; known: "
+            throw ConfigurationException.of("catalogue", "schedules", name, "one of "
                     + String.join(", ", ENTRIES.keySet()) + " (or 'all')");
         return e;
     }
@@ -163,7 +164,7 @@ public final class ScheduleCatalogue {
             if (!out.contains(e)) out.add(e);
         }
         if (out.isEmpty())
-            throw new IllegalArgumentException("--schedules: no schedule named in '" + csv + "'; known: "
+            throw new ConfigurationException("--schedules: no schedule named in '" + csv + "'; known: "
                     + String.join(", ", ENTRIES.keySet()));
         return out;
     }

@@ -1,5 +1,6 @@
 package anneal.bench;
 
+import anneal.ConfigurationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,13 +17,13 @@ import java.util.Set;
  */
 public record SweepPlan(List<String> schedules, List<Long> seeds, List<Integer> epochs, String backend) {
     public SweepPlan {
-        if (schedules.isEmpty()) throw new IllegalArgumentException("--schedules: no schedule given");
-        if (seeds.isEmpty()) throw new IllegalArgumentException("--seeds: at least one seed is needed");
-        if (epochs.isEmpty()) throw new IllegalArgumentException("--epochs: at least one epoch budget is needed");
+        if (schedules.isEmpty()) throw new ConfigurationException("--schedules: no schedule given");
+        if (seeds.isEmpty()) throw new ConfigurationException("--seeds: at least one seed is needed");
+        if (epochs.isEmpty()) throw new ConfigurationException("--epochs: at least one epoch budget is needed");
         for (int e : epochs)
-            if (e < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + e);
+            if (e < 1) throw new ConfigurationException("--epochs must be >= 1, got " + e);
         for (String s : schedules) ScheduleCatalogue.get(s);
-        if (backend == null || backend.isBlank()) throw new IllegalArgumentException("--backend: no backend given");
+        if (backend == null || backend.isBlank()) throw new ConfigurationException("--backend: no backend given");
         schedules = List.copyOf(schedules);
         seeds = List.copyOf(seeds);
         epochs = List.copyOf(epochs);
@@ -45,15 +46,15 @@ public record SweepPlan(List<String> schedules, List<Long> seeds, List<Integer> 
     /**
      * Parses {@code --seeds}: a count {@code N} (seeds 0..N-1) or a comma-separated list ({@code 3,7,11}).
      *
-     * @throws IllegalArgumentException for 0, negative or malformed values
+     * @throws ConfigurationException for 0, negative or malformed values
      */
     public static List<Long> parseSeeds(String text) {
         String t = text.trim();
         try {
             if (!t.contains(",")) {
                 long n = Long.parseLong(t);
-                if (n < 1) throw new IllegalArgumentException("--seeds must be a count >= 1 or a list of seeds, got '" + text + "'");
-                if (n > 1000) throw new IllegalArgumentException("--seeds count must be <= 1000, got " + n);
+                if (n < 1) throw new ConfigurationException("--seeds must be a count >= 1 or a list of seeds, got '" + text + "'");
+                if (n > 1000) throw new ConfigurationException("--seeds count must be <= 1000, got " + n);
                 List<Long> out = new ArrayList<>();
                 for (long i = 0; i < n; i++) out.add(i);
                 return out;
@@ -64,10 +65,10 @@ public record SweepPlan(List<String> schedules, List<Long> seeds, List<Integer> 
                 long v = Long.parseLong(s.trim());
                 if (!out.contains(v)) out.add(v);
             }
-            if (out.isEmpty()) throw new IllegalArgumentException("--seeds: no seed in '" + text + "'");
+            if (out.isEmpty()) throw new ConfigurationException("--seeds: no seed in '" + text + "'");
             return out;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--seeds must be a count >= 1 or a comma-separated list of integers, got '"
+            throw new ConfigurationException("--seeds must be a count >= 1 or a comma-separated list of integers, got '"
                     + text + "'");
         }
     }
@@ -81,12 +82,12 @@ public record SweepPlan(List<String> schedules, List<Long> seeds, List<Integer> 
             try {
                 v = Integer.parseInt(s.trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--epochs must be integers >= 1 (e.g. 3 or 3,10), got '" + text + "'");
+                throw new ConfigurationException("--epochs must be integers >= 1 (e.g. 3 or 3,10), got '" + text + "'");
             }
-            if (v < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + v);
+            if (v < 1) throw new ConfigurationException("--epochs must be >= 1, got " + v);
             if (!out.contains(v)) out.add(v);
         }
-        if (out.isEmpty()) throw new IllegalArgumentException("--epochs: no epoch budget in '" + text + "'");
+        if (out.isEmpty()) throw new ConfigurationException("--epochs: no epoch budget in '" + text + "'");
         return out;
     }
 }

@@ -1,5 +1,6 @@
 package anneal.bench;
 
+import anneal.ConfigurationException;
 import anneal.train.SgdConfig;
 import anneal.train.TrainConfig;
 import java.nio.file.Path;
@@ -29,9 +30,9 @@ public record SweepSettings(double target, int batch, int[] hidden, double momen
 
     public SweepSettings {
         if (!(target > 0 && target <= 1))
-            throw new IllegalArgumentException("--target must be in (0, 1], got " + target);
-        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        if (evalEvery < 0) throw new IllegalArgumentException("--eval-every must be >= 0, got " + evalEvery);
+            throw new ConfigurationException("--target must be in (0, 1], got " + target);
+        if (batch < 1) throw new ConfigurationException("--batch must be >= 1, got " + batch);
+        if (evalEvery < 0) throw new ConfigurationException("--eval-every must be >= 0, got " + evalEvery);
         hidden = hidden.clone();
     }
 

@@ -52,7 +52,8 @@ final class GpuCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (steps < 10) throw new IllegalArgumentException("--steps must be >= 10, got " + steps);
+        if (steps < 10) throw new UsageException("--steps=" + steps + " is not allowed; allowed: an integer >= 10");
+        if (device < 0) throw new UsageException("--device=" + device + " is not allowed; allowed: a CUDA device ordinal >= 0");
         Optional<String> why = CudaBackend.probe();
         if (why.isPresent()) throw new BackendUnavailableException("no GPU to check: " + why.get());
         Files.createDirectories(out);

@@ -70,15 +70,19 @@ final class LrFindCommand implements Callable<Integer> {
         LrRangeTest.Settings settings = new LrRangeTest.Settings(minLr, maxLr, steps, training.batch, smoothing, stopFactor);
         SgdConfig sgd = training.sgd();
         if (epochs < 1) throw new UsageException("--epochs must be >= 1, got " + epochs);
-        try {
+        for (int h : training.hidden) {
+            if (h < 1) throw new UsageException("--hidden=" + h + " is not allowed; allowed: layer widths >= 1");
+        }
+        Backends.checkName(training.backend);
+        PrintStream o = System.out;
+        Splits splits = FashionMnist.load(training.data, training.validation, seed);
+        MlpSpec spec = new MlpSpec(splits.train().featureCount(), training.hidden, splits.train().classes());
+        try { // only once every input is checked: bad input writes nothing
             Files.createDirectories(out);
         } catch (IOException e) {
             throw new UsageException("--out: cannot create folder " + out + " (" + e.getMessage() + ")");
         }
         if (!Files.isWritable(out)) throw new UsageException("--out: folder " + out + " is not writable");
-        PrintStream o = System.out;
-        Splits splits = FashionMnist.load(training.data, training.validation, seed);
-        MlpSpec spec = new MlpSpec(splits.train().featureCount(), training.hidden, splits.train().classes());
         LrRangeTest.Result result;
         try (Backend b = Backends.create(training.backend, System.err);
              ProgressBar bar = new ProgressBarBuilder().setTaskName("lr-find").setInitialMax(steps)

@@ -1,8 +1,6 @@
 package anneal.cli;
 
-import anneal.backend.BackendUnavailableException;
 import anneal.util.ParentWatch;
-import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,11 +13,15 @@ import picocli.CommandLine.Command;
 /**
  * {@code java -jar target/anneal.jar COMMAND ...}: the command-line entry point.
  *
- * <p>Exit codes: 0 success, 1 a run-time failure (I/O, a crash inside a computation), 2 bad input or an
- * unavailable backend. Errors are one line on stderr; {@code ANNEAL_STACKTRACE=1} adds the stack trace.
+ * <p>Exit codes ({@link Errors}): 0 success, 1 some runs failed or an I/O failure, 2 bad input or an unavailable
+ * backend, 3 a {@code train} run diverged, 70 a bug in Anneal. Errors are one line on stderr;
+ * {@code ANNEAL_STACKTRACE=1} adds the stack trace.
  */
 @Command(name = "anneal", mixinStandardHelpOptions = true, version = "anneal 0.1.0",
         description = "PyTorch-exact learning-rate schedules and a time-to-accuracy benchmark harness.",
+        footer = {"", "Exit codes: 0 done, 1 some runs failed or diverged (sweep) or an I/O failure, 2 bad input (one line"
+                + " naming the option, the value and what is allowed), 3 a train run diverged, 70 a bug in Anneal"
+                + " (ANNEAL_STACKTRACE=1 adds the stack trace)."},
         subcommands = {ScheduleCommand.class, TrainCommand.class, SweepCommand.class, ReportCommand.class,
                 LrFindCommand.class, GpuCheckCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
@@ -35,25 +37,20 @@ public final class Main {
     /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        Inputs.configure(cli);
         cli.setParameterExceptionHandler((ex, a) -> {
             String cmd = ex.getCommandLine().getCommandName();
             ex.getCommandLine().getErr().println("anneal " + cmd + ": " + ex.getMessage()
                     + " (see 'anneal " + cmd + " --help')");
             return 2;
         });
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            PrintWriter err = commandLine.getErr();
-            String cmd = commandLine.getCommandName();
-            if (System.getenv("ANNEAL_STACKTRACE") != null) ex.printStackTrace(err);
-            if (ex instanceof UsageException || ex instanceof IllegalArgumentException
-                    || ex instanceof BackendUnavailableException) {
-                err.println("anneal " + cmd + ": " + ex.getMessage());
-                return 2;
-            }
-            err.println("anneal " + cmd + ": " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
-            return 1;
-        });
-        return cli.execute(args);
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+                Errors.report(ex, commandLine.getCommandName(), commandLine.getErr()));
+        try {
+            return cli.execute(args);
+        } catch (Throwable bug) { // an Error (StackOverflowError, OutOfMemoryError) escapes picocli's handler
+            return Errors.report(bug, args.length == 0 ? null : args[0], cli.getErr());
+        }
     }
 
     private static boolean needsRelaunch(String[] args) {

@@ -91,7 +91,8 @@ final class ScheduleCommand implements Callable<Integer> {
     boolean strict;
 
     @Option(names = "--metrics", split = ",", paramLabel = "V",
-            description = "Metric passed to step() of row 1, 2, ... (ReduceLROnPlateau and schedules holding one).")
+            description = "Metric passed to step() of row 1, 2, ... (ReduceLROnPlateau and schedules holding one); "
+                    + "nan and inf in any case, as Python's float() (a NaN metric is never an improvement).")
     List<Double> metrics;
 
     @Option(names = "--format", defaultValue = "csv", paramLabel = "FMT", description = "csv, json, or config (the "
@@ -117,7 +118,15 @@ final class ScheduleCommand implements Callable<Integer> {
             throw new UsageException("--format=" + format + " is not allowed; allowed: csv, json or config");
         }
         double[] lrs = new double[baseLrs.size()];
-        for (int i = 0; i < lrs.length; i++) lrs[i] = baseLrs.get(i);
+        for (int i = 0; i < lrs.length; i++) {
+            lrs[i] = baseLrs.get(i);
+            if (!(lrs[i] >= 0) || Double.isInfinite(lrs[i])) {
+                throw new UsageException("--base-lr=" + lrs[i] + " is not allowed; allowed: a finite number >= 0");
+            }
+        }
+        if (!(jumpFraction >= 0) || Double.isInfinite(jumpFraction)) {
+            throw new UsageException("--jump-fraction=" + jumpFraction + " is not allowed; allowed: a finite number >= 0");
+        }
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         if (format.equals("config")) {
             spec.commandLine().getOut().println(json.writeValueAsString(ScheduleConfig.of(scheduleSpec, lrs)));
@@ -126,50 +135,118 @@ final class ScheduleCommand implements Callable<Integer> {
         }
         Lint.Plan plan = plan();
         if (lint) return lint(lrs, plan);
-        String built = scheduleSpec;
-        LrScheduler s;
-        if (resume != null) {
-            ScheduleCheckpoint.Restored restored = ScheduleCheckpoint.restore(readJson(json, resume), scheduleSpec, lrs,
-                    prefer());
-            s = restored.scheduler();
-            built = restored.spec();
-            lrs = restored.baseLrs();
-        } else {
-            if (prefer != null) throw new UsageException("--prefer is only allowed with --resume");
-            s = Schedules.fromSpec(scheduleSpec, lrs, weightDecays(lrs.length));
+        if (prefer != null && resume != null) prefer(); // an unknown --prefer is bad input before anything runs
+        if (prefer != null && resume == null) throw new UsageException("--prefer is only allowed with --resume");
+        Map<String, Object> checkpoint = resume == null ? null : readJson(json, resume);
+        double[] given = lrs;
+        java.util.function.Supplier<ScheduleCheckpoint.Restored> build = () -> {
+            if (checkpoint != null) return ScheduleCheckpoint.restore(checkpoint, scheduleSpec, given, prefer());
+            return new ScheduleCheckpoint.Restored(Schedules.fromSpec(scheduleSpec, given, weightDecays(given.length)),
+                    scheduleSpec, given);
+        };
+        // pass 1: step through every row without printing, so that bad input (a schedule refusing a step, an
+        // expression undefined at some step, a NaN lr) is one line on stderr with nothing on stdout
+        ScheduleCheckpoint.Restored first = stepped(build);
+        int rowCount = rowCount(first.scheduler(), plan);
+        checkMetrics(first.scheduler(), rowCount);
+        if (plot != null && rowCount > MAX_PLOT_ROWS) {
+            throw new UsageException("--plot with " + rowCount + " rows is not allowed; allowed: at most " + MAX_PLOT_ROWS
+                    + " rows (lower --steps)");
         }
-        int rowCount = rowCount(s, plan);
-        checkMetrics(s, rowCount);
+        writableFile("--plot", plot);
+        writableFile("--save-state", saveState);
+        LrScheduler s = first.scheduler();
+        double[] row = new double[columns(s).size()];
+        for (int i = 1; i < rowCount; i++) step(s, i, rowCount, row);
+        // pass 2: the same rows again, streamed (constant memory for CSV and JSON)
+        ScheduleCheckpoint.Restored restored = stepped(build);
+        s = restored.scheduler();
+        lrs = restored.baseLrs();
         List<String> columns = columns(s);
-        List<double[]> rows = new ArrayList<>(rowCount);
-        rows.add(row(s));
-        for (int i = 1; i < rowCount; i++) {
-            try {
-                if (s.needsMetric()) s.step(metrics.get(i - 1));
-                else s.step();
-            } catch (IllegalStateException e) {
-                throw new UsageException(e.getMessage() + " (at row " + i + " of --steps " + rowCount + ")", e);
-            }
-            rows.add(row(s));
-        }
         PrintWriter out = spec.commandLine().getOut();
         if (plot != null) {
+            List<double[]> rows = new ArrayList<>(rowCount);
+            rows.add(row(s, new double[columns.size()]));
+            for (int i = 1; i < rowCount; i++) rows.add(step(s, i, rowCount, new double[columns.size()]).clone());
             writePlot(columns, rows, s.interval());
             spec.commandLine().getErr().println("wrote " + plot + " (" + rows.size() + " rows)");
         } else if (format.equals("csv")) {
-            printCsv(out, columns, rows);
+            out.println("step," + String.join(",", columns));
+            csvRow(out, 0, row(s, row));
+            for (int i = 1; i < rowCount; i++) csvRow(out, i, step(s, i, rowCount, row));
         } else {
-            printJson(out, columns, rows, lrs);
+            printJson(out, columns, s, rowCount, lrs, row);
         }
         out.flush();
+        if (out.checkError()) throw new java.io.IOException("cannot write to stdout (closed pipe or full disk)");
         if (saveState != null) {
             try {
-                json.writeValue(saveState.toFile(), ScheduleCheckpoint.save(built, lrs, s));
+                json.writeValue(saveState.toFile(), ScheduleCheckpoint.save(restored.spec(), lrs, s));
             } catch (java.io.IOException e) {
                 throw new UsageException("--save-state=" + saveState + ": cannot write (" + e.getMessage() + ")", e);
             }
         }
         return 0;
+    }
+
+    /** A file option's folder must exist and be writable before anything is printed (null: not given). */
+    private static void writableFile(String option, Path file) {
+        if (file == null) return;
+        Path dir = file.toAbsolutePath().getParent();
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new UsageException(option + "=" + file + " is a directory; allowed: a file in a writable folder");
+        }
+        if (dir == null || !java.nio.file.Files.isDirectory(dir) || !java.nio.file.Files.isWritable(dir)) {
+            throw new UsageException(option + "=" + file + ": folder " + dir + " " + (dir != null
+                    && java.nio.file.Files.isDirectory(dir) ? "is not writable" : anneal.InputFiles.whatItIs(dir))
+                    + "; allowed: a file in a writable folder");
+        }
+    }
+
+    /** Most rows {@code --plot} draws (the plot holds every row in memory). */
+    static final int MAX_PLOT_ROWS = 2_000_000;
+
+    /** Builds the schedule; a schedule that refuses its construction step is bad input naming step 0. */
+    private ScheduleCheckpoint.Restored stepped(java.util.function.Supplier<ScheduleCheckpoint.Restored> build) {
+        try {
+            ScheduleCheckpoint.Restored r = build.get();
+            checkFinite(r.scheduler(), 0);
+            return r;
+        } catch (IllegalStateException | ArithmeticException e) {
+            throw new UsageException(e.getMessage() + " (at step 0, construction)", e);
+        }
+    }
+
+    /** Steps {@code s} to row {@code i} and fills {@code into}; a schedule's refusal names the step. */
+    private double[] step(LrScheduler s, int i, int rowCount, double[] into) {
+        try {
+            if (s.needsMetric()) s.step(metrics.get(i - 1));
+            else s.step();
+        } catch (IllegalStateException | ArithmeticException e) {
+            throw new UsageException(e.getMessage() + " (at step " + i + " of --steps " + rowCount + ")", e);
+        } catch (anneal.ConfigurationException e) {
+            throw new UsageException(e.getMessage() + " (at step " + i + " of --steps " + rowCount + ")", e);
+        }
+        checkFinite(s, i);
+        return row(s, into);
+    }
+
+    /** An lr that is NaN where no metric is NaN means the arguments overflowed: refuse it rather than print nan. */
+    private void checkFinite(LrScheduler s, int i) {
+        boolean nanMetric = metrics != null && metrics.stream().anyMatch(m -> Double.isNaN(m));
+        for (int g = 0; g < s.groups(); g++) {
+            if (Double.isNaN(s.lr(g)) && !nanMetric) {
+                throw new UsageException(scheduleName() + ": the lr of group " + g + " is NaN at step " + i
+                        + " (an argument overflows the arithmetic, e.g. two 1e308 added, or an expression is undefined there); allowed: arguments whose "
+                        + "lr is a number at every step");
+            }
+        }
+    }
+
+    private String scheduleName() {
+        String t = scheduleSpec.strip();
+        int paren = t.indexOf('(');
+        return paren > 0 ? t.substring(0, paren).strip() : t;
     }
 
     private ScheduleCheckpoint.Prefer prefer() {
@@ -225,7 +302,14 @@ final class ScheduleCommand implements Callable<Integer> {
         if (!(jumpFraction >= 0)) {
             throw new UsageException("--jump-fraction=" + jumpFraction + " is not allowed; allowed: a number >= 0");
         }
-        return new Lint.Plan(epochs, stepsPerEpoch, jumpFraction);
+        if (lint && epochs > Lint.MAX_STEPS / stepsPerEpoch) {
+            throw new UsageException("--lint --epochs " + epochs + " --steps-per-epoch " + stepsPerEpoch + " is not allowed; "
+                    + "allowed: at most " + Lint.MAX_STEPS + " planned steps (epochs x steps per epoch)");
+        }
+        if (!Double.isFinite(jumpFraction)) {
+            throw new UsageException("--jump-fraction=" + jumpFraction + " is not allowed; allowed: a finite number >= 0");
+        }
+        return lint ? new Lint.Plan(epochs, stepsPerEpoch, jumpFraction) : null; // rows use epochs and stepsPerEpoch
     }
 
     private int lint(double[] lrs, Lint.Plan plan) {
@@ -239,14 +323,37 @@ final class ScheduleCommand implements Callable<Integer> {
 
     private int rowCount(LrScheduler s, Lint.Plan plan) {
         long n;
-        if (steps != null) n = steps;
-        else if (plan != null) n = 1 + (s.interval() == Interval.STEP ? plan.epochs() * plan.stepsPerEpoch() : plan.epochs());
-        else throw new UsageException("--steps is required (or --epochs and --steps-per-epoch for the planned run)");
-        if (n < 1 || n > 50_000_000) {
-            throw new UsageException("--steps=" + n + " is not allowed; allowed: an integer >= 1 and <= 50000000");
+        if (steps != null) {
+            n = steps;
+            if (n < 1 || n > MAX_ROWS) {
+                throw new UsageException("--steps=" + n + " is not allowed; allowed: an integer >= 1 and <= " + MAX_ROWS);
+            }
+            return (int) n;
         }
-        return (int) n;
+        if (epochs == null) throw new UsageException("--steps is required (or --epochs and --steps-per-epoch for the planned run)");
+        boolean perStep = s.interval() == Interval.STEP;
+        long length = perStep ? multiplyOrMax(epochs, stepsPerEpoch) : epochs;
+        if (length >= MAX_ROWS) {
+            String planned = perStep && length == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE + " steps"
+                    : length + (perStep ? " steps" : " epochs (the schedule steps per epoch)");
+            throw new UsageException("--epochs " + epochs + " --steps-per-epoch " + stepsPerEpoch
+                    + " plan " + planned + "; allowed: at most " + (MAX_ROWS - 1) + " after row 0 (or --steps N for "
+                    + "the first N rows)");
+        }
+        return (int) (length + 1);
     }
+
+    /** {@code a * b}, or {@link Long#MAX_VALUE} where that overflows. */
+    private static long multiplyOrMax(long a, long b) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Most rows printed (the documented maximum of {@code --steps}). */
+    static final int MAX_ROWS = 50_000_000;
 
     private void writePlot(List<String> columns, List<double[]> rows, Interval clock) {
         try {
@@ -278,40 +385,49 @@ final class ScheduleCommand implements Callable<Integer> {
         return cols;
     }
 
-    private static double[] row(LrScheduler s) {
+    /** The row's values into {@code r}: lr per group, then momentum and weight decay where scheduled. */
+    private static double[] row(LrScheduler s, double[] r) {
         int n = s.groups();
         int momentum = s.schedulesMomentum() ? n : 0;
-        double[] r = new double[n + momentum + (s.schedulesWeightDecay() ? n : 0)];
         for (int g = 0; g < n; g++) r[g] = s.lr(g);
         for (int g = 0; g < momentum; g++) r[n + g] = s.momentum(g);
         if (s.schedulesWeightDecay()) for (int g = 0; g < n; g++) r[n + momentum + g] = s.weightDecay(g);
         return r;
     }
 
-    private static void printCsv(PrintWriter out, List<String> columns, List<double[]> rows) {
-        out.println("step," + String.join(",", columns));
-        for (int i = 0; i < rows.size(); i++) {
-            StringBuilder line = new StringBuilder().append(i);
-            for (double v : rows.get(i)) line.append(',').append(PyFloat.repr(v));
-            out.println(line);
-        }
+    private static void csvRow(PrintWriter out, int i, double[] row) {
+        StringBuilder line = new StringBuilder().append(i);
+        for (double v : row) line.append(',').append(PyFloat.repr(v));
+        out.println(line);
     }
 
-    private void printJson(PrintWriter out, List<String> columns, List<double[]> rows, double[] lrs) throws Exception {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("spec", scheduleSpec);
-        doc.put("base_lrs", lrs);
-        doc.put("columns", columns);
-        List<Map<String, Object>> jsonRows = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("step", i);
-            double[] v = rows.get(i);
-            for (int c = 0; c < columns.size(); c++) r.put(columns.get(c), v[c]);
-            jsonRows.add(r);
+    /** The JSON document, streamed row by row (the same document an ObjectMapper would indent). */
+    private void printJson(PrintWriter out, List<String> columns, LrScheduler s, int rowCount, double[] lrs,
+            double[] row) throws java.io.IOException {
+        com.fasterxml.jackson.core.JsonGenerator g = new ObjectMapper().getFactory().createGenerator(out)
+                .useDefaultPrettyPrinter();
+        g.disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.writeStartObject();
+        g.writeStringField("spec", scheduleSpec);
+        g.writeFieldName("base_lrs");
+        g.writeArray(lrs, 0, lrs.length);
+        g.writeFieldName("columns");
+        g.writeStartArray();
+        for (String c : columns) g.writeString(c);
+        g.writeEndArray();
+        g.writeFieldName("rows");
+        g.writeStartArray();
+        for (int i = 0; i < rowCount; i++) {
+            double[] v = i == 0 ? row(s, row) : step(s, i, rowCount, row);
+            g.writeStartObject();
+            g.writeNumberField("step", i);
+            for (int c = 0; c < columns.size(); c++) g.writeNumberField(columns.get(c), v[c]);
+            g.writeEndObject();
         }
-        doc.put("rows", jsonRows);
-        out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+        g.writeEndArray();
+        g.writeEndObject();
+        g.flush();
+        out.println();
     }
 
     /**

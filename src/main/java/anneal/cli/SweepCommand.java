@@ -245,7 +245,10 @@ final class SweepCommand implements Callable<Integer> {
             phase.set("report");
             if (stopping.get()) return 130;
             if (!noReport) out.println("report: " + new ReportWriter(dir).write());
-            return outcome.failed() == 0 && outcome.diverged() == 0 ? 0 : 1;
+            long diverged = Journal.read(journal.file()).runs().stream()
+                    .filter(r -> "DIVERGED".equals(r.status())).count();
+            if (diverged > 0) err.println("sweep: " + diverged + " run(s) in the journal diverged; exit code " + Errors.FAILED);
+            return outcome.failed() == 0 && diverged == 0 ? Errors.OK : Errors.FAILED;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hint);

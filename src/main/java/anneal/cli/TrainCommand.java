@@ -1,5 +1,7 @@
 package anneal.cli;
 
+import anneal.ConfigurationException;
+
 import anneal.backend.Backend;
 import anneal.backend.Backends;
 import anneal.data.FashionMnist;
@@ -40,7 +42,9 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train the MLP on Fashion-MNIST with one schedule and report time to the target test accuracy.",
                 "Timed region: training steps and evaluations; data loading, initialisation and a JIT warm-up are"
-                        + " outside it (reported as setup)."})
+                        + " outside it (reported as setup).",
+                "Exit codes: 0 done (target reached or not), 1 the run failed part-way, 2 bad input, 3 the run"
+                        + " diverged, 70 a bug in Anneal (ANNEAL_STACKTRACE=1 shows the trace)."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--schedule", required = true, paramLabel = "SPEC",
             description = "Schedule spec with PyTorch's names, e.g. \"OneCycleLR(max_lr=0.1, total_steps=1290)\".")
@@ -119,15 +123,9 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream stdout = System.out;
         SgdConfig sgd = training.sgd();
-        TrainConfig config;
-        try {
-            config = new TrainConfig(schedule, lr, epochs, training.batch, target, seed, training.hidden,
-                    sgd, training.noBiasDecay, training.validation, evalEvery, !noStop);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage().replaceFirst("^([\\w -]+?) must", "--$1 must")
-                    .replace("--validation size", "--validation"));
-        }
-        if (threads != null && threads < 1) throw new UsageException("--threads must be >= 1, got " + threads);
+        TrainConfig config = new TrainConfig(schedule, lr, epochs, training.batch, target, seed, training.hidden,
+                sgd, training.noBiasDecay, training.validation, evalEvery, !noStop);
+        if (threads != null && threads < 1) throw ConfigurationException.of("train", "threads", threads, "an integer >= 1");
         LrScheduler scheduler = Trainer.schedule(config);
         if (out != null) checkWritable(out);
         // The save-on-interrupt hook is in place before the data loads: a SIGTERM at any point leaves either the
@@ -157,6 +155,7 @@ final class TrainCommand implements Callable<Integer> {
                 System.err)) {
             Splits splits = FashionMnist.load(training.data, training.validation, seed);
             trainImages.set(splits.train().count());
+            checkFits(config, splits);
             if (!lintPasses(config, splits.train().count())) {
                 finished.set(true);
                 return 1;
@@ -198,6 +197,12 @@ final class TrainCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // already exiting
             }
+            if (result.status() == anneal.train.RunStatus.DIVERGED) {
+                System.err.println("anneal train: the run diverged (the loss became NaN or infinite; steps taken: "
+                        + result.lrs().length + "); exit code " + Errors.DIVERGED + (out != null ? "; the records are in "
+                        + out : "") + " (try a lower --lr)");
+                return Errors.DIVERGED;
+            }
         }
         return 0;
     }
@@ -213,7 +218,46 @@ final class TrainCommand implements Callable<Integer> {
                 RunResult soFar = trainer.snapshot();
                 write(out, new TrainOutput(false, e.getMessage(), jvm(), samplesPerSecond(soFar, trainCount), soFar));
             }
+            if (Errors.raisedBySchedule(e)) {
+                throw new Errors.RunFailedException("the schedule stopped the run: " + e.getMessage()
+                        + (out != null ? "; the records so far are in " + out : ""), e);
+            }
             throw e;
+        }
+    }
+
+    /**
+     * Refuses, before anything is allocated, a run whose step count or model does not fit: the trainer keeps every
+     * step's lr (and the lint every step's values), and the model with its gradients and momentum lives on the heap.
+     */
+    private void checkFits(TrainConfig config, Splits splits) {
+        long stepsPerEpoch = config.stepsPerEpoch(splits.train().count());
+        long totalSteps = stepsPerEpoch * config.epochs();
+        if (totalSteps > Lint.MAX_STEPS) {
+            throw new UsageException("--epochs=" + config.epochs() + " is not allowed; allowed: at most "
+                    + Lint.MAX_STEPS / stepsPerEpoch + " epochs of " + stepsPerEpoch + " steps (" + Lint.MAX_STEPS
+                    + " optimizer steps: each step's lr is kept)");
+        }
+        long params = 0;
+        long widths = 0;
+        int in = splits.train().featureCount();
+        int[] hidden = config.hidden();
+        for (int l = 0; l <= hidden.length; l++) {
+            int out = l < hidden.length ? hidden[l] : splits.train().classes();
+            params += ((long) in + 1) * out; // at most 2^31 * 2^31 per layer; the sum cannot overflow for 64 layers
+            widths += out;
+            in = out;
+            if (params > Integer.MAX_VALUE - 16 || hidden.length > 64) break;
+        }
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        // floats: parameters, gradients, momentum, the initial copy; activations and their gradients per batch
+        long need = params * 4 * 4 + (long) config.batchSize() * widths * 4 * 4;
+        if (params > Integer.MAX_VALUE - 16 || hidden.length > 64 || need > free) {
+            throw new UsageException("--hidden=" + joined(hidden).replace('-', ',') + " is not allowed; allowed: at most 64 "
+                    + "layers whose parameters (" + (params > Integer.MAX_VALUE - 16 ? "over 2^31" : params) + " here, "
+                    + (need >> 20) + " MiB with gradients, momentum and activations) fit the " + (free >> 20)
+                    + " MiB of heap left (-Xmx)");
         }
     }
 

@@ -63,13 +63,7 @@ final class TrainingOptions {
      * @throws UsageException naming the option and the allowed values
      */
     SgdConfig sgd() {
-        if (!Double.isFinite(dampening)) throw new UsageException("--dampening must be a finite number, got " + dampening);
-        try {
-            return new SgdConfig(momentum, dampening, nesterov(), weightDecay);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage().replaceFirst("^nesterov", "--nesterov")
-                    .replaceFirst("^momentum", "--momentum").replaceFirst("^weight_decay", "--weight-decay"));
-        }
+        return new SgdConfig(momentum, dampening, nesterov(), weightDecay);
     }
 
     /**

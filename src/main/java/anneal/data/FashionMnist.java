@@ -1,5 +1,6 @@
 package anneal.data;
 
+import anneal.ConfigurationException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -32,7 +33,7 @@ public final class FashionMnist {
     /** Load train/test, hold out {@code validationSize} seeded train images, normalise with train mean/std. */
     public static Splits load(Path dir, int validationSize, long seed) {
         if (!Files.isDirectory(dir))
-            throw new IllegalArgumentException("Fashion-MNIST directory " + dir + " does not exist: install it with"
+            throw new ConfigurationException("Fashion-MNIST directory " + dir + " " + anneal.InputFiles.whatItIs(dir) + ": install it with"
                     + " 'apt-get install dataset-fashion-mnist' or point --data DIR at the four IDX files");
         IdxReader.IdxData trainImages = IdxReader.read(find(dir, "train-images-idx3-ubyte"), IdxReader.IMAGES_MAGIC);
         IdxReader.IdxData trainLabels = IdxReader.read(find(dir, "train-labels-idx1-ubyte"), IdxReader.LABELS_MAGIC);
@@ -46,23 +47,30 @@ public final class FashionMnist {
     /** The file {@code base.gz} or {@code base} in {@code dir}; a one-line error naming both when neither exists. */
     private static Path find(Path dir, String base) {
         Path gz = dir.resolve(base + ".gz");
-        if (Files.isRegularFile(gz)) return gz;
+        if (Files.isRegularFile(gz)) return anneal.InputFiles.regularFile("Fashion-MNIST file", gz);
         Path plain = dir.resolve(base);
-        if (Files.isRegularFile(plain)) return plain;
-        throw new IllegalArgumentException("Fashion-MNIST file " + gz + " (or " + plain + ") is missing: install the data"
+        if (Files.isRegularFile(plain)) return anneal.InputFiles.regularFile("Fashion-MNIST file", plain);
+        for (Path p : new Path[] {gz, plain}) {
+            String what = anneal.InputFiles.whatItIs(p);
+            if (!what.equals("does not exist")) {
+                throw new ConfigurationException("Fashion-MNIST file " + p + " " + what + "; allowed: an IDX file, "
+                        + "gzipped or not");
+            }
+        }
+        throw new ConfigurationException("Fashion-MNIST file " + gz + " (or " + plain + ") is missing: install the data"
                 + " with 'apt-get install dataset-fashion-mnist' or point --data DIR at the four IDX files");
     }
 
     private static void check(Path dir, String prefix, IdxReader.IdxData images, IdxReader.IdxData labels) {
         if (images.dims().length != 3 || images.dims()[1] != 28 || images.dims()[2] != 28)
-            throw new IllegalArgumentException(dir.resolve(prefix + "-images-idx3-ubyte") + ": images are "
+            throw new ConfigurationException(dir.resolve(prefix + "-images-idx3-ubyte") + ": images are "
                     + Arrays.toString(images.dims()) + ", expected N x 28 x 28");
         if (images.count() != labels.count())
-            throw new IllegalArgumentException(dir + ": " + prefix + " has " + images.count() + " images but "
+            throw new ConfigurationException(dir + ": " + prefix + " has " + images.count() + " images but "
                     + labels.count() + " labels");
         for (int i = 0; i < labels.count(); i++)
             if (labels.data()[i] < 0 || labels.data()[i] >= CLASSES)
-                throw new IllegalArgumentException(dir.resolve(prefix + "-labels-idx1-ubyte") + ": label " + i + " is "
+                throw new ConfigurationException(dir.resolve(prefix + "-labels-idx1-ubyte") + ": label " + i + " is "
                         + (labels.data()[i] & 0xff) + ", expected 0.." + (CLASSES - 1));
     }
 
@@ -72,8 +80,8 @@ public final class FashionMnist {
         int n = trainImages.count();
         int features = trainImages.itemSize();
         if (validationSize < 0 || validationSize >= n)
-            throw new IllegalArgumentException("validation size must be in 0.." + (n - 1) + " (the training set has "
-                    + n + " images), got " + validationSize);
+            throw ConfigurationException.of("data", "validation", validationSize, "an integer in 0.." + (n - 1)
+                    + " (the training set has " + n + " images)");
         int[] perm = permutation(n, new SplittableRandom(seed));
         boolean[] held = new boolean[n];
         for (int i = 0; i < validationSize; i++) held[perm[i]] = true;

@@ -1,5 +1,7 @@
 package anneal.model;
 
+import anneal.ConfigurationException;
+
 import java.util.Arrays;
 
 /**
@@ -8,10 +10,10 @@ import java.util.Arrays;
  */
 public record MlpSpec(int inputs, int[] hidden, int classes) {
     public MlpSpec {
-        if (inputs < 1) throw new IllegalArgumentException("inputs must be >= 1, got " + inputs);
-        if (classes < 2) throw new IllegalArgumentException("classes must be >= 2, got " + classes);
+        if (inputs < 1) throw ConfigurationException.of("model", "inputs", inputs, "an integer >= 1");
+        if (classes < 2) throw ConfigurationException.of("model", "classes", classes, "an integer >= 2");
         for (int h : hidden)
-            if (h < 1) throw new IllegalArgumentException("hidden layer sizes must be >= 1, got " + Arrays.toString(hidden));
+            if (h < 1) throw ConfigurationException.of("model", "hidden", hidden, "layer widths >= 1");
         hidden = hidden.clone();
     }
 

@@ -1,5 +1,6 @@
 package anneal.report;
 
+import anneal.ConfigurationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -31,15 +32,15 @@ public final class JmhResults {
         }
     }
 
-    /** Reads {@code file}; throws IllegalArgumentException if it is not JMH JSON. */
+    /** Reads {@code file}; throws ConfigurationException if it is not JMH JSON. */
     public static List<Row> read(Path file) {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(Files.readString(file));
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + " is not a JMH JSON result file (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            throw new ConfigurationException(file + " is not a JMH JSON result file (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
-        if (root == null || !root.isArray()) throw new IllegalArgumentException(file + " is not a JMH JSON result file (no top-level array)");
+        if (root == null || !root.isArray()) throw new ConfigurationException(file + " is not a JMH JSON result file (no top-level array)");
         List<Row> rows = new ArrayList<>();
         for (JsonNode b : root) {
             String full = b.path("benchmark").asText();

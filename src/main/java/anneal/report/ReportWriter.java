@@ -1,5 +1,6 @@
 package anneal.report;
 
+import anneal.ConfigurationException;
 import anneal.bench.CatalogueEntry;
 import anneal.bench.Journal;
 import anneal.bench.JournalHeader;
@@ -36,9 +37,9 @@ public final class ReportWriter {
     public Path write() throws IOException {
         Path file = Journal.fileIn(dir);
         if (!Files.exists(file))
-            throw new IllegalArgumentException("no sweep journal at " + file + " (run 'anneal sweep --out " + dir + "' first)");
+            throw new ConfigurationException("no sweep journal at " + file + " (run 'anneal sweep --out " + dir + "' first)");
         Journal journal = Journal.read(file);
-        if (!Files.isWritable(dir)) throw new IllegalArgumentException("folder " + dir + " is not writable");
+        if (!Files.isWritable(dir)) throw new ConfigurationException("folder " + dir + " is not writable");
         List<BudgetTable> tables = tables(journal.runs());
         StringBuilder md = new StringBuilder();
         header(md, journal.header(), journal.runs().size());

@@ -1,5 +1,6 @@
 package anneal.schedule;
 
+import anneal.ConfigurationException;
 import java.util.List;
 import java.util.Map;
 
@@ -56,7 +57,7 @@ public final class ChainedScheduler extends CompositeScheduler {
 
     @Override
     void rewindOneEpoch() {
-        throw new IllegalArgumentException("ChainedScheduler cannot be inside SequentialLR (PyTorch 1.13: it has no "
+        throw new ConfigurationException("ChainedScheduler cannot be inside SequentialLR (PyTorch 1.13: it has no "
                 + "last_epoch); put the SequentialLR inside the ChainedScheduler instead");
     }
 

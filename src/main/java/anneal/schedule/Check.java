@@ -1,8 +1,10 @@
 package anneal.schedule;
 
+import anneal.ConfigurationException;
+
 /**
  * The one place argument ranges are checked, for the Java constructors and the spec parser alike.
- * Every failure is an {@link IllegalArgumentException} naming the schedule, the argument, the value and
+ * Every failure is a {@link ConfigurationException} naming the schedule, the argument, the value and
  * what is allowed.
  */
 public final class Check {
@@ -10,17 +12,13 @@ public final class Check {
     }
 
     /** Builds the uniform message: {@code StepLR: gamma=-1.0 is not allowed; allowed: > 0}. */
-    public static IllegalArgumentException bad(String schedule, String arg, Object value, String allowed) {
-        return new IllegalArgumentException(schedule + ": " + arg + "=" + show(value) + " is not allowed; allowed: "
-                + allowed);
+    public static ConfigurationException bad(String schedule, String arg, Object value, String allowed) {
+        return ConfigurationException.of(schedule, arg, value, allowed);
     }
 
     /** How a value appears in messages (strings quoted, arrays listed). */
     public static String show(Object value) {
-        if (value instanceof String) return "'" + value + "'";
-        if (value instanceof double[]) return java.util.Arrays.toString((double[]) value);
-        if (value instanceof long[]) return java.util.Arrays.toString((long[]) value);
-        return String.valueOf(value);
+        return ConfigurationException.show(value);
     }
 
     /** {@code lo < value} (or {@code <=} when {@code loInclusive}) and likewise for {@code hi}; NaN never passes. */

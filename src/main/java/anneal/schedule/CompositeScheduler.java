@@ -1,5 +1,6 @@
 package anneal.schedule;
 
+import anneal.ConfigurationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ abstract class CompositeScheduler extends TorchScheduler {
 
     @Override
     public void stepToEpoch(double epoch) {
-        throw new IllegalArgumentException(name + " cannot step to an epoch (PyTorch 1.13 raises TypeError)");
+        throw new ConfigurationException(name + " cannot step to an epoch (PyTorch 1.13 raises TypeError)");
     }
 
     @Override

@@ -51,6 +51,9 @@ public final class CyclicLR extends ChainableScheduler implements ClosedForm {
         Check.positive(name, "step_size_up", stepSizeUp);
         Check.positive(name, "step_size_down", stepSizeDown);
         totalSize = stepSizeUp + stepSizeDown;
+        if (Double.isInfinite(totalSize)) { // PyTorch would print nan lrs: inf / inf
+            throw Check.bad(name, "step_size_up + step_size_down", totalSize, "a finite sum (<= " + Double.MAX_VALUE + ")");
+        }
         stepRatio = stepSizeUp / totalSize;
         this.mode = mode;
         this.gamma = Check.positive(name, "gamma", gamma);

@@ -1,5 +1,6 @@
 package anneal.schedule;
 
+import anneal.ConfigurationException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,7 +37,7 @@ public final class ParamGroups {
     /** An optimizer whose group {@code g} starts at learning rate {@code lrs[g]} (at least one group). */
     public static ParamGroups of(double... lrs) {
         if (lrs == null || lrs.length == 0) {
-            throw new IllegalArgumentException("base lr: at least one parameter group is required");
+            throw new ConfigurationException("base lr: at least one parameter group is required");
         }
         for (int g = 0; g < lrs.length; g++) {
             Check.finiteAtLeast("optimizer", "base lr of group " + g, lrs[g], 0.0);
@@ -51,7 +52,7 @@ public final class ParamGroups {
     public static ParamGroups of(double[] lrs, double[] weightDecays) {
         ParamGroups groups = of(lrs);
         if (weightDecays.length != lrs.length) {
-            throw new IllegalArgumentException("optimizer: weight_decay has " + weightDecays.length + " values for "
+            throw new ConfigurationException("optimizer: weight_decay has " + weightDecays.length + " values for "
                     + lrs.length + " parameter groups; give one per group");
         }
         for (int g = 0; g < weightDecays.length; g++) {

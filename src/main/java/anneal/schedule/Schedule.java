@@ -1,5 +1,6 @@
 package anneal.schedule;
 
+import anneal.ConfigurationException;
 /**
  * A pure function of the step, in the style of optax: {@code value(t)} is the learning rate (or the factor
  * that multiplies a base learning rate) at step {@code t}, with no state. Schedules compose with
@@ -31,7 +32,7 @@ public interface Schedule {
      */
     static Schedule join(Schedule[] schedules, long[] boundaries) {
         if (schedules.length != boundaries.length + 1) {
-            throw new IllegalArgumentException("join: " + schedules.length + " schedules need "
+            throw new ConfigurationException("join: " + schedules.length + " schedules need "
                     + (schedules.length - 1) + " boundaries, got " + boundaries.length);
         }
         for (int i = 1; i < boundaries.length; i++) {

@@ -1,5 +1,6 @@
 package anneal.schedule;
 
+import anneal.ConfigurationException;
 import anneal.schedule.spec.ScheduleRegistry;
 import anneal.schedule.spec.SpecParser;
 import java.util.List;
@@ -19,7 +20,7 @@ public final class Schedules {
      * Build a scheduler from a spec string with PyTorch's class and argument names, e.g.
      * {@code OneCycleLR(max_lr=0.1, total_steps=1290)}, for an optimizer whose groups start at {@code baseLrs}.
      *
-     * @throws IllegalArgumentException naming the schedule, argument, value and what is allowed
+     * @throws ConfigurationException naming the schedule, argument, value and what is allowed
      */
     public static LrScheduler fromSpec(String spec, double... baseLrs) {
         return build(spec, ParamGroups.of(baseLrs));

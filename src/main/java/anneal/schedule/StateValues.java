@@ -1,5 +1,6 @@
 package anneal.schedule;
 
+import anneal.ConfigurationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +35,12 @@ final class StateValues {
                 default: break;
             }
         }
-        throw new IllegalArgumentException("state: " + key + "=" + o + " is not a number");
+        throw new ConfigurationException("state: " + key + "=" + o + " is not a number");
     }
 
     static Object require(Map<String, Object> state, String key) {
         if (state == null || !state.containsKey(key)) {
-            throw new IllegalArgumentException("state: missing key '" + key + "' (was it saved by the same schedule?)");
+            throw new ConfigurationException("state: missing key '" + key + "' (was it saved by the same schedule?)");
         }
         return state.get(key);
     }
@@ -51,13 +52,13 @@ final class StateValues {
     static long readLong(Map<String, Object> state, String key) {
         Object o = require(state, key);
         if (o instanceof Number) return ((Number) o).longValue();
-        throw new IllegalArgumentException("state: " + key + "=" + o + " is not an integer");
+        throw new ConfigurationException("state: " + key + "=" + o + " is not an integer");
     }
 
     static void readDoubles(Map<String, Object> state, String key, double[] into) {
         Object o = require(state, key);
         if (!(o instanceof List) || ((List<?>) o).size() != into.length) {
-            throw new IllegalArgumentException("state: " + key + " must be a list of " + into.length + " numbers, got " + o);
+            throw new ConfigurationException("state: " + key + " must be a list of " + into.length + " numbers, got " + o);
         }
         List<?> list = (List<?>) o;
         for (int i = 0; i < into.length; i++) into[i] = toDouble(list.get(i), key);
@@ -66,7 +67,7 @@ final class StateValues {
     @SuppressWarnings("unchecked")
     static Map<String, Object> map(Map<String, Object> state, String key) {
         Object o = require(state, key);
-        if (!(o instanceof Map)) throw new IllegalArgumentException("state: " + key + " must be an object, got " + o);
+        if (!(o instanceof Map)) throw new ConfigurationException("state: " + key + " must be an object, got " + o);
         return (Map<String, Object>) o;
     }
 
@@ -74,7 +75,7 @@ final class StateValues {
     static List<Map<String, Object>> maps(Map<String, Object> state, String key, int expected) {
         Object o = require(state, key);
         if (!(o instanceof List) || ((List<?>) o).size() != expected) {
-            throw new IllegalArgumentException("state: " + key + " must be a list of " + expected + " states");
+            throw new ConfigurationException("state: " + key + " must be a list of " + expected + " states");
         }
         return (List<Map<String, Object>>) o;
     }

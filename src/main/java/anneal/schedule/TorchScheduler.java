@@ -1,5 +1,6 @@
 package anneal.schedule;
 
+import anneal.ConfigurationException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -77,7 +78,7 @@ public abstract class TorchScheduler implements OptimizerBound {
     public void loadOwnState(Map<String, Object> state) {
         Object saved = StateValues.require(state, "schedule");
         if (!name.equals(saved)) {
-            throw new IllegalArgumentException("state: saved by schedule " + saved + ", cannot load into " + name);
+            throw new ConfigurationException("state: saved by schedule " + saved + ", cannot load into " + name);
         }
         lastEpoch = StateValues.readLong(state, "last_epoch");
         stepCount = StateValues.readLong(state, "_step_count");

@@ -1,5 +1,6 @@
 package anneal.schedule;
 
+import anneal.ConfigurationException;
 import java.util.function.Function;
 
 /**
@@ -102,7 +103,7 @@ abstract class WrappingScheduler extends TorchScheduler {
 
     @Override
     public void stepToEpoch(double epoch) {
-        throw new IllegalArgumentException(name + " cannot step to an epoch; put it first in SequentialLR");
+        throw new ConfigurationException(name + " cannot step to an epoch; put it first in SequentialLR");
     }
 
     @Override

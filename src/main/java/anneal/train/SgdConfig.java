@@ -1,5 +1,7 @@
 package anneal.train;
 
+import anneal.ConfigurationException;
+
 /**
  * Hyper-parameters of one parameter group of {@code torch.optim.SGD} other than the learning rate
  * (which the schedule supplies every step). Update, as PyTorch:
@@ -13,10 +15,13 @@ package anneal.train;
  */
 public record SgdConfig(double momentum, double dampening, boolean nesterov, double weightDecay) {
     public SgdConfig {
-        if (!(momentum >= 0)) throw new IllegalArgumentException("momentum must be >= 0, got " + momentum);
-        if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight_decay must be >= 0, got " + weightDecay);
+        if (!(momentum >= 0) || Double.isInfinite(momentum))
+            throw ConfigurationException.of("SGD", "momentum", momentum, "a finite number >= 0");
+        if (!Double.isFinite(dampening)) throw ConfigurationException.of("SGD", "dampening", dampening, "a finite number");
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay))
+            throw ConfigurationException.of("SGD", "weight_decay", weightDecay, "a finite number >= 0");
         if (nesterov && (momentum <= 0 || dampening != 0))
-            throw new IllegalArgumentException("nesterov requires momentum > 0 and dampening = 0 (momentum="
+            throw ConfigurationException.of("SGD", "nesterov", true, "only with momentum > 0 and dampening = 0 (momentum="
                     + momentum + ", dampening=" + dampening + ")");
     }
 

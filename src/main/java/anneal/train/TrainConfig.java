@@ -1,5 +1,7 @@
 package anneal.train;
 
+import anneal.ConfigurationException;
+
 /**
  * Everything that defines one training run. Two runs with equal configs on the same backend and
  * thread count produce the same numbers.
@@ -21,12 +23,13 @@ public record TrainConfig(String scheduleSpec, double lr, int epochs, int batchS
                           int[] hidden, SgdConfig sgd, boolean noDecayOnBias, int validationSize,
                           int evalEverySteps, boolean stopAtTarget) {
     public TrainConfig {
-        if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-        if (batchSize < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batchSize);
-        if (!(target > 0 && target <= 1)) throw new IllegalArgumentException("target must be in (0, 1], got " + target);
-        if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("lr must be a finite number > 0, got " + lr);
-        if (validationSize < 0) throw new IllegalArgumentException("validation size must be >= 0, got " + validationSize);
-        if (evalEverySteps < 0) throw new IllegalArgumentException("eval-every must be >= 0, got " + evalEverySteps);
+        if (epochs < 1) throw ConfigurationException.of("train", "epochs", epochs, "an integer >= 1");
+        if (batchSize < 1) throw ConfigurationException.of("train", "batch", batchSize, "an integer >= 1");
+        if (!(target > 0 && target <= 1)) throw ConfigurationException.of("train", "target", target, "a number in (0, 1]");
+        if (!(lr > 0) || Double.isInfinite(lr)) throw ConfigurationException.of("train", "lr", lr, "a finite number > 0");
+        if (validationSize < 0) throw ConfigurationException.of("train", "validation", validationSize, "an integer >= 0");
+        if (evalEverySteps < 0) throw ConfigurationException.of("train", "eval-every", evalEverySteps, "an integer >= 0");
+        for (int h : hidden) if (h < 1) throw ConfigurationException.of("train", "hidden", hidden, "layer widths >= 1");
         hidden = hidden.clone();
     }
 

@@ -1,5 +1,6 @@
 package anneal.train;
 
+import anneal.ConfigurationException;
 import anneal.backend.Backend;
 import anneal.data.Splits;
 import anneal.model.Initialization;
@@ -119,10 +120,10 @@ public final class Trainer {
         OptimizerSetup optimizer = optimizer(config, 2 * spec.layers());
         int groups = optimizer.groups().length;
         if (scheduler.groups() != groups)
-            throw new IllegalArgumentException("the schedule drives " + scheduler.groups() + " parameter groups, the"
+            throw new ConfigurationException("the schedule drives " + scheduler.groups() + " parameter groups, the"
                     + " optimizer has " + groups);
         if (scheduler.needsMetric() && data.validation().count() == 0)
-            throw new IllegalArgumentException("schedule '" + config.scheduleSpec() + "' steps on the validation loss;"
+            throw new ConfigurationException("schedule '" + config.scheduleSpec() + "' steps on the validation loss;"
                     + " the validation split must not be empty (validation size > 0)");
         int stepsPerEpoch = config.stepsPerEpoch(n);
         long totalSteps = (long) stepsPerEpoch * config.epochs();

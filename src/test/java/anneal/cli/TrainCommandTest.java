@@ -40,15 +40,15 @@ class TrainCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "--epochs 0|--epochs must be >= 1, got 0",
-        "--target 1.5|--target must be in (0, 1], got 1.5",
-        "--batch 0|--batch must be >= 1, got 0",
-        "--lr -1|--lr must be a finite number > 0, got -1.0",
-        "--threads 0|--threads must be >= 1, got 0",
-        "--validation -1|--validation must be >= 0, got -1",
-        "--momentum 0 --nesterov|--nesterov requires momentum > 0",
-        "--dampening 0.5 --nesterov|--nesterov requires momentum > 0 and dampening = 0",
-        "--weight-decay -1|--weight-decay must be >= 0, got -1.0",
+        "--epochs 0|--epochs=0 is not allowed; allowed: an integer >= 1",
+        "--target 1.5|--target=1.5 is not allowed; allowed: a number in (0, 1]",
+        "--batch 0|--batch=0 is not allowed; allowed: an integer >= 1",
+        "--lr -1|--lr=-1.0 is not allowed; allowed: a finite number > 0",
+        "--threads 0|--threads=0 is not allowed; allowed: an integer >= 1",
+        "--validation -1|--validation=-1 is not allowed; allowed: an integer >= 0",
+        "--momentum 0 --nesterov|--nesterov=true is not allowed; allowed: only with momentum > 0",
+        "--dampening 0.5 --nesterov|--nesterov=true is not allowed; allowed: only with momentum > 0 and dampening = 0",
+        "--weight-decay -1|--weight-decay=-1.0 is not allowed; allowed: a finite number >= 0",
         "--hidden x|'x' is not an int"})
     void badValuesAreOneLineAndExitTwo(String args, String message) {
         String[] argv = ("train --schedule StepLR(step_size=1) " + args).split(" ");
@@ -62,7 +62,7 @@ class TrainCommandTest {
     void unknownBackendMissingDataAndBadScheduleAreOneLineErrors() {
         Outcome o = run("train", "--schedule", "StepLR(step_size=1)", "--backend", "tpu");
         assertEquals(2, o.code());
-        assertTrue(o.err().contains("backend must be one of cpu, cuda, auto, got 'tpu'"), o.err());
+        assertTrue(o.err().contains("--backend='tpu' is not allowed; allowed: one of cpu, cuda, auto"), o.err());
         o = run("train", "--schedule", "StepLR(step_size=1)", "--backend", "cuda");
         assertEquals(2, o.code());
         assertTrue(o.err().contains("CUDA backend unavailable: "), o.err());
@@ -111,6 +111,37 @@ class TrainCommandTest {
         assertTrue(j.get("error").asText().contains("total steps is 100"));
         assertFalse(j.get("interrupted").asBoolean());
         assertEquals(101, j.get("run").get("lrs").size(), "every step taken before the schedule ran out");
+    }
+
+    @Test
+    void aRunThatDivergesExitsThreeWithOneLineAndKeepsItsRecords() throws Exception {
+        // before: exit 0 and nothing on stderr, so a script could not tell a diverged run from a finished one
+        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed");
+        Path json = dir.resolve("diverged.json");
+        Outcome o = run("train", "--schedule", "ExponentialLR(gamma=1.0)", "--lr", "1e4", "--epochs", "1", "--backend",
+                "cpu", "--quiet", "--out", json.toString());
+        assertEquals(3, o.code(), o.err());
+        assertEquals(1, o.err().lines().filter(l -> l.contains("diverged")).count(), o.err());
+        assertTrue(o.err().contains("anneal train: the run diverged"), o.err());
+        assertEquals("DIVERGED", new ObjectMapper().readTree(json.toFile()).get("run").get("status").asText());
+    }
+
+    @Test
+    void theModelAndTheRunLengthAreCheckedAgainstTheHeapBeforeAllocating() throws Exception {
+        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed");
+        // before: OutOfMemoryError traces
+        Outcome o = run("train", "--schedule", "StepLR(step_size=1)", "--hidden", "100000000", "--backend", "cpu",
+                "--quiet");
+        assertEquals(2, o.code(), o.err());
+        assertEquals(1, o.err().strip().lines().count(), o.err());
+        assertTrue(o.err().contains("--hidden=100000000 is not allowed"), o.err());
+        o = run("train", "--schedule", "StepLR(step_size=1)", "--epochs", "100000000", "--backend", "cpu", "--quiet");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("--epochs=100000000 is not allowed; allowed: at most 11627 epochs of 430 steps"),
+                o.err());
+        o = run("train", "--schedule", "StepLR(step_size=1)", "--threads", "100000", "--backend", "cpu", "--quiet");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("--threads=100000 is not allowed; allowed: an integer in 1..1024"), o.err());
     }
 
     @Test

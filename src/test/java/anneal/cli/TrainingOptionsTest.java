@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import anneal.ConfigurationException;
 import anneal.train.SgdConfig;
 import java.util.Set;
 import java.util.TreeSet;
@@ -36,12 +37,14 @@ class TrainingOptionsTest {
 
     @Test
     void nesterovAskedForWhereTorchRefusesItIsAnErrorNamingTheOption() {
-        UsageException e = assertThrows(UsageException.class, () -> parse("--momentum", "0", "--nesterov").sgd());
-        assertEquals("--nesterov requires momentum > 0 and dampening = 0 (momentum=0.0, dampening=0.0)", e.getMessage());
-        e = assertThrows(UsageException.class, () -> parse("--weight-decay", "-1").sgd());
-        assertEquals("--weight-decay must be >= 0, got -1.0", e.getMessage());
-        e = assertThrows(UsageException.class, () -> parse("--momentum", "-0.5").sgd());
-        assertEquals("--momentum must be >= 0, got -0.5", e.getMessage());
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> parse("--momentum", "0", "--nesterov").sgd());
+        assertEquals("--nesterov=true is not allowed; allowed: only with momentum > 0 and dampening = 0 (momentum=0.0, "
+                + "dampening=0.0)", e.message(Errors::option));
+        e = assertThrows(ConfigurationException.class, () -> parse("--weight-decay", "-1").sgd());
+        assertEquals("--weight-decay=-1.0 is not allowed; allowed: a finite number >= 0", e.message(Errors::option));
+        e = assertThrows(ConfigurationException.class, () -> parse("--momentum", "-0.5").sgd());
+        assertEquals("--momentum=-0.5 is not allowed; allowed: a finite number >= 0", e.message(Errors::option));
     }
 
     @Test

@@ -105,7 +105,7 @@ class ScheduleConfigTest {
         assertTrue(e.contains("version=2") && e.contains("allowed: 1"), e);
         String missing = assertThrows(IllegalArgumentException.class,
                 () -> Schedules.fromSpec("@" + dir.resolve("nope.json"), 0.1)).getMessage();
-        assertTrue(missing.contains("cannot read config file"), missing);
+        assertTrue(missing.contains("nope.json does not exist"), missing);
     }
 
     private static final String SEQ = "SequentialLR(schedulers=[LinearLR(start_factor=0.1, total_iters=3), "

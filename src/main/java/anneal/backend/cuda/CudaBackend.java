@@ -1,5 +1,6 @@
 package anneal.backend.cuda;
 
+import anneal.ConfigurationException;
 import static jcuda.driver.JCudaDriver.cuEventCreate;
 import static jcuda.driver.JCudaDriver.cuEventDestroy;
 import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
@@ -98,7 +99,7 @@ public final class CudaBackend implements Backend {
             try {
                 delivery = LrDelivery.parse(mode.trim());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(LR_DELIVERY_ENV + ": " + e.getMessage(), e);
+                throw new ConfigurationException(LR_DELIVERY_ENV + ": " + e.getMessage(), e);
             }
         }
         return open(0, delivery);
@@ -127,7 +128,7 @@ public final class CudaBackend implements Backend {
     public void init(MlpSpec spec, Parameters initial, OptimizerSetup optimizer) {
         if (!initial.spec().equals(spec)) throw new IllegalArgumentException("parameters are for " + initial.spec() + ", model is " + spec);
         if (spec.layers() > SgdArgs.MAX_TENSORS / 2)
-            throw new IllegalArgumentException("the CUDA backend takes at most " + SgdArgs.MAX_TENSORS / 2 + " layers, got " + spec.layers());
+            throw new ConfigurationException("the CUDA backend takes at most " + SgdArgs.MAX_TENSORS / 2 + " layers, got " + spec.layers());
         device.makeCurrent();
         if (this.spec != null) releaseModel();  // re-init (the trainer re-inits after its warm-up): data stays
         this.spec = spec;

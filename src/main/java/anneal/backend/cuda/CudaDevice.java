@@ -1,5 +1,6 @@
 package anneal.backend.cuda;
 
+import anneal.ConfigurationException;
 import static jcuda.driver.JCudaDriver.*;
 
 import anneal.backend.BackendUnavailableException;
@@ -136,7 +137,7 @@ final class CudaDevice implements AutoCloseable {
         int[] count = new int[1];
         cuDeviceGetCount(count);
         if (ordinal < 0 || ordinal >= count[0])
-            throw new IllegalArgumentException("CUDA device must be in 0.." + (count[0] - 1) + ", got " + ordinal);
+            throw new ConfigurationException("CUDA device must be in 0.." + (count[0] - 1) + ", got " + ordinal);
         return new CudaDevice(ordinal);
     }
 

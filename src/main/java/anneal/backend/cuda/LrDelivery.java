@@ -1,5 +1,6 @@
 package anneal.backend.cuda;
 
+import anneal.ConfigurationException;
 import java.util.Locale;
 
 /**
@@ -29,6 +30,6 @@ public enum LrDelivery {
     /** Parses {@link #cliName()} (case-insensitive). */
     public static LrDelivery parse(String s) {
         for (LrDelivery d : values()) if (d.cliName().equals(s.toLowerCase(Locale.ROOT))) return d;
-        throw new IllegalArgumentException("lr delivery must be kernel-arg, device-scalar or graph, got '" + s + "'");
+        throw new ConfigurationException("lr delivery must be kernel-arg, device-scalar or graph, got '" + s + "'");
     }
 }

@@ -1,5 +1,6 @@
 package anneal.schedule.spec;
 
+import anneal.ConfigurationException;
 import anneal.schedule.Check;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,14 +57,14 @@ final class Args {
         return raw(arg) != null;
     }
 
-    private IllegalArgumentException wrong(String arg, Object value, String allowed) {
+    private ConfigurationException wrong(String arg, Object value, String allowed) {
         return Check.bad(call.name(), arg, value, allowed);
     }
 
     private Object required(String arg, String allowed) {
         Object v = raw(arg);
         if (v == null) {
-            throw new IllegalArgumentException(call.name() + ": missing required argument " + arg + " (" + allowed + ")");
+            throw ConfigurationException.missing(call.name(), arg, allowed);
         }
         return v;
     }
@@ -203,7 +204,7 @@ final class Args {
                 List<String> allowed = new ArrayList<>(known);
                 allowed.remove("last_epoch");
                 allowed.remove("verbose");
-                throw new IllegalArgumentException(call.name() + ": unknown argument " + arg + "="
+                throw new ConfigurationException(call.name() + ": unknown argument " + arg + "="
                         + Check.show(call.args().get(arg)) + "; allowed arguments: " + String.join(", ", allowed));
             }
         }

@@ -1,5 +1,6 @@
 package anneal.schedule.spec;
 
+import anneal.ConfigurationException;
 import anneal.schedule.Check;
 import anneal.schedule.Schedule;
 import java.util.regex.Matcher;
@@ -35,16 +36,33 @@ final class Expressions {
     private static final Pattern PYTHON_ONLY = Pattern.compile("//|\\blambda\\b|\\bif\\b|\\belse\\b|\\band\\b|\\bor\\b"
             + "|\\bnot\\b|[<>=!]=?");
 
+    /**
+     * Longest expression, in characters: far beyond any schedule formula, short enough that compiling and evaluating
+     * stay linear and fast (exp4j's cost grows faster than linearly in the count of unary operators).
+     */
+    static final int MAX_LENGTH = 1_000;
+
     private Expressions() {
+    }
+
+    /** exp4j's message, as a cause in a sentence ("Division by zero!" becomes "division by zero"). */
+    private static String cause(RuntimeException e) {
+        String m = String.valueOf(e.getMessage()).strip();
+        if (m.endsWith("!")) m = m.substring(0, m.length() - 1);
+        return m.isEmpty() ? m : Character.toLowerCase(m.charAt(0)) + m.substring(1);
     }
 
     /**
      * Compiles {@code text} as a function of {@code variable} (and its aliases).
      *
-     * @throws IllegalArgumentException naming the schedule and argument when the expression is not valid
+     * @throws ConfigurationException naming the schedule and argument when the expression is not valid
      */
     static Schedule compile(String schedule, String arg, String expressionText, String... names) {
         String text = expressionText;
+        if (text.length() > MAX_LENGTH) {
+            throw Check.bad(schedule, arg, text.substring(0, 40) + "... (" + text.length() + " characters)",
+                    "an expression of at most " + MAX_LENGTH + " characters");
+        }
         String[] variables = names;
         Matcher lambda = LAMBDA.matcher(text);
         if (lambda.matches()) { // 'lambda epoch: 0.95 ** epoch': the parameter may have any name
@@ -67,9 +85,15 @@ final class Expressions {
         net.objecthunter.exp4j.ValidationResult valid = expression.validate(false);
         if (!valid.isValid()) throw Check.bad(schedule, arg, text, allowed + " (" + valid.getErrors() + ")");
         String[] bound = variables.clone();
+        String shown = expressionText.strip();
         return t -> {
             for (String v : bound) expression.setVariable(v, t);
-            return expression.evaluate();
+            try {
+                return expression.evaluate();
+            } catch (ArithmeticException | IllegalArgumentException e) { // exp4j: "Division by zero!" for / and %
+                throw Check.bad(schedule, arg, shown, "an expression defined at every step; at " + bound[0] + "="
+                        + Check.show(t) + " it fails: " + cause(e));
+            }
         };
     }
 }

@@ -48,8 +48,15 @@ public final class Lint {
             Check.atLeast("lint", "epochs", epochs, 1);
             Check.atLeast("lint", "steps_per_epoch", stepsPerEpoch, 1);
             Check.range("lint", "jump_fraction", jumpFraction, 0, true, Double.MAX_VALUE, true);
+            if (epochs > MAX_STEPS / stepsPerEpoch) {
+                throw Check.bad("lint", "epochs x steps_per_epoch", epochs + " x " + stepsPerEpoch, "at most "
+                        + MAX_STEPS + " planned steps (lint keeps every step's values in memory)");
+            }
         }
     }
+
+    /** Longest planned run lint checks, in optimizer steps (it holds each step's values: about 50 bytes a step). */
+    public static final long MAX_STEPS = 5_000_000;
 
     /** The default largest change at a join, as a fraction of the larger lr there ({@code --jump-fraction}). */
     public static final double DEFAULT_JUMP_FRACTION = 0.1;

@@ -1,5 +1,6 @@
 package anneal.schedule.spec;
 
+import anneal.ConfigurationException;
 import anneal.schedule.LrScheduler;
 import anneal.schedule.Schedules;
 import java.util.ArrayList;
@@ -55,18 +56,18 @@ public final class ScheduleCheckpoint {
      * Restores a checkpoint (as read from JSON). {@code givenSpec} and {@code givenBaseLrs} may be null (then the
      * checkpoint's are used).
      *
-     * @throws IllegalArgumentException when the configs differ and {@code prefer} is {@link Prefer#NEITHER}, naming
+     * @throws ConfigurationException when the configs differ and {@code prefer} is {@link Prefer#NEITHER}, naming
      *         every differing argument; or when the checkpoint is malformed
      */
     @SuppressWarnings("unchecked")
     public static Restored restore(Map<String, ?> checkpoint, String givenSpec, double[] givenBaseLrs, Prefer prefer) {
         if (!FORMAT.equals(checkpoint.get("format"))) {
-            throw new IllegalArgumentException("checkpoint: format=" + anneal.schedule.Check.show(checkpoint.get("format"))
+            throw new ConfigurationException("checkpoint: format=" + anneal.schedule.Check.show(checkpoint.get("format"))
                     + " is not allowed; allowed: '" + FORMAT + "'");
         }
         if (!(checkpoint.get("config") instanceof Map) || !(checkpoint.get("state") instanceof Map)
                 || !(checkpoint.get("base_lrs") instanceof List)) {
-            throw new IllegalArgumentException("checkpoint: needs the objects config and state and the list base_lrs");
+            throw new ConfigurationException("checkpoint: needs the objects config and state and the list base_lrs");
         }
         Map<String, Object> config = (Map<String, Object>) checkpoint.get("config");
         String savedSpec = ScheduleConfig.toSpec(config);
@@ -82,7 +83,7 @@ public final class ScheduleCheckpoint {
             diff(config, ScheduleConfig.of(otherSpec, otherLrs), "", differences);
             diff(saved, toList(otherLrs), "base_lrs", differences);
             if (!differences.isEmpty() && prefer == Prefer.NEITHER) {
-                throw new IllegalArgumentException("checkpoint: the saved schedule differs from the one given: "
+                throw new ConfigurationException("checkpoint: the saved schedule differs from the one given: "
                         + String.join("; ", differences) + "; say which wins (prefer checkpoint or given)");
             }
             if (prefer == Prefer.GIVEN) {

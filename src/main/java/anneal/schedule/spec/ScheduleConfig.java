@@ -1,6 +1,6 @@
 package anneal.schedule.spec;
 
-import java.io.IOException;
+import anneal.ConfigurationException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,17 +63,17 @@ public final class ScheduleConfig {
     /**
      * The spec string of a config (as read from JSON: numbers may be any {@link Number}).
      *
-     * @throws IllegalArgumentException when the format or version is not this library's, or a field is malformed
+     * @throws ConfigurationException when the format or version is not this library's, or a field is malformed
      */
     public static String toSpec(Map<String, ?> config) {
         Object format = config.get("format");
         if (!FORMAT.equals(format)) {
-            throw new IllegalArgumentException("schedule config: format=" + anneal.schedule.Check.show(format)
+            throw new ConfigurationException("schedule config: format=" + anneal.schedule.Check.show(format)
                     + " is not allowed; allowed: '" + FORMAT + "'");
         }
         Object version = config.get("version");
         if (!(version instanceof Number) || ((Number) version).intValue() != VERSION) {
-            throw new IllegalArgumentException("schedule config: version=" + version + " is not allowed; allowed: "
+            throw new ConfigurationException("schedule config: version=" + version + " is not allowed; allowed: "
                     + VERSION + " (this Anneal reads version " + VERSION + ")");
         }
         StringBuilder out = new StringBuilder();
@@ -85,11 +85,11 @@ public final class ScheduleConfig {
         Object name = node.get("schedule");
         Object args = node.get("args");
         if (!(name instanceof String) || !((String) name).matches("[A-Za-z_][A-Za-z_0-9]*")) {
-            throw new IllegalArgumentException("schedule config: " + where + ".schedule=" + name
+            throw new ConfigurationException("schedule config: " + where + ".schedule=" + name
                     + " is not allowed; allowed: a schedule name such as \"OneCycleLR\"");
         }
         if (args != null && !(args instanceof Map)) {
-            throw new IllegalArgumentException("schedule config: " + where + ".args must be an object, got " + args);
+            throw new ConfigurationException("schedule config: " + where + ".args must be an object, got " + args);
         }
         out.append(name).append('(');
         boolean first = true;
@@ -113,12 +113,12 @@ public final class ScheduleConfig {
             String s = (String) v;
             char quote = s.indexOf('\'') >= 0 ? '"' : '\'';
             if (s.indexOf(quote) >= 0) {
-                throw new IllegalArgumentException("schedule config: " + where + " holds both quote characters");
+                throw new ConfigurationException("schedule config: " + where + " holds both quote characters");
             }
             out.append(quote).append(s).append(quote);
         } else if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
-            if (Double.isNaN(d)) throw new IllegalArgumentException("schedule config: " + where + "=NaN is not allowed");
+            if (Double.isNaN(d)) throw new ConfigurationException("schedule config: " + where + "=NaN is not allowed");
             out.append(Double.isInfinite(d) ? (d > 0 ? "inf" : "-inf") : Double.toString(d));
         } else if (v instanceof Number) {
             out.append(((Number) v).longValue());
@@ -133,7 +133,7 @@ public final class ScheduleConfig {
         } else if (v instanceof Map) {
             call((Map<?, ?>) v, out, where);
         } else {
-            throw new IllegalArgumentException("schedule config: " + where + "=" + v + " is not a JSON value");
+            throw new ConfigurationException("schedule config: " + where + "=" + v + " is not a JSON value");
         }
     }
 
@@ -143,21 +143,29 @@ public final class ScheduleConfig {
      */
     static String resolveFile(String spec) {
         if (spec == null || !spec.strip().startsWith("@")) return spec;
-        Path path = Path.of(spec.strip().substring(1));
-        String text;
-        try {
-            text = Files.readString(path);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("schedule spec: cannot read config file " + path + " (" + e + ")");
+        String name = spec.strip().substring(1);
+        if (name.isEmpty()) throw new ConfigurationException("schedule spec: '@' needs a file name (@FILE)");
+        Path path = Path.of(name);
+        String text = anneal.InputFiles.smallText("schedule spec file", path, MAX_FILE_BYTES).strip();
+        if (text.isEmpty()) {
+            throw new ConfigurationException("schedule spec file " + path + " is empty; allowed: a spec string or a "
+                    + "schedule config JSON object (schedule SPEC --format config)");
         }
-        if (!text.strip().startsWith("{")) return text.strip();
+        if (text.startsWith("@")) {
+            throw new ConfigurationException("schedule spec file " + path + " names another file (" + text.lines()
+                    .findFirst().orElse("") + "); allowed: a spec string or a schedule config JSON object");
+        }
+        if (!text.startsWith("{")) return text;
         try {
             @SuppressWarnings("unchecked")
             Map<String, Object> config = new com.fasterxml.jackson.databind.ObjectMapper().readValue(text, Map.class);
             return toSpec(config);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("schedule config " + path + ": not valid JSON (" + e.getOriginalMessage()
-                    + ")");
+            throw new ConfigurationException("schedule config " + path + ": not valid JSON (" + e.getOriginalMessage()
+                    .lines().findFirst().orElse("") + ")");
         }
     }
+
+    /** Largest {@code @FILE} spec, in bytes (a config of every schedule nested is a few kilobytes). */
+    static final int MAX_FILE_BYTES = 1 << 20;
 }

@@ -1,5 +1,6 @@
 package anneal.schedule.spec;
 
+import anneal.ConfigurationException;
 import anneal.schedule.ChainedScheduler;
 import anneal.schedule.CoScheduleLR;
 import anneal.schedule.GroupScaleLR;
@@ -123,7 +124,7 @@ public final class ScheduleRegistry {
     public static OptimizerBound build(Call call, ParamGroups groups) {
         Factory factory = FACTORIES.get(call.name());
         if (factory == null) {
-            throw new IllegalArgumentException("unknown schedule '" + call.name() + "'; known schedules: "
+            throw new ConfigurationException("unknown schedule '" + call.name() + "'; known schedules: "
                     + String.join(", ", FACTORIES.keySet()));
         }
         Args args = new Args(call, groups.size());
@@ -164,7 +165,7 @@ public final class ScheduleRegistry {
         for (Call c : a.calls("schedulers")) {
             OptimizerBound s = build(c, g);
             if (!(s instanceof TorchScheduler)) {
-                throw new IllegalArgumentException(a.schedule() + ": schedulers=" + c + " is not allowed; allowed: "
+                throw new ConfigurationException(a.schedule() + ": schedulers=" + c + " is not allowed; allowed: "
                         + "PyTorch-style schedulers (TorchScheduler)");
             }
             out.add((TorchScheduler) s);
@@ -188,7 +189,7 @@ public final class ScheduleRegistry {
 
     private static Call requiredCall(Args a, String arg) {
         Call c = a.call(arg);
-        if (c == null) throw new IllegalArgumentException(a.schedule() + ": missing required argument " + arg
+        if (c == null) throw new ConfigurationException(a.schedule() + ": missing required argument " + arg
                 + " (a schedule such as CosineAnnealingLR(T_max=30))");
         return c;
     }
@@ -197,7 +198,7 @@ public final class ScheduleRegistry {
         Call inner = requiredCall(a, "scheduler");
         boolean layer = a.has("layer_decay");
         if (layer == a.has("scales")) {
-            throw new IllegalArgumentException("GroupScaleLR: give exactly one of scales (one factor per group) and "
+            throw new ConfigurationException("GroupScaleLR: give exactly one of scales (one factor per group) and "
                     + "layer_decay (the factor between consecutive groups)");
         }
         double[] scales = layer ? GroupScaleLR.layerDecay(a.number("layer_decay"), g.size()) : a.perGroup("scales", null);
@@ -237,7 +238,7 @@ public final class ScheduleRegistry {
         double start = a.number("start_factor", ramp == WarmupLR.Ramp.EXPONENTIAL ? 0.01 : 0.0);
         Call inner = a.call("scheduler");
         if (a.bool("inside", false)) {
-            if (inner == null) throw new IllegalArgumentException("WarmupLR: inside=True needs a scheduler to count "
+            if (inner == null) throw new ConfigurationException("WarmupLR: inside=True needs a scheduler to count "
                     + "the warmup inside");
             return new WarmupInsideLR(g, a.integer("warmup_steps"), ramp, start, p -> build(inner, p));
         }
@@ -275,7 +276,7 @@ public final class ScheduleRegistry {
             total = anneal.schedule.Check.atLeast("OneCycleLR", "epochs", a.integer("epochs"), 1)
                     * anneal.schedule.Check.atLeast("OneCycleLR", "steps_per_epoch", a.integer("steps_per_epoch"), 1);
         } else {
-            throw new IllegalArgumentException("OneCycleLR: missing required argument total_steps (an integer >= 1), "
+            throw new ConfigurationException("OneCycleLR: missing required argument total_steps (an integer >= 1), "
                     + "or epochs and steps_per_epoch");
         }
         boolean cos = a.choice("anneal_strategy", "cos", "cos", "linear").equals("cos");

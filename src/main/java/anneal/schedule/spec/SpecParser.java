@@ -1,5 +1,6 @@
 package anneal.schedule.spec;
 
+import anneal.ConfigurationException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +25,14 @@ public final class SpecParser {
         }
     };
 
+    /** Deepest nesting of calls and brackets a spec may have (deeper specs would exhaust the parser's stack). */
+    public static final int MAX_DEPTH = 100;
+    /** Longest spec, in characters. */
+    public static final int MAX_LENGTH = 1_000_000;
+
     private final String src;
     private int pos;
+    private int depth;
 
     private SpecParser(String src) {
         this.src = src;
@@ -38,7 +45,11 @@ public final class SpecParser {
     public static Call parse(String specOrFile) {
         String spec = ScheduleConfig.resolveFile(specOrFile);
         if (spec == null || spec.isBlank()) {
-            throw new IllegalArgumentException("schedule spec is empty; expected e.g. StepLR(step_size=30, gamma=0.1)");
+            throw new ConfigurationException("schedule spec is empty; expected e.g. StepLR(step_size=30, gamma=0.1)");
+        }
+        if (spec.length() > MAX_LENGTH) {
+            throw ConfigurationException.of("schedule spec", "length", spec.length() + " characters",
+                    "at most " + MAX_LENGTH);
         }
         SpecParser p = new SpecParser(spec);
         p.skipSpace();
@@ -49,9 +60,9 @@ public final class SpecParser {
         return (Call) v;
     }
 
-    private IllegalArgumentException error(String expected, int at) {
+    private ConfigurationException error(String expected, int at) {
         String found = at >= src.length() ? "end of input" : "'" + src.charAt(at) + "'";
-        return new IllegalArgumentException("schedule spec: expected " + expected + " at column " + (at + 1)
+        return new ConfigurationException("schedule spec: expected " + expected + " at column " + (at + 1)
                 + " but found " + found + " in: " + src);
     }
 
@@ -78,6 +89,18 @@ public final class SpecParser {
     }
 
     private Object value() {
+        if (++depth > MAX_DEPTH) {
+            throw new ConfigurationException("schedule spec: nesting (calls and brackets) deeper than " + MAX_DEPTH
+                    + " levels at column " + (pos + 1) + "; allowed: at most " + MAX_DEPTH);
+        }
+        try {
+            return nested();
+        } finally {
+            depth--;
+        }
+    }
+
+    private Object nested() {
         skipSpace();
         if (pos >= src.length()) throw error("a value", pos);
         char c = src.charAt(pos);
@@ -86,11 +109,15 @@ public final class SpecParser {
         if (c == '-' || c == '+' || c == '.' || Character.isDigit(c)) return number();
         int start = pos;
         String word = name();
+        switch (word.toLowerCase(java.util.Locale.ROOT)) { // nan and inf in any case, as Python's float() reads them
+            case "nan": return Double.NaN; // each schedule's checks say where NaN is refused
+            case "inf": case "infinity": return Double.POSITIVE_INFINITY;
+            default: break;
+        }
         switch (word) {
             case "True": return Boolean.TRUE;
             case "False": return Boolean.FALSE;
             case "None": return NONE;
-            case "inf": return Double.POSITIVE_INFINITY;
             default: break;
         }
         if (!peek('(')) throw error("'(' after " + word + " (strings need quotes)", pos);
@@ -101,16 +128,16 @@ public final class SpecParser {
             boolean named = pos < src.length() && (Character.isLetter(src.charAt(pos)) || src.charAt(pos) == '_');
             String arg = named ? name() : null;
             if (named && !peek('=') && (arg.equals("optimizer") || arg.equals("opt"))) {
-                throw new IllegalArgumentException("schedule spec: " + word + ": the optimizer is implicit in a spec; drop '"
+                throw new ConfigurationException("schedule spec: " + word + ": the optimizer is implicit in a spec; drop '"
                         + arg + "' and write the other arguments as name=value");
             }
             if (!named || !peek('=')) {
-                throw new IllegalArgumentException("schedule spec: " + word + ": write arguments as name=value (at column "
+                throw new ConfigurationException("schedule spec: " + word + ": write arguments as name=value (at column "
                         + (argStart + 1) + " in: " + src + ")");
             }
             pos++;
             if (args.containsKey(arg)) {
-                throw new IllegalArgumentException("schedule spec: " + word + ": argument " + arg + " given twice");
+                throw new ConfigurationException("schedule spec: " + word + ": argument " + arg + " given twice");
             }
             args.put(arg, value());
             if (!peek(',')) break;
@@ -149,9 +176,14 @@ public final class SpecParser {
                 && (src.charAt(pos - 1) == 'e' || src.charAt(pos - 1) == 'E')) {
             pos++;
         }
-        if (src.startsWith("inf", pos)) {
-            pos += 3;
+        String rest = src.substring(pos, Math.min(src.length(), pos + 8)).toLowerCase(java.util.Locale.ROOT);
+        if (rest.startsWith("inf")) {
+            pos += rest.startsWith("infinity") ? 8 : 3;
             return src.charAt(start) == '-' ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        if (rest.startsWith("nan")) {
+            pos += 3;
+            return Double.NaN;
         }
         String sign = src.charAt(start) == '-' ? "-" : "";
         String digits = src.substring(body, pos).replace("_", "");
