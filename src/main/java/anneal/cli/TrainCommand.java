@@ -188,6 +188,12 @@ final class TrainCommand implements Callable<Integer> {
             if (out != null)
                 write(out, new TrainOutput(false, null, jvm(), samplesPerSecond(result, splits.train().count()), result));
             stdout.println(summary(result, splits.train().count()));
+            if (result.status() == anneal.train.RunStatus.DIVERGED) {
+                System.err.println("anneal train: the run diverged (the loss became NaN or infinite; steps taken: "
+                        + result.lrs().length + "); exit code " + Errors.DIVERGED + (out != null ? "; the records are in "
+                        + out : "") + " (try a lower --lr)");
+                return Errors.DIVERGED;
+            }
         } catch (RuntimeException e) {
             finished.set(true); // a failure is reported as such, not saved as an interruption
             throw e;
@@ -196,12 +202,6 @@ final class TrainCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // already exiting
-            }
-            if (result.status() == anneal.train.RunStatus.DIVERGED) {
-                System.err.println("anneal train: the run diverged (the loss became NaN or infinite; steps taken: "
-                        + result.lrs().length + "); exit code " + Errors.DIVERGED + (out != null ? "; the records are in "
-                        + out : "") + " (try a lower --lr)");
-                return Errors.DIVERGED;
             }
         }
         return 0;
