@@ -16,6 +16,8 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // A Slurm sweep (issue #15): merge its journal shards into DIR/journal.jsonl first.
+        if (anneal.slurm.SlurmPlan.existsIn(dir)) anneal.slurm.SlurmSweep.mergeForReport(dir, System.err);
         System.out.println(new ReportWriter(dir).write());
         return 0;
     }

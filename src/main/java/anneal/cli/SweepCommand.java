@@ -106,6 +106,20 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--no-report", description = "Do not write REPORT.md at the end.")
     boolean noReport;
 
+    // ---- Slurm (issue #15): --slurm DIR hands the same plan to Slurm as a job array; --status DIR reports on it.
+    @picocli.CommandLine.Mixin
+    SlurmOptions slurmOptions = new SlurmOptions();
+
+    /** The header a sweep started now would get; on --resume, options left out fall back to {@code recorded}. */
+    private JournalHeader requestedHeader(JournalHeader recorded) {
+        SweepSettings settings = requestedSettings(recorded != null ? recorded.settings()
+                : SweepSettings.defaults(data == null ? FashionMnist.DEFAULT_DIR : data));
+        SweepPlan plan = plan(recorded != null ? recorded.plan() : null);
+        requireData(Path.of(settings.dataDir()));
+        return new JournalHeader(Journal.FORMAT, Journal.VERSION, Instant.now().toString(), settings, plan, environment());
+    }
+    // ---- end of Slurm
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -116,6 +130,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         if (full && seeds != null && SweepPlan.parseSeeds(seeds).size() < 5)
             throw new UsageException("--full needs at least 5 seeds, got --seeds " + seeds);
+        if (slurmOptions.active()) return slurmOptions.run(resume, this::requestedHeader, forkJvmArgs);
 
         Journal journal;
         SweepPlan plan;
