@@ -7,8 +7,13 @@ import anneal.bench.Journal;
 import anneal.bench.RunRecord;
 import anneal.bench.ScheduleCatalogue;
 import anneal.bench.SweepCell;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +72,12 @@ public final class ShardRunner {
             } catch (Exception e) {
                 error = CellRunner.describe(e);
             }
-            RunRecord record = lastRecordOf(cell);
+            RunRecord record;
+            try {
+                record = lastRecordOf(cell);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read or repair the shard " + shard, e);
+            }
             if (record == null) {
                 if (awaitStop()) return new Outcome(ran, failed, cell, cells.size() - i - 1);
                 CatalogueEntry entry = ScheduleCatalogue.get(cell.schedule());
@@ -100,6 +110,25 @@ public final class ShardRunner {
         }
     }
 
+    /**
+     * The cell's JVM died inside its append (killed on its own, e.g. by the kernel's OOM killer), leaving an
+     * incomplete last line. The shard has no other writer and that JVM is gone, so cutting the line restores a
+     * journal that further records can be appended to.
+     */
+    private void cutIncompleteLine(SweepCell cell) throws IOException {
+        synchronized (appendLock) {
+            byte[] bytes = Files.readAllBytes(shard);
+            int keep = bytes.length;
+            while (keep > 0 && bytes[keep - 1] != '\n') keep--;
+            try (FileChannel ch = FileChannel.open(shard, StandardOpenOption.WRITE)) {
+                ch.truncate(keep);
+                ch.force(true);
+            }
+            log.println("cell " + cell.label() + ": its JVM died inside a write; the incomplete line ("
+                    + (bytes.length - keep) + " bytes) was cut from " + shard);
+        }
+    }
+
     private boolean awaitStop() {
         try {
             return stopped.await(stopGraceMillis, TimeUnit.MILLISECONDS);
@@ -109,8 +138,10 @@ public final class ShardRunner {
         }
     }
 
-    private RunRecord lastRecordOf(SweepCell cell) {
-        List<RunRecord> runs = Journal.read(shard).runs();
+    private RunRecord lastRecordOf(SweepCell cell) throws IOException {
+        ShardSet.Shard read = ShardSet.readShard(shard);
+        if (read.tornLine()) cutIncompleteLine(cell);
+        List<RunRecord> runs = read.runs();
         for (int i = runs.size() - 1; i >= 0; i--)
             if (runs.get(i).cell().equals(cell)) return runs.get(i);
         return null;

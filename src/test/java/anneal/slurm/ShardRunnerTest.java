@@ -42,6 +42,23 @@ class ShardRunnerTest {
     }
 
     @Test
+    void aCellJvmKilledInsideItsWriteLeavesAShardThatStillTakesRecords() throws Exception {
+        SlurmPlan plan = SlurmPlan.of(SlurmFixtures.header(), 4);
+        List<SweepCell> c = plan.cells().subList(0, 2);
+        Path shard = Journal.create(dir.resolve("s"), plan.header()).file();
+        ShardRunner runner = new ShardRunner(shard, (cell, journal) -> {
+            if (cell.equals(c.get(0)))
+                java.nio.file.Files.writeString(journal, "{\"type\":\"run\",\"schedule\":\"con",
+                        java.nio.file.StandardOpenOption.APPEND);
+            else Journal.append(journal, SlurmFixtures.reached(cell, 0.8));
+        }, log, 10);
+        assertEquals(new ShardRunner.Outcome(2, 1, null, 0), runner.run(c));
+        List<RunRecord> runs = Journal.read(shard).runs(); // a clean journal again: no incomplete line
+        assertEquals(List.of("FAILED", "REACHED"), runs.stream().map(RunRecord::status).toList());
+        assertEquals(c, runs.stream().map(RunRecord::cell).toList());
+    }
+
+    @Test
     void aStopDuringACellDropsItWithoutARecordAndRunsNoMoreCells() throws Exception {
         SlurmPlan plan = SlurmPlan.of(SlurmFixtures.header(), 4);
         List<SweepCell> c = plan.cells();
