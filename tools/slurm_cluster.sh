@@ -83,7 +83,7 @@ MinJobAge=600
 SlurmctldTimeout=30
 SlurmdTimeout=30
 InactiveLimit=0
-NodeName=localhost NodeAddr=127.0.0.1 CPUs=2 State=UNKNOWN
+NodeName=localhost NodeAddr=127.0.0.1 CPUs=2 RealMemory=2048 State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 EOF
 }

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,6 +140,21 @@ public final class ShardSet {
 
     public List<Shard> shards() {
         return shards;
+    }
+
+    /**
+     * Cells recorded (finished or failed) by the runs of array task {@code task} of submission {@code number}: the
+     * shards {@code SSS-TTTT} and {@code SSS-TTTT-rN}.
+     */
+    public Set<SweepCell> recordedBy(int number, int task) {
+        String base = SlurmTask.shardName(number, task);
+        Set<SweepCell> out = new HashSet<>();
+        for (Shard s : shards) {
+            String name = s.file().getParent().getFileName().toString();
+            if (name.equals(base) || name.startsWith(base + "-r"))
+                for (RunRecord r : s.runs()) out.add(r.cell());
+        }
+        return out;
     }
 
     /** What the merge left out (incomplete last lines), one line each. */

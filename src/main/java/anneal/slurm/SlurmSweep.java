@@ -157,8 +157,8 @@ public final class SlurmSweep {
         }
         int tasks = sub.tasks().size();
         if (req.dryRun()) {
-            out.println("slurm: wrote " + dir.resolve(sub.script()) + " (" + cells.size() + " cells in " + tasks
-                    + " array tasks) and " + SlurmPlan.fileIn(dir) + "; nothing submitted (--slurm-dry-run)");
+            out.println("slurm: wrote " + dir.resolve(sub.script()) + " (" + plural(cells.size(), "cell") + " in "
+                    + plural(tasks, "array task") + ") and " + SlurmPlan.fileIn(dir) + "; nothing submitted (--slurm-dry-run)");
             out.println("slurm: submit it with: anneal sweep --resume --slurm " + dir);
             return 0;
         }
@@ -170,7 +170,7 @@ public final class SlurmSweep {
             throw e;
         }
         sub.withJobId(jobId).write(dir);
-        out.println("slurm: submitted job " + jobId + ": " + cells.size() + " cells in " + tasks + " array tasks ("
+        out.println("slurm: submitted job " + jobId + ": " + plural(cells.size(), "cell") + " in " + plural(tasks, "array task") + " ("
                 + dir.resolve(sub.script()) + ")");
         out.println("slurm: progress: anneal sweep --status " + dir + "; merged report: anneal report " + dir);
         return 0;
@@ -185,6 +185,10 @@ public final class SlurmSweep {
         } catch (IOException e) {
             err.println("slurm: could not remove what was written in " + dir + " (" + e.getMessage() + ")");
         }
+    }
+
+    private static String plural(int n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
     }
 
     private String jobName() {
@@ -205,8 +209,8 @@ public final class SlurmSweep {
         Map<SweepState.State, Integer> c = state.counts();
         List<String> jobs = subs.stream().filter(s -> s.jobId() != null).map(Submission::jobId).toList();
         int tasks = subs.stream().mapToInt(s -> s.tasks().size()).sum();
-        out.println("sweep " + dir + ": " + plan.cells().size() + " cells; " + subs.size() + " submissions, " + tasks
-                + " array tasks" + (jobs.isEmpty() ? "" : " (jobs " + String.join(", ", jobs) + ")"));
+        out.println("sweep " + dir + ": " + plan.cells().size() + " cells; " + plural(subs.size(), "submission") + ", "
+                + plural(tasks, "array task") + (jobs.isEmpty() ? "" : " (jobs " + String.join(", ", jobs) + ")"));
         out.printf("  done     %d%n", c.get(SweepState.State.DONE));
         out.printf("  failed   %d%n", c.get(SweepState.State.FAILED));
         out.printf("  running  %d%n", c.get(SweepState.State.RUNNING));

@@ -106,7 +106,7 @@ public final class SlurmTask {
     static Path createShardDir(Path dir, int number, int task) throws IOException {
         Path folder = dir.resolve(ShardSet.FOLDER);
         Files.createDirectories(folder);
-        String base = String.format(Locale.ROOT, "%03d-%04d", number, task);
+        String base = shardName(number, task);
         for (int r = 0; ; r++) {
             Path d = folder.resolve(r == 0 ? base : base + "-r" + r);
             try {
@@ -115,6 +115,11 @@ public final class SlurmTask {
                 // an earlier run of this task: its shard stays as it is
             }
         }
+    }
+
+    /** The shard folder name of task {@code task} of submission {@code number} (a rerun adds {@code -rN}). */
+    static String shardName(int number, int task) {
+        return String.format(Locale.ROOT, "%03d-%04d", number, task);
     }
 
     private static JournalHeader shardHeader(JournalHeader h, Map<String, String> env, int task) {

@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * Where every cell of a Slurm sweep stands, from its shards and the live queue: {@link State#DONE} (a
  * finished record), {@link State#FAILED} (only failed attempts), {@link State#RUNNING} / {@link State#PENDING}
- * (no record yet, in an array task that {@code squeue} lists as running / waiting), {@link State#MISSING}
+ * (no record yet; the cell a running array task trains now / a cell of a waiting task or one a running task
+ * has not reached yet, as {@code squeue} lists them), {@link State#MISSING}
  * (none of these: never submitted, or its task was killed before the cell finished).
  */
 public final class SweepState {
@@ -41,7 +42,16 @@ public final class SweepState {
                 State st = ACTIVE.contains(q) ? State.RUNNING : WAITING.contains(q) ? State.PENDING : null;
                 if (st == null) continue;
                 liveTasks.add(s.taskName(t) + " " + q);
-                for (int i : s.tasks().get(t)) if (live[i] == null || st == State.RUNNING) live[i] = st;
+                // A running task trains one cell at a time: its first cell without a record in its own shard is
+                // running, the ones after it still wait.
+                Set<SweepCell> doneHere = shards.recordedBy(s.number(), t);
+                boolean first = true;
+                for (int i : s.tasks().get(t)) {
+                    if (doneHere.contains(plan.cells().get(i))) continue;
+                    State cs = st == State.RUNNING && first ? State.RUNNING : State.PENDING;
+                    first = false;
+                    if (live[i] == null || cs == State.RUNNING) live[i] = cs;
+                }
             }
         }
         for (int i = 0; i < plan.cells().size(); i++) {

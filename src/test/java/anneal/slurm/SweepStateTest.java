@@ -41,6 +41,21 @@ class SweepStateTest {
     }
 
     @Test
+    void aRunningTaskTrainsOneCellAtATimeTheRestWait() throws Exception {
+        SlurmPlan plan = SlurmPlan.of(SlurmFixtures.header(), 2);
+        plan.write(dir);
+        List<SweepCell> c = plan.cells();
+        SlurmFixtures.shard(dir, "001-0001", plan.header(), SlurmFixtures.reached(c.get(2), 0.8));
+        Submission first = new Submission(1, "41", "t", "sweep-001.sbatch", List.of(List.of(0, 1), List.of(2, 3)),
+                List.of(), null);
+        SlurmClient.Queue queue = new SlurmClient.Queue(Map.of("41_0", "RUNNING", "41_1", "RUNNING"), true, "squeue");
+        SweepState s = new SweepState(plan, ShardSet.read(dir, plan), List.of(first), queue);
+        assertEquals(List.of(SweepState.State.RUNNING, SweepState.State.PENDING, SweepState.State.DONE,
+                SweepState.State.RUNNING), List.of(s.state(0), s.state(1), s.state(2), s.state(3)));
+        assertEquals(List.of(), s.toResubmit(5));
+    }
+
+    @Test
     void withoutAQueueNothingCountsAsRunning() throws Exception {
         SlurmPlan plan = SlurmPlan.of(SlurmFixtures.header(), 2);
         plan.write(dir);
