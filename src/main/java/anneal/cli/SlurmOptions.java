@@ -69,6 +69,20 @@ final class SlurmOptions {
     }
 
     /**
+     * For a local sweep: refuses the options that only mean something with {@code --slurm}, rather than ignoring them.
+     *
+     * @throws UsageException naming the first such option given
+     */
+    void requireNoneForLocalSweep() {
+        String given = dryRun ? "--slurm-dry-run" : cellsPerTask != null ? "--cells-per-task" : partition != null ? "--partition"
+                : time != null ? "--time" : gres != null ? "--gres" : cpusPerTask != null ? "--cpus-per-task"
+                : mem != null ? "--mem" : account != null ? "--account" : maxRunning != null ? "--max-running"
+                : !sbatchExtra.isEmpty() ? "--sbatch" : maxRetries != 0 ? "--max-retries" : null;
+        if (given != null)
+            throw new UsageException(given + " only applies to a Slurm sweep: add --slurm DIR (without it the sweep runs here)");
+    }
+
+    /**
      * Submits, resubmits or reports on the Slurm sweep.
      *
      * @param resume      {@code --resume} was given

@@ -131,6 +131,7 @@ final class SweepCommand implements Callable<Integer> {
         if (full && seeds != null && SweepPlan.parseSeeds(seeds).size() < 5)
             throw new UsageException("--full needs at least 5 seeds, got --seeds " + seeds);
         if (slurmOptions.active()) return slurmOptions.run(resume, this::requestedHeader, forkJvmArgs);
+        slurmOptions.requireNoneForLocalSweep();
 
         Journal journal;
         SweepPlan plan;

@@ -62,9 +62,10 @@ public final class SbatchScript {
         int cells = sub.tasks().stream().mapToInt(List::size).sum();
         StringBuilder s = new StringBuilder();
         s.append("#!/bin/bash\n");
-        s.append("# anneal sweep on Slurm: submission ").append(sub.number()).append(" of ").append(dir).append(",\n");
-        s.append("# ").append(cells).append(cells == 1 ? " cell" : " cells").append(" in ").append(n)
-                .append(n == 1 ? " array task" : " array tasks").append(". ").append(oneLine(planned)).append("\n");
+        s.append("# anneal sweep on Slurm: submission ").append(sub.number()).append(" of ").append(dir).append(", ")
+                .append(cells).append(cells == 1 ? " cell" : " cells").append(" in ").append(n)
+                .append(n == 1 ? " array task" : " array tasks").append(".\n");
+        s.append("# ").append(oneLine(planned)).append("\n");
         s.append("# Task t runs the plan cells listed as tasks[t] in ").append(dir.resolve(Submission.FOLDER))
                 .append("/").append(Submission.file(dir, sub.number()).getFileName()).append(" (indexes into plan.json)\n");
         s.append("# and appends their records to its own journal shard under ").append(dir.resolve(ShardSet.FOLDER))

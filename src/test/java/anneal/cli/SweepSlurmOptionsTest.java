@@ -109,6 +109,14 @@ class SweepSlurmOptionsTest {
     }
 
     @Test
+    void slurmResourcesWithoutSlurmAreRefusedNotIgnored() {
+        Path out = tmp.resolve("local");
+        assertUsage(run(args(PLAN, "--out", out.toString(), "--partition", "gpu")),
+                "--partition only applies to a Slurm sweep: add --slurm DIR");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void maxRetriesNeedsResume() {
         assertUsage(run(args(PLAN, "--slurm", tmp.resolve("s").toString(), "--slurm-dry-run", "--max-retries", "2")),
                 "--max-retries 2: only --resume resubmits failed cells");
