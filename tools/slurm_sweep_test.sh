@@ -26,6 +26,8 @@ cleanup() {
   if [ $rc -eq 0 ]; then rm -rf "$work"; else echo "slurm_sweep_test: FAILED (rc $rc); files kept in $work" >&2; fi
 }
 trap cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 fail() { echo "slurm_sweep_test: FAIL: $*" >&2; exit 1; }
 step() { echo "slurm_sweep_test: $*"; }
@@ -89,7 +91,7 @@ for _ in $(seq 180); do
   sleep 1
 done
 [ -n "$victim" ] || fail "no task of job $job was seen running mid-cell"
-sleep 2
+sleep 1
 step "scancel ${job}_$victim (mid-cell)"
 scancel "${job}_$victim"
 

@@ -87,12 +87,21 @@ public final class ShardSet {
      * @throws IllegalArgumentException naming the shard (and line) when one is not a journal of this plan
      */
     public static ShardSet read(Path dir, SlurmPlan plan) {
+        return read(dir, plan, null);
+    }
+
+    /**
+     * Reads the shards of the sweep in {@code dir} of one task, {@code task} ({@code SSS-TTTT} and its reruns'
+     * {@code SSS-TTTT-rN}), or all shards when it is null. A task reads only its own earlier runs' shards, so that
+     * a large array does not have every task read every shard.
+     */
+    static ShardSet read(Path dir, SlurmPlan plan, String task) {
         Path folder = dir.resolve(FOLDER);
         List<Shard> shards = new ArrayList<>();
         if (Files.isDirectory(folder)) {
             List<Path> dirs;
             try (Stream<Path> s = Files.list(folder)) {
-                dirs = s.filter(Files::isDirectory).sorted().toList();
+                dirs = s.filter(Files::isDirectory).filter(d -> task == null || ofTask(d, task)).sorted().toList();
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot list " + folder + " (" + e.getMessage() + ")");
             }
@@ -149,12 +158,15 @@ public final class ShardSet {
     public Set<SweepCell> recordedBy(int number, int task) {
         String base = SlurmTask.shardName(number, task);
         Set<SweepCell> out = new HashSet<>();
-        for (Shard s : shards) {
-            String name = s.file().getParent().getFileName().toString();
-            if (name.equals(base) || name.startsWith(base + "-r"))
+        for (Shard s : shards)
+            if (ofTask(s.file().getParent(), base))
                 for (RunRecord r : s.runs()) out.add(r.cell());
-        }
         return out;
+    }
+
+    private static boolean ofTask(Path shardDir, String task) {
+        String name = shardDir.getFileName().toString();
+        return name.equals(task) || name.startsWith(task + "-r");
     }
 
     /** What the merge left out (incomplete last lines), one line each. */

@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * One array task of a Slurm sweep, started by the sbatch script: {@code SlurmTask DIR SUBMISSION} with
  * {@code SLURM_ARRAY_TASK_ID} set. It looks up its cells (submission record, then {@code plan.json}), skips
- * those another shard already finished (a requeued task), creates its own shard
+ * those an earlier run of the same task already finished (a requeued task), creates its own shard
  * {@code DIR/shards/SSS-TTTT/journal.jsonl} (a fresh {@code -rN} one if a previous run of the same task left
  * one), and runs the cells through JMH exactly like a local sweep ({@link JmhCellExecutor}, one JVM per cell),
  * each appending its record to the shard. SIGTERM (scancel, time limit, pre-emption) runs the JVM's shutdown
@@ -62,12 +62,13 @@ public final class SlurmTask {
             List<SweepCell> mine = sub.tasks().get(task).stream().map(plan.cells()::get).toList();
             ShardSet existing = null;
             try {
-                existing = ShardSet.read(dir, plan);
+                existing = ShardSet.read(dir, plan, shardName(number, task));
             } catch (IllegalArgumentException e) {
-                err.println("SlurmTask: cannot read the other shards (" + e.getMessage() + "); running every cell of this task");
+                err.println("SlurmTask: cannot read this task's earlier shards (" + e.getMessage() + "); running all its cells");
             }
             for (SweepCell c : mine) {
-                if (existing != null && existing.finished(c) != null) out.println("already finished elsewhere: " + c.label());
+                if (existing != null && existing.finished(c) != null)
+                    out.println("already finished by an earlier run of this task: " + c.label());
                 else todo.add(c);
             }
             Path shardDir = createShardDir(dir, number, task);
