@@ -20,8 +20,10 @@ java_bin=$(command -v java)
 
 work=$(mktemp -d /tmp/anneal-slurm-it.XXXXXX)
 cluster=$work/cluster
+local_pid=
 cleanup() {
   local rc=$?
+  if [ -n "$local_pid" ]; then kill -TERM "$local_pid" 2>/dev/null || true; wait "$local_pid" 2>/dev/null || true; fi
   "$root/tools/slurm_cluster.sh" stop "$cluster" || true
   if [ $rc -eq 0 ]; then rm -rf "$work"; else echo "slurm_sweep_test: FAILED (rc $rc); files kept in $work" >&2; fi
 }
@@ -96,7 +98,12 @@ step "scancel ${job}_$victim (mid-cell)"
 scancel "${job}_$victim"
 
 step "the same plan locally (meanwhile; contention changes only timings)"
-anneal sweep "${plan[@]}" --out "$work/local" --no-overhead --no-report >"$work/local.log" 2>&1 || { cat "$work/local.log"; fail "the local sweep failed"; }
+# In the background with `wait`, so that a SIGTERM/SIGINT to this script runs its cleanup at once (bash defers
+# traps until a foreground child ends); the cleanup stops this sweep too.
+anneal sweep "${plan[@]}" --out "$work/local" --no-overhead --no-report >"$work/local.log" 2>&1 &
+local_pid=$!
+wait "$local_pid" || { cat "$work/local.log"; fail "the local sweep failed"; }
+local_pid=
 
 wait_job() {
   for _ in $(seq 600); do
