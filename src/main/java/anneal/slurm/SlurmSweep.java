@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
@@ -235,7 +236,7 @@ public final class SlurmSweep {
     }
 
     private static String endedSummary(SlurmClient.Queue acct) {
-        java.util.Map<String, Integer> n = new java.util.TreeMap<>();
+        Map<String, Integer> n = new TreeMap<>();
         for (String s : acct.states().values()) n.merge(s, 1, Integer::sum);
         List<String> parts = new ArrayList<>();
         n.forEach((k, v) -> parts.add(v + " " + k));
