@@ -130,6 +130,20 @@ final class SweepCommand implements Callable<Integer> {
     /** Exit code of a sweep stopped by an infrastructure failure (sysexits' EX_TEMPFAIL: fix it, then --resume). */
     static final int EXIT_STOPPED = 75;
 
+    // ---- Slurm (issue #15): --slurm DIR hands the same plan to Slurm as a job array; --status DIR reports on it.
+    @picocli.CommandLine.Mixin
+    SlurmOptions slurmOptions = new SlurmOptions();
+
+    /** The header a sweep started now would get; on --resume, options left out fall back to {@code recorded}. */
+    private JournalHeader requestedHeader(JournalHeader recorded) {
+        SweepSettings settings = requestedSettings(recorded != null ? recorded.settings()
+                : SweepSettings.defaults(data == null ? FashionMnist.DEFAULT_DIR : data));
+        SweepPlan plan = plan(recorded != null ? recorded.plan() : null);
+        requireData(settings);
+        return new JournalHeader(Journal.FORMAT, Journal.VERSION, Instant.now().toString(), settings, plan, environment());
+    }
+    // ---- end of Slurm
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -142,6 +156,8 @@ final class SweepCommand implements Callable<Integer> {
             throw new UsageException("--full needs at least 5 seeds, got --seeds " + seeds);
         if (maxRetries < 0) throw new UsageException("--max-retries must be >= 0, got " + maxRetries);
         if (extend && !resume) throw new UsageException("--extend grows the plan of an existing journal: it needs --resume");
+        if (slurmOptions.active()) return slurmOptions.run(resume, this::requestedHeader, forkJvmArgs, maxRetries);
+        slurmOptions.requireNoneForLocalSweep();
         Path dir = out();
 
         // Everything that can be checked is checked before the journal is created or touched: a fault of the
