@@ -1,5 +1,6 @@
 package anneal.bench;
 
+import anneal.ConfigurationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ public final class HeaderContract {
     /** The plan holding every cell of {@code recorded} and of {@code added} (for {@code --extend}), recorded order first. */
     public static SweepPlan union(SweepPlan recorded, SweepPlan added) {
         if (!recorded.backend().equals(added.backend()))
-            throw new IllegalArgumentException("--extend: the journal's backend is " + recorded.backend() + ", asked "
+            throw new ConfigurationException("--extend: the journal's backend is " + recorded.backend() + ", asked "
                     + added.backend() + "; a sweep has one backend (use another --out)");
         return new SweepPlan(merged(recorded.schedules(), added.schedules()), merged(recorded.seeds(), added.seeds()),
                 merged(recorded.epochs(), added.epochs()), recorded.backend());

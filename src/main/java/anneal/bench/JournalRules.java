@@ -1,5 +1,6 @@
 package anneal.bench;
 
+import anneal.ConfigurationException;
 import anneal.train.EpochRecord;
 import anneal.train.RunStatus;
 import java.nio.file.Path;
@@ -47,12 +48,12 @@ final class JournalRules {
             String at = file + " line " + line + ": ";
             String fix = "; nothing was changed (delete or correct that line, or start a new --out)";
             if (!STATUSES.contains(r.status()))
-                throw new IllegalArgumentException(at + "status '" + r.status() + "' is not one of "
+                throw new ConfigurationException(at + "status '" + r.status() + "' is not one of "
                         + String.join(", ", sorted(STATUSES)) + fix);
             if (!catalogue.contains(r.schedule()))
-                throw new IllegalArgumentException(at + "schedule '" + r.schedule() + "' is not in the catalogue" + fix);
+                throw new ConfigurationException(at + "schedule '" + r.schedule() + "' is not in the catalogue" + fix);
             if (planned != null && !planned.contains(r.cell()))
-                throw new IllegalArgumentException(at + "cell " + r.cell().label() + " is not in the header's plan ("
+                throw new ConfigurationException(at + "cell " + r.cell().label() + " is not in the header's plan ("
                         + header.plan().schedules().size() + " schedules x seeds " + header.plan().seeds() + " x epochs "
                         + header.plan().epochs() + " on " + header.plan().backend() + ")" + fix);
             checkAccuracy(at, "bestTestAccuracy", r.bestTestAccuracy(), fix);
@@ -63,7 +64,7 @@ final class JournalRules {
             }
             Integer first = finishedOn.get(r.cell());
             if (first != null && planned != null) // a plan-less journal (anneal bench TimeToAccuracyBench) may repeat runs
-                throw new IllegalArgumentException(at + "cell " + r.cell().label() + " is recorded twice (it already "
+                throw new ConfigurationException(at + "cell " + r.cell().label() + " is recorded twice (it already "
                         + "finished on line " + first + ")" + fix);
             if (!RunRecord.FAILED.equals(r.status())) finishedOn.put(r.cell(), line);
         }
@@ -71,7 +72,7 @@ final class JournalRules {
 
     private static void checkAccuracy(String at, String field, double v, String fix) {
         if (!Double.isNaN(v) && !(v >= 0 && v <= 1))
-            throw new IllegalArgumentException(at + field + " " + v + " is outside [0, 1]" + fix);
+            throw new ConfigurationException(at + field + " " + v + " is outside [0, 1]" + fix);
     }
 
     private static List<String> sorted(Set<String> s) {

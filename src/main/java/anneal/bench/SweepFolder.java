@@ -1,5 +1,6 @@
 package anneal.bench;
 
+import anneal.ConfigurationException;
 import anneal.util.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,16 +25,16 @@ public final class SweepFolder {
             try {
                 Files.createDirectories(d);
             } catch (IOException | SecurityException e) {
-                throw new IllegalArgumentException("--out: cannot create folder " + d + " (" + AtomicFiles.describe(e) + ")");
+                throw new ConfigurationException("--out: cannot create folder " + d + " (" + AtomicFiles.describe(e) + ")");
             }
             if (!Files.isDirectory(d))
-                throw new IllegalArgumentException("--out: " + d + " is not a folder");
+                throw new ConfigurationException("--out: " + d + " is not a folder");
             Path probe = d.resolve(".anneal-write-probe");
             try {
                 AtomicFiles.write(probe, new byte[512]);
                 Files.deleteIfExists(probe);
             } catch (IOException e) {
-                throw new IllegalArgumentException("--out: folder " + d + " is not writable (" + AtomicFiles.describe(e)
+                throw new ConfigurationException("--out: folder " + d + " is not writable (" + AtomicFiles.describe(e)
                         + "); nothing was changed");
             }
         }

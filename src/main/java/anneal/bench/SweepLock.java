@@ -1,5 +1,6 @@
 package anneal.bench;
 
+import anneal.ConfigurationException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -42,7 +43,7 @@ public final class SweepLock implements AutoCloseable {
         try {
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new IllegalArgumentException("--out: cannot create the lock file " + file + " ("
+            throw new ConfigurationException("--out: cannot create the lock file " + file + " ("
                     + anneal.util.AtomicFiles.describe(e) + ")");
         }
         long deadline = System.nanoTime() + GRACE_MILLIS * 1_000_000;
@@ -63,18 +64,18 @@ public final class SweepLock implements AutoCloseable {
                 if (System.nanoTime() > deadline) {
                     String owner = owner(file);
                     ch.close();
-                    throw new IllegalArgumentException("--out: another sweep" + owner + " is running in " + dir
+                    throw new ConfigurationException("--out: another sweep" + owner + " is running in " + dir
                             + "; wait for it to end or choose another --out (nothing was changed)");
                 }
                 Thread.sleep(100);
             }
         } catch (IOException e) {
             closeQuietly(ch);
-            throw new IllegalArgumentException("--out: cannot lock " + file + " (" + anneal.util.AtomicFiles.describe(e) + ")");
+            throw new ConfigurationException("--out: cannot lock " + file + " (" + anneal.util.AtomicFiles.describe(e) + ")");
         } catch (InterruptedException e) {
             closeQuietly(ch);
             Thread.currentThread().interrupt();
-            throw new IllegalArgumentException("--out: interrupted while waiting for the lock on " + file);
+            throw new ConfigurationException("--out: interrupted while waiting for the lock on " + file);
         }
     }
 

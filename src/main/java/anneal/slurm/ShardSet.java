@@ -125,7 +125,7 @@ public final class ShardSet {
         String text = new String(bytes, StandardCharsets.UTF_8);
         if (text.isEmpty() || text.endsWith("\n")) {
             Journal j = Journal.read(file);
-            return new Shard(file, j.header(), j.runs(), false);
+            return new Shard(file, j.header(), j.allRecords(), false);
         }
         String complete = text.substring(0, text.lastIndexOf('\n') + 1);
         if (complete.isEmpty()) return new Shard(file, null, List.of(), true);
@@ -134,7 +134,7 @@ public final class ShardSet {
             tmp = Files.createTempFile("anneal-shard", ".jsonl");
             Files.writeString(tmp, complete);
             Journal j = Journal.read(tmp);
-            return new Shard(file, j.header(), j.runs(), true);
+            return new Shard(file, j.header(), j.allRecords(), true);
         } catch (IOException e) {
             throw new ConfigurationException("cannot read shard " + file + " (" + e.getMessage() + ")");
         } catch (IllegalArgumentException e) {
