@@ -215,6 +215,31 @@ CASES = [
                                    "ExponentialLR(gamma=0.95)])", G2, 12),
     ("chained cyclic momentum", "ChainedScheduler(schedulers=[ExponentialLR(gamma=0.99), CyclicLR(base_lr=0.01, "
                                 "max_lr=0.1, step_size_up=4)])", G1, 20),
+    # PyTorch 1.13 accepts these (issue #16 part 1): total_iters=0, empty milestones, Python's own overflow
+    ("constant total_iters 0", "ConstantLR(factor=0.5, total_iters=0)", G2, 8),
+    ("linear total_iters 0", "LinearLR(start_factor=0.25, end_factor=0.75, total_iters=0)", G2, 8),
+    ("polynomial total_iters 0", "PolynomialLR(total_iters=0, power=2.0)", G2, 8),
+    ("multistep no milestones", "MultiStepLR(milestones=[], gamma=0.5)", G2, 8),
+    ("sequential constant total_iters 0", "SequentialLR(schedulers=[ConstantLR(factor=0.5, total_iters=0), "
+                                          "ExponentialLR(gamma=0.9)], milestones=[3])", G2, 10),
+    ("sequential into constant total_iters 0", "SequentialLR(schedulers=[ExponentialLR(gamma=0.9), "
+                                               "ConstantLR(factor=0.5, total_iters=0)], milestones=[3])", G1, 10),
+    ("sequential into linear total_iters 0", "SequentialLR(schedulers=[ExponentialLR(gamma=0.9), "
+                                             "LinearLR(start_factor=0.5, total_iters=0)], milestones=[3])", G1, 10),
+    ("sequential into polynomial total_iters 0", "SequentialLR(schedulers=[StepLR(step_size=2), "
+                                                 "PolynomialLR(total_iters=0)], milestones=[4])", G2, 10),
+    ("chained total_iters 0", "ChainedScheduler(schedulers=[LinearLR(start_factor=0.5, total_iters=0), "
+                              "ConstantLR(factor=0.8, total_iters=0), PolynomialLR(total_iters=0), "
+                              "ExponentialLR(gamma=0.95)])", G2, 10),
+    ("chained multistep no milestones", "ChainedScheduler(schedulers=[MultiStepLR(milestones=[]), "
+                                        "ExponentialLR(gamma=0.9)])", G1, 8),
+    ("cyclic triangular2 overflow", "CyclicLR(base_lr=0.001, max_lr=0.1, step_size_up=1, step_size_down=1, "
+                                    "mode='triangular2')", G1, 2400),
+    ("cyclic exp_range overflow", "CyclicLR(base_lr=0.001, max_lr=0.1, step_size_up=3, mode='exp_range', "
+                                  "gamma=2.0, cycle_momentum=False)", G1, 1100),
+    ("cyclic custom scale_fn overflow", "CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=2, "
+                                        "scale_fn='1 / (2.0 ** (x - 1))', scale_mode='iterations', "
+                                        "cycle_momentum=False)", G1, 1100),
 ]
 
 PLATEAU_METRICS = {
