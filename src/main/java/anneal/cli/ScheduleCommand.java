@@ -4,6 +4,8 @@ import anneal.report.SchedulePlot;
 import anneal.schedule.Interval;
 import anneal.schedule.LrScheduler;
 import anneal.schedule.Schedules;
+import anneal.schedule.TorchScheduler;
+import anneal.schedule.TorchVersion;
 import anneal.schedule.spec.Lint;
 import anneal.schedule.spec.ScheduleCheckpoint;
 import anneal.schedule.spec.ScheduleConfig;
@@ -111,8 +113,17 @@ final class ScheduleCommand implements Callable<Integer> {
             + "or given (default: an error naming the differing arguments).")
     String prefer;
 
+    @Option(names = "--torch", defaultValue = "2", paramLabel = "VERSION", description = "PyTorch whose lr_scheduler.py "
+            + "PyTorch-named schedules reproduce: 1.13 or 2 (default: ${DEFAULT-VALUE}); a spec's torch= argument wins.")
+    String torch;
+
     @Override
     public Integer call() throws Exception {
+        TorchVersion version = TorchVersion.parse("--torch", torch);
+        return TorchScheduler.calling(new TorchScheduler.Options(version, -1), this::run);
+    }
+
+    private Integer run() throws Exception {
         if (!format.equals("csv") && !format.equals("json") && !format.equals("config")) {
             throw new UsageException("--format=" + format + " is not allowed; allowed: csv, json or config");
         }

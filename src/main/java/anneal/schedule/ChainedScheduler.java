@@ -55,7 +55,11 @@ public final class ChainedScheduler extends CompositeScheduler {
     }
 
     @Override
-    void rewindOneEpoch() {
+    void rewindOneEpoch(TorchVersion undoneBy) {
+        if (undoneBy == TorchVersion.V2) {
+            super.rewindOneEpoch(undoneBy);
+            return;
+        }
         throw new IllegalArgumentException("ChainedScheduler cannot be inside SequentialLR (PyTorch 1.13: it has no "
                 + "last_epoch); put the SequentialLR inside the ChainedScheduler instead");
     }

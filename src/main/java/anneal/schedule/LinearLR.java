@@ -27,7 +27,7 @@ public final class LinearLR extends ChainableScheduler implements ClosedForm {
     @Override
     protected void chainableLr(double[] out) {
         if (lastEpoch == 0) scaleCurrent(out, startFactor);
-        else if (lastEpoch > totalIters) currentLr(out);
+        else if (keepsLrOnInitialStep() || lastEpoch > totalIters) currentLr(out);
         else scaleCurrent(out, 1. + (endFactor - startFactor)
                 / (totalIters * startFactor + (lastEpoch - 1) * (endFactor - startFactor)));
     }

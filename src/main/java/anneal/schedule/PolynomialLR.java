@@ -22,7 +22,7 @@ public final class PolynomialLR extends ChainableScheduler implements ClosedForm
 
     @Override
     protected void chainableLr(double[] out) {
-        if (lastEpoch == 0 || lastEpoch > totalIters) {
+        if ((torch == TorchVersion.V2 ? initial : lastEpoch == 0) || lastEpoch > totalIters) {
             currentLr(out);
             return;
         }

@@ -57,7 +57,7 @@ class SpecErrorTest {
         "LambdaLR(lr_lambda='0.95 ** epochs')|LambdaLR|lr_lambda='0.95 ** epochs'|expression of epoch",
         "LambdaLR(lr_lambda=['1', '2', '3'])|LambdaLR|lr_lambda|one per parameter group",
         "LambdaLR(lr_lambda='1 if epoch < 3 else 0.1')|LambdaLR|lr_lambda|if",
-        "StepLR(step_size=2, last_epoch=5)|StepLR|last_epoch=5|loadStateDict",
+        "StepLR(step_size=2, last_epoch=-3)|StepLR|last_epoch=-3|>= -1",
         "StepLR(step_size=2, gama=0.5)|StepLR|unknown argument gama=0.5|step_size, gamma",
         "WarmupLR(warmup_steps=0)|WarmupLR|warmup_steps=0|>= 1",
         "WarmupLR(warmup_steps=3, warmup='exponential', start_factor=0)|WarmupLR|start_factor=0.0|> 0",

@@ -24,8 +24,11 @@ import java.util.Map;
 public final class ScheduleConfig {
     /** The {@code format} field of a config. */
     public static final String FORMAT = "anneal.schedule-config";
-    /** The version this library writes and reads. */
-    public static final int VERSION = 1;
+    /**
+     * The version this library writes (2: the top call's args hold {@code torch}, the PyTorch reproduced). It also
+     * reads version 1, written before that choice existed, as {@code torch='1.13'}.
+     */
+    public static final int VERSION = 2;
 
     private ScheduleConfig() {
     }
@@ -34,6 +37,9 @@ public final class ScheduleConfig {
     public static Map<String, Object> of(String spec, double... baseLrs) {
         Call call = SpecParser.parse(spec);
         Map<Call, Map<String, Object>> resolved = ScheduleRegistry.resolve(call, baseLrs);
+        if (ScheduleRegistry.takesTorch(call.name())) {
+            resolved.get(call).putIfAbsent("torch", anneal.schedule.TorchScheduler.options().torch().spelling);
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("format", FORMAT);
         out.put("version", VERSION);
@@ -72,12 +78,20 @@ public final class ScheduleConfig {
                     + " is not allowed; allowed: '" + FORMAT + "'");
         }
         Object version = config.get("version");
-        if (!(version instanceof Number) || ((Number) version).intValue() != VERSION) {
-            throw new IllegalArgumentException("schedule config: version=" + version + " is not allowed; allowed: "
-                    + VERSION + " (this Anneal reads version " + VERSION + ")");
+        if (!(version instanceof Number) || ((Number) version).intValue() < 1 || ((Number) version).intValue() > VERSION
+                || ((Number) version).doubleValue() != ((Number) version).intValue()) {
+            throw new IllegalArgumentException("schedule config: version=" + version + " is not allowed; allowed: 1 or "
+                    + VERSION + " (this Anneal reads versions 1 to " + VERSION + ")");
+        }
+        Map<String, Object> top = new LinkedHashMap<>(config);
+        if (((Number) version).intValue() == 1 && config.get("args") instanceof Map
+                && config.get("schedule") instanceof String && ScheduleRegistry.takesTorch((String) config.get("schedule"))) {
+            Map<Object, Object> args = new LinkedHashMap<>((Map<?, ?>) config.get("args"));
+            args.putIfAbsent("torch", anneal.schedule.TorchVersion.V1_13.spelling); // version 1 meant PyTorch 1.13
+            top.put("args", args);
         }
         StringBuilder out = new StringBuilder();
-        call(config, out, "config");
+        call(top, out, "config");
         return out.toString();
     }
 
