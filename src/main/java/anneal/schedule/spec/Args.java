@@ -66,6 +66,37 @@ final class Args {
         return v == SpecParser.NONE ? null : v;
     }
 
+    /** A Python dict argument (its keys and values as parsed), or null when absent. */
+    Map<?, ?> dict(String arg, String what) {
+        Object v = raw(arg);
+        if (v == null) return null;
+        if (v instanceof Map) return used(arg, (Map<?, ?>) v);
+        throw wrong(arg, v, what);
+    }
+
+    /** A number, or null when absent (Python's None default). */
+    Double optionalNumber(String arg) {
+        Object v = raw(arg);
+        return v == null ? null : used(arg, toNumber(arg, v));
+    }
+
+    /** A list of numbers. */
+    double[] numbers(String arg) {
+        Object v = required(arg, "a list of numbers");
+        if (!(v instanceof List)) throw wrong(arg, v, "a list of numbers");
+        List<?> list = (List<?>) v;
+        double[] out = new double[list.size()];
+        List<Double> values = new ArrayList<>();
+        for (int i = 0; i < out.length; i++) values.add(out[i] = toNumber(arg, list.get(i)));
+        used(arg, values);
+        return out;
+    }
+
+    /** The call these arguments belong to. */
+    Call call() {
+        return call;
+    }
+
     boolean has(String arg) {
         return raw(arg) != null;
     }

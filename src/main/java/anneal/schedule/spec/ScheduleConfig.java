@@ -58,6 +58,13 @@ public final class ScheduleConfig {
 
     private static Object value(Object v, Map<Call, Map<String, Object>> resolved) {
         if (v instanceof Call) return node((Call) v, resolved);
+        if (v instanceof Map) { // a Python dict (optax's boundaries_and_scales): {"dict": [[key, value], ...]}
+            List<Object> items = new ArrayList<>();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                items.add(List.of(e.getKey(), value(e.getValue(), resolved)));
+            }
+            return Map.of("dict", items);
+        }
         if (v instanceof List) {
             List<Object> out = new ArrayList<>();
             for (Object o : (List<?>) v) out.add(value(o, resolved));
@@ -98,7 +105,7 @@ public final class ScheduleConfig {
     private static void call(Map<?, ?> node, StringBuilder out, String where) {
         Object name = node.get("schedule");
         Object args = node.get("args");
-        if (!(name instanceof String) || !((String) name).matches("[A-Za-z_][A-Za-z_0-9]*")) {
+        if (!(name instanceof String) || !((String) name).matches("[A-Za-z_][A-Za-z_0-9]*(\\.[A-Za-z_][A-Za-z_0-9]*)*")) {
             throw new IllegalArgumentException("schedule config: " + where + ".schedule=" + name
                     + " is not allowed; allowed: a schedule name such as \"OneCycleLR\"");
         }
@@ -144,6 +151,19 @@ public final class ScheduleConfig {
                 literal(list.get(i), out, where + "[" + i + "]");
             }
             out.append(']');
+        } else if (v instanceof Map && ((Map<?, ?>) v).size() == 1 && ((Map<?, ?>) v).get("dict") instanceof List) {
+            out.append('{');
+            List<?> items = (List<?>) ((Map<?, ?>) v).get("dict");
+            for (int i = 0; i < items.size(); i++) {
+                if (!(items.get(i) instanceof List) || ((List<?>) items.get(i)).size() != 2) {
+                    throw new IllegalArgumentException("schedule config: " + where + ".dict[" + i + "] must be [key, value]");
+                }
+                if (i > 0) out.append(", ");
+                literal(((List<?>) items.get(i)).get(0), out, where + ".dict[" + i + "]");
+                out.append(": ");
+                literal(((List<?>) items.get(i)).get(1), out, where + ".dict[" + i + "]");
+            }
+            out.append('}');
         } else if (v instanceof Map) {
             call((Map<?, ?>) v, out, where);
         } else {

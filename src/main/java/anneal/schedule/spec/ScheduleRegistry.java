@@ -135,6 +135,7 @@ public final class ScheduleRegistry {
 
     /** Builds the schedule {@code call} describes on {@code groups} (its nested schedules first, in order). */
     public static OptimizerBound build(Call call, ParamGroups groups) {
+        if (ForeignSchedules.isForeign(call.name())) return ForeignSchedules.build(call, groups);
         Factory factory = FACTORIES.get(call.name());
         if (factory == null) {
             throw new IllegalArgumentException("unknown schedule '" + call.name() + "'; known schedules: "
@@ -158,6 +159,25 @@ public final class ScheduleRegistry {
         Map<Call, Map<String, Object>> sink = RESOLVED.get();
         if (sink != null) sink.put(call, args.resolved());
         return built;
+    }
+
+    /**
+     * Records the resolved arguments of a call built outside {@link #build} (another library's, or a nested optax
+     * function): defaults filled in, and every argument given kept as given.
+     */
+    static void recordResolved(Call call, Args args) {
+        Map<Call, Map<String, Object>> sink = RESOLVED.get();
+        if (sink == null) return;
+        Map<String, Object> resolved = args.resolved();
+        for (Map.Entry<String, Object> e : call.args().entrySet()) {
+            if (e.getValue() != SpecParser.NONE) resolved.putIfAbsent(e.getKey(), e.getValue());
+        }
+        sink.put(call, resolved);
+    }
+
+    /** Every other library's spec name ({@code optax.cosine_decay_schedule}, ...). */
+    public static List<String> foreignNames() {
+        return ForeignSchedules.names();
     }
 
     /** Where {@link #resolve} collects the arguments of every call it builds (identity keys: calls may repeat). */
