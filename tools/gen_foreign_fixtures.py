@@ -13,9 +13,13 @@ schedules are plain Python LambdaLRs; they run on the installed PyTorch 1.13.
         > /tmp/foreign/keras/learning_rate_schedule.py
     # transformers 005edacb6b5dabbf0843e92c6623de9e07ca6241: src/transformers/optimization.py, the scheduler part
     # (its relative imports of trainer utilities replaced by the SchedulerType enum) -> /tmp/foreign/transformers/optimization.py
+    for f in scheduler cosine_lr step_lr multistep_lr poly_lr tanh_lr plateau_lr; do   # timm aa4b5850c1543fa488abf260f18390eda46cf85d
+        git -C TIMM show aa4b5850c1543fa488abf260f18390eda46cf85d:timm/scheduler/$f.py > /tmp/foreign/timm_pkg/timm/scheduler/$f.py
+    done; touch /tmp/foreign/timm_pkg/timm/__init__.py /tmp/foreign/timm_pkg/timm/scheduler/__init__.py
     /usr/bin/python3 tools/gen_foreign_fixtures.py /tmp/foreign
 
-Writes src/test/resources/fixtures/foreign-{optax,keras,transformers}.json: each case is an Anneal spec string
+timm's schedulers are plain Python on the optimizer too; they run on PyTorch 1.13 (their noise draws come from
+torch.Generator). Writes src/test/resources/fixtures/foreign-{optax,keras,transformers,timm}.json: each case is an Anneal spec string
 (which is also valid Python against the library's namespace), the optimizer's lrs and the lr at each optimizer
 step (row t = the library's value at step t), or the step at which the library raised.
 """
@@ -34,7 +38,10 @@ from torch.optim import SGD
 HERE = os.path.dirname(os.path.abspath(__file__))
 COMMITS = {"optax": "google-deepmind/optax 2edbcbe2390da13983b92cbef94ac0460ecde1c5",
            "keras": "keras-team/keras 3422977a5e38fb2f7709aaa9a08e47f0c43d0f60",
-           "transformers": "huggingface/transformers 005edacb6b5dabbf0843e92c6623de9e07ca6241"}
+           "transformers": "huggingface/transformers 005edacb6b5dabbf0843e92c6623de9e07ca6241",
+           "timm": "huggingface/pytorch-image-models aa4b5850c1543fa488abf260f18390eda46cf85d"}
+TIMM_FILES = ["scheduler.py", "cosine_lr.py", "step_lr.py", "multistep_lr.py", "poly_lr.py", "tanh_lr.py",
+              "plateau_lr.py"]
 
 
 def module(name, **attrs):
@@ -299,6 +306,83 @@ TRANSFORMERS_CASES = [
     ("get_scheduler missing training", "transformers.get_scheduler(name='cosine', num_warmup_steps=3)", G1, 3),
     ("get_scheduler missing warmup", "transformers.get_scheduler(name='linear', num_training_steps=3)", G1, 3),
 ]
+TIMM_CASES = [
+    ("cosine", "timm.CosineLRScheduler(t_initial=10)", G2, 14, None),
+    ("cosine lr_min warmup", "timm.CosineLRScheduler(t_initial=12, lr_min=0.001, warmup_t=3, warmup_lr_init=0.0001)",
+     G2, 16, None),
+    ("cosine warmup prefix", "timm.CosineLRScheduler(t_initial=8, lr_min=0.002, warmup_t=2, warmup_lr_init=0.001, "
+                             "warmup_prefix=True)", G1, 14, None),
+    ("cosine cycles", "timm.CosineLRScheduler(t_initial=5, cycle_decay=0.5, cycle_limit=3)", G2, 20, None),
+    ("cosine cycle_mul", "timm.CosineLRScheduler(t_initial=4, cycle_mul=2.0, cycle_decay=0.8, cycle_limit=4, "
+                         "lr_min=0.0005)", G1, 40, None),
+    ("cosine cycle_mul fractional", "timm.CosineLRScheduler(t_initial=3, cycle_mul=1.5, cycle_limit=5)", G1, 30, None),
+    ("cosine k_decay", "timm.CosineLRScheduler(t_initial=10, k_decay=0.5, lr_min=0.001)", G2, 13, None),
+    ("cosine per update", "timm.CosineLRScheduler(t_initial=30, warmup_t=5, warmup_lr_init=0.0, t_in_epochs=False)",
+     G1, 34, None),
+    ("cosine noise", "timm.CosineLRScheduler(t_initial=10, noise_range_t=[2, 8], noise_pct=0.2, noise_seed=7)", G2,
+     12, None),
+    ("cosine noise from", "timm.CosineLRScheduler(t_initial=10, noise_range_t=3, noise_std=0.5)", G1, 12, None),
+    ("cosine bad t_initial", "timm.CosineLRScheduler(t_initial=0)", G1, 3, None),
+    ("poly", "timm.PolyLRScheduler(t_initial=10)", G2, 13, None),
+    ("poly power lr_min warmup", "timm.PolyLRScheduler(t_initial=8, power=2.0, lr_min=0.001, warmup_t=2, "
+                                 "warmup_lr_init=0.01)", G1, 12, None),
+    ("poly cycles k_decay", "timm.PolyLRScheduler(t_initial=4, power=1.0, cycle_limit=3, cycle_decay=0.7, "
+                            "k_decay=2.0)", G1, 14, None),
+    ("tanh", "timm.TanhLRScheduler(t_initial=10)", G2, 13, None),
+    ("tanh warmup", "timm.TanhLRScheduler(t_initial=10, lb=-6.0, ub=4.0, lr_min=0.001, warmup_t=3, "
+                    "warmup_lr_init=0.0001)", G2, 15, None),
+    ("tanh warmup prefix cycles", "timm.TanhLRScheduler(t_initial=5, warmup_t=2, warmup_prefix=True, cycle_limit=2, "
+                                  "cycle_mul=2.0)", G1, 20, None),
+    ("tanh bad bounds", "timm.TanhLRScheduler(t_initial=5, lb=3.0, ub=-7.0)", G1, 3, None),
+    ("step", "timm.StepLRScheduler(decay_t=3, decay_rate=0.5)", G2, 12, None),
+    ("step warmup", "timm.StepLRScheduler(decay_t=2.5, decay_rate=0.8, warmup_t=2, warmup_lr_init=0.001)", G1, 12, None),
+    ("step warmup not prefix", "timm.StepLRScheduler(decay_t=4, decay_rate=0.1, warmup_t=3, warmup_prefix=False)",
+     G1, 12, None),
+    ("step per update noise", "timm.StepLRScheduler(decay_t=5, decay_rate=0.5, t_in_epochs=False, "
+                              "noise_range_t=[3, 9], noise_pct=0.5)", G2, 14, None),
+    ("multistep", "timm.MultiStepLRScheduler(decay_t=[3, 6, 8], decay_rate=0.5)", G2, 11, None),
+    ("multistep warmup", "timm.MultiStepLRScheduler(decay_t=[4, 7], decay_rate=0.1, warmup_t=2, warmup_lr_init=0.0)",
+     G1, 11, None),
+    ("plateau", "timm.PlateauLRScheduler(decay_rate=0.5, patience_t=1)", G2, 12,
+     [0.5, 0.6, 0.6, 0.6, 0.7, 0.7, 0.7, 0.7, 0.8, 0.8, 0.8]),
+    ("plateau min warmup cooldown", "timm.PlateauLRScheduler(decay_rate=0.3, patience_t=0, cooldown_t=1, warmup_t=2, "
+                                    "warmup_lr_init=0.01, lr_min=0.002, mode='min')", G1, 12,
+     [1.0, 0.9, 0.9, 0.95, 0.96, 0.8, 0.85, 0.9, 0.95, 1.0, 1.1]),
+    ("plateau noise uniform", "timm.PlateauLRScheduler(decay_rate=0.5, patience_t=1, noise_range_t=[2, 7], "
+                              "noise_type='uniform', noise_pct=0.3, noise_seed=5)", G2, 10,
+     [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]),
+    ("plateau noise normal", "timm.PlateauLRScheduler(patience_t=2, noise_range_t=1)", G1, 8,
+     [0.1, 0.2, 0.3, 0.3, 0.3, 0.3, 0.3]),
+]
+
+
+def timm_case(name, spec, base_lrs, steps, metrics, sched_mod):
+    params = [torch.nn.Parameter(torch.zeros(1)) for _ in base_lrs]
+    opt = SGD([{"params": [p], "lr": lr} for p, lr in zip(params, base_lrs)], lr=base_lrs[0], momentum=0.9)
+    ns = types.SimpleNamespace(**{n: (lambda cls: lambda **k: cls(opt, **k))(getattr(sched_mod, n))
+                                  for n in ["CosineLRScheduler", "StepLRScheduler", "MultiStepLRScheduler",
+                                            "PlateauLRScheduler", "PolyLRScheduler", "TanhLRScheduler"]})
+    case = {"name": name, "spec": spec, "base_lrs": base_lrs, "steps": steps}
+    if metrics is not None:
+        case["metrics"] = metrics
+    try:
+        sched = eval(spec, {"__builtins__": {}}, {"timm": ns})
+    except Exception as e:
+        case.update(raises_at_row=0, error="%s: %s" % (type(e).__name__, e), lr=[])
+        return case
+    lrs = [[g["lr"] for g in opt.param_groups]]
+    for t in range(1, steps):  # timm's loops: step(epoch + 1, metric) per epoch, step_update(num_updates) per update
+        if metrics is not None:
+            sched.step(t, metrics[t - 1])
+        elif sched.t_in_epochs:
+            sched.step(t)
+        else:
+            sched.step_update(t)
+        lrs.append([g["lr"] for g in opt.param_groups])
+    case["lr"] = lrs
+    return case
+
+
 PLATEAU = ("get_scheduler reduce_lr_on_plateau", "transformers.get_scheduler(name='reduce_lr_on_plateau', "
            "scheduler_specific_kwargs={'patience': 1, 'factor': 0.5})", G2, 10,
            [1.0, 0.9, 0.95, 0.96, 0.97, 0.8, 0.81, 0.82, 0.83])
@@ -329,6 +413,19 @@ def main():
     write("transformers", {"generator": "tools/gen_foreign_fixtures.py", "library": COMMITS["transformers"],
                            "sha256": {"optimization.py (scheduler part)": h}, "torch_version": torch.__version__},
           cases)
+    sys.path.insert(0, os.path.join(root, "timm_pkg"))  # timm/scheduler/{TIMM_FILES} under an empty timm package
+    import importlib
+    mods = {f: importlib.import_module("timm.scheduler." + f[:-3]) for f in TIMM_FILES}
+    sched_mod = types.SimpleNamespace(
+        CosineLRScheduler=mods["cosine_lr.py"].CosineLRScheduler, StepLRScheduler=mods["step_lr.py"].StepLRScheduler,
+        MultiStepLRScheduler=mods["multistep_lr.py"].MultiStepLRScheduler,
+        PlateauLRScheduler=mods["plateau_lr.py"].PlateauLRScheduler, PolyLRScheduler=mods["poly_lr.py"].PolyLRScheduler,
+        TanhLRScheduler=mods["tanh_lr.py"].TanhLRScheduler)
+    hashes = {f: hashlib.sha256(open(os.path.join(root, "timm_pkg", "timm", "scheduler", f), "rb").read()).hexdigest()
+              for f in TIMM_FILES}
+    write("timm", {"generator": "tools/gen_foreign_fixtures.py", "library": COMMITS["timm"], "sha256": hashes,
+                   "torch_version": torch.__version__},
+          [timm_case(n, s, l, st, m, sched_mod) for n, s, l, st, m in TIMM_CASES])
 
 
 if __name__ == "__main__":

@@ -8,7 +8,11 @@ import anneal.schedule.OptimizerBound;
 import anneal.schedule.ParamGroups;
 import anneal.schedule.Schedule;
 import anneal.schedule.TorchScheduler;
+import anneal.schedule.TimmLR;
+import anneal.schedule.TimmNoise;
+import anneal.schedule.TimmPlateauLR;
 import anneal.schedule.foreign.Keras;
+import anneal.schedule.foreign.Timm;
 import anneal.schedule.foreign.Optax;
 import anneal.schedule.foreign.Transformers;
 import java.util.ArrayList;
@@ -26,7 +30,7 @@ import java.util.function.Function;
  */
 final class ForeignSchedules {
     /** Libraries by prefix. */
-    static final List<String> LIBRARIES = List.of("optax", "keras", "transformers");
+    static final List<String> LIBRARIES = List.of("optax", "keras", "transformers", "timm");
 
     @FunctionalInterface
     interface Factory {
@@ -255,6 +259,129 @@ final class ForeignSchedules {
         OptimizerBound built = FACTORIES.get(function).build(innerArgs, g);
         innerArgs.finish(false, null);
         return built;
+    }
+
+    // ---------------------------------------------------------------- timm
+
+    private static void timmAssert(String schedule, boolean ok, String assertion) {
+        if (!ok) {
+            throw new IllegalArgumentException(schedule + ": " + assertion.replace("assert ", "") + " does not hold (timm "
+                    + "raises AssertionError: " + assertion + ")");
+        }
+    }
+
+    /** timm's noise options: noise_range_t (None, an int or [start, end]), noise_pct, noise_std (unused by timm), noise_seed. */
+    private static TimmNoise timmNoise(Args a, boolean normal) {
+        Object range = a.call().args().get("noise_range_t");
+        a.number("noise_std", 1.0);
+        double pct = a.number("noise_pct", 0.67);
+        Object seedRaw = a.call().args().get("noise_seed");
+        long seed = seedRaw == SpecParser.NONE ? (a.has("noise_seed") ? 42 : 42) : a.integer("noise_seed", 42);
+        if (range == null || range == SpecParser.NONE) {
+            a.has("noise_range_t");
+            return null;
+        }
+        if (range instanceof Long) {
+            a.integer("noise_range_t");
+            return new TimmNoise((Long) range, Long.MAX_VALUE, normal, pct, seed);
+        }
+        long[] r = a.integers("noise_range_t");
+        if (r.length != 2) throw Check.bad(a.schedule(), "noise_range_t", r, "None, an epoch, or [start, end]");
+        return new TimmNoise(r[0], r[1], normal, pct, seed);
+    }
+
+    private static void timmInitialize(Args a) {
+        if (!a.bool("initialize", true)) {
+            throw Check.bad(a.schedule(), "initialize", "False", "True (False resumes an optimizer holding initial_lr; "
+                    + "resume with --resume instead)");
+        }
+    }
+
+    /** CosineLRScheduler, PolyLRScheduler, TanhLRScheduler: warmup, then cycles ({@link Timm#cycleLr}). */
+    private static OptimizerBound timmCycles(Args a, ParamGroups g, Timm.Shape shape) {
+        String s = a.schedule();
+        double tInitial = a.number("t_initial");
+        double power = shape == Timm.Shape.POLY ? a.number("power", 0.5) : 1;
+        double lb = shape == Timm.Shape.TANH ? a.number("lb", -7.) : 0;
+        double ub = shape == Timm.Shape.TANH ? a.number("ub", 3.) : 0;
+        double lrMin = a.number("lr_min", 0.);
+        Timm.Cycles c = new Timm.Cycles(shape, tInitial, lrMin, a.number("cycle_mul", 1.), a.number("cycle_decay", 1.),
+                a.integer("cycle_limit", 1), shape == Timm.Shape.TANH ? 1.0 : a.number("k_decay", 1.0), power, lb, ub);
+        long warmupT = a.integer("warmup_t", 0);
+        double warmupLrInit = a.number("warmup_lr_init", 0.);
+        boolean prefix = a.bool("warmup_prefix", false);
+        boolean tInEpochs = a.bool("t_in_epochs", true);
+        TimmNoise noise = timmNoise(a, true);
+        timmInitialize(a);
+        timmAssert(s, tInitial > 0, "assert t_initial > 0");
+        timmAssert(s, lrMin >= 0, "assert lr_min >= 0");
+        if (shape == Timm.Shape.TANH) {
+            timmAssert(s, lb < ub, "assert lb < ub");
+            timmAssert(s, c.cycleLimit() >= 0, "assert cycle_limit >= 0");
+            timmAssert(s, warmupT >= 0, "assert warmup_t >= 0");
+            timmAssert(s, warmupLrInit >= 0, "assert warmup_lr_init >= 0");
+        }
+        double[] base = new double[g.size()];
+        for (int i = 0; i < base.length; i++) base[i] = Double.isNaN(g.initialLr(i)) ? g.lr(i) : g.initialLr(i);
+        double[] steps = new double[base.length];
+        for (int i = 0; i < base.length; i++) {
+            double target = shape == Timm.Shape.TANH && !prefix ? Timm.cycleLr(c, base[i], warmupT) : base[i];
+            steps[i] = warmupT != 0 ? (target - warmupLrInit) / warmupT : 1;
+        }
+        TimmLR.Rule rule = (grp, v, t) -> {
+            if (t < warmupT) return warmupLrInit + t * steps[grp];
+            return Timm.cycleLr(c, v, prefix ? t - warmupT : t);
+        };
+        return new TimmLR(g, s, tInEpochs, warmupT, warmupLrInit, rule, noise);
+    }
+
+    private static OptimizerBound timmSteps(Args a, ParamGroups g, boolean multi) {
+        String s = a.schedule();
+        long[] milestones = multi ? a.integers("decay_t") : null;
+        double decayT = multi ? 0 : a.number("decay_t");
+        double rate = a.number("decay_rate", 1.);
+        long warmupT = a.integer("warmup_t", 0);
+        double warmupLrInit = a.number("warmup_lr_init", 0.);
+        boolean prefix = a.bool("warmup_prefix", true);
+        boolean tInEpochs = a.bool("t_in_epochs", true);
+        TimmNoise noise = timmNoise(a, true);
+        timmInitialize(a);
+        double[] steps = new double[g.size()];
+        for (int i = 0; i < steps.length; i++) {
+            double v = Double.isNaN(g.initialLr(i)) ? g.lr(i) : g.initialLr(i);
+            steps[i] = warmupT != 0 ? (v - warmupLrInit) / warmupT : 1;
+        }
+        TimmLR.Rule rule = (grp, v, t) -> {
+            if (t < warmupT) return warmupLrInit + t * steps[grp];
+            long tt = prefix ? t - warmupT : t;
+            return multi ? Timm.multiStepLr(v, tt, milestones, rate) : Timm.stepLr(v, tt, decayT, rate);
+        };
+        return new TimmLR(g, s, tInEpochs, warmupT, warmupLrInit, rule, noise);
+    }
+
+    private static OptimizerBound timmPlateau(Args a, ParamGroups g) {
+        double rate = a.number("decay_rate", 0.1);
+        long patience = a.integer("patience_t", 10);
+        double threshold = a.number("threshold", 1e-4);
+        long cooldown = a.integer("cooldown_t", 0);
+        long warmupT = a.integer("warmup_t", 0);
+        double warmupLrInit = a.number("warmup_lr_init", 0.);
+        double lrMin = a.number("lr_min", 0.);
+        String mode = a.choice("mode", "max", "min", "max");
+        String type = a.choice("noise_type", "normal", "normal", "uniform");
+        TimmNoise noise = timmNoise(a, type.equals("normal"));
+        timmInitialize(a);
+        return new TimmPlateauLR(g, rate, patience, threshold, cooldown, warmupT, warmupLrInit, lrMin,
+                mode.equals("max"), noise);
+    }
+
+    static {
+        FACTORIES.put("timm.CosineLRScheduler", (a, g) -> timmCycles(a, g, Timm.Shape.COSINE));
+        FACTORIES.put("timm.PolyLRScheduler", (a, g) -> timmCycles(a, g, Timm.Shape.POLY));
+        FACTORIES.put("timm.TanhLRScheduler", (a, g) -> timmCycles(a, g, Timm.Shape.TANH));
+        FACTORIES.put("timm.StepLRScheduler", (a, g) -> timmSteps(a, g, false));
+        FACTORIES.put("timm.MultiStepLRScheduler", (a, g) -> timmSteps(a, g, true));
+        FACTORIES.put("timm.PlateauLRScheduler", ForeignSchedules::timmPlateau);
     }
 
     static {
