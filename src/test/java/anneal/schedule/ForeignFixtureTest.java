@@ -85,6 +85,10 @@ class ForeignFixtureTest {
             + "transformers.get_cosine_schedule_with_warmup: unknown argument warmup_steps=1; allowed arguments: "
             + "num_warmup_steps, num_training_steps, num_cycles",
         "optax.cosine_schedule(init_value=0.1)|unknown optax schedule 'optax.cosine_schedule'",
+        "timm.CosineLRScheduler(t_initial=10, noise_type='uniform')|timm.CosineLRScheduler: unknown argument "
+            + "noise_type='uniform'; allowed arguments: t_initial, lr_min",
+        "timm.TanhLRScheduler(t_initial=5, lb=3.0, ub=-7.0)|timm.TanhLRScheduler: lb=3.0 is not allowed; allowed: < ub "
+            + "(timm raises AssertionError: assert lb < ub)",
         "transformers.get_scheduler(name='cosine_annealing', num_warmup_steps=1)|transformers.get_scheduler: "
             + "name='cosine_annealing' is not allowed; allowed: one of 'linear', 'cosine', 'cosine_with_restarts'",
     })

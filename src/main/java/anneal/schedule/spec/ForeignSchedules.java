@@ -263,11 +263,15 @@ final class ForeignSchedules {
 
     // ---------------------------------------------------------------- timm
 
-    private static void timmAssert(String schedule, boolean ok, String assertion) {
-        if (!ok) {
-            throw new IllegalArgumentException(schedule + ": " + assertion.replace("assert ", "") + " does not hold (timm "
-                    + "raises AssertionError: " + assertion + ")");
-        }
+    /** timm's {@code assert}s: {@code NAME: arg=value is not allowed; allowed: ... (timm raises AssertionError: ...)}. */
+    private static void timmAssert(Args a, boolean ok, String assertion) {
+        if (ok) return;
+        String condition = assertion.replace("assert ", "");
+        String arg = condition.substring(0, condition.indexOf(' '));
+        Object value = a.call().args().get(arg);
+        throw new IllegalArgumentException(a.schedule() + ": " + arg + "=" + (value == null ? "(default)" : Check.show(value))
+                + " is not allowed; allowed: " + condition.substring(arg.length() + 1) + " (timm raises AssertionError: "
+                + assertion + ")");
     }
 
     /** timm's noise options: noise_range_t (None, an int or [start, end]), noise_pct, noise_std (unused by timm), noise_seed. */
@@ -313,13 +317,13 @@ final class ForeignSchedules {
         boolean tInEpochs = a.bool("t_in_epochs", true);
         TimmNoise noise = timmNoise(a, true);
         timmInitialize(a);
-        timmAssert(s, tInitial > 0, "assert t_initial > 0");
-        timmAssert(s, lrMin >= 0, "assert lr_min >= 0");
+        timmAssert(a, tInitial > 0, "assert t_initial > 0");
+        timmAssert(a, lrMin >= 0, "assert lr_min >= 0");
         if (shape == Timm.Shape.TANH) {
-            timmAssert(s, lb < ub, "assert lb < ub");
-            timmAssert(s, c.cycleLimit() >= 0, "assert cycle_limit >= 0");
-            timmAssert(s, warmupT >= 0, "assert warmup_t >= 0");
-            timmAssert(s, warmupLrInit >= 0, "assert warmup_lr_init >= 0");
+            timmAssert(a, lb < ub, "assert lb < ub");
+            timmAssert(a, c.cycleLimit() >= 0, "assert cycle_limit >= 0");
+            timmAssert(a, warmupT >= 0, "assert warmup_t >= 0");
+            timmAssert(a, warmupLrInit >= 0, "assert warmup_lr_init >= 0");
         }
         double[] base = new double[g.size()];
         for (int i = 0; i < base.length; i++) base[i] = Double.isNaN(g.initialLr(i)) ? g.lr(i) : g.initialLr(i);
