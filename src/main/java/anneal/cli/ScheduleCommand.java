@@ -173,7 +173,7 @@ final class ScheduleCommand implements Callable<Integer> {
             try {
                 if (s.needsMetric()) s.step(metrics.get(i - 1));
                 else s.step();
-            } catch (IllegalStateException e) {
+            } catch (IllegalStateException | ArithmeticException e) { // a step PyTorch refuses too
                 throw new UsageException(e.getMessage() + " (at row " + i + " of --steps " + rowCount + ")", e);
             }
             rows.add(row(s));
