@@ -38,14 +38,22 @@ public enum TorchVersion {
     }
 
     /**
-     * '1.13' or '2' (also '2.x', '2.0' ... '2.9').
+     * '1.13' or '2' (also '2.x', '2.8', '2.9', '2.10'...). '2.0' to '2.7' are refused: their lr_scheduler.py predates
+     * {@code _is_initial} (a 2.0-era file, pytorch/pytorch 91a8950d, still has 1.13's MultiplicativeLR and
+     * {@code verbose}), and they are not reproduced separately.
      *
      * @throws IllegalArgumentException naming {@code where} for any other text
      */
     public static TorchVersion parse(String where, String text) {
         String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
         if (t.equals("1.13") || t.equals("1.13.1")) return V1_13;
-        if (t.equals("2") || t.equals("2.x") || t.matches("2\\.[0-9]+(\\.[0-9]+)?")) return V2;
+        if (t.equals("2") || t.equals("2.x")) return V2;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("2\\.([0-9]+)(\\.[0-9]+)?").matcher(t);
+        if (m.matches() && Integer.parseInt(m.group(1)) >= 8) return V2;
+        if (m.matches()) {
+            throw Check.bad(where, "torch", text, "'1.13' or '2' ('2' is PyTorch 2.8+ / main; 2.0 to 2.7 are not "
+                    + "reproduced separately)");
+        }
         throw Check.bad(where, "torch", text, "'1.13' or '2'");
     }
 

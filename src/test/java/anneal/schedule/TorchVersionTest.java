@@ -58,6 +58,16 @@ class TorchVersionTest {
     }
 
     @Test
+    void spellingsOf2() {
+        assertEquals(TorchVersion.V2, TorchVersion.parse("x", "2.9"));
+        assertEquals(TorchVersion.V2, TorchVersion.parse("x", "2.x"));
+        assertEquals(TorchVersion.V1_13, TorchVersion.parse("x", "1.13"));
+        String e = assertThrows(IllegalArgumentException.class, () -> TorchVersion.parse("StepLR", "2.3")).getMessage();
+        assertTrue(e.contains("torch='2.3'") && e.contains("2.8+"), e);
+        assertThrows(IllegalArgumentException.class, () -> Schedules.fromSpec("StepLR(step_size=2, torch=2.1)", 0.1));
+    }
+
+    @Test
     void verboseIsGoneIn2() {
         String e = assertThrows(IllegalArgumentException.class,
                 () -> Schedules.fromSpec("StepLR(step_size=2, verbose=False)", 0.1)).getMessage();
