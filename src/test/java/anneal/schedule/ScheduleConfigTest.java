@@ -33,6 +33,14 @@ class ScheduleConfigTest {
             out.add(new String[] {c.spec(), lrs.toString()});
         }
         for (String s : StateRoundTripTest.ANNEAL_SPECS) out.add(new String[] {s, "0.1,0.02"});
+        for (String library : new String[] {"optax", "keras", "transformers", "timm"}) { // dicts, nested optax calls
+            for (Fixtures.Case c : Fixtures.cases("/fixtures/foreign-" + library + ".json")) {
+                if (c.raisesAtRow() == 0) continue;
+                StringBuilder lrs = new StringBuilder();
+                for (double b : c.baseLrs()) lrs.append(lrs.length() > 0 ? "," : "").append(b);
+                out.add(new String[] {c.spec(), lrs.toString()});
+            }
+        }
         return out;
     }
 
