@@ -81,10 +81,18 @@ def namespace(opt):
     return ns
 
 
-def run_case(name, spec, base_lrs, steps, metrics=None, epochs=None):
+def run_case(name, spec, base_lrs, steps, metrics=None, epochs=None, resumed=False):
+    """resumed: the optimizer of a run being resumed, initial_lr = lr in every group (for last_epoch >= 0)."""
     params = [torch.nn.Parameter(torch.zeros(1)) for _ in base_lrs]
     opt = SGD([{"params": [p], "lr": lr} for p, lr in zip(params, base_lrs)], lr=base_lrs[0], momentum=0.9)
-    sched = eval(spec, {"__builtins__": {}}, namespace(opt))
+    if resumed:
+        for g in opt.param_groups:
+            g["initial_lr"] = g["lr"]
+    try:
+        sched = eval(spec, {"__builtins__": {}}, namespace(opt))
+    except Exception as e:  # PyTorch refuses the construction
+        return {"name": name, "spec": spec, "base_lrs": base_lrs, "steps": steps, "raises_at_row": 0,
+                "error": "%s: %s" % (type(e).__name__, e), "lr": []}
     momentum_cycled = any(isinstance(s, (L.CyclicLR, L.OneCycleLR)) and s.cycle_momentum for s in walk(sched))
     lrs, moms = [], []
 
@@ -94,6 +102,8 @@ def run_case(name, spec, base_lrs, steps, metrics=None, epochs=None):
 
     record()
     case = {"name": name, "spec": spec, "base_lrs": base_lrs, "steps": steps}
+    if resumed:
+        case["resumed"] = True
     if metrics is not None:
         case["metrics"] = metrics
     if epochs is not None:
@@ -215,6 +225,31 @@ CASES = [
                                    "ExponentialLR(gamma=0.95)])", G2, 12),
     ("chained cyclic momentum", "ChainedScheduler(schedulers=[ExponentialLR(gamma=0.99), CyclicLR(base_lr=0.01, "
                                 "max_lr=0.1, step_size_up=4)])", G1, 20),
+    # PyTorch 1.13 accepts these (issue #16 part 1): total_iters=0, empty milestones, Python's own overflow
+    ("constant total_iters 0", "ConstantLR(factor=0.5, total_iters=0)", G2, 8),
+    ("linear total_iters 0", "LinearLR(start_factor=0.25, end_factor=0.75, total_iters=0)", G2, 8),
+    ("polynomial total_iters 0", "PolynomialLR(total_iters=0, power=2.0)", G2, 8),
+    ("multistep no milestones", "MultiStepLR(milestones=[], gamma=0.5)", G2, 8),
+    ("sequential constant total_iters 0", "SequentialLR(schedulers=[ConstantLR(factor=0.5, total_iters=0), "
+                                          "ExponentialLR(gamma=0.9)], milestones=[3])", G2, 10),
+    ("sequential into constant total_iters 0", "SequentialLR(schedulers=[ExponentialLR(gamma=0.9), "
+                                               "ConstantLR(factor=0.5, total_iters=0)], milestones=[3])", G1, 10),
+    ("sequential into linear total_iters 0", "SequentialLR(schedulers=[ExponentialLR(gamma=0.9), "
+                                             "LinearLR(start_factor=0.5, total_iters=0)], milestones=[3])", G1, 10),
+    ("sequential into polynomial total_iters 0", "SequentialLR(schedulers=[StepLR(step_size=2), "
+                                                 "PolynomialLR(total_iters=0)], milestones=[4])", G2, 10),
+    ("chained total_iters 0", "ChainedScheduler(schedulers=[LinearLR(start_factor=0.5, total_iters=0), "
+                              "ConstantLR(factor=0.8, total_iters=0), PolynomialLR(total_iters=0), "
+                              "ExponentialLR(gamma=0.95)])", G2, 10),
+    ("chained multistep no milestones", "ChainedScheduler(schedulers=[MultiStepLR(milestones=[]), "
+                                        "ExponentialLR(gamma=0.9)])", G1, 8),
+    ("cyclic triangular2 overflow", "CyclicLR(base_lr=0.001, max_lr=0.1, step_size_up=1, step_size_down=1, "
+                                    "mode='triangular2')", G1, 2400),
+    ("cyclic exp_range overflow", "CyclicLR(base_lr=0.001, max_lr=0.1, step_size_up=3, mode='exp_range', "
+                                  "gamma=2.0, cycle_momentum=False)", G1, 1100),
+    ("cyclic custom scale_fn overflow", "CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=2, "
+                                        "scale_fn='1 / (2.0 ** (x - 1))', scale_mode='iterations', "
+                                        "cycle_momentum=False)", G1, 1100),
 ]
 
 PLATEAU_METRICS = {
@@ -310,6 +345,45 @@ def random_cases(seed=1729, count=120):
     return out
 
 
+# Resuming the PyTorch way: last_epoch=k on an optimizer whose groups hold initial_lr (= their lr here). PyTorch
+# 1.13 and 2.x differ here (2.x keeps the current lr at construction for several classes).
+RESUME_CASES = [
+    ("resume step", "StepLR(step_size=3, gamma=0.5, last_epoch=4)", G2, 10),
+    ("resume multistep", "MultiStepLR(milestones=[3, 6, 6], gamma=0.5, last_epoch=2)", G2, 10),
+    ("resume exponential", "ExponentialLR(gamma=0.9, last_epoch=3)", G2, 10),
+    ("resume exponential 0", "ExponentialLR(gamma=0.8, last_epoch=0)", G1, 6),
+    ("resume constant", "ConstantLR(factor=0.5, total_iters=4, last_epoch=2)", G2, 8),
+    ("resume constant at total_iters", "ConstantLR(factor=0.5, total_iters=3, last_epoch=2)", G1, 6),
+    ("resume linear", "LinearLR(start_factor=0.2, total_iters=6, last_epoch=2)", G2, 10),
+    ("resume linear past", "LinearLR(start_factor=0.2, total_iters=3, last_epoch=5)", G1, 6),
+    ("resume polynomial", "PolynomialLR(total_iters=8, power=2.0, last_epoch=3)", G2, 10),
+    ("resume cosine", "CosineAnnealingLR(T_max=10, eta_min=0.001, last_epoch=4)", G2, 15),
+    ("resume cosine 0", "CosineAnnealingLR(T_max=6, last_epoch=0)", G1, 8),
+    ("resume lambda", "LambdaLR(lr_lambda='0.9 ** epoch', last_epoch=5)", G2, 8),
+    ("resume multiplicative", "MultiplicativeLR(lr_lambda='0.9', last_epoch=3)", G2, 8),
+    ("resume warm restarts", "CosineAnnealingWarmRestarts(T_0=3, T_mult=2, last_epoch=4)", G2, 20),
+    ("resume warm restarts far", "CosineAnnealingWarmRestarts(T_0=2, last_epoch=7)", G1, 10),
+    ("resume warm restarts T_0", "CosineAnnealingWarmRestarts(T_0=4, eta_min=0.001, last_epoch=3)", G2, 12),
+    ("resume sequential", "SequentialLR(schedulers=[ConstantLR(factor=0.5, total_iters=2), ExponentialLR(gamma=0.9)], "
+                          "milestones=[3], last_epoch=1)", G2, 10),
+]
+
+# Where PyTorch 2.x's SequentialLR differs from 1.13's (hand-over to MultiplicativeLR, recursive undo).
+TORCH2_CASES = [
+    ("sequential into multiplicative", "SequentialLR(schedulers=[ConstantLR(factor=0.5, total_iters=2), "
+                                       "MultiplicativeLR(lr_lambda='0.9')], milestones=[2])", G1, 8),
+    ("sequential into multiplicative per group", "SequentialLR(schedulers=[ExponentialLR(gamma=0.9), "
+                                                 "MultiplicativeLR(lr_lambda=['0.9', '1 - epoch / 50'])], "
+                                                 "milestones=[3])", G2, 12),
+    ("sequential nested first", "SequentialLR(schedulers=[SequentialLR(schedulers=[LinearLR(start_factor=0.5, "
+                                "total_iters=2), ExponentialLR(gamma=0.9)], milestones=[2]), StepLR(step_size=2)], "
+                                "milestones=[5])", G2, 12),
+    ("sequential nested multiplicative", "SequentialLR(schedulers=[SequentialLR(schedulers=[ConstantLR(factor=0.5, "
+                                         "total_iters=1), MultiplicativeLR(lr_lambda='0.8')], milestones=[2]), "
+                                         "CosineAnnealingLR(T_max=4)], milestones=[6])", G1, 12),
+]
+
+
 def main():
     cases = []
     for name, spec, lrs, steps in CASES:
@@ -318,6 +392,10 @@ def main():
         cases.append(run_case(name, spec, lrs, len(epochs) + 1, epochs=epochs))
     for name, spec, lrs, steps, metrics in random_cases():
         cases.append(run_case(name, spec, lrs, steps, metrics=metrics))
+    for name, spec, lrs, steps in RESUME_CASES:
+        cases.append(run_case(name, spec, lrs, steps, resumed=True))
+    for name, spec, lrs, steps in TORCH2_CASES:
+        cases.append(run_case(name, spec, lrs, steps))
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "fixtures",
                        "schedules.json")
     with open(out, "w") as f:

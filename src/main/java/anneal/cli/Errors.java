@@ -66,11 +66,12 @@ final class Errors {
     /**
      * Whether {@code e} is a schedule refusing to go on (PyTorch raises there too: OneCycleLR past
      * {@code total_steps}, a phase of zero length, an expression undefined at a step) rather than a bug: a
-     * {@link ConfigurationException}, or an {@link IllegalStateException} thrown by a schedule class.
+     * {@link ConfigurationException}, or an {@link IllegalStateException} or {@link ArithmeticException} (Python's
+     * OverflowError / ZeroDivisionError, where PyTorch's step raises them) thrown by a schedule class.
      */
     static boolean raisedBySchedule(Throwable e) {
         if (e instanceof ConfigurationException) return true;
-        if (!(e instanceof IllegalStateException)) return false;
+        if (!(e instanceof IllegalStateException) && !(e instanceof ArithmeticException)) return false;
         StackTraceElement[] at = e.getStackTrace();
         return at.length > 0 && at[0].getClassName().startsWith("anneal.schedule.");
     }

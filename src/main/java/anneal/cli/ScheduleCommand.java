@@ -4,6 +4,8 @@ import anneal.report.SchedulePlot;
 import anneal.schedule.Interval;
 import anneal.schedule.LrScheduler;
 import anneal.schedule.Schedules;
+import anneal.schedule.TorchScheduler;
+import anneal.schedule.TorchVersion;
 import anneal.schedule.spec.Lint;
 import anneal.schedule.spec.ScheduleCheckpoint;
 import anneal.schedule.spec.ScheduleConfig;
@@ -50,9 +52,14 @@ final class ScheduleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SPEC",
-            description = "Schedule in PyTorch syntax, e.g. \"StepLR(step_size=30, gamma=0.1)\".")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC",
+            description = "Schedule in PyTorch syntax, e.g. \"StepLR(step_size=30, gamma=0.1)\", or another library's "
+                    + "(optax., keras., transformers., timm. prefix).")
     String scheduleSpec;
+
+    @Option(names = "--compare", arity = "2", paramLabel = "SPEC", description = "Two schedules side by side "
+            + "(step,a,b,a-b) with their largest difference and where it occurs; with --plot, both curves.")
+    List<String> compare;
 
     @Option(names = "--base-lr", required = true, split = ",", paramLabel = "LR",
             description = "Initial lr of each parameter group (repeat the option or give a comma list).")
@@ -112,8 +119,27 @@ final class ScheduleCommand implements Callable<Integer> {
             + "or given (default: an error naming the differing arguments).")
     String prefer;
 
+    @Option(names = "--torch", defaultValue = "2", paramLabel = "VERSION", description = "PyTorch whose lr_scheduler.py "
+            + "PyTorch-named schedules reproduce: 1.13 or 2 (default: ${DEFAULT-VALUE}); a spec's torch= argument wins.")
+    String torch;
+
     @Override
     public Integer call() throws Exception {
+        TorchVersion version = TorchVersion.parse("--torch", torch);
+        return TorchScheduler.calling(new TorchScheduler.Options(version, -1), this::run);
+    }
+
+    private Integer run() throws Exception {
+        if (compare != null) {
+            if (scheduleSpec != null) throw new UsageException("--compare takes both specs; drop the SPEC before it");
+            double[] lrs = new double[baseLrs.size()];
+            for (int i = 0; i < lrs.length; i++) lrs[i] = baseLrs.get(i);
+            if (steps == null) throw new UsageException("--compare needs --steps N");
+            int rowCount = rowCount(null, null);
+            return ScheduleComparison.run(spec.commandLine().getOut(), compare.get(0), compare.get(1), lrs, rowCount,
+                    plot, stepsPerEpoch == null ? 0 : stepsPerEpoch);
+        }
+        if (scheduleSpec == null) throw new UsageException("SPEC is required (or --compare SPEC_A SPEC_B)");
         if (!format.equals("csv") && !format.equals("json") && !format.equals("config")) {
             throw new UsageException("--format=" + format + " is not allowed; allowed: csv, json or config");
         }

@@ -50,6 +50,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Schedule spec with PyTorch's names, e.g. \"OneCycleLR(max_lr=0.1, total_steps=1290)\".")
     String schedule;
 
+    @Option(names = "--torch", defaultValue = "2", paramLabel = "VERSION", description = "PyTorch whose lr_scheduler.py "
+            + "PyTorch-named schedules reproduce: 1.13 or 2 (default: ${DEFAULT-VALUE}); a spec's torch= argument wins.")
+    String torch;
+
     @Option(names = "--epochs", defaultValue = "3", description = "Epochs at most (default: ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -121,6 +125,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        anneal.schedule.TorchScheduler.useOnThisThread(new anneal.schedule.TorchScheduler.Options(
+                anneal.schedule.TorchVersion.parse("--torch", torch), -1));
         PrintStream stdout = System.out;
         SgdConfig sgd = training.sgd();
         TrainConfig config = new TrainConfig(schedule, lr, epochs, training.batch, target, seed, training.hidden,

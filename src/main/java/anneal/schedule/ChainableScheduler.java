@@ -18,10 +18,15 @@ public abstract class ChainableScheduler extends TorchScheduler {
         next = new double[groups.size()];
     }
 
-    /** {@code _LRScheduler.__init__} with {@code last_epoch=-1}: set initial_lr, read base_lrs, step once. */
+    /**
+     * {@code _LRScheduler.__init__}: set initial_lr, read base_lrs, set {@code last_epoch} (-1, or the epoch resumed
+     * from), step once. Resuming, PyTorch requires {@code initial_lr} in every group (KeyError otherwise); Anneal
+     * takes the groups' current lr where it is unset.
+     */
     protected final void start() {
         groups.setDefaultInitialLr();
         baseLrs = groups.initialLr.clone();
+        lastEpoch = resumeEpoch;
         initialStep();
     }
 

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * PyTorch {@code ChainedScheduler(schedulers)}: every {@code step()} steps each child in order on the shared
  * groups, so chainable children multiply their effects (e.g. ConstantLR then ExponentialLR gives
- * {@code base * factor * gamma^t} while the constant lasts). Construction steps nothing (as PyTorch).
+ * {@code base * factor * gamma^t} while the constant lasts). Construction steps nothing (as PyTorch). Counterparts:
+ * none in optax/Keras (multiply two schedule functions there); timm's noise on top of a schedule is the closest.
  *
  * <p>Anneal extension: a {@link ReduceLROnPlateau} child (PyTorch refuses one) is a metric-driven multiplier on
  * the lr the other children produce (see {@link ReduceLROnPlateau}); {@link #step(double)} passes the metric to
@@ -56,7 +57,11 @@ public final class ChainedScheduler extends CompositeScheduler {
     }
 
     @Override
-    void rewindOneEpoch() {
+    void rewindOneEpoch(TorchVersion undoneBy) {
+        if (undoneBy == TorchVersion.V2) {
+            super.rewindOneEpoch(undoneBy);
+            return;
+        }
         throw new ConfigurationException("ChainedScheduler cannot be inside SequentialLR (PyTorch 1.13: it has no "
                 + "last_epoch); put the SequentialLR inside the ChainedScheduler instead");
     }

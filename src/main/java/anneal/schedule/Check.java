@@ -62,6 +62,29 @@ public final class Check {
         return value;
     }
 
+    /**
+     * A step that Python itself refuses (PyTorch raises {@code ZeroDivisionError}): an {@link ArithmeticException}
+     * naming the schedule and the cause, thrown where PyTorch's step raises.
+     */
+    public static ArithmeticException zeroDivision(String schedule, String cause) {
+        return new ArithmeticException(schedule + ": division by zero (PyTorch raises ZeroDivisionError): " + cause);
+    }
+
+    /**
+     * Python's float {@code base ** exponent}: {@code OverflowError} (an {@link ArithmeticException} naming
+     * {@code schedule}) where the result of finite operands is too large for a double, {@code ZeroDivisionError}
+     * for {@code 0.0 ** negative}; otherwise {@link Math#pow}.
+     */
+    public static double pythonPow(String schedule, double base, double exponent) {
+        double r = Math.pow(base, exponent);
+        if (Double.isInfinite(r) && Double.isFinite(base) && Double.isFinite(exponent)) {
+            if (base == 0.0) throw zeroDivision(schedule, "0.0 cannot be raised to a negative power");
+            throw new ArithmeticException(schedule + ": " + base + " ** " + exponent + " overflows a double (PyTorch "
+                    + "raises OverflowError: (34, 'Numerical result out of range'))");
+        }
+        return r;
+    }
+
     /** A per-group list must have one value per parameter group. */
     public static double[] perGroup(String schedule, String arg, double[] values, int groups) {
         if (values.length != groups) {

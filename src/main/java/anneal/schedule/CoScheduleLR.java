@@ -66,13 +66,20 @@ public final class CoScheduleLR extends WrappingScheduler {
         writeCoScheduled();
     }
 
+    @Override
+    protected void markInitial(boolean on) {
+        super.markInitial(on);
+        markInitial(momentum, on);
+        markInitial(weightDecay, on);
+    }
+
     /** First in a SequentialLR, every part is stepped again by the re-run initial step: rewind them all. */
     @Override
-    void rewindOneEpoch() {
-        super.rewindOneEpoch();
-        rewind(inner);
-        rewind(momentum);
-        rewind(weightDecay);
+    void rewindOneEpoch(TorchVersion undoneBy) {
+        super.rewindOneEpoch(undoneBy);
+        rewind(inner, undoneBy);
+        rewind(momentum, undoneBy);
+        rewind(weightDecay, undoneBy);
     }
 
     private static void stepPart(OptimizerBound part, double metric) {

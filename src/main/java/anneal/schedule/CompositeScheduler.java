@@ -26,6 +26,13 @@ abstract class CompositeScheduler extends TorchScheduler {
         }
     }
 
+    /** 1.13 rewinds this composite's own counter; 2.x's {@code recursive_undo} rewinds its children instead. */
+    @Override
+    void rewindOneEpoch(TorchVersion undoneBy) {
+        if (undoneBy == TorchVersion.V2) for (TorchScheduler s : schedulers) s.rewindOneEpoch(undoneBy);
+        else super.rewindOneEpoch(undoneBy);
+    }
+
     @Override
     public boolean needsMetric() {
         for (LrScheduler s : schedulers) if (s.needsMetric()) return true;

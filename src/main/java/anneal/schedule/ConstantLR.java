@@ -4,7 +4,10 @@ package anneal.schedule;
  * PyTorch {@code ConstantLR(factor=1/3, total_iters=5)}: {@code lr_t = base * factor} for {@code t < total_iters},
  * {@code base} after. Chainable form: multiply by {@code factor} at {@code t = 0}, by {@code 1 / factor} at
  * {@code t = total_iters}. {@code factor} must be in {@code (0, 1]} (PyTorch accepts 0, then divides by zero).
- * Stepped per epoch.
+ * {@code total_iters=0} (as PyTorch) keeps the factor for the whole run when stepped (the lr never returns to
+ * {@code base}), while PyTorch's closed form, used by SequentialLR at a milestone, gives {@code base}.
+ * Counterparts: optax {@code piecewise_constant_schedule(1, {total_iters: 1/factor})} applied to {@code base*factor},
+ * transformers {@code constant_with_warmup} is the linear, not constant, variant. Stepped per epoch.
  */
 public final class ConstantLR extends ChainableScheduler implements ClosedForm {
     private final double factor;
@@ -13,7 +16,7 @@ public final class ConstantLR extends ChainableScheduler implements ClosedForm {
     public ConstantLR(ParamGroups groups, double factor, long totalIters) {
         super(groups, "ConstantLR");
         this.factor = Check.range(name, "factor", factor, 0.0, false, 1.0, true);
-        this.totalIters = Check.atLeast(name, "total_iters", totalIters, 1);
+        this.totalIters = Check.atLeast(name, "total_iters", totalIters, 0);
         start();
     }
 
@@ -37,6 +40,7 @@ public final class ConstantLR extends ChainableScheduler implements ClosedForm {
     @Override
     public Schedule closedForm(int group) {
         double base = baseLrs[group];
+        if (totalIters == 0) return t -> base * factor; // stepped: t=0 multiplies by factor, t=total_iters never comes
         return t -> value(base, t);
     }
 

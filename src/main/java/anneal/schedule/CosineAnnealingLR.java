@@ -5,7 +5,11 @@ package anneal.schedule;
  * {@code eta_min + (base - eta_min) * (1 + cos(pi * t / T_max)) / 2}. {@code step()} follows PyTorch's
  * recursive form exactly: {@code lr_t = eta_min + (lr_{t-1} - eta_min) * (1 + cos(pi t/T)) / (1 + cos(pi (t-1)/T))},
  * with PyTorch's additive branch when {@code (t - 1 - T) % 2T == 0}. {@code T_max} may be fractional, as in PyTorch. Past {@code T_max} it keeps following that
- * recursion, i.e. the lr rises back along the cosine (PyTorch's behaviour, kept). Stepped per epoch.
+ * recursion, i.e. the lr rises back along the cosine (PyTorch's behaviour, kept). Resuming ({@code last_epoch=k}):
+ * 1.13 jumps to the closed form at {@code k+1}, 2.x keeps the current lr. Counterparts: optax
+ * {@code cosine_decay_schedule(base, T_max, alpha=eta_min/base)} (which holds the floor past T_max), Keras
+ * {@code CosineDecay(base, T_max, alpha)}, timm {@code CosineLRScheduler(t_initial=T_max, lr_min=eta_min)}.
+ * Stepped per epoch.
  */
 public final class CosineAnnealingLR extends ChainableScheduler implements ClosedForm {
     private final double tMax;
@@ -27,7 +31,7 @@ public final class CosineAnnealingLR extends ChainableScheduler implements Close
     @Override
     protected void chainableLr(double[] out) {
         double[] lr = groups.lr;
-        if (lastEpoch == 0) {
+        if (lastEpoch == 0 || keepsLrOnInitialStep()) { // 2.x: _is_initial keeps the lr (also when resuming)
             currentLr(out);
         } else if (stepCount == 1 && lastEpoch > 0) {
             for (int g = 0; g < out.length; g++) {

@@ -12,7 +12,11 @@ import java.util.Map;
  * {@code stepToEpoch(k / S)}, computed as {@code floor(k / S) + (k % S) / S}, i.e. PyTorch's
  * {@code scheduler.step(epoch + (i + 1) / iters)} after batch {@code i} of epoch {@code epoch}: the lr reflects
  * the fraction of epochs completed. (PyTorch's docs write {@code epoch + i / iters}, which lags one batch.)
- * Without it, {@code step()} advances one epoch.
+ * Without it, {@code step()} advances one epoch. Resuming with {@code last_epoch=k}: {@code T_cur = k + 1} at
+ * construction, wrapped once by {@code T_cur - T_i} (1.13) or {@code T_cur % T_i} (2.x). Counterparts: optax
+ * {@code sgdr_schedule} (a list of warmup-cosine cycles), Keras {@code CosineDecayRestarts(t_mul=T_mult, m_mul=1)},
+ * timm {@code CosineLRScheduler(cycle_mul=T_mult, cycle_limit=...)}, transformers
+ * {@code cosine_with_hard_restarts} (equal cycles over a fixed horizon).
  */
 public final class CosineAnnealingWarmRestarts extends TorchScheduler implements ClosedForm {
     private final long t0;
@@ -35,7 +39,11 @@ public final class CosineAnnealingWarmRestarts extends TorchScheduler implements
         this.stepsPerEpoch = Check.atLeast(name, "steps_per_epoch", stepsPerEpoch, 0);
         logTMult = Math.log(tMult);
         tI = t0;
-        tCur = -1;
+        if (resumeEpoch >= 0 && stepsPerEpoch > 0) {
+            throw Check.bad(name, "last_epoch", resumeEpoch, "-1 with steps_per_epoch (resume with --resume instead)");
+        }
+        tCur = resumeEpoch;
+        lastEpoch = resumeEpoch;
         groups.setDefaultInitialLr();
         baseLrs = groups.initialLr.clone();
         initialStep();
@@ -61,7 +69,7 @@ public final class CosineAnnealingWarmRestarts extends TorchScheduler implements
         lastEpoch = lastEpoch + 1;
         tCur = tCur + 1;
         if (tCur >= tI) {
-            tCur = tCur - tI;
+            tCur = torch == TorchVersion.V2 ? tCur % tI : tCur - tI; // 2.x: PR #151289
             tI = tI * tMult;
         }
         applyLr();

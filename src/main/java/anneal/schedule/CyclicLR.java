@@ -9,7 +9,10 @@ import java.util.Map;
  * {@code s = x / r} if {@code x <= r = up/C} else {@code (x - 1)/(r - 1)}:
  * {@code lr_t = base_lr + (max_lr - base_lr) * s * scale(cycle or t)} and momentum
  * {@code max_m - (max_m - base_m) * s * scale(...)}. Scale: triangular 1, triangular2 {@code 1/2^(cycle-1)},
- * exp_range {@code gamma^t} (per iteration), or a custom function. Closed form; stepped per batch.
+ * exp_range {@code gamma^t} (per iteration), or a custom function. Closed form; stepped per batch. The powers are
+ * Python's: where {@code 2.0 ** (cycle - 1)} (triangular2, cycle 1025) or {@code gamma ** t} overflows a double,
+ * the step raises ({@link ArithmeticException}, PyTorch's OverflowError) instead of continuing at {@code base_lr}.
+ * Counterparts: Keras/TF-addons {@code CyclicalLearningRate}, timm has none (its cycles are cosine/tanh).
  *
  * <p>As PyTorch, the value right after construction uses the optimizer's {@code initial_lr} as base (which
  * differs from {@code base_lr} only when an earlier scheduler on the same optimizer set {@code initial_lr}).
@@ -95,8 +98,8 @@ public final class CyclicLR extends ChainableScheduler implements ClosedForm {
     private double builtInScale(double x) {
         switch (mode) {
             case TRIANGULAR: return 1.;
-            case TRIANGULAR2: return 1 / Math.pow(2., x - 1);
-            default: return Math.pow(gamma, x);
+            case TRIANGULAR2: return 1 / Check.pythonPow(name, 2., x - 1);
+            default: return Check.pythonPow(name, gamma, x);
         }
     }
 

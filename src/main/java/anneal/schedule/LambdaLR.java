@@ -3,7 +3,9 @@ package anneal.schedule;
 /**
  * PyTorch {@code LambdaLR(lr_lambda)}: {@code lr_t = base_g * lambda_g(t)}, one factor function per group (or one
  * shared). A Java user passes {@link Schedule}s (a one-method interface); the spec string takes an expression
- * of {@code epoch}, e.g. {@code LambdaLR(lr_lambda='0.95 ** epoch')}.
+ * of {@code epoch}, e.g. {@code LambdaLR(lr_lambda='0.95 ** epoch')}. Counterparts: every transformers schedule is
+ * a LambdaLR (their factors in {@link anneal.schedule.foreign.Transformers}); optax and Keras schedules are
+ * {@link AbsoluteLR}s (the lr itself, not a factor).
  *
  * <p>The non-PyTorch closed-form schedules ({@code WarmupCosineLR}, {@code InverseSqrtLR},
  * {@code WarmupStableDecayLR}, {@code CosineDecayRestartsLR}) are LambdaLRs with a built-in factor from

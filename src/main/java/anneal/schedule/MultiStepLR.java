@@ -6,7 +6,9 @@ import java.util.Arrays;
  * PyTorch {@code MultiStepLR(milestones, gamma=0.1)}: {@code lr_t = base * gamma^(number of milestones <= t)}.
  * Milestones are a multiset as PyTorch's {@code Counter}: a milestone listed twice multiplies by
  * {@code gamma^2} (PyTorch's quirk, kept). Chainable form: at a milestone {@code m} the current lr is
- * multiplied by {@code gamma^count(m)}. Stepped per epoch.
+ * multiplied by {@code gamma^count(m)}. {@code milestones=[]} (as PyTorch) keeps the base lr. Counterparts: optax
+ * {@code piecewise_constant_schedule(base, {m: gamma, ...})}, Keras {@code PiecewiseConstantDecay}, timm
+ * {@code MultiStepLRScheduler(decay_t=milestones, decay_rate=gamma)}. Stepped per epoch.
  */
 public final class MultiStepLR extends ChainableScheduler implements ClosedForm {
     private final long[] distinct;
@@ -16,10 +18,9 @@ public final class MultiStepLR extends ChainableScheduler implements ClosedForm 
 
     public MultiStepLR(ParamGroups groups, long[] milestones, double gamma) {
         super(groups, "MultiStepLR");
-        if (milestones.length == 0) throw Check.bad(name, "milestones", milestones, "a non-empty list of integers >= 0");
         sortedWithRepeats = milestones.clone();
         Arrays.sort(sortedWithRepeats);
-        if (sortedWithRepeats[0] < 0) throw Check.bad(name, "milestones", milestones, "integers >= 0");
+        if (sortedWithRepeats.length > 0 && sortedWithRepeats[0] < 0) throw Check.bad(name, "milestones", milestones, "integers >= 0");
         long[] d = new long[sortedWithRepeats.length];
         int[] c = new int[sortedWithRepeats.length];
         int n = 0;

@@ -9,7 +9,9 @@ package anneal.schedule;
  * steps, then to min (two-phase), or back to initial by {@code 2 pct_start T - 2} and then to min (three-phase);
  * momentum moves inversely between max_momentum and base_momentum. Closed form; stepped per batch.
  * As PyTorch, stepping past {@code total_steps} throws ({@link IllegalStateException}); step {@code total_steps}
- * itself is still allowed (it extrapolates the last phase).
+ * itself is still allowed (it extrapolates the last phase). Counterparts: optax {@code cosine_onecycle_schedule} /
+ * {@code linear_onecycle_schedule} (whose boundaries are {@code int(pct * T)} and {@code T}, not {@code pct * T - 1});
+ * fastai's {@code fit_one_cycle}.
  */
 public final class OneCycleLR extends ChainableScheduler implements ClosedForm {
     private static final int INITIAL = 0;

@@ -10,7 +10,9 @@ import java.util.Map;
  * {@code a > best * (1 + threshold)}, max/abs {@code a > best + threshold}. After more than {@code patience}
  * non-improving steps (bad steps during cooldown are not counted) every group's lr becomes
  * {@code max(lr * factor, min_lr_g)}, unless that changes it by no more than {@code eps}; then {@code cooldown}
- * steps pass without counting. Driven by {@link #step(double)}; stepped per evaluation (epoch).
+ * steps pass without counting. Driven by {@link #step(double)}; stepped per evaluation (epoch). Counterparts: timm
+ * {@code PlateauLRScheduler} (mode 'max' by default, with a warmup), transformers {@code reduce_lr_on_plateau} (this
+ * class), Keras's {@code ReduceLROnPlateau} callback.
  *
  * <p>Inside composites (which PyTorch refuses, Anneal extension):
  * <ul>

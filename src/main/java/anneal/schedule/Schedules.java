@@ -39,6 +39,19 @@ public final class Schedules {
         return ScheduleRegistry.build(SpecParser.parse(spec), groups);
     }
 
+    /**
+     * As {@link #build(String, ParamGroups)} reproducing PyTorch {@code torch} wherever the spec does not choose
+     * (its {@code torch=} argument wins, and is inherited by the schedules nested in it).
+     */
+    public static OptimizerBound build(String spec, ParamGroups groups, TorchVersion torch) {
+        return TorchScheduler.with(new TorchScheduler.Options(torch, -1), () -> build(spec, groups));
+    }
+
+    /** As {@link #fromSpec(String, double...)} reproducing PyTorch {@code torch} where the spec does not choose. */
+    public static LrScheduler fromSpec(String spec, TorchVersion torch, double... baseLrs) {
+        return build(spec, ParamGroups.of(baseLrs), torch);
+    }
+
     /** Every spec name this library knows. */
     public static List<String> names() {
         return ScheduleRegistry.names();

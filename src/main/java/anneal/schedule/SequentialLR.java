@@ -8,7 +8,10 @@ import java.util.List;
  * {@code initial_lr}, rewinds every child's {@code last_epoch} by one and re-runs the first child's initial
  * step; at a milestone the next child is stepped with {@code step(0)} (its closed form at epoch 0), and every
  * other tick with {@code step()}, which for chainable children continues from the lr the previous child
- * left. Children must be built on the same {@link ParamGroups}, in order, before this.
+ * left. Children must be built on the same {@link ParamGroups}, in order, before this. 2.x ({@link TorchVersion}):
+ * the undo recurses into nested composites (so a ChainedScheduler may come first), and MultiplicativeLR applies
+ * {@code f(0)} at its milestone. Counterparts: optax {@code join_schedules(schedules, boundaries)} (each part
+ * counts from 0 at its boundary, no re-stepping quirks), timm/transformers warmup-then-decay functions.
  *
  * <p>Anneal extension: a {@link ReduceLROnPlateau} may be a segment (PyTorch refuses it); {@link #step(double)}
  * passes the metric to the active segment when it needs one, and {@link #step()} is refused while it does.
@@ -35,9 +38,9 @@ public final class SequentialLR extends CompositeScheduler {
             }
         }
         this.milestones = milestones.clone();
-        lastEpoch = 0;
+        lastEpoch = resumeEpoch + 1;
         System.arraycopy(groups.initialLr, 0, groups.lr, 0, groups.size());
-        for (TorchScheduler s : this.schedulers) s.rewindOneEpoch();
+        for (TorchScheduler s : this.schedulers) s.rewindOneEpoch(torch);
         this.schedulers[0].initialStep();
     }
 

@@ -3,7 +3,8 @@ package anneal.schedule;
 /**
  * PyTorch {@code torch.optim.lr_scheduler.StepLR(step_size, gamma=0.1)}: {@code lr_t = base * gamma^floor(t / step_size)}.
  * Chainable form (used by {@code step()}, as PyTorch): multiply the group's current lr by {@code gamma} when
- * {@code t > 0} and {@code t % step_size == 0}. Stepped per epoch.
+ * {@code t > 0} and {@code t % step_size == 0}. Counterparts: timm {@code StepLRScheduler(decay_t, decay_rate)},
+ * Keras {@code ExponentialDecay(staircase=True)}, optax {@code exponential_decay(staircase=True)}. Stepped per epoch.
  */
 public final class StepLR extends ChainableScheduler implements ClosedForm {
     private final long stepSize;

@@ -19,16 +19,102 @@ public abstract class TorchScheduler implements OptimizerBound {
     /** PyTorch's {@code _step_count}. */
     protected long stepCount;
 
+    /** Which PyTorch this schedule reproduces ({@link Options#torch}). */
+    protected final TorchVersion torch;
+    /** PyTorch's {@code last_epoch} constructor argument: -1 for a fresh schedule, else the epoch resumed from. */
+    protected final long resumeEpoch;
+    /** PyTorch 2.x's {@code _is_initial}: true while {@link #initialStep()} runs. */
+    protected boolean initial;
+
+    /** The constructor options PyTorch passes besides the schedule's own arguments. */
+    public record Options(TorchVersion torch, long lastEpoch) {
+        /** A fresh schedule ({@code last_epoch=-1}) of the default PyTorch. */
+        public static final Options DEFAULT = new Options(TorchVersion.DEFAULT, -1);
+    }
+
+    private static final ThreadLocal<Options> OPTIONS = new ThreadLocal<>();
+
+    /**
+     * Builds with {@code options} in effect: every PyTorch-named scheduler constructed by {@code build} on this
+     * thread (before it returns) reads them, e.g.
+     * {@code TorchScheduler.with(new Options(TorchVersion.V1_13, -1), () -> new ExponentialLR(groups, 0.9))}.
+     */
+    public static <T> T with(Options options, java.util.function.Supplier<T> build) {
+        Options previous = OPTIONS.get();
+        OPTIONS.set(options);
+        try {
+            return build.get();
+        } finally {
+            if (previous == null) OPTIONS.remove();
+            else OPTIONS.set(previous);
+        }
+    }
+
+    /** Sets {@code options} for the rest of this thread (a command line's {@code --torch}); null restores the default. */
+    public static void useOnThisThread(Options options) {
+        if (options == null) OPTIONS.remove();
+        else OPTIONS.set(options);
+    }
+
+    /** As {@link #with} for work that throws checked exceptions (a command's body). */
+    public static <T> T calling(Options options, java.util.concurrent.Callable<T> work) throws Exception {
+        Options previous = OPTIONS.get();
+        OPTIONS.set(options);
+        try {
+            return work.call();
+        } finally {
+            if (previous == null) OPTIONS.remove();
+            else OPTIONS.set(previous);
+        }
+    }
+
+    /** The options in effect on this thread ({@link Options#DEFAULT} outside {@link #with}). */
+    public static Options options() {
+        Options o = OPTIONS.get();
+        return o == null ? Options.DEFAULT : o;
+    }
+
     protected TorchScheduler(ParamGroups groups, String name) {
         if (groups == null) throw new IllegalArgumentException(name + ": param groups must not be null");
         this.groups = groups;
         this.name = name;
+        Options o = options();
+        this.torch = o.torch();
+        this.resumeEpoch = Check.atLeast(name, "last_epoch", o.lastEpoch(), -1);
     }
 
-    /** PyTorch's {@code _initial_step()}: reset the step count and step once. */
+    /** PyTorch's {@code _initial_step()}: reset the step count and step once (2.x: with {@code _is_initial}). */
     protected void initialStep() {
         stepCount = 0;
-        step();
+        markInitial(true);
+        try {
+            step();
+        } finally {
+            markInitial(false);
+        }
+    }
+
+    /**
+     * Sets PyTorch 2.x's {@code _is_initial} for the initial step. Anneal's wrappers pass it to the schedules they
+     * step, so that a wrapper first in a SequentialLR starts where its inner schedule would alone.
+     */
+    protected void markInitial(boolean on) {
+        initial = on;
+    }
+
+    /** {@link #markInitial} on {@code part} where it is a PyTorch-style scheduler. */
+    static void markInitial(OptimizerBound part, boolean on) {
+        if (part instanceof TorchScheduler) ((TorchScheduler) part).markInitial(on);
+    }
+
+    /** Whether PyTorch 2.x's {@code _is_initial} branch applies (keep the optimizer's current lr). */
+    protected final boolean keepsLrOnInitialStep() {
+        return initial && torch == TorchVersion.V2;
+    }
+
+    /** Which PyTorch this schedule reproduces. */
+    public TorchVersion torch() {
+        return torch;
     }
 
     /**
@@ -44,8 +130,8 @@ public abstract class TorchScheduler implements OptimizerBound {
         return true;
     }
 
-    /** SequentialLR's {@code scheduler.last_epoch -= 1}. */
-    void rewindOneEpoch() {
+    /** SequentialLR's {@code scheduler.last_epoch -= 1} (2.x: {@code recursive_undo}, composites recurse). */
+    void rewindOneEpoch(TorchVersion undoneBy) {
         lastEpoch -= 1;
     }
 

@@ -68,9 +68,9 @@ abstract class WrappingScheduler extends TorchScheduler {
 
         /** First in a SequentialLR, the inner schedule is stepped again by the re-run initial step: rewind it too. */
         @Override
-        void rewindOneEpoch() {
-            super.rewindOneEpoch();
-            rewind(inner);
+        void rewindOneEpoch(TorchVersion undoneBy) {
+            super.rewindOneEpoch(undoneBy);
+            rewind(inner, undoneBy);
         }
 
         @Override
@@ -96,9 +96,15 @@ abstract class WrappingScheduler extends TorchScheduler {
         }
     }
 
+    @Override
+    protected void markInitial(boolean on) {
+        super.markInitial(on);
+        markInitial(inner, on);
+    }
+
     /** SequentialLR's {@code last_epoch -= 1} on a part this wrapper steps on each of its own steps (or null). */
-    static void rewind(OptimizerBound part) {
-        if (part instanceof TorchScheduler) ((TorchScheduler) part).rewindOneEpoch();
+    static void rewind(OptimizerBound part, TorchVersion undoneBy) {
+        if (part instanceof TorchScheduler) ((TorchScheduler) part).rewindOneEpoch(undoneBy);
     }
 
     @Override

@@ -176,8 +176,11 @@ class AnnealSchedulesTest {
     static List<Fixtures.Case> closedFormCases() {
         List<Fixtures.Case> out = new ArrayList<>();
         for (Fixtures.Case c : Fixtures.cases()) {
-            LrScheduler s = Schedules.fromSpec(c.spec(), c.baseLrs());
-            if (s instanceof ClosedForm && c.epochs() == null && c.metrics() == null) out.add(c);
+            LrScheduler s = Schedules.fromSpec(c.spec(), TorchVersion.V1_13, c.baseLrs());
+            // closed forms are of a fresh schedule: not of one resumed with last_epoch
+            if (s instanceof ClosedForm && c.epochs() == null && c.metrics() == null && !c.spec().contains("last_epoch")) {
+                out.add(c);
+            }
         }
         return out;
     }
@@ -185,7 +188,7 @@ class AnnealSchedulesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("closedFormCases")
     void closedFormsEqualPyTorch(Fixtures.Case c) {
-        ClosedForm s = (ClosedForm) Schedules.fromSpec(c.spec(), c.baseLrs());
+        ClosedForm s = (ClosedForm) Schedules.fromSpec(c.spec(), TorchVersion.V1_13, c.baseLrs());
         int rows = c.raisesAtRow() > 0 ? c.raisesAtRow() : c.steps();
         for (int g = 0; g < c.baseLrs().length; g++) {
             Schedule f = s.closedForm(g);

@@ -8,7 +8,10 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The PyTorch golden cases of src/test/resources/fixtures/schedules.json (tools/gen_schedule_fixtures.py). */
+/**
+ * The PyTorch golden cases: src/test/resources/fixtures/schedules.json (PyTorch 1.13, tools/gen_schedule_fixtures.py)
+ * and schedules-torch2.json (PyTorch 2.x's lr_scheduler.py, tools/gen_schedule_fixtures_torch2.py).
+ */
 final class Fixtures {
     /** One PyTorch run: the spec, base lrs, inputs per step, and param_groups values per row. */
     record Case(String name, String spec, double[] baseLrs, int steps, double[] metrics, double[] epochs,
@@ -30,7 +33,16 @@ final class Fixtures {
     }
 
     static List<Case> cases() {
-        try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/schedules.json")) {
+        return cases("/fixtures/schedules.json");
+    }
+
+    /** The PyTorch 2.x cases (same specs as {@link #cases()} plus 2.x-specific ones). */
+    static List<Case> torch2Cases() {
+        return cases("/fixtures/schedules-torch2.json");
+    }
+
+    static List<Case> cases(String resource) {
+        try (InputStream in = Fixtures.class.getResourceAsStream(resource)) {
             JsonNode root = new ObjectMapper().readTree(in);
             List<Case> out = new ArrayList<>();
             for (JsonNode c : root.get("cases")) {

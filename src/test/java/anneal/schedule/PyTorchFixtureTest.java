@@ -18,24 +18,56 @@ class PyTorchFixtureTest {
         return Fixtures.cases();
     }
 
+    static List<Fixtures.Case> torch2Cases() {
+        return Fixtures.torch2Cases();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void matchesPyTorch(Fixtures.Case c) {
+        check(c, TorchVersion.V1_13);
+    }
+
+    /** The same specs (and the 2.x-specific ones) against PyTorch 2.x's own lr_scheduler.py, with torch='2'. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("torch2Cases")
+    void matchesPyTorch2(Fixtures.Case c) {
+        check(c, TorchVersion.V2);
+    }
+
+    static void check(Fixtures.Case c, TorchVersion torch) {
         ParamGroups groups = ParamGroups.of(c.baseLrs());
-        LrScheduler s = Schedules.build(c.spec(), groups);
+        if (c.raisesAtRow() == 0) {
+            assertThrows(IllegalArgumentException.class, () -> Schedules.build(c.spec(), groups, torch), c.error());
+            return;
+        }
+        LrScheduler s = Schedules.build(c.spec(), groups, torch);
         assertEquals(c.momentum() != null, s.schedulesMomentum(), "schedulesMomentum");
         assertRow(c, s, 0);
         for (int row = 1; row < c.steps(); row++) {
             if (row == c.raisesAtRow()) {
-                int r = row;
-                IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.step(s, r));
-                assertTrue(e.getMessage().contains("tried to step " + (row + 1) + " times"), e.getMessage());
+                assertRaisesAsPyTorch(c, s, row);
                 return;
             }
             c.step(s, row);
             assertRow(c, s, row);
         }
         assertEquals(-1, c.raisesAtRow(), "PyTorch raised, the Java did not");
+    }
+
+    /**
+     * PyTorch's ValueError past OneCycleLR's total_steps is an IllegalStateException; Python's own ZeroDivisionError
+     * and OverflowError are ArithmeticExceptions whose message names PyTorch's error.
+     */
+    static void assertRaisesAsPyTorch(Fixtures.Case c, LrScheduler s, int row) {
+        if (c.error().startsWith("ValueError: Tried to step")) { // 1.13 counts the step PyTorch refused, 2.x not
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.step(s, row));
+            assertTrue(e.getMessage().contains("tried to step " + (row + 1) + " times"), e.getMessage());
+            return;
+        }
+        String pythonError = c.error().substring(0, c.error().indexOf(':'));
+        ArithmeticException e = assertThrows(ArithmeticException.class, () -> c.step(s, row), c.error());
+        assertTrue(e.getMessage().contains(pythonError), pythonError + " expected in: " + e.getMessage());
     }
 
     static void assertRow(Fixtures.Case c, LrScheduler s, int row) {

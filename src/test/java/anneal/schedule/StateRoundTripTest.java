@@ -60,6 +60,12 @@ class StateRoundTripTest {
             double[] metrics = c.metrics();
             out.add(Arguments.of(c.name(), c.spec(), c.baseLrs(), last, metrics, c.epochs()));
         }
+        for (String library : new String[] {"optax", "keras", "transformers", "timm"}) { // other libraries' configs
+            for (Fixtures.Case c : Fixtures.cases("/fixtures/foreign-" + library + ".json")) {
+                if (c.raisesAtRow() == 0) continue;
+                out.add(Arguments.of(library + " " + c.name(), c.spec(), c.baseLrs(), c.steps() - 1, c.metrics(), null));
+            }
+        }
         double[] plateauMetrics = new double[40];
         for (int i = 0; i < plateauMetrics.length; i++) plateauMetrics[i] = 1.0 / (1 + i % 7);
         for (String spec : ANNEAL_SPECS) {

@@ -34,12 +34,26 @@ final class Args {
         return groups;
     }
 
-    /** The arguments used so far, defaults included (PyTorch's {@code last_epoch} and {@code verbose} left out). */
+    /**
+     * The arguments used so far, defaults included (PyTorch's {@code verbose}, a fresh {@code last_epoch=-1} and an
+     * inherited {@code torch} left out: the config records the version once, at its top).
+     */
     Map<String, Object> resolved() {
         Map<String, Object> out = new LinkedHashMap<>(resolved);
-        out.remove("last_epoch");
+        if (Long.valueOf(-1).equals(out.get("last_epoch"))) out.remove("last_epoch");
         out.remove("verbose");
+        if (!call.args().containsKey("torch")) out.remove("torch");
         return out;
+    }
+
+    /** The {@code torch} argument ('1.13' or '2', a string or a number), else {@code inherited}. */
+    anneal.schedule.TorchVersion torch(anneal.schedule.TorchVersion inherited) {
+        Object v = raw("torch");
+        if (v == null) return inherited;
+        if (!(v instanceof String) && !(v instanceof Number)) throw wrong("torch", v, "'1.13' or '2'");
+        anneal.schedule.TorchVersion t = anneal.schedule.TorchVersion.parse(call.name(), String.valueOf(v));
+        used("torch", t.spelling);
+        return t;
     }
 
     private <T> T used(String arg, T value) {
@@ -51,6 +65,37 @@ final class Args {
         known.add(arg);
         Object v = call.args().get(arg);
         return v == SpecParser.NONE ? null : v;
+    }
+
+    /** A Python dict argument (its keys and values as parsed), or null when absent. */
+    Map<?, ?> dict(String arg, String what) {
+        Object v = raw(arg);
+        if (v == null) return null;
+        if (v instanceof Map) return used(arg, (Map<?, ?>) v);
+        throw wrong(arg, v, what);
+    }
+
+    /** A number, or null when absent (Python's None default). */
+    Double optionalNumber(String arg) {
+        Object v = raw(arg);
+        return v == null ? null : used(arg, toNumber(arg, v));
+    }
+
+    /** A list of numbers. */
+    double[] numbers(String arg) {
+        Object v = required(arg, "a list of numbers");
+        if (!(v instanceof List)) throw wrong(arg, v, "a list of numbers");
+        List<?> list = (List<?>) v;
+        double[] out = new double[list.size()];
+        List<Double> values = new ArrayList<>();
+        for (int i = 0; i < out.length; i++) values.add(out[i] = toNumber(arg, list.get(i)));
+        used(arg, values);
+        return out;
+    }
+
+    /** The call these arguments belong to. */
+    Call call() {
+        return call;
     }
 
     boolean has(String arg) {
@@ -188,14 +233,14 @@ final class Args {
     }
 
     /**
-     * PyTorch's {@code last_epoch} and {@code verbose} are accepted with their defaults; then any argument this
-     * schedule did not read is an error listing the ones it takes.
+     * PyTorch's {@code verbose} is accepted where {@code torch} has it (1.13: every class but ChainedScheduler; 2.x:
+     * removed in 2.7); then any argument this schedule did not read is an error listing the ones it takes.
      */
-    void finish(boolean torchClass) {
-        if (torchClass) {
-            Object last = raw("last_epoch");
-            if (last != null && !(last instanceof Long && (Long) last == -1)) {
-                throw wrong("last_epoch", last, "-1 (resume with loadStateDict instead)");
+    void finish(boolean hasVerbose, anneal.schedule.TorchVersion torch) {
+        if (hasVerbose && raw("verbose") != null) {
+            if (torch == anneal.schedule.TorchVersion.V2) {
+                throw wrong("verbose", call.args().get("verbose"), "nothing with torch='2' (PyTorch 2.7 removed verbose; "
+                        + "drop it, or choose torch='1.13')");
             }
             bool("verbose", false);
         }

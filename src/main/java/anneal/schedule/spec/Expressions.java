@@ -31,6 +31,29 @@ final class Expressions {
             return Math.max(a[0], a[1]);
         }
     };
+    /**
+     * Python's float {@code **} (exp4j's {@code ^} with the same precedence and associativity) and {@code exp}:
+     * OverflowError / ZeroDivisionError as Python raises them, instead of exp4j's silent infinity.
+     */
+    private static final net.objecthunter.exp4j.operator.Operator PYTHON_POW =
+            new net.objecthunter.exp4j.operator.Operator("^", 2, false,
+                    net.objecthunter.exp4j.operator.Operator.PRECEDENCE_POWER) {
+                @Override
+                public double apply(double... a) {
+                    return Check.pythonPow("expression", a[0], a[1]);
+                }
+            };
+    private static final Function PYTHON_EXP = new Function("exp", 1) {
+        @Override
+        public double apply(double... a) {
+            double r = Math.exp(a[0]);
+            if (Double.isInfinite(r) && Double.isFinite(a[0])) {
+                throw new ArithmeticException("expression: exp(" + a[0] + ") overflows a double (Python raises "
+                        + "OverflowError: math range error)");
+            }
+            return r;
+        }
+    };
     private static final Pattern LAMBDA = Pattern.compile("\\s*lambda\\s+([A-Za-z_][A-Za-z_0-9]*)\\s*:(.*)",
             Pattern.DOTALL);
     private static final Pattern PYTHON_ONLY = Pattern.compile("//|\\blambda\\b|\\bif\\b|\\belse\\b|\\band\\b|\\bor\\b"
@@ -78,7 +101,8 @@ final class Expressions {
         String translated = text.replace("**", "^").replace("math.", "");
         Expression expression;
         try {
-            expression = new ExpressionBuilder(translated).variables(variables).functions(MIN, MAX).build();
+            expression = new ExpressionBuilder(translated).variables(variables).functions(MIN, MAX, PYTHON_EXP)
+                    .operator(PYTHON_POW).build();
         } catch (RuntimeException e) {
             throw Check.bad(schedule, arg, text, allowed + " (" + e.getMessage() + ")");
         }
@@ -90,9 +114,10 @@ final class Expressions {
             for (String v : bound) expression.setVariable(v, t);
             try {
                 return expression.evaluate();
-            } catch (ArithmeticException | IllegalArgumentException e) { // exp4j: "Division by zero!" for / and %
-                throw Check.bad(schedule, arg, shown, "an expression defined at every step; at " + bound[0] + "="
-                        + Check.show(t) + " it fails: " + cause(e));
+            } catch (ArithmeticException | IllegalArgumentException e) { // Python raises here too (ZeroDivisionError,
+                // OverflowError); exp4j says "Division by zero!" for / and %
+                throw new ArithmeticException(schedule + ": " + arg + "='" + shown + "' at " + bound[0] + "="
+                        + Check.show(t) + " fails: " + cause(e).replace("expression: ", ""));
             }
         };
     }

@@ -24,8 +24,11 @@ import java.util.Map;
 public final class ScheduleConfig {
     /** The {@code format} field of a config. */
     public static final String FORMAT = "anneal.schedule-config";
-    /** The version this library writes and reads. */
-    public static final int VERSION = 1;
+    /**
+     * The version this library writes (2: the top call's args hold {@code torch}, the PyTorch reproduced). It also
+     * reads version 1, written before that choice existed, as {@code torch='1.13'}.
+     */
+    public static final int VERSION = 2;
 
     private ScheduleConfig() {
     }
@@ -34,6 +37,9 @@ public final class ScheduleConfig {
     public static Map<String, Object> of(String spec, double... baseLrs) {
         Call call = SpecParser.parse(spec);
         Map<Call, Map<String, Object>> resolved = ScheduleRegistry.resolve(call, baseLrs);
+        if (ScheduleRegistry.takesTorch(call.name())) {
+            resolved.get(call).putIfAbsent("torch", anneal.schedule.TorchScheduler.options().torch().spelling);
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("format", FORMAT);
         out.put("version", VERSION);
@@ -52,6 +58,13 @@ public final class ScheduleConfig {
 
     private static Object value(Object v, Map<Call, Map<String, Object>> resolved) {
         if (v instanceof Call) return node((Call) v, resolved);
+        if (v instanceof Map) { // a Python dict (optax's boundaries_and_scales): {"dict": [[key, value], ...]}
+            List<Object> items = new ArrayList<>();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                items.add(List.of(e.getKey(), value(e.getValue(), resolved)));
+            }
+            return Map.of("dict", items);
+        }
         if (v instanceof List) {
             List<Object> out = new ArrayList<>();
             for (Object o : (List<?>) v) out.add(value(o, resolved));
@@ -72,19 +85,27 @@ public final class ScheduleConfig {
                     + " is not allowed; allowed: '" + FORMAT + "'");
         }
         Object version = config.get("version");
-        if (!(version instanceof Number) || ((Number) version).intValue() != VERSION) {
-            throw new ConfigurationException("schedule config: version=" + version + " is not allowed; allowed: "
-                    + VERSION + " (this Anneal reads version " + VERSION + ")");
+        if (!(version instanceof Number) || ((Number) version).intValue() < 1 || ((Number) version).intValue() > VERSION
+                || ((Number) version).doubleValue() != ((Number) version).intValue()) {
+            throw new ConfigurationException("schedule config: version=" + version + " is not allowed; allowed: 1 or "
+                    + VERSION + " (this Anneal reads versions 1 to " + VERSION + ")");
+        }
+        Map<String, Object> top = new LinkedHashMap<>(config);
+        if (((Number) version).intValue() == 1 && config.get("args") instanceof Map
+                && config.get("schedule") instanceof String && ScheduleRegistry.takesTorch((String) config.get("schedule"))) {
+            Map<Object, Object> args = new LinkedHashMap<>((Map<?, ?>) config.get("args"));
+            args.putIfAbsent("torch", anneal.schedule.TorchVersion.V1_13.spelling); // version 1 meant PyTorch 1.13
+            top.put("args", args);
         }
         StringBuilder out = new StringBuilder();
-        call(config, out, "config");
+        call(top, out, "config");
         return out.toString();
     }
 
     private static void call(Map<?, ?> node, StringBuilder out, String where) {
         Object name = node.get("schedule");
         Object args = node.get("args");
-        if (!(name instanceof String) || !((String) name).matches("[A-Za-z_][A-Za-z_0-9]*")) {
+        if (!(name instanceof String) || !((String) name).matches("[A-Za-z_][A-Za-z_0-9]*(\\.[A-Za-z_][A-Za-z_0-9]*)*")) {
             throw new ConfigurationException("schedule config: " + where + ".schedule=" + name
                     + " is not allowed; allowed: a schedule name such as \"OneCycleLR\"");
         }
@@ -130,6 +151,19 @@ public final class ScheduleConfig {
                 literal(list.get(i), out, where + "[" + i + "]");
             }
             out.append(']');
+        } else if (v instanceof Map && ((Map<?, ?>) v).size() == 1 && ((Map<?, ?>) v).get("dict") instanceof List) {
+            out.append('{');
+            List<?> items = (List<?>) ((Map<?, ?>) v).get("dict");
+            for (int i = 0; i < items.size(); i++) {
+                if (!(items.get(i) instanceof List) || ((List<?>) items.get(i)).size() != 2) {
+                    throw new ConfigurationException("schedule config: " + where + ".dict[" + i + "] must be [key, value]");
+                }
+                if (i > 0) out.append(", ");
+                literal(((List<?>) items.get(i)).get(0), out, where + ".dict[" + i + "]");
+                out.append(": ");
+                literal(((List<?>) items.get(i)).get(1), out, where + ".dict[" + i + "]");
+            }
+            out.append('}');
         } else if (v instanceof Map) {
             call((Map<?, ?>) v, out, where);
         } else {

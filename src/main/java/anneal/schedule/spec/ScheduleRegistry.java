@@ -26,6 +26,8 @@ import anneal.schedule.Schedule;
 import anneal.schedule.SequentialLR;
 import anneal.schedule.StepLR;
 import anneal.schedule.TorchScheduler;
+import anneal.schedule.TorchVersion;
+import anneal.schedule.Check;
 import anneal.schedule.WarmupLR;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,8 +37,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Spec names and how each builds its schedule. PyTorch names take PyTorch's arguments and defaults
- * ({@code last_epoch=-1} and {@code verbose} are accepted and ignored); Anneal's own schedules are listed in
+ * Spec names and how each builds its schedule. PyTorch names take PyTorch's arguments and defaults, plus
+ * {@code torch='1.13'|'2'} (which PyTorch to reproduce, inherited by nested schedules; default
+ * {@link TorchScheduler#options()}), {@code last_epoch} where PyTorch has it (resuming the PyTorch way, with the
+ * chosen version's semantics) and {@code verbose} where that version has it; Anneal's own schedules are listed in
  * {@link #ANNEAL_NAMES}. Nested schedules are built in the order they appear, on the same groups, exactly as a
  * PyTorch user constructs them before passing them to SequentialLR or ChainedScheduler.
  */
@@ -51,6 +55,11 @@ public final class ScheduleRegistry {
     public static final Set<String> ANNEAL_NAMES = Set.of("WarmupLR", "GradualWarmupLR", "WarmupCosineLR",
             "InverseSqrtLR", "WarmupStableDecayLR", "CosineDecayRestartsLR", "CosineCycleLR", "TanhCycleLR", "NoisyLR",
             "GroupScaleLR", "CoScheduleLR", "HorizonLR");
+
+    /** PyTorch classes without a {@code last_epoch} argument. */
+    private static final Set<String> NO_LAST_EPOCH = Set.of("ReduceLROnPlateau", "ChainedScheduler");
+    /** PyTorch classes whose {@code last_epoch >= 0} reads keys an earlier run of theirs put into the optimizer. */
+    private static final Set<String> NEEDS_RESUMED_OPTIMIZER = Set.of("CyclicLR", "OneCycleLR");
 
     static {
         FACTORIES.put("StepLR", (a, g) -> new StepLR(g, a.integer("step_size"), a.number("gamma", 0.1)));
@@ -115,6 +124,11 @@ public final class ScheduleRegistry {
     private ScheduleRegistry() {
     }
 
+    /** Whether spec {@code name} takes the {@code torch} argument (PyTorch's and Anneal's names, not foreign ones). */
+    public static boolean takesTorch(String name) {
+        return FACTORIES.containsKey(name);
+    }
+
     /** Every spec name, PyTorch's first. */
     public static List<String> names() {
         return Collections.unmodifiableList(new ArrayList<>(FACTORIES.keySet()));
@@ -122,17 +136,49 @@ public final class ScheduleRegistry {
 
     /** Builds the schedule {@code call} describes on {@code groups} (its nested schedules first, in order). */
     public static OptimizerBound build(Call call, ParamGroups groups) {
+        if (ForeignSchedules.isForeign(call.name())) return ForeignSchedules.build(call, groups);
         Factory factory = FACTORIES.get(call.name());
         if (factory == null) {
             throw new ConfigurationException("unknown schedule '" + call.name() + "'; known schedules: "
                     + String.join(", ", FACTORIES.keySet()));
         }
         Args args = new Args(call, groups.size());
-        OptimizerBound built = factory.build(args, groups);
-        args.finish(!ANNEAL_NAMES.contains(call.name()));
+        boolean torchName = !ANNEAL_NAMES.contains(call.name());
+        TorchVersion torch = args.torch(TorchScheduler.options().torch());
+        long lastEpoch = -1;
+        if (torchName && !NO_LAST_EPOCH.contains(call.name())) {
+            lastEpoch = args.integer("last_epoch", -1);
+            if (lastEpoch != -1 && NEEDS_RESUMED_OPTIMIZER.contains(call.name())) {
+                throw Check.bad(call.name(), "last_epoch", lastEpoch, "-1 (" + call.name() + " resumes from the group "
+                        + "values its earlier run wrote into the optimizer; resume with --resume / loadStateDict)");
+            }
+        }
+        long resume = lastEpoch;
+        OptimizerBound built = TorchScheduler.with(new TorchScheduler.Options(torch, resume),
+                () -> factory.build(args, groups));
+        args.finish(torchName && !call.name().equals("ChainedScheduler"), torch);
         Map<Call, Map<String, Object>> sink = RESOLVED.get();
         if (sink != null) sink.put(call, args.resolved());
         return built;
+    }
+
+    /**
+     * Records the resolved arguments of a call built outside {@link #build} (another library's, or a nested optax
+     * function): defaults filled in, and every argument given kept as given.
+     */
+    static void recordResolved(Call call, Args args) {
+        Map<Call, Map<String, Object>> sink = RESOLVED.get();
+        if (sink == null) return;
+        Map<String, Object> resolved = args.resolved();
+        for (Map.Entry<String, Object> e : call.args().entrySet()) {
+            if (e.getValue() != SpecParser.NONE) resolved.putIfAbsent(e.getKey(), e.getValue());
+        }
+        sink.put(call, resolved);
+    }
+
+    /** Every other library's spec name ({@code optax.cosine_decay_schedule}, ...). */
+    public static List<String> foreignNames() {
+        return ForeignSchedules.names();
     }
 
     /** Where {@link #resolve} collects the arguments of every call it builds (identity keys: calls may repeat). */

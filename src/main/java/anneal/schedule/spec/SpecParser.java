@@ -12,6 +12,8 @@ import java.util.Map;
  * spec  := call
  * call  := NAME '(' [ NAME '=' value { ',' NAME '=' value } [','] ] ')'
  * value := number | string | 'True' | 'False' | 'None' | '[' [ value { ',' value } [','] ] ']' | call
+ *        | '{' [ value ':' value { ',' value ':' value } ] '}'
+ * NAME  := a Python name, dotted for another library's schedules (optax.cosine_decay_schedule)
  * </pre>
  * Numbers are Python literals ({@code 5}, {@code -0.5}, {@code 1e-3}, {@code .5}, {@code 1_000}); strings are
  * single- or double-quoted. Errors name the position and what was expected.
@@ -83,7 +85,11 @@ public final class SpecParser {
     private String name() {
         skipSpace();
         int start = pos;
-        while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) pos++;
+        while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_'
+                || src.charAt(pos) == '.' && pos > start && pos + 1 < src.length()
+                && Character.isLetter(src.charAt(pos + 1)))) { // dotted: optax.cosine_decay_schedule
+            pos++;
+        }
         if (start == pos || Character.isDigit(src.charAt(start))) throw error("a name", start);
         return src.substring(start, pos);
     }
@@ -106,6 +112,7 @@ public final class SpecParser {
         char c = src.charAt(pos);
         if (c == '\'' || c == '"') return string(c);
         if (c == '[' || c == '(') return list(c == '[' ? ']' : ')');
+        if (c == '{') return dict();
         if (c == '-' || c == '+' || c == '.' || Character.isDigit(c)) return number();
         int start = pos;
         String word = name();
@@ -163,6 +170,21 @@ public final class SpecParser {
             pos++;
         }
         expect(close, "',' or '" + close + "'");
+        return out;
+    }
+
+    /** A Python dict literal {@code {key: value, ...}} (a later key replaces an earlier one, as Python). */
+    private Map<Object, Object> dict() {
+        pos++;
+        Map<Object, Object> out = new LinkedHashMap<>();
+        while (!peek('}')) {
+            Object key = value();
+            expect(':', "':' after a dict key");
+            out.put(key, value());
+            if (!peek(',')) break;
+            pos++;
+        }
+        expect('}', "',' or '}'");
         return out;
     }
 
