@@ -19,6 +19,6 @@ class PythonRefusalCommandTest {
         ScheduleCommandTest.Result r = ScheduleCommandTest.run("schedule", c.spec(), "--base-lr", "0.1", "--steps", "2400");
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().strip().split("\n").length, r.err());
-        assertTrue(r.err().contains("OverflowError") && r.err().contains("at row 2048"), r.err());
+        assertTrue(r.err().contains("OverflowError") && r.err().contains("at step 2048"), r.err());
     }
 }
