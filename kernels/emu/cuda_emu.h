@@ -156,10 +156,10 @@ anneal_emu_switch:
 )");
 #endif
 
-constexpr std::size_t kFiberStack = 64 * 1024;
+constexpr std::size_t kFiberStack = 32 * 1024;
 
 struct Fiber {
-    char* stack = nullptr;  // kFiberStack bytes, the lowest page a guard
+    char* stack = nullptr;  // kFiberStack bytes (above a guard page)
 #if defined(__x86_64__)
     void* sp = nullptr;
 #else
@@ -193,10 +193,6 @@ struct FiberBlock {
     void (*body)(void*) = nullptr;
     void* bodyContext = nullptr;
 
-    ~FiberBlock() {
-        for (Fiber& f : fibers)
-            if (f.stack != nullptr) munmap(f.stack, kFiberStack);
-    }
 };
 
 inline thread_local FiberBlock tFibers;
@@ -225,13 +221,21 @@ inline void yieldToScheduler() {
 inline void fiberEntryTrampoline() { fiberEntry(); }
 #endif
 
-inline void prepareFiber(Fiber& f) {
-    if (f.stack == nullptr) {
-        void* m = mmap(nullptr, kFiberStack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+/** Stacks for up to kMaxThreads fibers, one mapping per OS thread; each stack has a guard page below it. */
+inline char* fiberStack(unsigned linear) {
+    static thread_local char* stacks = nullptr;
+    constexpr std::size_t stride = kFiberStack + 4096;
+    if (stacks == nullptr) {
+        void* m = mmap(nullptr, stride * kMaxThreads, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (m == MAP_FAILED) throw std::bad_alloc();
-        f.stack = static_cast<char*>(m);
-        mprotect(f.stack, 4096, PROT_NONE);  // a stack overflow faults instead of corrupting a neighbour
+        stacks = static_cast<char*>(m);
+        for (unsigned t = 0; t < kMaxThreads; t++) mprotect(stacks + t * stride, 4096, PROT_NONE);  // overflow faults
     }
+    return stacks + linear * stride + 4096;
+}
+
+inline void prepareFiber(Fiber& f) {
+    if (f.stack == nullptr) f.stack = fiberStack(f.linear);
     f.done = false;
 #if defined(__x86_64__)
     // The frame anneal_emu_switch pops: control words, r15..rbp, then "returns" into fiberEntry, which
@@ -247,8 +251,8 @@ inline void prepareFiber(Fiber& f) {
     f.sp = top;
 #else
     getcontext(&f.context);
-    f.context.uc_stack.ss_sp = f.stack + 4096;
-    f.context.uc_stack.ss_size = kFiberStack - 4096;
+    f.context.uc_stack.ss_sp = f.stack;
+    f.context.uc_stack.ss_size = kFiberStack;
     f.context.uc_link = nullptr;
     makecontext(&f.context, &fiberEntryTrampoline, 0);
 #endif

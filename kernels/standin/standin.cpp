@@ -12,8 +12,9 @@
 //   * every call that needs a context checks that one is current on the calling thread
 //     (CUDA_ERROR_INVALID_CONTEXT otherwise);
 //   * work is queued per context and runs when the host synchronises (stream/event/context sync, a
-//     synchronous copy, a free), in issue order, so each stream keeps its own order and host memory that
-//     an async copy reads from pinned memory is read late, as on a GPU; kernel parameters are copied at
+//     synchronous copy, a free) or the queue is 64 operations deep, in issue order, so each stream keeps its
+//     own order and host memory that an async copy reads from pinned memory is read late, as on a GPU; kernel
+//     parameters are copied at
 //     launch, graph node parameters at node creation, instantiation and update;
 //   * allocations are poisoned with NaN bytes (0xFF) and guarded by canaries in front and behind, which
 //     are checked after every kernel, at synchronisation and at free; freed memory is never reused (its
@@ -399,6 +400,18 @@ CUresult drain(Context* ctx) {
     return ctx->sticky;
 }
 
+/**
+ * Queues an operation. Like a GPU's command buffer the queue is shallow: at kQueueDepth operations the host
+ * waits (the queue runs), so a host that enqueues faster than the work runs stays a few steps ahead, not a
+ * thousand (the real driver blocks at about a thousand launches, but a real GPU also runs them meanwhile).
+ */
+constexpr std::size_t kQueueDepth = 64;
+
+CUresult push(Context* ctx, std::function<void()> op) {
+    ctx->queue.push_back(std::move(op));
+    return ctx->queue.size() >= kQueueDepth ? drain(ctx) : CUDA_SUCCESS;
+}
+
 void releaseAll(Context* ctx) {
     ctx->queue.clear();
     for (auto& [p, a] : ctx->live) munmap(a.map, a.mapped);
@@ -471,10 +484,10 @@ CUresult capture(const Function* f, unsigned gx, unsigned gy, unsigned gz, unsig
     return CUDA_SUCCESS;
 }
 
-void enqueueKernel(Context* ctx, const KernelCall& call) {
+CUresult enqueueKernel(Context* ctx, const KernelCall& call) {
     long long ordinal = ++gLaunches;
-    if (gConfig.noExecute) return;
-    ctx->queue.emplace_back([ctx, call, ordinal] { runKernel(ctx, call, ordinal); });
+    if (gConfig.noExecute) return CUDA_SUCCESS;
+    return push(ctx, [ctx, call, ordinal] { runKernel(ctx, call, ordinal); });
 }
 
 /** PTX ISA version -> the oldest driver that JIT-compiles it (CUDA release notes). */
@@ -820,12 +833,11 @@ CUresult copyIn(Context* ctx, CUdeviceptr dst, const void* src, std::size_t byte
     if (src == nullptr || find(ctx, dst, bytes) == nullptr) return CUDA_ERROR_INVALID_VALUE;
     unsigned char* to = reinterpret_cast<unsigned char*>(dst);
     if (async && isPinned(ctx, src, bytes)) {
-        ctx->queue.emplace_back([to, src, bytes] { std::memcpy(to, src, bytes); });
-        return CUDA_SUCCESS;
+        return push(ctx, [to, src, bytes] { std::memcpy(to, src, bytes); });
     }
     std::vector<unsigned char> staged(static_cast<const unsigned char*>(src), static_cast<const unsigned char*>(src) + bytes);
-    ctx->queue.emplace_back([to, staged = std::move(staged)] { std::memcpy(to, staged.data(), staged.size()); });
-    return async ? CUDA_SUCCESS : drain(ctx);
+    CUresult r = push(ctx, [to, staged = std::move(staged)] { std::memcpy(to, staged.data(), staged.size()); });
+    return async ? r : drain(ctx);
 }
 
 CUresult copyOut(Context* ctx, void* dst, CUdeviceptr src, std::size_t bytes, bool async) {
@@ -833,8 +845,7 @@ CUresult copyOut(Context* ctx, void* dst, CUdeviceptr src, std::size_t bytes, bo
     if (dst == nullptr || find(ctx, src, bytes) == nullptr) return CUDA_ERROR_INVALID_VALUE;
     const unsigned char* from = reinterpret_cast<const unsigned char*>(src);
     if (async && isPinned(ctx, dst, bytes)) {
-        ctx->queue.emplace_back([dst, from, bytes] { std::memcpy(dst, from, bytes); });
-        return CUDA_SUCCESS;
+        return push(ctx, [dst, from, bytes] { std::memcpy(dst, from, bytes); });
     }
     if (CUresult r = drain(ctx); r != CUDA_SUCCESS) return r;  // to pageable memory: synchronous
     std::memcpy(dst, from, bytes);
@@ -846,8 +857,8 @@ CUresult fill(Context* ctx, CUdeviceptr dst, T value, std::size_t count, bool as
     if (count == 0) return CUDA_SUCCESS;
     if (dst % sizeof(T) != 0 || find(ctx, dst, count * sizeof(T)) == nullptr) return CUDA_ERROR_INVALID_VALUE;
     T* to = reinterpret_cast<T*>(dst);
-    ctx->queue.emplace_back([to, value, count] { std::fill(to, to + count, value); });
-    return async ? CUDA_SUCCESS : drain(ctx);
+    CUresult r = push(ctx, [to, value, count] { std::fill(to, to + count, value); });
+    return async ? r : drain(ctx);
 }
 }  // namespace
 
@@ -882,7 +893,7 @@ CU_API(cuMemcpyDtoD_v2)(CUdeviceptr dst, CUdeviceptr src, std::size_t bytes) {
     NEED_CONTEXT(ctx);
     if (bytes == 0) return CUDA_SUCCESS;
     if (find(ctx, dst, bytes) == nullptr || find(ctx, src, bytes) == nullptr) return CUDA_ERROR_INVALID_VALUE;
-    ctx->queue.emplace_back([dst, src, bytes] { std::memmove(reinterpret_cast<void*>(dst), reinterpret_cast<void*>(src), bytes); });
+    push(ctx, [dst, src, bytes] { std::memmove(reinterpret_cast<void*>(dst), reinterpret_cast<void*>(src), bytes); });
     return drain(ctx);
 }
 
@@ -967,8 +978,7 @@ CU_API(cuLaunchKernel)(Function* f, unsigned gx, unsigned gy, unsigned gz, unsig
     if (isLive(f) && f->module->ctx != ctx) return CUDA_ERROR_INVALID_HANDLE;
     KernelCall call;
     if (CUresult r = capture(f, gx, gy, gz, bx, by, bz, sharedMem, params, extra, call); r != CUDA_SUCCESS) return r;
-    enqueueKernel(ctx, call);
-    return CUDA_SUCCESS;
+    return enqueueKernel(ctx, call);
 }
 
 // ---- events --------------------------------------------------------------------------------------
@@ -996,11 +1006,10 @@ CU_API(cuEventRecord)(Event* event, Stream* stream) {
     if (!isLive(event) || event->ctx != ctx || !validStream(ctx, stream)) return CUDA_ERROR_INVALID_HANDLE;
     event->recorded = true;
     event->complete = false;
-    ctx->queue.emplace_back([event] {
+    return push(ctx, [event] {
         event->at = std::chrono::steady_clock::now();
         event->complete = true;
     });
-    return CUDA_SUCCESS;
 }
 
 CU_API(cuEventSynchronize)(Event* event) {
@@ -1103,7 +1112,8 @@ CU_API(cuGraphLaunch)(GraphExec* exec, Stream* stream) {
     LOCKED;
     NEED_CONTEXT(ctx);
     if (!isLive(exec) || exec->ctx != ctx || !validStream(ctx, stream)) return CUDA_ERROR_INVALID_HANDLE;
-    for (auto& [origin, call] : exec->nodes) enqueueKernel(ctx, call);  // each launch copies the node parameters
+    for (auto& [origin, call] : exec->nodes)  // each launch copies the node parameters
+        if (CUresult r = enqueueKernel(ctx, call); r != CUDA_SUCCESS) return r;
     return CUDA_SUCCESS;
 }
 

@@ -147,6 +147,11 @@ final class CudaDevice implements AutoCloseable {
             cuDeviceGetCount(count);
             return count[0] == 0 ? Optional.of("no CUDA device (the driver reports 0 devices)") : Optional.empty();
         } catch (LinkageError e) {
+            String all = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : " " + e.getCause().getMessage());
+            if (all.contains("failed to map segment from shared object") || all.contains("Operation not permitted"))
+                return Optional.of("JCuda's native library could not be loaded from java.io.tmpdir ("
+                        + System.getProperty("java.io.tmpdir") + "), which is probably mounted noexec; run with "
+                        + "-Djava.io.tmpdir=DIR (a folder on an exec mount) or TMPDIR=DIR tools/gpu_check.sh");
             return Optional.of("no CUDA driver library: libcuda.so.1 (or JCuda's native library for this platform) "
                     + "could not be loaded (" + rootMessage(e) + ")");
         } catch (CudaException e) {

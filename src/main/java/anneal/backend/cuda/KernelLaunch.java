@@ -92,6 +92,26 @@ final class KernelLaunch {
         cuLaunchKernel(function, gridX, gridY, 1, block, 1, 1, 0, stream, params, null);
     }
 
+    /**
+     * The arguments as the backend passed them before issue #13: one {@code Pointer.to(value)} per argument in
+     * a {@code Pointer.to(Pointer...)} array, which JCuda walks with JNI calls at every launch. Only the host-cost
+     * benchmark uses it, as the peer of the packed arguments.
+     */
+    Pointer legacyParams() {
+        Pointer[] each = new Pointer[offsets.length];
+        for (int i = 0; i < each.length; i++) {
+            byte[] v = new byte[sizes[i]];
+            values.get(offsets[i], v);
+            each[i] = Pointer.to(v);
+        }
+        return Pointer.to(each);
+    }
+
+    /** Launches with another parameter array (the benchmark's legacy peer). */
+    void launchWith(Pointer kernelParams) {
+        cuLaunchKernel(function, gridX, gridY, 1, block, 1, 1, 0, null, kernelParams, null);
+    }
+
     /** Rewrites int argument {@code arg}. */
     void setInt(int arg, int value) {
         check(arg, 4);

@@ -43,6 +43,8 @@ public final class StandInScenarios {
                 case "unavailable" -> unavailable();
                 case "fault" -> fault();
                 case "descriptions" -> descriptions();
+                case "step-time" -> stepTime();
+                case "describe" -> describe();
                 default -> throw new IllegalArgumentException("unknown scenario " + s);
             }
             System.out.println("SCENARIO-OK " + s);
@@ -229,6 +231,39 @@ public final class StandInScenarios {
             start(b, data(2), 2);
             b.trainStep(0, BATCH, lr(0), new double[] {0.9, 0.9}, new double[] {5e-4, 0});
             check(Double.isFinite(b.lastLoss()), "a training step after the fault: loss " + b.lastLoss());
+        }
+    }
+
+    /** Prints the backend's description after one training step (the module that loaded, the driver). */
+    static void describe() {
+        try (CudaBackend b = CudaBackend.open(0, LrDelivery.KERNEL_ARGUMENT)) {
+            start(b, data(5), 5);
+            b.trainStep(0, BATCH, lr(0), new double[] {0.9, 0.9}, new double[] {5e-4, 0});
+            check(Double.isFinite(b.lastLoss()), "one step: loss " + b.lastLoss());
+            System.out.println("DESCRIPTION " + b.description());
+        }
+    }
+
+    /** Wall time of one 784-256-10 training step (batch 128) through the stand-in: median of 15, after 3 warm-up steps. */
+    static void stepTime() {
+        Splits data = data(9);
+        try (CudaBackend b = CudaBackend.open(0, LrDelivery.KERNEL_ARGUMENT)) {
+            OptimizerSetup opt = start(b, data, 9);
+            double[] ms = new double[15], cpu = new double[15];
+            var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            for (int s = -3; s < ms.length; s++) {
+                long t0 = System.nanoTime(), c0 = mx.getCurrentThreadCpuTime();
+                b.trainStep(((s + 3) % 8) * BATCH, BATCH, lr(s + 3), opt.momenta(), opt.weightDecays());
+                b.lastLoss();  // waits for the step (the stand-in runs it on this thread)
+                if (s >= 0) {
+                    ms[s] = (System.nanoTime() - t0) / 1e6;
+                    cpu[s] = (mx.getCurrentThreadCpuTime() - c0) / 1e6;
+                }
+            }
+            java.util.Arrays.sort(ms);
+            java.util.Arrays.sort(cpu);
+            System.out.printf(Locale.ROOT, "STEP-TIME wall median %.1f ms (min %.1f), thread CPU median %.1f ms (min %.1f) per 784-256-10 "
+                    + "step (batch 128) through the CPU stand-in%n", ms[ms.length / 2], ms[0], cpu[cpu.length / 2], cpu[0]);
         }
     }
 
