@@ -5,16 +5,17 @@ import jcuda.driver.CUfunction;
 
 /**
  * The kernels of the module ({@code kernels/anneal_kernels.cu}) and, for each, a factory for a reusable
- * {@link KernelLaunch} with the grid the kernel expects. The constants mirror the kernel sources.
+ * {@link KernelLaunch} with the grid the kernel expects. The block sizes and tiles are read from the kernel
+ * sources themselves ({@link KernelConstants}), so the host's grid arithmetic cannot drift from them.
  * A {@code null} device pointer passes NULL (no bias, no ReLU mask, no gradient, no step counters).
  * Argument lists follow the kernels' C signatures in order; {@link KernelLaunch} packs them once.
  */
 final class Kernels {
-    static final int BLOCK = 256;          // ANNEAL_BLOCK, kernels/common.cuh
-    static final int TILE = 32;            // TILE, kernels/matmul.cu
-    static final int TILE_THREADS = 256;   // TILE_THREADS, kernels/matmul.cu
-    static final int ROWS_PER_BLOCK = 8;   // ROWS_PER_BLOCK, kernels/softmax_xent.cu
-    static final int BIAS_COLS = 32;       // BIAS_COLS, kernels/bias_grad.cu
+    static final int BLOCK = KernelConstants.get("ANNEAL_BLOCK");            // kernels/common.cuh
+    static final int TILE = KernelConstants.get("TILE");                     // kernels/matmul.cu
+    static final int TILE_THREADS = KernelConstants.get("TILE_THREADS");     // kernels/matmul.cu
+    static final int ROWS_PER_BLOCK = KernelConstants.get("ROWS_PER_BLOCK"); // kernels/softmax_xent.cu
+    static final int BIAS_COLS = KernelConstants.get("BIAS_COLS");           // kernels/bias_grad.cu
     private final CudaDevice device;
     private final CUfunction gather, forward, backwardInput, backwardWeight, softmaxXent, biasGrad, sgd, sgdScalars;
 
