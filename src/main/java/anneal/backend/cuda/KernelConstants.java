@@ -3,8 +3,6 @@ package anneal.backend.cuda;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +20,7 @@ import java.util.regex.Pattern;
  */
 final class KernelConstants {
     private static final String SOURCES = "/anneal/cuda/src/";
-    private static final Pattern DEFINE = Pattern.compile("^\\s*#define\\s+([A-Z_][A-Z0-9_]*)\\s+([^/]+?)\\s*(//.*)?$");
+    private static final Pattern DEFINE = Pattern.compile("^\\s*#define\\s+([A-Z_][A-Z0-9_]*)\\s+(.+?)\\s*(//.*)?$");
     private static final Pattern INCLUDE = Pattern.compile("^\\s*#include\\s+\"([^\"]+)\"");
     private static final Map<String, Integer> VALUES = load();
 
@@ -43,23 +41,22 @@ final class KernelConstants {
 
     private static Map<String, Integer> load() {
         Map<String, Integer> values = new LinkedHashMap<>();
-        Deque<String> files = new ArrayDeque<>();
-        Set<String> seen = new HashSet<>();
-        files.add("anneal_kernels.cu");
-        while (!files.isEmpty()) {
-            String file = files.poll();
-            if (!seen.add(file) || file.contains("/")) continue;  // emu/cuda_emu.h: host-only, not a kernel constant
-            for (String line : read(file).split("\n")) {
-                Matcher inc = INCLUDE.matcher(line);
-                if (inc.find()) files.add(inc.group(1));
-                Matcher def = DEFINE.matcher(line);
-                if (def.matches()) {
-                    Integer v = evaluate(def.group(2).trim(), values);
-                    if (v != null) values.put(def.group(1), v);
-                }
+        include("anneal_kernels.cu", values, new HashSet<>());
+        return values;
+    }
+
+    /** Reads {@code file} as the preprocessor does: an include is read where it appears (once: #pragma once). */
+    private static void include(String file, Map<String, Integer> values, Set<String> seen) {
+        if (!seen.add(file) || file.contains("/")) return;  // emu/cuda_emu.h: host-only, not a kernel constant
+        for (String line : read(file).split("\n")) {
+            Matcher inc = INCLUDE.matcher(line);
+            if (inc.find()) include(inc.group(1), values, seen);
+            Matcher def = DEFINE.matcher(line);
+            if (def.matches()) {
+                Integer v = evaluate(def.group(2).trim(), values);
+                if (v != null) values.put(def.group(1), v);
             }
         }
-        return values;
     }
 
     private static String read(String file) {
