@@ -95,18 +95,18 @@ public final class CudaBackend implements Backend {
         return new CudaBackend(CudaDevice.open(ordinal), delivery);
     }
 
-    /** Environment variable choosing the lr delivery of {@link #open()}: kernel-arg (default), device-scalar, graph. */
+    /** Environment variable choosing the lr delivery of {@link #open()}: kernel-arg, device-scalar, graph (default). */
     public static final String LR_DELIVERY_ENV = "ANNEAL_CUDA_LR";
 
-    /** GPU 0, lr delivered as {@value #LR_DELIVERY_ENV} says (default: as a kernel argument). */
+    /** GPU 0, lr delivered as {@value #LR_DELIVERY_ENV} says (default: {@link LrDelivery#DEFAULT}). */
     public static CudaBackend open() {
         return open(0, deliveryFromEnvironment());
     }
 
-    /** The lr delivery {@value #LR_DELIVERY_ENV} names (default kernel-arg); a bad value names the variable. */
+    /** The lr delivery {@value #LR_DELIVERY_ENV} names (default {@link LrDelivery#DEFAULT}); a bad value names the variable. */
     public static LrDelivery deliveryFromEnvironment() {
         String mode = System.getenv(LR_DELIVERY_ENV);
-        if (mode == null || mode.isBlank()) return LrDelivery.KERNEL_ARGUMENT;
+        if (mode == null || mode.isBlank()) return LrDelivery.DEFAULT;
         try {
             return LrDelivery.parse(mode.trim());
         } catch (IllegalArgumentException e) {

@@ -77,7 +77,7 @@ public final class GpuCheck {
      */
     public boolean run(Path torchPeer, String python, int timingSteps) throws IOException {
         Files.createDirectories(out);
-        try (CudaBackend probe = CudaBackend.open(ordinal, LrDelivery.KERNEL_ARGUMENT)) {
+        try (CudaBackend probe = CudaBackend.open(ordinal, LrDelivery.DEFAULT)) {
             standIn = probe.onStandInDriver();
             line("# anneal gpu-check\n\n" + probe.description() + "\n");
         }
@@ -171,7 +171,7 @@ public final class GpuCheck {
         try (Backend b = new CpuBackend()) {
             cpu = epoch(b, acc);
         }
-        try (Backend b = CudaBackend.open(ordinal, LrDelivery.KERNEL_ARGUMENT)) {
+        try (Backend b = CudaBackend.open(ordinal, LrDelivery.DEFAULT)) {
             gpu = epoch(b, acc);
         }
         StringBuilder csv = new StringBuilder("step,cpu_loss,cuda_loss\n");
@@ -218,7 +218,7 @@ public final class GpuCheck {
         double argUs = 0;
         for (LrDelivery d : LrDelivery.values()) {
             double us = gpuMicrosPerStep(d, steps, kernels);
-            if (d == LrDelivery.KERNEL_ARGUMENT) argUs = us;
+            if (d == LrDelivery.DEFAULT) argUs = us;
             line(String.format(Locale.ROOT, "| anneal CUDA, lr %s | %.1f | %d |", d.cliName(), us, kernels[0]));
         }
         line(String.format(Locale.ROOT, "| anneal CPU backend (%d threads, wall clock) | %.1f | - |",
@@ -256,7 +256,7 @@ public final class GpuCheck {
                 node.path("kernels_per_step").asText("?")));
         if (node.has("graph_us_per_step"))
             line(String.format(Locale.ROOT, "| PyTorch CUDA graph (torch.cuda.graphs) | %.1f | |", node.path("graph_us_per_step").asDouble()));
-        line(String.format(Locale.ROOT, "%nanneal (kernel-arg) vs PyTorch eager: %.2fx (goal: >= 5x, <= 30 us/step)", eager / anneal));
+        line(String.format(Locale.ROOT, "%nanneal (" + LrDelivery.DEFAULT.cliName() + ", the default) vs PyTorch eager: %.2fx (goal: >= 5x, <= 30 us/step)", eager / anneal));
     }
 
     /**
@@ -275,7 +275,7 @@ public final class GpuCheck {
             long s = seed + i;
             TrainConfig cfg = new TrainConfig(schedule, 0.1, 3, BATCH, 0.88, s, new int[] {256},
                     new SgdConfig(0.9, 0, true, 5e-4), true, data.validation().count(), 100, true);
-            try (Backend b = CudaBackend.open(ordinal, LrDelivery.KERNEL_ARGUMENT)) {
+            try (Backend b = CudaBackend.open(ordinal, LrDelivery.DEFAULT)) {
                 RunResult r = new Trainer(b, data).run(cfg, new TrainListener() {
                 });
                 times[i] = Double.isNaN(r.timeToTarget()) ? Double.POSITIVE_INFINITY : r.timeToTarget();

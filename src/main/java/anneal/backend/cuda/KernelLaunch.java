@@ -69,7 +69,7 @@ final class KernelLaunch {
         for (int i = 0; i < n; i++) all.putLong(8 * i, base + slotBytes + offsets[i]);
         values = all.slice(slotBytes, Math.max(8, at)).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) values.put(offsets[i], b.args.get(i).bytes);
-        params = block0;
+        params = NativeAddress.raw(base);  // no buffer attached: JCuda passes it on with two field reads
         nodeParams.func = function;
         nodeParams.gridDimX = gridX;
         nodeParams.gridDimY = gridY;
@@ -210,6 +210,7 @@ final class KernelLaunch {
      */
     static final class NativeAddress {
         private static final Method NATIVE_POINTER, BYTE_OFFSET;
+        private static final java.lang.reflect.Constructor<Pointer> AT_ADDRESS;
 
         static {
             try {
@@ -217,6 +218,8 @@ final class KernelLaunch {
                 NATIVE_POINTER.setAccessible(true);
                 BYTE_OFFSET = Pointer.class.getDeclaredMethod("getByteOffset");
                 BYTE_OFFSET.setAccessible(true);
+                AT_ADDRESS = Pointer.class.getDeclaredConstructor(long.class);
+                AT_ADDRESS.setAccessible(true);
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("this JCuda version hides the native address of a Pointer (a bug in Anneal's "
                         + "CUDA backend for this JCuda version)", e);
@@ -224,6 +227,19 @@ final class KernelLaunch {
         }
 
         private NativeAddress() {
+        }
+
+        /**
+         * A Pointer holding only a native address. JCuda hands such a pointer to the driver with two field reads;
+         * the Pointer that cuMemAllocHost fills also carries a direct ByteBuffer, which JCuda inspects at every
+         * call with several JNI calls and an up-call into Java.
+         */
+        static Pointer raw(long address) {
+            try {
+                return AT_ADDRESS.newInstance(address);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot make a JCuda pointer at an address", e);
+            }
         }
 
         static long of(Pointer p) {

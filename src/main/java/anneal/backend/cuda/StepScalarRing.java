@@ -41,10 +41,11 @@ final class StepScalarRing {
         CUdeviceptr slots = device.alloc("device-scalar SgdStep ring (" + SLOTS + " slots)", (long) SLOTS * slotBytes);
         Pointer pinned = device.pinned((long) SLOTS * slotBytes);
         host = pinned.getByteBuffer(0, (long) SLOTS * slotBytes).order(ByteOrder.LITTLE_ENDIAN);
+        long hostBase = KernelLaunch.NativeAddress.of(pinned);
         for (int i = 0; i < SLOTS; i++) {
             deviceSlot[i] = slots.withByteOffset((long) i * slotBytes);
             deviceAddress[i] = KernelLaunch.NativeAddress.of(deviceSlot[i]);
-            hostSlot[i] = pinned.withByteOffset((long) i * slotBytes);
+            hostSlot[i] = KernelLaunch.NativeAddress.raw(hostBase + (long) i * slotBytes);  // no buffer: cheap to pass
         }
         for (CUevent e : halfDone) cuEventCreate(e, CUevent_flags.CU_EVENT_DISABLE_TIMING);
         eventsCreated = true;
