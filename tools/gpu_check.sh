@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tools/gpu_check.sh OUTDIR [gpu-check options]: the one command for a GPU box (needs an NVIDIA driver
-# r450+; r580+ for the packed fatbin, older drivers get the compatibility PTX; see results/cuda-status.md).
+# r525+; r580+ for the packed fatbin, older drivers get the compatibility PTX; see results/cuda-status.md).
 # Runs `anneal gpu-check OUTDIR` under a 5-minute limit with the jlink distribution when it is unpacked next
 # to this repository (dist/anneal/bin/anneal), else with target/anneal.jar and the java on the PATH.
 # The PyTorch peer (tools/gpu_torch_peer.py) runs with python3 when it has torch with CUDA; set PYTHON=...

@@ -50,6 +50,10 @@ final class GpuCheckCommand implements Callable<Integer> {
     @Option(names = "--python", defaultValue = "python3", description = "Python with torch for the peer (default: ${DEFAULT-VALUE}).")
     String python;
 
+    @Option(names = "--validation", defaultValue = "5000", description = "Training images held out for validation "
+            + "(default: ${DEFAULT-VALUE}).")
+    int validation;
+
     @Option(names = "--seeds", defaultValue = "3", description = "Seeds of the time-to-accuracy part; best and median are "
             + "reported (default: ${DEFAULT-VALUE}).")
     int seeds;
@@ -58,7 +62,7 @@ final class GpuCheckCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (steps < 10) throw new IllegalArgumentException("--steps must be >= 10, got " + steps);
         if (seeds < 1) throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
-        Splits splits = FashionMnist.load(data, 5000, seed);  // the data first: a wrong --data fails before any CUDA work
+        Splits splits = FashionMnist.load(data, validation, seed);  // the data first: a wrong --data fails before any CUDA work
         Optional<String> why = CudaBackend.probe();
         if (why.isPresent()) throw new BackendUnavailableException("no GPU to check: " + why.get());
         Files.createDirectories(out);

@@ -205,7 +205,7 @@ final class CudaDevice implements AutoCloseable {
         return new CudaDevice(ordinal);
     }
 
-    /** The compatibility module packed beside the fatbin: PTX ISA 7.0 for sm_80, JIT-compiled by drivers r450+. */
+    /** The compatibility module packed beside the fatbin: PTX ISA 7.0 for sm_80, JIT-compiled by drivers r450+ (JCuda 12.6 itself needs r525+). */
     private static final String COMPAT_RESOURCE = "/anneal/cuda/anneal_kernels_compat.ptx";
 
     private String loadModule() {
@@ -271,7 +271,7 @@ final class CudaDevice implements AutoCloseable {
         return new BackendUnavailableException("the CUDA kernels do not load on " + name + " (sm_" + major + minor
                 + ", driver " + versionString(driverVersion) + "): " + why
                 + (override != null ? " (" + MODULE_ENV + "=" + override + ")"
-                        : ". The packed kernels need driver r450+ (compatibility PTX) and r580+ for the fatbin; on an older"
+                        : ". The packed kernels need driver r525+ (compatibility PTX) and r580+ for the fatbin; on an older"
                         + " driver build them with the box's nvcc ('make -C kernels fatbin') and set " + MODULE_ENV
                         + "=kernels/build/anneal_kernels.fatbin"));
     }

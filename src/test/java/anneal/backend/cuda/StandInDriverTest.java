@@ -152,7 +152,7 @@ class StandInDriverTest {
         String line = openFailure(env("ANNEAL_STANDIN_DRIVER_VERSION", "10020"));
         assertEquals("OPEN-FAILED BackendUnavailableException: the CUDA kernels do not load on Anneal CPU stand-in driver (no GPU: "
                 + "kernels emulated on the CPU) (sm_90, driver 10.2): CUDA_ERROR_UNSUPPORTED_PTX_VERSION, compatibility PTX: "
-                + "CUDA_ERROR_UNSUPPORTED_PTX_VERSION. The packed kernels need driver r450+ (compatibility PTX) and r580+ for the "
+                + "CUDA_ERROR_UNSUPPORTED_PTX_VERSION. The packed kernels need driver r525+ (compatibility PTX) and r580+ for the "
                 + "fatbin; on an older driver build them with the box's nvcc ('make -C kernels fatbin') and set "
                 + "ANNEAL_CUDA_MODULE=kernels/build/anneal_kernels.fatbin", line);
     }
@@ -211,6 +211,28 @@ class StandInDriverTest {
         assertEquals(0, p.exit, p.out + p.err);
         assertTrue(p.out.contains("Anneal CPU stand-in driver") && p.out.contains("[the CPU stand-in driver: nothing runs on a GPU"),
                 p.out);
+    }
+
+    /**
+     * The whole gpu-check, rehearsed through the stand-in on the small data set: every part runs, the check
+     * passes, and the report says the driver is the stand-in and that its timings are not meaningful. (The
+     * PyTorch peer finds no CUDA here and is reported as not run.)
+     */
+    @Test
+    void gpuCheckRehearsesEndToEnd() throws Exception {
+        Path out = WORK.resolve("gpu-check");
+        List<String> cmd = jvm("gpu-check", "anneal.cli.Main");
+        cmd.addAll(List.of("gpu-check", out.toString(), "--data", tinyData().toString(), "--validation", "256", "--steps", "10",
+                "--seeds", "2"));
+        Proc p = Proc.run(cmd, env(), 1800);
+        System.out.println("--- anneal gpu-check through the stand-in\n" + p.out + p.err);
+        String report = Files.readString(out.resolve("gpu-check.md"));
+        assertEquals(0, p.exit, report + p.err);
+        assertTrue(report.contains("**Driver: Anneal's CPU stand-in (no GPU)."), report);
+        assertTrue(report.contains("79/79 kernel cases pass"), report);
+        assertTrue(report.contains("CPU stand-in driver: these figures time the emulation and are not meaningful"), report);
+        assertTrue(report.contains("median") && report.contains("over 2 seeds"), report);
+        assertTrue(report.contains("Overall: PASS"), report);
     }
 
     private static void badInput(Map<String, String> env, String expectedLine) throws Exception {
