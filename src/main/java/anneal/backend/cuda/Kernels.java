@@ -40,46 +40,83 @@ final class Kernels {
         return KernelLaunch.blocks(n, TILE);
     }
 
-    private KernelLaunch.Builder launch(String kernel, CUfunction f, int gridX, int gridY, int block) {
-        return new KernelLaunch.Builder(kernel, f, gridX, gridY, block);
+    /** A launch's grid (x, y) and threads per block: the one place the host computes them. */
+    record Grid(int x, int y, int block) {
+    }
+
+    static Grid gatherGrid(int rows, int features) {
+        return new Grid(KernelLaunch.blocks((long) rows * features, BLOCK), 1, BLOCK);
+    }
+
+    /** The three SGEMMs: an output of m x n in TILE x TILE tiles. */
+    static Grid matmulGrid(int m, int n) {
+        return new Grid(tiles(n), tiles(m), TILE_THREADS);
+    }
+
+    static Grid softmaxGrid(int rows) {
+        return new Grid(KernelLaunch.blocks(rows, ROWS_PER_BLOCK), 1, BLOCK);
+    }
+
+    static Grid biasGrid(int cols) {
+        return new Grid(KernelLaunch.blocks(cols, BIAS_COLS), 1, BLOCK);
+    }
+
+    static Grid sgdGrid(int total) {
+        return new Grid(KernelLaunch.blocks(total, BLOCK), 1, BLOCK);
+    }
+
+    /** The grid of a {@link KernelCase}'s launch, for the emulation harness (which takes it from the case file). */
+    static Grid gridOf(KernelCase c) {
+        return switch (c.op()) {
+            case "gather_batch" -> gatherGrid(c.i("rows"), c.i("features"));
+            case "matmul_forward", "matmul_backward_input", "matmul_backward_weight" -> matmulGrid(c.i("m"), c.i("n"));
+            case "softmax_xent" -> softmaxGrid(c.i("rows"));
+            case "bias_grad" -> biasGrid(c.i("cols"));
+            case "sgd_update" -> sgdGrid(c.f("params").length);
+            default -> throw new IllegalArgumentException("no grid for kernel case op " + c.op());
+        };
+    }
+
+    private KernelLaunch.Builder launch(String kernel, CUfunction f, Grid g) {
+        return new KernelLaunch.Builder(kernel, f, g.x(), g.y(), g.block());
     }
 
     /** Rows perm[offset ..] of X and labels into xb, yb; zeroes stepStats. {@link #GATHER_OFFSET_ARG} is rewritten per step. */
     KernelLaunch gather(CUdeviceptr x, CUdeviceptr labels, CUdeviceptr perm, int offset, int rows, int features,
                         CUdeviceptr xb, CUdeviceptr yb, CUdeviceptr stepStats) {
-        return launch("gather_batch", gather, KernelLaunch.blocks((long) rows * features, BLOCK), 1, BLOCK)
+        return launch("gather_batch", gather, gatherGrid(rows, features))
                 .ptr(x).ptr(labels).ptr(perm).i32(offset).i32(rows).i32(features).ptr(xb).ptr(yb).ptr(stepStats).build(device);
     }
 
     /** Y[m x n] = X[m x k] W[n x k]^T + bias, then ReLU when {@code relu}. */
     KernelLaunch forward(CUdeviceptr x, CUdeviceptr w, CUdeviceptr bias, CUdeviceptr y, int m, int n, int k, boolean relu) {
-        return launch("matmul_forward", forward, tiles(n), tiles(m), TILE_THREADS)
+        return launch("matmul_forward", forward, matmulGrid(m, n))
                 .ptr(x).ptr(w).ptr(bias).ptr(y).i32(m).i32(n).i32(k).i32(relu ? 1 : 0).build(device);
     }
 
     /** dX[m x n] = dY[m x k] W[k x n], zeroed where h <= 0 when h is not null. */
     KernelLaunch backwardInput(CUdeviceptr dy, CUdeviceptr w, CUdeviceptr h, CUdeviceptr dx, int m, int n, int k) {
-        return launch("matmul_backward_input", backwardInput, tiles(n), tiles(m), TILE_THREADS)
+        return launch("matmul_backward_input", backwardInput, matmulGrid(m, n))
                 .ptr(dy).ptr(w).ptr(h).ptr(dx).i32(m).i32(n).i32(k).build(device);
     }
 
     /** dW[m x n] = dY[k x m]^T X[k x n]. */
     KernelLaunch backwardWeight(CUdeviceptr dy, CUdeviceptr x, CUdeviceptr dw, int m, int n, int k) {
-        return launch("matmul_backward_weight", backwardWeight, tiles(n), tiles(m), TILE_THREADS)
+        return launch("matmul_backward_weight", backwardWeight, matmulGrid(m, n))
                 .ptr(dy).ptr(x).ptr(dw).i32(m).i32(n).i32(k).build(device);
     }
 
     /** Softmax cross-entropy of rows x cols logits; gradient (divided by rows) when dlogits is not null. */
     KernelLaunch softmaxXent(CUdeviceptr logits, CUdeviceptr labels, CUdeviceptr dlogits, int rows, int cols,
                              double lossWeight, CUdeviceptr stats, CUdeviceptr stepStats) {
-        return launch("softmax_xent", softmaxXent, KernelLaunch.blocks(rows, ROWS_PER_BLOCK), 1, BLOCK)
+        return launch("softmax_xent", softmaxXent, softmaxGrid(rows))
                 .ptr(logits).ptr(labels).ptr(dlogits).i32(rows).i32(cols).i32(rows).f64(lossWeight).ptr(stats).ptr(stepStats)
                 .build(device);
     }
 
     /** db[j] = sum_i dY[i][j]. */
     KernelLaunch biasGrad(CUdeviceptr dy, CUdeviceptr db, int rows, int cols) {
-        return launch("bias_grad", biasGrad, KernelLaunch.blocks(cols, BIAS_COLS), 1, BLOCK).ptr(dy).ptr(db).i32(rows).i32(cols)
+        return launch("bias_grad", biasGrad, biasGrid(cols)).ptr(dy).ptr(db).i32(rows).i32(cols)
                 .build(device);
     }
 
@@ -93,7 +130,7 @@ final class Kernels {
                      int[] stepWords, CUdeviceptr stepScalars) {
         boolean scalars = stepScalars != null;
         KernelLaunch.Builder b = launch(scalars ? "sgd_update_scalars" : "sgd_update", scalars ? sgdScalars : sgd,
-                KernelLaunch.blocks(total, BLOCK), 1, BLOCK).ptr(params).ptr(grads).ptr(bufs).i32(total).words(layoutWords);
+                sgdGrid(total)).ptr(params).ptr(grads).ptr(bufs).i32(total).words(layoutWords);
         return (scalars ? b.ptr(stepScalars) : b.words(stepWords)).build(device);
     }
 }
