@@ -166,6 +166,35 @@ class StandInDriverTest {
                 + "the device has "), line);
     }
 
+    /**
+     * kernels/standin/jcuda_symbols.txt (the stand-in implements or stubs each) is exactly the cu* symbols that
+     * JCuda's native driver library on this class path leaves undefined, read with nm from the natives jar.
+     */
+    @Test
+    void theStandInCoversEverySymbolJCudasNativeLibraryReferences() throws Exception {
+        String jar = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> e.contains("jcuda-natives") && e.contains("linux-x86_64")).findFirst()
+                .orElseThrow(() -> new AssertionError("no jcuda-natives linux-x86_64 jar on the class path"));
+        Path so = WORK.resolve("libJCudaDriver.so");
+        try (var zip = new java.util.zip.ZipFile(jar)) {
+            var entry = zip.stream().filter(e -> e.getName().matches("lib/libJCudaDriver-.*-linux-x86_64\\.so")).findFirst().orElseThrow();
+            try (var in = zip.getInputStream(entry)) {
+                Files.copy(in, so, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Proc nm = Proc.run(List.of("nm", "-D", "--undefined-only", so.toString()), Map.of(), 60);
+        assertEquals(0, nm.exit, nm.err);
+        List<String> referenced = nm.out.lines().map(l -> l.trim().split("\\s+")).map(f -> f[f.length - 1].replaceAll("@.*", ""))
+                .filter(n -> n.matches("cu[A-Z].*")).distinct().sorted().toList();
+        List<String> committed = Files.readAllLines(ROOT.resolve("kernels/standin/jcuda_symbols.txt"));
+        assertEquals(committed, referenced);
+        // and the built stand-in defines every one of them
+        Proc defined = Proc.run(List.of("nm", "-D", "--defined-only", STANDIN.resolve("libcuda.so.1").toString()), Map.of(), 60);
+        java.util.Set<String> have = new java.util.HashSet<>();
+        defined.out.lines().map(l -> l.trim().split("\\s+")).forEach(f -> have.add(f[f.length - 1]));
+        for (String sym : referenced) assertTrue(have.contains(sym), sym + " is not defined by the stand-in");
+    }
+
     // ---- the command line under the stand-in ----------------------------------------------------------
 
     /** A small Fashion-MNIST-format data directory: 1280 training and 256 test images (gzipped IDX files). */
