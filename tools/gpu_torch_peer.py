@@ -75,12 +75,15 @@ def time_graph(model, opt, x, y, perm, batch, steps, device):
     side.wait_stream(torch.cuda.current_stream(device))
     with torch.cuda.stream(side):
         for _ in range(3):
-            opt.zero_grad(set_to_none=False)
+            opt.zero_grad(set_to_none=True)
             F.cross_entropy(model(x[static_idx]), y[static_idx]).backward()
             opt.step()
     torch.cuda.current_stream(device).wait_stream(side)
     graph = torch.cuda.CUDAGraph()
-    opt.zero_grad(set_to_none=False)
+    # set_to_none=True: backward inside the capture allocates .grad from the graph's pool and assigns it, so
+    # each replay computes fresh gradients (with set_to_none=False the captured backward accumulates into
+    # the existing .grad and every replay adds to the last one's gradients)
+    opt.zero_grad(set_to_none=True)
     with torch.cuda.graph(graph):
         loss = F.cross_entropy(model(x[static_idx]), y[static_idx])
         loss.backward()

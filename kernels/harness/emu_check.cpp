@@ -1,5 +1,8 @@
 // emu_check.cpp: runs every kernel of anneal_kernels.cu under the CPU emulator (emu/cuda_emu.h) on
-// cases written by the Java test anneal.backend.cuda.KernelEmulationTest, and compares the outputs
+// cases written by the Java test anneal.backend.cuda.KernelEmulationTest, each launched with the grid and
+// block the Java side computed (anneal.backend.cuda.Kernels: the backend's own arithmetic; this file has
+// none, and no step sequence either: the whole step runs through the CPU stand-in driver in
+// StandInDriverTest, as CudaBackend launches it), and compares the outputs
 // with the expected values it computed with anneal.backend.cpu.ReferenceOps (the CPU backend's
 // reference). Built with -fsanitize=address,undefined, so an out-of-bounds access fails the check too.
 //
@@ -98,8 +101,9 @@ struct Comparison {
     }
 };
 
-dim3 blocks1d(long long n, int block) { return dim3((unsigned)((n + block - 1) / block)); }
-dim3 tiles(int m, int n) { return dim3((unsigned)((n + TILE - 1) / TILE), (unsigned)((m + TILE - 1) / TILE)); }
+/** The launch's grid and block, as the Java side computed them (anneal.backend.cuda.Kernels, the backend's own). */
+dim3 grid(const Case& c) { return dim3((unsigned)c.i("grid_x"), (unsigned)c.i("grid_y")); }
+dim3 block(const Case& c) { return dim3((unsigned)c.i("block")); }
 
 /** Copies the raw words the Java side packed (anneal.backend.cuda.SgdArgs) into a kernel argument struct. */
 template <class T>
@@ -124,7 +128,7 @@ Comparison run(const Case& c) {
         std::vector<float> xb(rows * features, NAN);
         std::vector<unsigned char> yb(rows, 255);
         std::vector<double> stepStats{7.0, 7.0};
-        emu::launch(blocks1d((long long)rows * features, ANNEAL_BLOCK), dim3(ANNEAL_BLOCK), gather_batch, X.data(),
+        emu::launch(grid(c), block(c), gather_batch, X.data(),
                     labels.data(), perm.data(), offset, rows, features, xb.data(), yb.data(), stepStats.data());
         cmp.check("xb", xb, c.f32("expect_xb"), atol, rtol);
         cmp.check("yb", yb, c.u8("expect_yb"), 0, 0);
@@ -134,7 +138,7 @@ Comparison run(const Case& c) {
         auto X = c.f32("X"), W = c.f32("W");
         std::vector<float> bias = c.hasTensor("bias") ? c.f32("bias") : std::vector<float>{};
         std::vector<float> Y(m * n, NAN);
-        emu::launch(tiles(m, n), dim3(TILE_THREADS), matmul_forward, X.data(), W.data(),
+        emu::launch(grid(c), block(c), matmul_forward, X.data(), W.data(),
                     bias.empty() ? nullptr : bias.data(), Y.data(), m, n, k, relu);
         cmp.check("Y", Y, c.f32("expect_Y"), atol, rtol);
     } else if (op == "matmul_backward_input") {
@@ -142,14 +146,14 @@ Comparison run(const Case& c) {
         auto dY = c.f32("dY"), W = c.f32("W");
         std::vector<float> H = c.hasTensor("H") ? c.f32("H") : std::vector<float>{};
         std::vector<float> dX(m * n, NAN);
-        emu::launch(tiles(m, n), dim3(TILE_THREADS), matmul_backward_input, dY.data(), W.data(),
+        emu::launch(grid(c), block(c), matmul_backward_input, dY.data(), W.data(),
                     H.empty() ? nullptr : H.data(), dX.data(), m, n, k);
         cmp.check("dX", dX, c.f32("expect_dX"), atol, rtol);
     } else if (op == "matmul_backward_weight") {
         int m = c.i("m"), n = c.i("n"), k = c.i("k");
         auto dY = c.f32("dY"), X = c.f32("X");
         std::vector<float> dW(m * n, NAN);
-        emu::launch(tiles(m, n), dim3(TILE_THREADS), matmul_backward_weight, dY.data(), X.data(), dW.data(), m, n, k);
+        emu::launch(grid(c), block(c), matmul_backward_weight, dY.data(), X.data(), dW.data(), m, n, k);
         cmp.check("dW", dW, c.f32("expect_dW"), atol, rtol);
     } else if (op == "softmax_xent") {
         int rows = c.i("rows"), cols = c.i("cols");
@@ -159,7 +163,7 @@ Comparison run(const Case& c) {
         std::vector<float> d(grad ? rows * cols : 0, NAN);
         std::vector<double> stats{0, 0}, step{0, 0};
         double weight = grad ? 1.0 / rows : 1.0;
-        emu::launch(blocks1d(rows, ROWS_PER_BLOCK), dim3(ANNEAL_BLOCK), softmax_xent, logits.data(), labels.data(),
+        emu::launch(grid(c), block(c), softmax_xent, logits.data(), labels.data(),
                     grad ? d.data() : nullptr, rows, cols, rows, weight, stats.data(), grad ? step.data() : nullptr);
         double meanLoss = grad ? stats[0] : stats[0] / rows;
         cmp.scalar("loss", meanLoss, c.d("expect_loss"), atol, rtol);
@@ -172,7 +176,7 @@ Comparison run(const Case& c) {
         int rows = c.i("rows"), cols = c.i("cols");
         auto dY = c.f32("dY");
         std::vector<float> db(cols, NAN);
-        emu::launch(blocks1d(cols, BIAS_COLS), dim3(ANNEAL_BLOCK), bias_grad, dY.data(), db.data(), rows, cols);
+        emu::launch(grid(c), block(c), bias_grad, dY.data(), db.data(), rows, cols);
         cmp.check("db", db, c.f32("expect_db"), atol, rtol);
     } else if (op == "sgd_update") {
         SgdLayout layout = readStruct<SgdLayout>(c, "sgd_layout");
@@ -183,66 +187,17 @@ Comparison run(const Case& c) {
             auto params = c.f32("params"), bufs = c.f32("bufs");
             if (viaScalars) {
                 SgdStep* deviceStep = new SgdStep(step);  // stands in for the device scalar buffer
-                emu::launch(blocks1d(total, ANNEAL_BLOCK), dim3(ANNEAL_BLOCK), sgd_update_scalars, params.data(),
+                emu::launch(grid(c), block(c), sgd_update_scalars, params.data(),
                             grads.data(), bufs.data(), total, layout, static_cast<const SgdStep*>(deviceStep));
                 delete deviceStep;
             } else {
-                emu::launch(blocks1d(total, ANNEAL_BLOCK), dim3(ANNEAL_BLOCK), sgd_update, params.data(), grads.data(),
+                emu::launch(grid(c), block(c), sgd_update, params.data(), grads.data(),
                             bufs.data(), total, layout, step);
             }
             std::string via = viaScalars ? " (sgd_update_scalars)" : " (sgd_update)";
             cmp.check("params" + via, params, c.f32("expect_params"), atol, rtol);
             cmp.check("bufs" + via, bufs, c.f32("expect_bufs"), atol, rtol);
         }
-    } else if (op == "train_step") {
-        // the launch sequence of anneal.backend.cuda.CudaBackend.trainLaunches, on host buffers
-        auto X = c.f32("X");
-        auto labels = c.u8("labels");
-        auto perm = c.i32("perm");
-        auto sizes = c.i32("sizes");
-        auto params = c.f32("params"), bufs = c.f32("bufs");
-        SgdLayout layout = readStruct<SgdLayout>(c, "sgd_layout");
-        SgdStep step = readStruct<SgdStep>(c, "sgd_step");
-        const int offset = c.i("offset"), rows = c.i("rows"), layers = (int)sizes.size() - 1;
-        const int features = sizes[0], classes = sizes[layers];
-        std::vector<float> grads(params.size(), NAN), xb(rows * features);
-        std::vector<unsigned char> yb(rows);
-        std::vector<std::vector<float>> act(layers), dact(layers);
-        std::vector<size_t> wOff(layers), bOff(layers);
-        for (int l = 0, off = 0; l < layers; l++) {
-            act[l].assign((size_t)rows * sizes[l + 1], NAN);
-            dact[l].assign((size_t)rows * sizes[l + 1], NAN);
-            wOff[l] = off;
-            off += sizes[l + 1] * sizes[l];
-            bOff[l] = off;
-            off += sizes[l + 1];
-        }
-        std::vector<double> stats{0, 0}, stepStats{0, 0};
-        emu::launch(blocks1d((long long)rows * features, ANNEAL_BLOCK), dim3(ANNEAL_BLOCK), gather_batch, X.data(), labels.data(),
-                    perm.data(), offset, rows, features, xb.data(), yb.data(), stepStats.data());
-        for (int l = 0; l < layers; l++)
-            emu::launch(tiles(rows, sizes[l + 1]), dim3(TILE_THREADS), matmul_forward, l == 0 ? xb.data() : act[l - 1].data(),
-                        params.data() + wOff[l], params.data() + bOff[l], act[l].data(), rows, sizes[l + 1], sizes[l],
-                        l < layers - 1 ? 1 : 0);
-        emu::launch(blocks1d(rows, ROWS_PER_BLOCK), dim3(ANNEAL_BLOCK), softmax_xent, act[layers - 1].data(), yb.data(),
-                    dact[layers - 1].data(), rows, classes, rows, 1.0 / rows, stats.data(), stepStats.data());
-        for (int l = layers - 1; l >= 0; l--) {
-            int in = sizes[l], out = sizes[l + 1];
-            emu::launch(tiles(out, in), dim3(TILE_THREADS), matmul_backward_weight, dact[l].data(),
-                        l == 0 ? xb.data() : act[l - 1].data(), grads.data() + wOff[l], out, in, rows);
-            emu::launch(blocks1d(out, BIAS_COLS), dim3(ANNEAL_BLOCK), bias_grad, dact[l].data(), grads.data() + bOff[l], rows, out);
-            if (l > 0)
-                emu::launch(tiles(rows, in), dim3(TILE_THREADS), matmul_backward_input, dact[l].data(), params.data() + wOff[l],
-                            act[l - 1].data(), dact[l - 1].data(), rows, in, out);
-        }
-        int total = (int)params.size();
-        emu::launch(blocks1d(total, ANNEAL_BLOCK), dim3(ANNEAL_BLOCK), sgd_update, params.data(), grads.data(), bufs.data(),
-                    total, layout, step);
-        cmp.check("params", params, c.f32("expect_params"), atol, rtol);
-        cmp.check("bufs", bufs, c.f32("expect_bufs"), atol, rtol);
-        cmp.scalar("loss", stepStats[0], c.d("expect_loss"), atol, rtol);
-        cmp.scalar("correct", stepStats[1], c.d("expect_correct"), 0, 0);
-        cmp.check("epoch stats", stats, stepStats, 0, 0);
     } else {
         throw std::runtime_error("unknown op '" + op + "'");
     }

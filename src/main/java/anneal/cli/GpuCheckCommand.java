@@ -50,15 +50,25 @@ final class GpuCheckCommand implements Callable<Integer> {
     @Option(names = "--python", defaultValue = "python3", description = "Python with torch for the peer (default: ${DEFAULT-VALUE}).")
     String python;
 
+    @Option(names = "--validation", defaultValue = "5000", description = "Training images held out for validation "
+            + "(default: ${DEFAULT-VALUE}).")
+    int validation;
+
+    @Option(names = "--seeds", defaultValue = "3", description = "Seeds of the time-to-accuracy part; best and median are "
+            + "reported (default: ${DEFAULT-VALUE}).")
+    int seeds;
+
     @Override
     public Integer call() throws IOException {
         if (steps < 10) throw new UsageException("--steps=" + steps + " is not allowed; allowed: an integer >= 10");
         if (device < 0) throw new UsageException("--device=" + device + " is not allowed; allowed: a CUDA device ordinal >= 0");
+        if (seeds < 1) throw new UsageException("--seeds=" + seeds + " is not allowed; allowed: an integer >= 1");
+        if (validation < 1) throw new UsageException("--validation=" + validation + " is not allowed; allowed: an integer >= 1");
+        Splits splits = FashionMnist.load(data, validation, seed);  // the data first: a wrong --data fails before any CUDA work
         Optional<String> why = CudaBackend.probe();
         if (why.isPresent()) throw new BackendUnavailableException("no GPU to check: " + why.get());
         Files.createDirectories(out);
-        Splits splits = FashionMnist.load(data, 5000, seed);
-        boolean ok = new GpuCheck(device, splits, seed, out, System.out).run(peerScript(), python, steps);
+        boolean ok = new GpuCheck(device, splits, seed, out, System.out).accuracySeeds(seeds).run(peerScript(), python, steps);
         System.out.println("results written to " + out.resolve("gpu-check.md"));
         return ok ? 0 : 1;
     }

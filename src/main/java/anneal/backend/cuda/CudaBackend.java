@@ -33,10 +33,15 @@ import jcuda.driver.CUevent;
  * fused softmax + cross-entropy + gradient, per layer weight-gradient SGEMM, bias-gradient reduction and
  * input-gradient SGEMM with fused ReLU backward, then one multi-tensor SGD launch). Loss sums and correct
  * counts accumulate on the device; {@link #endEpoch}, {@link #lastLoss} and {@link #evaluate} read back a
- * few numbers. Every kernel launch, with its parameter array, is built once per batch size and reused.
+ * few numbers. Every kernel launch, with its packed arguments, is built once per batch size and reused;
+ * a step only rewrites the batch offset and the SGD step struct in place (see {@link KernelLaunch}).
  *
- * <p>Nothing here has run on a GPU yet (see results/cuda-status.md); the kernels are checked under CPU
- * emulation against the CPU reference, and {@code gpu-check} is the first-contact check for a GPU box.
+ * <p>Threads: every entry point makes the device's context current on the calling thread first, so a
+ * backend may be used from any one thread at a time (not from two at once). {@link #close} releases
+ * everything in try/finally; a failed context (a kernel fault) is reset there.
+ *
+ * <p>Nothing here has run on a GPU yet (see results/cuda-status.md); this host code runs in the tests through
+ * the CPU stand-in driver ({@code kernels/standin/}), and {@code gpu-check} is the first-contact check for a GPU box.
  */
 public final class CudaBackend implements Backend {
     /** Rows per evaluation chunk (activation buffers hold max(this, batch) rows). */
@@ -47,7 +52,7 @@ public final class CudaBackend implements Backend {
     private MlpSpec spec;
     private SgdArgs sgd;
     private Kernels kernels;
-    private CUdeviceptr params, grads, momentumBufs, stats, stepScalars;
+    private CUdeviceptr params, grads, momentumBufs, stats;
     private final CUdeviceptr[] weight = new CUdeviceptr[SgdArgs.MAX_TENSORS / 2];
     private final CUdeviceptr[] bias = new CUdeviceptr[SgdArgs.MAX_TENSORS / 2];
     private final CUdeviceptr[] gradWeight = new CUdeviceptr[SgdArgs.MAX_TENSORS / 2];
@@ -58,7 +63,9 @@ public final class CudaBackend implements Backend {
     private final Map<Backend.Split, DeviceSplit> splits = new EnumMap<>(Backend.Split.class);
     private final Map<Integer, TrainStepPlan> plans = new HashMap<>();
     private final Map<Backend.Split, List<KernelLaunch>> evalPlans = new EnumMap<>(Backend.Split.class);
-    private final int[] offsetSlot = new int[1];
+    private StepScalarRing scalarRing;
+    private TrainStepPlan lastPlan;
+    private int lastPlanRows;
     private final double[] readBack = new double[2];
     private int stepsThisEpoch;
     private int drainedEpochSteps;
@@ -85,24 +92,27 @@ public final class CudaBackend implements Backend {
      *         driver too old for the kernels)
      */
     public static CudaBackend open(int ordinal, LrDelivery delivery) {
+        java.util.Objects.requireNonNull(delivery, "delivery");
         return new CudaBackend(CudaDevice.open(ordinal), delivery);
     }
 
-    /** Environment variable choosing the lr delivery of {@link #open()}: kernel-arg (default), device-scalar, graph. */
+    /** Environment variable choosing the lr delivery of {@link #open()}: kernel-arg, device-scalar, graph (default). */
     public static final String LR_DELIVERY_ENV = "ANNEAL_CUDA_LR";
 
-    /** GPU 0, lr delivered as {@value #LR_DELIVERY_ENV} says (default: as a kernel argument). */
+    /** GPU 0, lr delivered as {@value #LR_DELIVERY_ENV} says (default: {@link LrDelivery#DEFAULT}). */
     public static CudaBackend open() {
+        return open(0, deliveryFromEnvironment());
+    }
+
+    /** The lr delivery {@value #LR_DELIVERY_ENV} names (default {@link LrDelivery#DEFAULT}); a bad value names the variable. */
+    public static LrDelivery deliveryFromEnvironment() {
         String mode = System.getenv(LR_DELIVERY_ENV);
-        LrDelivery delivery = LrDelivery.KERNEL_ARGUMENT;
-        if (mode != null && !mode.isBlank()) {
-            try {
-                delivery = LrDelivery.parse(mode.trim());
-            } catch (IllegalArgumentException e) {
-                throw new ConfigurationException(LR_DELIVERY_ENV + ": " + e.getMessage(), e);
-            }
+        if (mode == null || mode.isBlank()) return LrDelivery.DEFAULT;
+        try {
+            return LrDelivery.parse(mode.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(LR_DELIVERY_ENV + ": " + e.getMessage(), e);
         }
-        return open(0, delivery);
     }
 
     /** Why CUDA cannot run here (no driver library, no device, ...), or empty when it can. Never throws. */
@@ -124,6 +134,11 @@ public final class CudaBackend implements Backend {
         return delivery;
     }
 
+    /** Whether the driver underneath is Anneal's CPU stand-in (then timings are not GPU timings). */
+    public boolean onStandInDriver() {
+        return device.isStandIn();
+    }
+
     @Override
     public void init(MlpSpec spec, Parameters initial, OptimizerSetup optimizer) {
         if (!initial.spec().equals(spec)) throw new IllegalArgumentException("parameters are for " + initial.spec() + ", model is " + spec);
@@ -143,7 +158,7 @@ public final class CudaBackend implements Backend {
         grads = device.alloc("gradients", total * Sizeof.FLOAT);
         momentumBufs = device.alloc("momentum buffers", total * Sizeof.FLOAT);
         stats = device.alloc("loss/accuracy counters", 6L * Sizeof.DOUBLE);
-        stepScalars = device.alloc("per-step SGD scalars", SgdArgs.STEP_WORDS * 4L);
+        if (delivery == LrDelivery.DEVICE_SCALAR) scalarRing = new StepScalarRing(device, SgdArgs.STEP_WORDS);
         long offset = 0;
         for (int i = 0; i < sizes.length; i++) {
             long bytes = offset * Sizeof.FLOAT;
@@ -164,7 +179,9 @@ public final class CudaBackend implements Backend {
     /** Frees the model's buffers and every launch that points at them (the uploaded splits stay). */
     private void releaseModel() {
         freeActivations();
-        for (CUdeviceptr p : new CUdeviceptr[] {params, grads, momentumBufs, stats, stepScalars}) device.free(p);
+        if (scalarRing != null) scalarRing.close();
+        scalarRing = null;
+        for (CUdeviceptr p : new CUdeviceptr[] {params, grads, momentumBufs, stats}) device.free(p);
     }
 
     private void freeActivations() {
@@ -179,6 +196,7 @@ public final class CudaBackend implements Backend {
         }
         plans.values().forEach(TrainStepPlan::close);
         plans.clear();
+        lastPlan = null;
         evalPlans.clear();
     }
 
@@ -245,30 +263,54 @@ public final class CudaBackend implements Backend {
         if (batchSize < 1 || offset < 0 || (long) offset + batchSize > train.count())
             throw new IllegalArgumentException("batch [" + offset + ", " + ((long) offset + batchSize) + ") outside the "
                     + train.count() + " train rows");
+        device.makeCurrent();
         sgd.setStep(lr, momentum, weightDecay);
+        TrainStepPlan plan = plan(batchSize);
+        plan.gather().setInt(Kernels.GATHER_OFFSET_ARG, offset);
+        if (delivery == LrDelivery.DEVICE_SCALAR) {
+            plan.sgd().setPointer(Kernels.SGD_STEP_ARG, scalarRing.write(sgd.stepWords(), device.stream));
+            plan.run(device.stream);
+            scalarRing.stepEnqueued(device.stream);
+        } else {
+            plan.sgd().setWords(Kernels.SGD_STEP_ARG, sgd.stepWords());
+            plan.run(device.stream);
+        }
+        stepsThisEpoch++;
+    }
+
+    /** The step's plan at this batch size, built at its first use. */
+    private TrainStepPlan plan(int batchSize) {
+        if (lastPlan != null && lastPlanRows == batchSize) return lastPlan;
         if (batchSize > capacityRows) allocateActivations(batchSize);
         TrainStepPlan plan = plans.get(batchSize);
         if (plan == null) {
             plan = new TrainStepPlan(trainLaunches(batchSize), delivery == LrDelivery.CUDA_GRAPH);
             plans.put(batchSize, plan);
         }
-        offsetSlot[0] = offset;
-        if (delivery == LrDelivery.DEVICE_SCALAR)
-            device.copyToDevice(stepScalars, Pointer.to(sgd.stepWords()), SgdArgs.STEP_WORDS * 4L);
-        plan.run(device.stream);
-        stepsThisEpoch++;
+        lastPlan = plan;
+        lastPlanRows = batchSize;
+        return plan;
     }
 
     /** Kernels per training step at this batch size (gpu-check reports it). */
     public int kernelsPerStep(int batchSize) {
-        return trainLaunches(batchSize).size();
+        requireSplit(Backend.Split.TRAIN);
+        device.makeCurrent();
+        return plan(batchSize).size();
+    }
+
+    /** The launches of a training step at this batch size, in order (the one description of a step). */
+    List<KernelLaunch> stepLaunches(int batchSize) {
+        requireSplit(Backend.Split.TRAIN);
+        device.makeCurrent();
+        return plan(batchSize).launches();
     }
 
     /** The launches of one training step, in order; the gather is first and the SGD update last. */
     List<KernelLaunch> trainLaunches(int rows) {
         DeviceSplit train = requireSplit(Backend.Split.TRAIN);
         List<KernelLaunch> launches = new java.util.ArrayList<>();
-        launches.add(kernels.gather(train.x(), train.labels(), perm, offsetSlot, rows, spec.inputs(), batchX, batchY,
+        launches.add(kernels.gather(train.x(), train.labels(), perm, 0, rows, spec.inputs(), batchX, batchY,
                 statsAt(STEP_STATS)));
         addForward(launches, batchX, rows);
         int last = spec.layers() - 1;
@@ -282,7 +324,7 @@ public final class CudaBackend implements Backend {
                 launches.add(kernels.backwardInput(dact[l], weight[l], act[l - 1], dact[l - 1], rows, in, out));
         }
         launches.add(kernels.sgd(params, grads, momentumBufs, sgd.totalFloats(), sgd.layoutWords(), sgd.stepWords(),
-                delivery == LrDelivery.DEVICE_SCALAR ? stepScalars : null));
+                delivery == LrDelivery.DEVICE_SCALAR ? scalarRing.firstSlot() : null));
         return launches;
     }
 
@@ -376,6 +418,7 @@ public final class CudaBackend implements Backend {
      */
     public double microsecondsPerStep(int steps, int batchSize, double[] lr, double[] momentum, double[] weightDecay) {
         DeviceSplit train = requireSplit(Backend.Split.TRAIN);
+        device.makeCurrent();
         int batches = Math.max(1, train.count() / batchSize);
         for (int s = 0; s < 20; s++) trainStep((s % batches) * batchSize, batchSize, lr, momentum, weightDecay);
         CUevent start = new CUevent(), stop = new CUevent();
@@ -408,8 +451,20 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void close() {
-        plans.values().forEach(TrainStepPlan::close);
-        plans.clear();
-        device.close();
+        try {
+            device.makeCurrent();
+            try {
+                for (TrainStepPlan p : plans.values()) p.close();
+            } finally {
+                plans.clear();
+                lastPlan = null;
+                if (scalarRing != null) scalarRing.close();
+                scalarRing = null;
+            }
+        } catch (jcuda.CudaException e) {
+            // a failed context: CudaDevice.close() below sees the same error, resets the context and frees everything
+        } finally {
+            device.close();
+        }
     }
 }

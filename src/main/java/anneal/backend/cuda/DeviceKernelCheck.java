@@ -29,26 +29,47 @@ public final class DeviceKernelCheck {
         this.kernels = new Kernels(device);
     }
 
-    /** Opens GPU {@code ordinal}, runs every case, and closes the device. */
+    /**
+     * Opens GPU {@code ordinal}, runs every case, and closes the device. A case that meets a CUDA error (a
+     * kernel fault poisons the context) fails with that error; the device is then closed, which resets the
+     * primary context, and reopened, so the next case starts clean.
+     */
     public static List<Result> run(int ordinal, List<KernelCase> cases) {
-        try (CudaDevice d = CudaDevice.open(ordinal)) {
+        List<Result> results = new ArrayList<>();
+        CudaDevice d = CudaDevice.open(ordinal);
+        try {
             DeviceKernelCheck check = new DeviceKernelCheck(d);
-            List<Result> results = new ArrayList<>();
-            for (KernelCase c : cases) results.add(check.runCase(c));
+            for (KernelCase c : cases) {
+                Result r = check.runCase(c);
+                results.add(r);
+                if (check.contextFailed) {
+                    d.close();
+                    d = CudaDevice.open(ordinal);
+                    check = new DeviceKernelCheck(d);
+                }
+            }
             return results;
+        } finally {
+            d.close();
         }
     }
 
+    private boolean contextFailed;
+
     private Result runCase(KernelCase c) {
+        device.makeCurrent();
         try {
             Map<String, Object> got = execute(c);
             Comparison cmp = new Comparison(c.atol(), c.rtol());
             for (Map.Entry<String, Object> e : c.expected().entrySet()) cmp.check(e.getKey(), got.get(e.getKey()), e.getValue());
             return new Result(c.name(), cmp.ok, cmp.maxAbs, cmp.firstMiss);
+        } catch (jcuda.CudaException e) {
+            contextFailed = true;
+            return new Result(c.name(), false, Double.NaN, "CUDA error: " + e.getMessage());
         } catch (RuntimeException e) {
             return new Result(c.name(), false, Double.NaN, e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
-            buffers.values().forEach(device::free);
+            if (!contextFailed) buffers.values().forEach(device::free);
             buffers.clear();
         }
     }
@@ -90,7 +111,7 @@ public final class DeviceKernelCheck {
                 int rows = c.i("rows"), features = c.i("features");
                 CUdeviceptr xb = output("xb", (long) rows * features * Sizeof.FLOAT), yb = output("yb", rows);
                 CUdeviceptr stats = output("stats", 2L * Sizeof.DOUBLE);
-                launch(kernels.gather(upload(c, "X"), upload(c, "labels"), upload(c, "perm"), new int[] {c.i("offset")}, rows,
+                launch(kernels.gather(upload(c, "X"), upload(c, "labels"), upload(c, "perm"), c.i("offset"), rows,
                         features, xb, yb, stats));
                 got.put("xb", floats("xb", rows * features));
                 byte[] labels = new byte[rows];

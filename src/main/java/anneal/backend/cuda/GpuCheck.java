@@ -59,18 +59,51 @@ public final class GpuCheck {
         this.log = log;
     }
 
-    /** Runs all three parts; returns true when every check passed. Writes OUTDIR/gpu-check.md. */
+    /** Seeds of the time-to-accuracy part (best and median reported; one unlucky seed is not a failure). */
+    private int accuracySeeds = 3;
+    private boolean standIn;
+
+    /** Sets how many seeds the time-to-accuracy part trains (at least 1). */
+    public GpuCheck accuracySeeds(int seeds) {
+        if (seeds < 1) throw new anneal.ConfigurationException("--seeds must be >= 1, got " + seeds);
+        accuracySeeds = seeds;
+        return this;
+    }
+
+    /**
+     * Runs all three parts; returns true when every check passed. Writes OUTDIR/gpu-check.md. A part that
+     * meets an error fails with it (the device is closed, which resets a failed context), and the next part
+     * starts on a clean context.
+     */
     public boolean run(Path torchPeer, String python, int timingSteps) throws IOException {
         Files.createDirectories(out);
-        try (CudaBackend probe = CudaBackend.open(ordinal, LrDelivery.KERNEL_ARGUMENT)) {
+        try (CudaBackend probe = CudaBackend.open(ordinal, LrDelivery.DEFAULT)) {
+            standIn = probe.onStandInDriver();
             line("# anneal gpu-check\n\n" + probe.description() + "\n");
         }
-        kernels();
-        epochComparison();
-        timing(torchPeer, python, timingSteps);
+        if (standIn)
+            line("**Driver: Anneal's CPU stand-in (no GPU). This run rehearses gpu-check: parts 1 and 2 check the host code and "
+                    + "the kernels under emulation; every timing in part 3 measures the CPU emulation, not a GPU, and is not "
+                    + "meaningful.**\n");
+        part("1. kernels", this::kernels);
+        part("2. epoch comparison", this::epochComparison);
+        part("3. timing", () -> timing(torchPeer, python, timingSteps));
         line("\nOverall: " + (failed ? "FAIL" : "PASS"));
         Files.writeString(out.resolve("gpu-check.md"), report, StandardCharsets.UTF_8);
         return !failed;
+    }
+
+    private interface Part {
+        void run() throws IOException;
+    }
+
+    private void part(String name, Part p) throws IOException {
+        try {
+            p.run();
+        } catch (RuntimeException e) {
+            failed = true;
+            line("\nPart " + name + " FAILED: " + e.getClass().getSimpleName() + ": " + e.getMessage().lines().findFirst().orElse(""));
+        }
     }
 
     private void line(String s) {
@@ -80,9 +113,8 @@ public final class GpuCheck {
 
     private void kernels() throws IOException {
         line("## 1. Kernels against the CPU reference (ReferenceOps) on the device\n");
-        // the emulated whole-step cases chain the kernels on host buffers; on the device the whole step is
-        // CudaBackend's own, checked by part 2
-        List<KernelCase> cases = KernelCases.all(20261129).stream().filter(c -> !c.op().equals("train_step")).toList();
+        // the whole step is CudaBackend's own, checked by part 2
+        List<KernelCase> cases = KernelCases.all(20261129);
         List<DeviceKernelCheck.Result> results = DeviceKernelCheck.run(ordinal, cases);
         StringBuilder txt = new StringBuilder();
         int passed = 0;
@@ -138,7 +170,7 @@ public final class GpuCheck {
         try (Backend b = new CpuBackend()) {
             cpu = epoch(b, acc);
         }
-        try (Backend b = CudaBackend.open(ordinal, LrDelivery.KERNEL_ARGUMENT)) {
+        try (Backend b = CudaBackend.open(ordinal, LrDelivery.DEFAULT)) {
             gpu = epoch(b, acc);
         }
         StringBuilder csv = new StringBuilder("step,cpu_loss,cuda_loss\n");
@@ -169,22 +201,24 @@ public final class GpuCheck {
         try (Backend b = new CpuBackend()) {
             OptimizerSetup optimizer = start(b);
             double[] mom = optimizer.momenta(), wd = optimizer.weightDecays();
-            for (int s = 0; s < 20; s++) b.trainStep(s * BATCH, BATCH, LR, mom, wd);
+            int batches = Math.max(1, data.train().count() / BATCH);  // cycle within the epoch's order
+            for (int s = 0; s < 20; s++) b.trainStep((s % batches) * BATCH, BATCH, LR, mom, wd);
             long t0 = System.nanoTime();
-            for (int s = 0; s < steps; s++) b.trainStep((s % 400) * BATCH, BATCH, LR, mom, wd);
+            for (int s = 0; s < steps; s++) b.trainStep((s % batches) * BATCH, BATCH, LR, mom, wd);
             b.lastLoss();
             return (System.nanoTime() - t0) / 1e3 / steps;
         }
     }
 
     private void timing(Path torchPeer, String python, int steps) throws IOException {
-        line("\n## 3. Time per training step (784-256-10, batch 128; GPU time from CUDA events over " + steps + " steps)\n");
+        line("\n## 3. Time per training step (784-256-10, batch 128; GPU time from CUDA events over " + steps + " steps)"
+                + (standIn ? " -- CPU stand-in driver: these figures time the emulation and are not meaningful" : "") + "\n");
         line("| implementation | us / step | kernels / step |\n|---|---|---|");
         int[] kernels = new int[1];
         double argUs = 0;
         for (LrDelivery d : LrDelivery.values()) {
             double us = gpuMicrosPerStep(d, steps, kernels);
-            if (d == LrDelivery.KERNEL_ARGUMENT) argUs = us;
+            if (d == LrDelivery.DEFAULT) argUs = us;
             line(String.format(Locale.ROOT, "| anneal CUDA, lr %s | %.1f | %d |", d.cliName(), us, kernels[0]));
         }
         line(String.format(Locale.ROOT, "| anneal CPU backend (%d threads, wall clock) | %.1f | - |",
@@ -222,20 +256,42 @@ public final class GpuCheck {
                 node.path("kernels_per_step").asText("?")));
         if (node.has("graph_us_per_step"))
             line(String.format(Locale.ROOT, "| PyTorch CUDA graph (torch.cuda.graphs) | %.1f | |", node.path("graph_us_per_step").asDouble()));
-        line(String.format(Locale.ROOT, "%nanneal (kernel-arg) vs PyTorch eager: %.2fx (goal: >= 5x, <= 30 us/step)", eager / anneal));
+        line(String.format(Locale.ROOT, "%nanneal (" + LrDelivery.DEFAULT.cliName() + ", the default) vs PyTorch eager: %.2fx (goal: >= 5x, <= 30 us/step)", eager / anneal));
     }
 
+    /**
+     * Time to 0.88 test accuracy on CUDA over {@link #accuracySeeds} seeds (seed, seed+1, ...): each seed's
+     * status and time, then the best and the median time (a seed that does not reach the target counts as
+     * infinitely slow), so one unlucky seed does not decide the figure.
+     */
     private void timeToAccuracy() {
         int stepsPerEpoch = (data.train().count() + BATCH - 1) / BATCH;
         String schedule = "OneCycleLR(max_lr=0.1, total_steps=" + 3 * stepsPerEpoch + ")";
-        TrainConfig cfg = new TrainConfig(schedule, 0.1, 3, BATCH, 0.88, seed, new int[] {256},
-                new SgdConfig(0.9, 0, true, 5e-4), true, data.validation().count(), 100, true);
-        try (Backend b = CudaBackend.open(ordinal, LrDelivery.KERNEL_ARGUMENT)) {
-            RunResult r = new Trainer(b, data).run(cfg, new TrainListener() {
-            });
-            line(String.format(Locale.ROOT, "%nTime to 0.88 test accuracy on CUDA (%s, 3 epochs, evaluation every 100 steps): %s",
-                    schedule, r.status() + (Double.isNaN(r.timeToTarget()) ? "" : String.format(Locale.ROOT, ", %.3f s", r.timeToTarget()))
-                            + String.format(Locale.ROOT, ", best test accuracy %.4f (goal: < 1 s)", r.bestTestAccuracy())));
+        line(String.format(Locale.ROOT, "%nTime to 0.88 test accuracy on CUDA (%s, 3 epochs, evaluation every 100 steps), %d seeds%s:",
+                schedule, accuracySeeds, standIn ? " (CPU stand-in: not meaningful)" : ""));
+        double[] times = new double[accuracySeeds];
+        double bestAccuracy = 0;
+        for (int i = 0; i < accuracySeeds; i++) {
+            long s = seed + i;
+            TrainConfig cfg = new TrainConfig(schedule, 0.1, 3, BATCH, 0.88, s, new int[] {256},
+                    new SgdConfig(0.9, 0, true, 5e-4), true, data.validation().count(), 100, true);
+            try (Backend b = CudaBackend.open(ordinal, LrDelivery.DEFAULT)) {
+                RunResult r = new Trainer(b, data).run(cfg, new TrainListener() {
+                });
+                times[i] = Double.isNaN(r.timeToTarget()) ? Double.POSITIVE_INFINITY : r.timeToTarget();
+                bestAccuracy = Math.max(bestAccuracy, r.bestTestAccuracy());
+                line(String.format(Locale.ROOT, "- seed %d: %s%s, best test accuracy %.4f", s, r.status(),
+                        Double.isNaN(r.timeToTarget()) ? "" : String.format(Locale.ROOT, ", %.3f s", r.timeToTarget()), r.bestTestAccuracy()));
+            }
         }
+        double[] sorted = times.clone();
+        java.util.Arrays.sort(sorted);
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        line(String.format(Locale.ROOT, "best %s, median %s over %d seeds; best test accuracy %.4f (goal: median < 1 s)",
+                seconds(sorted[0]), seconds(median), accuracySeeds, bestAccuracy));
+    }
+
+    private static String seconds(double s) {
+        return Double.isInfinite(s) ? "not reached" : String.format(Locale.ROOT, "%.3f s", s);
     }
 }

@@ -15,6 +15,8 @@ import java.util.Random;
  * softmax/cross-entropy and bias sums 1e-5, the gather and the SGD update bit-exact (the kernel rounds
  * every float operation as Java does). Sizes: the default model (784-256-10, batch 128) and odd ones:
  * batch not a multiple of the 32-wide tile, 1-element tensors, batch 1, more classes than a warp has lanes.
+ * Whole training steps are not cases: they run as CudaBackend launches them, through the CPU stand-in driver
+ * ({@code StandInDriverTest}, against the CPU backend) and on a GPU in gpu-check part 2.
  */
 public final class KernelCases {
     static final double MATMUL_TOL = 1e-4;
@@ -32,9 +34,6 @@ public final class KernelCases {
         softmax(r, cases);
         biasGrad(r, cases);
         sgd(r, cases);
-        trainStep(r, cases, new int[] {20, 7, 5, 3}, 40, 9, 13);
-        trainStep(r, cases, new int[] {33, 1, 2}, 5, 4, 1);
-        trainStep(r, cases, new int[] {784, 256, 10}, 300, 128, 128);
         return cases;
     }
 
@@ -156,106 +155,6 @@ public final class KernelCases {
             cases.add(new KernelCase("bias_grad_" + rows + "x" + cols, "bias_grad", REDUCTION_TOL, REDUCTION_TOL)
                     .in("rows", rows).in("cols", cols).in("dY", dy).out("db", db));
         }
-    }
-
-    /**
-     * A whole training step through the kernels, in CudaBackend's order (gather; per layer forward with
-     * bias + ReLU; softmax cross-entropy; per layer from the top: weight gradient, bias gradient, input
-     * gradient with ReLU backward; one SGD update), against the same step composed from ReferenceOps.
-     * Tolerance 1e-5 on the updated parameters and the loss.
-     *
-     * @param sizes layer widths, inputs first, classes last
-     */
-    private static void trainStep(Random r, List<KernelCase> cases, int[] sizes, int n, int offset, int rows) {
-        int layers = sizes.length - 1, features = sizes[0], classes = sizes[layers];
-        float[] x = gaussian(r, n * features, 1);
-        byte[] labels = new byte[n];
-        for (int i = 0; i < n; i++) labels[i] = (byte) r.nextInt(classes);
-        int[] perm = permutation(r, n);
-        int[] tensorSizes = new int[2 * layers];
-        float[][] w = new float[layers][], b = new float[layers][];
-        for (int l = 0; l < layers; l++) {
-            tensorSizes[2 * l] = sizes[l + 1] * sizes[l];
-            tensorSizes[2 * l + 1] = sizes[l + 1];
-            w[l] = gaussian(r, tensorSizes[2 * l], 1 / Math.sqrt(sizes[l]));
-            b[l] = gaussian(r, sizes[l + 1], 0.1);
-        }
-        OptimizerSetup setup = OptimizerSetup.noDecayOnBias(new SgdConfig(0.9, 0, true, 5e-4), 2 * layers);
-        SgdArgs args = new SgdArgs(tensorSizes, setup);
-        double[] lr = {0.1, 0.1}, mom = {0.9, 0.9}, wd = setup.weightDecays();
-        args.setStep(lr, mom, wd);
-        args.setStep(lr, mom, wd);  // a later step: the momentum buffers exist
-        float[][] bufs = new float[2 * layers][];
-        for (int t = 0; t < bufs.length; t++) bufs[t] = gaussian(r, tensorSizes[t], 0.01);
-        float[] params = concat(interleave(w, b)), bufsAll = concat(bufs);
-
-        // the reference step
-        float[] xb = new float[rows * features];
-        byte[] yb = new byte[rows];
-        for (int i = 0; i < rows; i++) {
-            System.arraycopy(x, perm[offset + i] * features, xb, i * features, features);
-            yb[i] = labels[perm[offset + i]];
-        }
-        float[][] act = new float[layers][];
-        for (int l = 0; l < layers; l++) {
-            act[l] = new float[rows * sizes[l + 1]];
-            ReferenceOps.matmulNT(l == 0 ? xb : act[l - 1], w[l], act[l], rows, sizes[l + 1], sizes[l]);
-            ReferenceOps.biasActivation(act[l], b[l], rows, sizes[l + 1], l < layers - 1);
-        }
-        float[] d = new float[rows * classes];
-        double loss = ReferenceOps.softmaxCrossEntropy(act[layers - 1], yb, null, d, rows, classes);
-        int correct = 0;
-        for (int i = 0; i < rows; i++) {
-            int best = 0;
-            for (int j = 1; j < classes; j++) if (act[layers - 1][i * classes + j] > act[layers - 1][i * classes + best]) best = j;
-            if (best == yb[i]) correct++;
-        }
-        float[][] gw = new float[layers][], gb = new float[layers][];
-        for (int l = layers - 1; l >= 0; l--) {
-            int in = sizes[l], out = sizes[l + 1];
-            gw[l] = new float[out * in];
-            gb[l] = new float[out];
-            ReferenceOps.matmulTN(d, l == 0 ? xb : act[l - 1], gw[l], out, in, rows);
-            ReferenceOps.biasGrad(d, gb[l], rows, out);
-            if (l > 0) {
-                float[] dx = new float[rows * in];
-                ReferenceOps.matmulNN(d, w[l], dx, rows, in, out);
-                ReferenceOps.reluBackward(dx, act[l - 1], rows * in);
-                d = dx;
-            }
-        }
-        float[][] p = interleave(w, b), g = interleave(gw, gb);
-        for (int t = 0; t < p.length; t++) {
-            int grp = setup.groupOfTensor()[t];
-            SgdConfig c = setup.groups()[grp];
-            p[t] = p[t].clone();
-            bufs[t] = bufs[t].clone();
-            ReferenceOps.sgdUpdate(p[t], g[t], bufs[t], p[t].length, lr[grp], mom[grp], c.dampening(), c.nesterov(),
-                    wd[grp], false);
-        }
-        String name = String.join("-", Arrays.stream(sizes).mapToObj(Integer::toString).toList());
-        cases.add(new KernelCase("train_step_" + name + "_batch" + rows, "train_step", 1e-5, 1e-5)
-                .in("X", x).in("labels", labels).in("perm", perm).in("offset", offset).in("rows", rows).in("sizes", sizes.clone())
-                .in("params", params).in("bufs", bufsAll)
-                .in("sgd_layout", args.layoutWords().clone()).in("sgd_step", args.stepWords().clone())
-                .out("params", concat(p)).out("bufs", concat(bufs)).out("loss", loss).out("correct", (double) correct));
-    }
-
-    private static float[][] interleave(float[][] w, float[][] b) {
-        float[][] t = new float[2 * w.length][];
-        for (int l = 0; l < w.length; l++) {
-            t[2 * l] = w[l];
-            t[2 * l + 1] = b[l];
-        }
-        return t;
-    }
-
-    private static float[] concat(float[][] parts) {
-        int n = 0;
-        for (float[] a : parts) n += a.length;
-        float[] all = new float[n];
-        for (int i = 0, off = 0; i < parts.length; off += parts[i].length, i++) System.arraycopy(parts[i], 0, all, off, parts[i].length);
-        return all;
     }
 
     /**

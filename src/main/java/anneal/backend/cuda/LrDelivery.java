@@ -8,15 +8,20 @@ import java.util.Locale;
  * the cost per step of each.
  */
 public enum LrDelivery {
-    /** Passed by value as a kernel argument of each launch (default: nothing extra to copy or update). */
+    /** Passed by value as an argument of the SGD kernel; the step's kernels are launched one by one. */
     KERNEL_ARGUMENT,
     /** Written to a small device buffer before each step (one host-to-device copy), read by the kernel. */
     DEVICE_SCALAR,
     /**
-     * The whole step is one instantiated CUDA graph; before each launch the gather node (batch offset) and
-     * the SGD node (lr, momentum, weight decay) are updated with {@code cuGraphExecKernelNodeSetParams}.
+     * The default: the whole step is one instantiated CUDA graph, and the lr is still a kernel argument of its
+     * SGD node; before each graph launch the gather node (batch offset) and the SGD node (lr, momentum, weight
+     * decay) are updated with {@code cuGraphExecKernelNodeSetParams}. Three driver calls per step instead of
+     * one launch per kernel (host cost per step: results/cuda-status.md).
      */
     CUDA_GRAPH;
+
+    /** What {@code ANNEAL_CUDA_LR} unset means. */
+    public static final LrDelivery DEFAULT = CUDA_GRAPH;
 
     /** The command-line spelling: {@code kernel-arg}, {@code device-scalar}, {@code graph}. */
     public String cliName() {

@@ -19,9 +19,9 @@ import anneal.train.SgdConfig;
  */
 public final class SgdArgs {
     /** Most optimizer groups the kernel takes. */
-    public static final int MAX_GROUPS = 8;
+    public static final int MAX_GROUPS = KernelConstants.get("SGD_MAX_GROUPS");
     /** Most parameter tensors the kernel takes (an MLP with up to 15 hidden layers). */
-    public static final int MAX_TENSORS = 32;
+    public static final int MAX_TENSORS = KernelConstants.get("SGD_MAX_TENSORS");
 
     static final int LAYOUT_TENSOR_END = 0;
     static final int LAYOUT_TENSOR_GROUP = LAYOUT_TENSOR_END + MAX_TENSORS;

@@ -14,13 +14,15 @@ import jcuda.driver.CUgraphNode;
 import jcuda.driver.CUstream;
 
 /**
- * The launches of one training step at one batch size, run either one by one on the stream or as one
- * instantiated CUDA graph (a chain of kernel nodes). In graph mode only the first launch (the gather,
- * whose batch offset changes) and the last (the SGD update, whose lr, momentum and weight decay change) are refreshed
- * before each graph launch, with {@code cuGraphExecKernelNodeSetParams}.
+ * The launches of one training step at one batch size, run either one by one on the stream (each a single
+ * {@code cuLaunchKernel} with pre-packed arguments) or as one instantiated CUDA graph (a chain of kernel
+ * nodes). The first launch is the gather (whose batch offset changes every step) and the last the SGD
+ * update (whose step struct changes); the owner rewrites their arguments before {@link #run}. In graph mode
+ * only those two nodes are refreshed before each graph launch, with {@code cuGraphExecKernelNodeSetParams}.
  */
 final class TrainStepPlan implements AutoCloseable {
     private final List<KernelLaunch> launches;
+    private final KernelLaunch[] array;
     private final KernelLaunch first;
     private final KernelLaunch last;
     private CUgraph graph;
@@ -28,6 +30,7 @@ final class TrainStepPlan implements AutoCloseable {
 
     TrainStepPlan(List<KernelLaunch> launches, boolean asGraph) {
         this.launches = List.copyOf(launches);
+        this.array = launches.toArray(new KernelLaunch[0]);
         this.first = launches.get(0);
         this.last = launches.get(launches.size() - 1);
         if (asGraph) buildGraph();
@@ -47,13 +50,26 @@ final class TrainStepPlan implements AutoCloseable {
         cuGraphInstantiate(exec, graph, 0);
     }
 
+    /** The step's launches, in order (the step's single description; gpu-check and the tests read it). */
+    List<KernelLaunch> launches() {
+        return launches;
+    }
+
+    KernelLaunch gather() {
+        return first;
+    }
+
+    KernelLaunch sgd() {
+        return last;
+    }
+
     int size() {
-        return launches.size();
+        return array.length;
     }
 
     void run(CUstream stream) {
         if (exec == null) {
-            for (KernelLaunch k : launches) k.launch(stream);
+            for (KernelLaunch k : array) k.launch(stream);
         } else {
             first.updateNode(exec);
             last.updateNode(exec);
@@ -63,9 +79,15 @@ final class TrainStepPlan implements AutoCloseable {
 
     @Override
     public void close() {
-        if (exec != null) cuGraphExecDestroy(exec);
-        if (graph != null) cuGraphDestroy(graph);
-        exec = null;
-        graph = null;
+        try {
+            if (exec != null) cuGraphExecDestroy(exec);
+        } finally {
+            exec = null;
+            try {
+                if (graph != null) cuGraphDestroy(graph);
+            } finally {
+                graph = null;
+            }
+        }
     }
 }

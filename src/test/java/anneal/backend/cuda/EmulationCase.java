@@ -22,6 +22,9 @@ final class EmulationCase {
         StringBuilder txt = new StringBuilder("op ").append(c.op()).append('\n');
         txt.append("atol ").append(Double.toHexString(c.atol())).append('\n');
         txt.append("rtol ").append(Double.toHexString(c.rtol())).append('\n');
+        Kernels.Grid g = Kernels.gridOf(c);  // the backend's own grid arithmetic: the harness launches with it
+        txt.append("grid_x ").append(g.x()).append('\n').append("grid_y ").append(g.y()).append('\n');
+        txt.append("block ").append(g.block()).append('\n');
         for (Map.Entry<String, Object> e : c.inputs().entrySet()) put(dir, txt, e.getKey(), e.getValue());
         for (Map.Entry<String, Object> e : c.expected().entrySet()) put(dir, txt, "expect_" + e.getKey(), e.getValue());
         Files.writeString(dir.resolve("case.txt"), txt, StandardCharsets.US_ASCII);
