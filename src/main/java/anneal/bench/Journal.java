@@ -182,7 +182,7 @@ public final class Journal {
      *
      * @throws UncheckedIOException "cannot append to FILE: No space left on device (...)"
      */
-    public static void append(Path file, RunRecord record) {
+    public static synchronized void append(Path file, RunRecord record) {
         ObjectNode line = JSON.createObjectNode();
         line.put("type", "run");
         line.setAll((ObjectNode) JSON.valueToTree(record));

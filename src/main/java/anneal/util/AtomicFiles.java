@@ -60,9 +60,22 @@ public final class AtomicFiles {
             } catch (IOException ignored) {
                 // best effort: a hidden leftover never shadows the real name
             }
-            if (e instanceof IOException io) throw new IOException("cannot write " + target + ": " + describe(io), io);
+            if (e instanceof IOException io) throw naming(target, io);
             throw e;
         }
+    }
+
+    /**
+     * {@code e} as if it had happened on {@code target} rather than on the temporary file: the same kind for a
+     * missing folder or a permission (callers report those by type), else "cannot write TARGET: CAUSE".
+     */
+    private static IOException naming(Path target, IOException e) {
+        IOException out;
+        if (e instanceof java.nio.file.NoSuchFileException) out = new java.nio.file.NoSuchFileException(target.toString());
+        else if (e instanceof java.nio.file.AccessDeniedException) out = new java.nio.file.AccessDeniedException(target.toString());
+        else out = new IOException("cannot write " + target + ": " + describe(e));
+        out.initCause(e);
+        return out;
     }
 
     /** The cause's message without the path the caller already names: "No space left on device". */
