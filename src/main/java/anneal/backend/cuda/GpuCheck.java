@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * reference on the device, (2) one epoch of the default MLP on the CPU and CUDA backends from the same
  * weights and sample order, loss curves compared, (3) a timing table: GPU microseconds per training step
  * for each lr delivery, kernels per step, the CPU backend, PyTorch eager (and CUDA-graph) on the same GPU
- * via {@code tools/gpu_torch_peer.py}, and the time to 0.88 test accuracy. Everything goes to OUTDIR.
+ * via {@code tools/gpu_torch_peer.py}, and the time to 0.88 validation accuracy. Everything goes to OUTDIR.
  *
  * <p>Pass criteria: every kernel case within its tolerance; over the epoch, the per-step training losses
  * of the two backends (sampled every 10 steps) differ by at most {@value #LOSS_CURVE_TOL} and the final
@@ -233,7 +233,7 @@ public final class GpuCheck {
         try (Backend b = CudaBackend.open(ordinal, LrDelivery.KERNEL_ARGUMENT)) {
             RunResult r = new Trainer(b, data).run(cfg, new TrainListener() {
             });
-            line(String.format(Locale.ROOT, "%nTime to 0.88 test accuracy on CUDA (%s, 3 epochs, evaluation every 100 steps): %s",
+            line(String.format(Locale.ROOT, "%nTime to 0.88 validation accuracy on CUDA (%s, 3 epochs, evaluation every 100 steps): %s",
                     schedule, r.status() + (Double.isNaN(r.timeToTarget()) ? "" : String.format(Locale.ROOT, ", %.3f s", r.timeToTarget()))
                             + String.format(Locale.ROOT, ", best test accuracy %.4f (goal: < 1 s)", r.bestTestAccuracy())));
         }
