@@ -91,6 +91,25 @@ class ValidationTargetTest {
         assertTrue(stepsBeforeRealData.get(0) >= 3, "the warm-up steps ran on the synthetic data");
     }
 
+    @Test
+    void testOnlyAtEpochEndsLeavesMidEpochTestNumbersEmpty() {
+        TrainConfig c = new TrainConfig("test", 0.05, 2, 32, 0.99, 5, new int[] {32}, new SgdConfig(0.9, 0, true, 5e-4),
+                false, 200, 16, false);
+        try (CpuBackend b = new CpuBackend(1)) {
+            RunResult r = new Trainer(b, TrainerTest.BLOBS).warmupSteps(3).testAtEpochEndsOnly(true)
+                    .run(c, TestSchedules.constant(0.05, 1), TrainListener.NONE);
+            // ceil(2000 / 32) = 63 steps per epoch: evaluations at 16, 32, 48, 63 (end), 64, 80, 96, 112, 126 (end)
+            assertEquals(9, r.records().size());
+            for (EpochRecord e : r.records()) {
+                boolean end = e.epoch() == Math.rint(e.epoch());
+                assertEquals(end, !Double.isNaN(e.testAccuracy()), "epoch " + e.epoch());
+                assertTrue(!Double.isNaN(e.valAccuracy()));
+            }
+            assertEquals(r.records().get(8).testAccuracy(), r.finalTestAccuracy());
+            assertEquals(Math.max(r.records().get(3).testAccuracy(), r.records().get(8).testAccuracy()), r.bestTestAccuracy());
+        }
+    }
+
     static Dataset rename(Dataset d) {
         return new Dataset("real/train", d.features(), d.labels(), d.count(), d.featureCount(), d.classes());
     }
