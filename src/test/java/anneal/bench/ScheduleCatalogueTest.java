@@ -126,8 +126,9 @@ class ScheduleCatalogueTest {
         }
         // trial 1 is the centre of the unit cube: the log-midpoint of the lr range, the middle of each linear range
         CatalogueEntry one = ScheduleCatalogue.get("onecycle@1");
-        assertEquals("OneCycleLR(max_lr=" + Math.sqrt(0.02 * 0.5) + ", total_steps=1290, pct_start=0.3, div_factor="
-                + Math.sqrt(5 * 100.0) + ")", one.spec(THREE_EPOCHS));
+        // (pct_start = 0.1 + 0.5 * (0.5 - 0.1), which is 0.30000000000000004 in doubles, so the explicit form is written)
+        assertEquals("OneCycleLR(max_lr=0.1, total_steps=1290, pct_start=" + (0.1 + 0.5 * (0.5 - 0.1)) + ", div_factor="
+                + 5 * Math.pow(100.0 / 5, 0.5) + ")", one.spec(THREE_EPOCHS));
         assertThrows(IllegalArgumentException.class, () -> ScheduleCatalogue.get("onecycle@0"));
         assertThrows(IllegalArgumentException.class, () -> ScheduleCatalogue.get("onecycle@x"));
     }
