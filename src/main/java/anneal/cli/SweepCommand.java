@@ -53,8 +53,10 @@ final class SweepCommand implements Callable<Integer> {
     /** Training images of the default sweep (the first of the 55,000 left after the validation hold-out). */
     static final int DEFAULT_TRAIN_SIZE = 20_000;
     /**
-     * Validation target of the default sweep: {@code --calibrate-target} on the default protocol (median best
-     * validation accuracy of warmup-linear over 3 reruns at 6 epochs, rounded down); see README.
+     * Validation target of the default sweep, chosen below AlgoPerf's calibrated value on this protocol (0.887:
+     * {@code --calibrate-target}, the median best validation accuracy of warmup-linear over 3 reruns at 6 epochs) so
+     * that most schedules reach it inside the 3-epoch budget and time to target has resolution; the report's
+     * target-sensitivity table shows the same runs at 0.82-0.87.
      */
     static final double DEFAULT_TARGET = 0.86;
     /** Images in Fashion-MNIST's training file (for --list, which does not load the data). */
@@ -114,8 +116,9 @@ final class SweepCommand implements Callable<Integer> {
             description = "Folder for the journal, JMH logs, plots and REPORT.md (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--full", description = "The chapter's sweep: every schedule, >= 5 seeds, 3 and 10 epochs (about "
-            + "30 minutes on an idle 2-core CPU).")
+    @Option(names = "--full", description = "The long sweep: every schedule (15) x 10 seeds (MLPerf's run count) x 3 and 10 "
+            + "epochs on all 55,000 training images, target 0.88 (300 runs; not yet timed under this protocol: the earlier "
+            + "150-run full sweep took 27.5 min on an idle 2-core CPU).")
     boolean full;
 
     @Option(names = "--resume", description = "Continue the sweep in --out: cells already in its journal are skipped; "
@@ -245,7 +248,7 @@ final class SweepCommand implements Callable<Integer> {
         if (full) return d;
         return new SweepSettings(DEFAULT_TARGET, d.batch(), d.hidden(), d.momentum(), d.nesterov(), d.weightDecay(),
                 d.validationSize(), d.evalEvery(), d.dataDir(), d.evalsPerEpoch(), d.evalOnClock(), DEFAULT_TRAIN_SIZE,
-                "default (calibrated once with --calibrate-target, see README)");
+                "default 0.86: chosen below --calibrate-target's 0.887 on this protocol so that 3 epochs can reach it");
     }
 
     /** The settings asked for on the command line, defaulting to {@code base}'s. */
