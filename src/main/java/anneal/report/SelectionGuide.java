@@ -30,7 +30,8 @@ public final class SelectionGuide {
         md.append("Folklore is the seed chapter's decision tree; each branch is checked against this run. \"Agrees\" ")
                 .append("means the folklore's pick is the best row or not significantly worse than it (")
                 .append(anneal.stats.SignFlipTest.NAME).append(" on restricted time to target, Holm-adjusted, α = ")
-                .append(ALPHA).append(", paired by seed); with few seeds ")
+                .append(ALPHA).append(", paired by seed; branches about final accuracy use the same test on final validation ")
+                .append("accuracy, one unadjusted comparison each); with few seeds ")
                 .append("\"not distinguishable\" is the honest reading, not \"equal\".\n\n");
         if (tables.size() == 1)
             md.append("Only one epoch budget (").append(shortest.title()).append(") was swept, so the short- and long-budget ")
