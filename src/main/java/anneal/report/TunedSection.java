@@ -42,6 +42,11 @@ final class TunedSection {
 
     /** Rows of one budget and backend, best first: lowest score, then highest robustness. */
     static List<Row> rows(List<RunRecord> runs, double target, boolean evalOnClock) {
+        return rows(runs, r -> ScheduleSummary.timeTo(r, target, evalOnClock));
+    }
+
+    /** Rows scored by {@code measure} (a trial's time to target, NaN for a miss), best first. */
+    static List<Row> rows(List<RunRecord> runs, java.util.function.ToDoubleFunction<RunRecord> measure) {
         Map<String, List<RunRecord>> by = new LinkedHashMap<>();
         for (String name : ScheduleCatalogue.names()) by.put(name, new ArrayList<>());
         for (RunRecord r : runs) by.computeIfAbsent(CatalogueEntry.baseName(r.schedule()), k -> new ArrayList<>()).add(r);
@@ -53,7 +58,7 @@ final class TunedSection {
             double[][] t = new double[seeds.size()][k];
             for (double[] row : t) java.util.Arrays.fill(row, Double.POSITIVE_INFINITY);
             for (RunRecord r : rs) {
-                double v = ScheduleSummary.timeTo(r, target, evalOnClock);
+                double v = measure.applyAsDouble(r);
                 t[seeds.indexOf(r.seed())][ScheduleCatalogue.get(r.schedule()).trialNumber() - 1] =
                         Double.isFinite(v) ? v : Double.POSITIVE_INFINITY;
             }
@@ -69,9 +74,15 @@ final class TunedSection {
             groups.computeIfAbsent(String.format("%06d|%s", r.epochs(), r.backend()), k -> new ArrayList<>()).add(r);
         groups.forEach((key, rs) -> {
             List<RunRecord> done = rs.stream().filter(r -> !RunRecord.FAILED.equals(r.status())).toList();
-            double tau = done.stream().filter(r -> !"DIVERGED".equals(r.status()))
-                    .mapToDouble(r -> r.clockSeconds(settings.evalOnClock())).filter(Double::isFinite).min().orElse(Double.NaN);
+            // tau as in BudgetTable: the smallest over schedules of each one's longest complete clock
+            Map<String, Double> longest = new LinkedHashMap<>();
+            for (RunRecord r : done)
+                if (!"DIVERGED".equals(r.status()) && Double.isFinite(r.clockSeconds(settings.evalOnClock())))
+                    longest.merge(CatalogueEntry.baseName(r.schedule()), r.clockSeconds(settings.evalOnClock()), Math::max);
+            double tau = longest.values().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
             List<Row> rows = rows(done, settings.target(), settings.evalOnClock());
+            Map<String, TuningScore> inEpochs = new LinkedHashMap<>();
+            for (Row r : rows(done, r -> ScheduleSummary.epochsTo(r, settings.target()))) inEpochs.put(r.schedule(), r.score());
             if (rows.isEmpty()) return;
             RunRecord any = rs.get(0);
             md.append("## Tuned comparison: ").append(any.epochs()).append(any.epochs() == 1 ? " epoch" : " epochs")
@@ -91,22 +102,34 @@ final class TunedSection {
                 raw[i - 1] = SignFlipTest.test(restricted(rows.get(i), best.studySeeds(), tau), ref).pValue();
             double[] holm = Holm.adjust(raw);
             md.append("| rank | schedule | tuned score | study scores | robustness | p vs `").append(best.schedule())
-                    .append("` (Holm) | best trial's hyperparameters |\n|---:|---|---:|---|---:|---:|---|\n");
+                    .append("` (Holm) | tuned score in epochs (study scores) | best trial's hyperparameters |\n")
+                    .append("|---:|---|---:|---|---:|---:|---|---|\n");
             for (int i = 0; i < rows.size(); i++) {
                 Row r = rows.get(i);
                 StringBuilder studies = new StringBuilder();
                 for (double v : r.score().studyScores()) studies.append(studies.length() == 0 ? "" : ", ").append(Fmt.bare(v));
                 md.append("| ").append(i + 1).append(" | ").append(r.schedule()).append(" | ").append(Fmt.sec(r.score().score()))
                         .append(" | ").append(studies).append(" | ").append(Fmt.pct(r.score().robustness())).append(" | ")
-                        .append(i == 0 ? "best" : Fmt.pv(holm[i - 1])).append(" | ").append(bestPoint(r)).append(" |\n");
+                        .append(i == 0 ? "best" : Fmt.pv(holm[i - 1])).append(" | ").append(epochScores(inEpochs.get(r.schedule())))
+                        .append(" | ").append(bestPoint(r)).append(" |\n");
             }
             int needed = SignFlipTest.pairsNeeded(rows.size() - 1, BudgetTable.ALPHA);
             if (best.studySeeds().size() < needed)
                 md.append("\nWith ").append(best.studySeeds().size()).append(" studies and ").append(rows.size() - 1)
                         .append(" Holm-adjusted comparisons no difference can reach p < 0.05; ").append(needed)
                         .append(" studies (seeds) would be needed.\n");
-            md.append('\n');
+            md.append("\nTuned score in epochs: the same scoring with epochs of training to the target instead of seconds ")
+                    .append("(the machine's load cannot move it).\n\n");
         });
+    }
+
+    private static String epochScores(TuningScore t) {
+        if (t == null) return "–";
+        StringBuilder sb = new StringBuilder(t.score() == Double.POSITIVE_INFINITY ? "∞" : Fmt.num(t.score(), 2)).append(" (");
+        double[] v = t.studyScores();
+        for (int i = 0; i < v.length; i++)
+            sb.append(i == 0 ? "" : ", ").append(v[i] == Double.POSITIVE_INFINITY ? "∞" : Fmt.num(v[i], 2));
+        return sb.append(")").toString();
     }
 
     private static double[] restricted(Row r, List<Long> seedOrder, double tau) {
