@@ -28,8 +28,11 @@ public final class CellRunner {
         private final Splits splits;
         private final Backend backend;
         private final double prepareSeconds;
+        private final boolean evalOnClock;
 
-        private Prepared(SweepCell cell, TrainConfig config, Splits splits, Backend backend, double prepareSeconds) {
+        private Prepared(SweepCell cell, TrainConfig config, Splits splits, Backend backend, double prepareSeconds,
+                         boolean evalOnClock) {
+            this.evalOnClock = evalOnClock;
             this.cell = cell;
             this.config = config;
             this.splits = splits;
@@ -40,7 +43,8 @@ public final class CellRunner {
         /** Trains the cell and returns its journal record; a crash becomes a {@code FAILED} record. */
         public RunRecord run(TrainListener listener) {
             try {
-                RunResult result = new Trainer(backend, splits).run(config, listener);
+                RunResult result = new Trainer(backend, splits).evalOnClock(evalOnClock).testAtEpochEndsOnly(true)
+                        .run(config, listener);
                 return RunRecord.of(cell, result, prepareSeconds);
             } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
                 return RunRecord.failed(cell, config.scheduleSpec(), config.lr(), describe(e));
@@ -69,11 +73,22 @@ public final class CellRunner {
      */
     public static Prepared prepare(SweepCell cell, SweepSettings settings, PrintStream notices) {
         long t0 = System.nanoTime();
-        Splits splits = FashionMnist.load(Path.of(settings.dataDir()), settings.validationSize(), cell.seed());
+        Splits splits = firstTrainImages(FashionMnist.load(Path.of(settings.dataDir()), settings.validationSize(), cell.seed()),
+                settings.trainSize());
         int stepsPerEpoch = Budget.of(cell.epochs(), splits.train().count(), settings.batch()).stepsPerEpoch();
         TrainConfig config = settings.trainConfig(cell, stepsPerEpoch);
         Backend backend = Backends.create(cell.backend(), notices);
-        return new Prepared(cell, config, splits, backend, (System.nanoTime() - t0) / 1e9);
+        return new Prepared(cell, config, splits, backend, (System.nanoTime() - t0) / 1e9, settings.evalOnClock());
+    }
+
+    /** {@code splits} with only the first {@code n} training images ({@code n = 0} or more than there are: all). */
+    static Splits firstTrainImages(Splits splits, int n) {
+        anneal.data.Dataset t = splits.train();
+        if (n <= 0 || n >= t.count()) return splits;
+        anneal.data.Dataset head = new anneal.data.Dataset(t.name() + "[:" + n + "]",
+                java.util.Arrays.copyOf(t.features(), n * t.featureCount()), java.util.Arrays.copyOf(t.labels(), n), n,
+                t.featureCount(), t.classes());
+        return new Splits(head, splits.validation(), splits.test());
     }
 
     /** One-line description of a failure for the journal. */

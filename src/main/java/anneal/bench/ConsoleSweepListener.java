@@ -55,9 +55,9 @@ public final class ConsoleSweepListener implements SweepListener {
         String head = String.format(Locale.ROOT, "%-40s %-11s", r.cell().label(), r.status());
         if (RunRecord.FAILED.equals(r.status())) return head + " " + r.error();
         String reach = r.reached()
-                ? String.format(Locale.ROOT, "target at %7.2f s (epoch %.2f)", r.timeToTarget(), r.epochsToTarget())
+                ? String.format(Locale.ROOT, "val target at %7.2f s (epoch %.2f)", r.timeToTarget(), r.epochsToTarget())
                 : String.format(Locale.ROOT, "%-30s", "target not reached");
-        return head + " " + reach + String.format(Locale.ROOT, "  best %.4f  final %.4f  setup %.1f s",
-                r.bestTestAccuracy(), r.finalTestAccuracy(), r.setupSeconds());
+        return head + " " + reach + String.format(Locale.ROOT, "  best val %.4f  final test %.4f  setup %.1f s",
+                r.bestValAccuracy(), r.finalTestAccuracy(), r.setupSeconds());
     }
 }

@@ -59,6 +59,26 @@ public record RunRecord(String schedule, long seed, int epochs, String backend, 
         return records.isEmpty() ? Double.NaN : records.get(records.size() - 1).elapsedSeconds();
     }
 
+    /** Best validation accuracy over the evaluations (NaN without records). */
+    public double bestValAccuracy() {
+        return records.stream().mapToDouble(EpochRecord::valAccuracy).max().orElse(Double.NaN);
+    }
+
+    /** Validation accuracy at the last evaluation (NaN without records). */
+    public double finalValAccuracy() {
+        return records.isEmpty() ? Double.NaN : records.get(records.size() - 1).valAccuracy();
+    }
+
+    /** Seconds of evaluation over the whole run (NaN without records). */
+    public double evalSeconds() {
+        return records.isEmpty() ? Double.NaN : records.get(records.size() - 1).evalSeconds();
+    }
+
+    /** The run's clock at its end: training time, plus evaluation time with {@code evalOnClock} (NaN without records). */
+    public double clockSeconds(boolean evalOnClock) {
+        return records.isEmpty() ? Double.NaN : records.get(records.size() - 1).timedSeconds(evalOnClock);
+    }
+
     /** The record of a finished training run whose data and backend took {@code loadSeconds} to prepare. */
     public static RunRecord of(SweepCell cell, RunResult r, double loadSeconds) {
         double[] all = r.lrs() == null ? new double[0] : r.lrs();

@@ -7,13 +7,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import anneal.tuning.Dimension;
+import anneal.tuning.SearchSpace;
 
 /**
  * The sweep's catalogue: every schedule of the chapter as a named, documented template in PyTorch's spec
  * syntax, resolved per run for its {@link Budget}. This is the one place where the sweep's specs live.
  *
  * <p>All entries train the same model with the same optimizer (SGD, momentum 0.9, Nesterov, weight decay
- * 5e-4, batch 128); only the schedule and the optimizer's lr ({@link CatalogueEntry#baseLr()}) differ.
+ * 5e-4, batch 128); only the schedule and the optimizer's lr ({@link CatalogueEntry#baseLr()}) differ. Each entry
+ * also declares its search space ({@link CatalogueEntry#space()}): the peak lr on a log scale and its own shape
+ * parameters as fractions of the run; {@code sweep --tune} trains every schedule at the same number of Sobol points
+ * of its space. The untuned values below are one point of that space each (the single-lr comparison).
  * Peak learning rates are 0.1 (0.05 for the constant baseline): {@code anneal lr-find} on this model and optimizer
  * shows the raw loss falling until about lr 0.1 and turning ragged above it (smoothed minimum near 0.2), and a
  * 3-epoch OneCycleLR with max_lr 0.1 ended above one with 0.2 on the same seed. The shapes follow each schedule's
@@ -27,79 +32,123 @@ import java.util.Map;
 public final class ScheduleCatalogue {
     private static final Map<String, CatalogueEntry> ENTRIES = new LinkedHashMap<>();
 
+    /** Peak lr range of every search space: a decade around lr-find's 0.1 on each side, log scale. */
+    static final Dimension LR = Dimension.log("lr", 0.02, 0.5);
+    /** Warmup length as a fraction of the run. */
+    static final Dimension WARMUP = Dimension.linear("warmup", 0.02, 0.3);
+
     static {
-        add("constant", "constant lr", "The baseline: the optimizer's lr for the whole run.", 0.05,
-                b -> "ConstantLR(factor=1.0, total_iters=1)");
-        add("step", "StepLR", "lr x 0.1 every third of the run (at least every epoch).", 0.1,
-                b -> "StepLR(step_size=" + b.epochs(1.0 / 3) + ", gamma=0.1)");
-        add("multistep", "MultiStepLR", "lr x 0.1 at 50% and 75% of the epochs (the ResNet recipe; only the first when "
-                + "the second would fall on the run's end).", 0.1,
-                b -> "MultiStepLR(milestones=" + milestones(b) + ", gamma=0.1)");
-        add("exponential", "ExponentialLR", "Decays every epoch so that the last epoch runs at 1/100 of the start.",
-                0.1, b -> "ExponentialLR(gamma=" + num(Math.pow(0.01, 1.0 / Math.max(1, b.epochs() - 1))) + ")");
-        add("cosine", "CosineAnnealingLR", "Half a cosine from the lr to 0 over the epochs.", 0.1,
-                b -> "CosineAnnealingLR(T_max=" + b.epochs() + ", eta_min=0.0)");
-        add("cyclic", "CyclicLR", "triangular2 between 0.025 and 0.1 (Smith: base = max / 4), four half-cycles per run, "
-                + "momentum cycled 0.8-0.9.", 0.025, b -> "CyclicLR(base_lr=0.025, max_lr=0.1, step_size_up=" + b.steps(0.25)
-                        + ", mode='triangular2', cycle_momentum=True, base_momentum=0.8, max_momentum=0.9)");
-        add("onecycle", "OneCycleLR", "Smith's super-convergence: cosine from 0.1/25 up to 0.1 in 30% of the steps, then "
-                + "down to 0.1/(25*1e4); momentum cycled 0.95-0.85.", 0.1,
-                b -> "OneCycleLR(max_lr=0.1, total_steps=" + b.totalSteps() + ")");
-        add("sgdr", "CosineAnnealingWarmRestarts", "SGDR: cosine restarts growing by T_mult (2 where it fits), the last "
-                + "cycle ending with the run (3 epochs: T_0 = 1, T_mult = 2), stepped per batch with fractional epochs.", 0.1,
-                b -> {
+        add("constant", "constant lr", "The baseline: the optimizer's lr for the whole run.",
+                space(Dimension.log("lr", 0.01, 0.3)), Map.of("lr", 0.05), (b, p) -> "ConstantLR(factor=1.0, total_iters=1)");
+        add("step", "StepLR", "lr x gamma (0.1) every interval (a third) of the run, at least every epoch.",
+                space(LR, Dimension.log("gamma", 0.05, 0.5), Dimension.linear("interval", 0.2, 0.5)),
+                Map.of("lr", 0.1, "gamma", 0.1, "interval", 1.0 / 3),
+                (b, p) -> "StepLR(step_size=" + b.epochs(p.get("interval")) + ", gamma=" + num(p.get("gamma")) + ")");
+        add("multistep", "MultiStepLR", "lr x gamma (0.1) at fractions first (50%) and second (75%) of the epochs (the "
+                        + "ResNet recipe; only the first when the second would fall on the run's end).",
+                space(LR, Dimension.log("gamma", 0.05, 0.5), Dimension.linear("first", 0.3, 0.6), Dimension.linear("second", 0.6, 0.9)),
+                Map.of("lr", 0.1, "gamma", 0.1, "first", 0.5, "second", 0.75),
+                (b, p) -> "MultiStepLR(milestones=" + milestones(b, p.get("first"), p.get("second")) + ", gamma="
+                        + num(p.get("gamma")) + ")");
+        add("exponential", "ExponentialLR", "Decays every epoch so that the last epoch runs at end (1/100) of the start.",
+                space(LR, Dimension.log("end", 0.001, 0.1)), Map.of("lr", 0.1, "end", 0.01),
+                (b, p) -> "ExponentialLR(gamma=" + num(Math.pow(p.get("end"), 1.0 / Math.max(1, b.epochs() - 1))) + ")");
+        add("cosine", "CosineAnnealingLR", "Half a cosine from the lr to floor x lr (0) over the epochs.",
+                space(LR, Dimension.linear("floor", 0, 0.1)), Map.of("lr", 0.1, "floor", 0.0),
+                (b, p) -> "CosineAnnealingLR(T_max=" + b.epochs() + ", eta_min=" + num(p.get("floor") * p.get("lr")) + ")");
+        add("cyclic", "CyclicLR", "triangular2 between base x lr and lr (0.025 and 0.1; Smith: base = max / 4), half-cycles "
+                        + "of half (a quarter) of the run, momentum cycled 0.8-0.9.",
+                space(LR, Dimension.linear("base", 0.1, 0.5), Dimension.linear("half", 0.1, 0.5)),
+                Map.of("lr", 0.1, "base", 0.25, "half", 0.25),
+                (b, p) -> "CyclicLR(base_lr=" + num(p.get("base") * p.get("lr")) + ", max_lr=" + num(p.get("lr"))
+                        + ", step_size_up=" + b.steps(p.get("half"))
+                        + ", mode='triangular2', cycle_momentum=True, base_momentum=0.8, max_momentum=0.9)",
+                p -> p.get("base") * p.get("lr"));
+        add("onecycle", "OneCycleLR", "Smith's super-convergence: cosine from lr/div (25) up to lr in pct_start (30%) of "
+                        + "the steps, then down to lr/(div*1e4); momentum cycled 0.95-0.85.",
+                space(LR, Dimension.linear("pct_start", 0.1, 0.5), Dimension.log("div", 5, 100)),
+                Map.of("lr", 0.1, "pct_start", 0.3, "div", 25.0), (b, p) -> {
+                    boolean torchDefaults = p.get("pct_start") == 0.3 && p.get("div") == 25.0;
+                    return "OneCycleLR(max_lr=" + num(p.get("lr")) + ", total_steps=" + b.totalSteps()
+                            + (torchDefaults ? "" : ", pct_start=" + num(p.get("pct_start")) + ", div_factor=" + num(p.get("div")))
+                            + ")";
+                });
+        add("sgdr", "CosineAnnealingWarmRestarts", "SGDR: cosine restarts from lr to floor x lr (0) growing by T_mult (2 "
+                        + "where it fits), the last cycle ending with the run (3 epochs: T_0 = 1, T_mult = 2), stepped per "
+                        + "batch with fractional epochs.",
+                space(LR, Dimension.linear("floor", 0, 0.1)), Map.of("lr", 0.1, "floor", 0.0), (b, p) -> {
                     int[] restarts = sgdrCycles(b.epochs());
                     return "CosineAnnealingWarmRestarts(T_0=" + restarts[0] + ", T_mult=" + restarts[1]
-                            + ", eta_min=0.0, steps_per_epoch=" + b.stepsPerEpoch() + ")";
+                            + ", eta_min=" + num(p.get("floor") * p.get("lr")) + ", steps_per_epoch=" + b.stepsPerEpoch() + ")";
                 });
-        add("plateau", "ReduceLROnPlateau", "Halves the lr when the validation loss stops improving (patience 0).", 0.1,
-                b -> "ReduceLROnPlateau(mode='min', factor=0.5, patience=0, threshold=0.001)");
-        add("warmup-linear", "linear warmup + cosine", "Linear ramp from 1% to 100% over 10% of the steps, then cosine to 0.",
-                0.1, b -> "WarmupCosineLR(warmup_steps=" + warmup(b) + ", total_steps=" + b.totalSteps()
+        add("plateau", "ReduceLROnPlateau", "Multiplies the lr by factor (0.5) when the validation loss stops improving "
+                        + "for more than patience (0) evaluations.",
+                space(LR, Dimension.linear("factor", 0.1, 0.8), Dimension.linear("patience", 0, 4)),
+                Map.of("lr", 0.1, "factor", 0.5, "patience", 0.0),
+                (b, p) -> "ReduceLROnPlateau(mode='min', factor=" + num(p.get("factor")) + ", patience="
+                        + Math.round(p.get("patience")) + ", threshold=0.001)");
+        add("warmup-linear", "linear warmup + cosine", "Linear ramp from 1% to 100% over warmup (10%) of the steps, then "
+                        + "cosine to 0.", space(LR, WARMUP), Map.of("lr", 0.1, "warmup", 0.1),
+                (b, p) -> "WarmupCosineLR(warmup_steps=" + b.steps(p.get("warmup")) + ", total_steps=" + b.totalSteps()
                         + ", warmup_start_factor=0.01)");
-        add("warmup-exp", "exponential warmup + cosine", "Geometric ramp from 1% to 100% over 10% of the steps, then cosine to 0.",
-                0.1, b -> warmupThenCosine(b, "exponential"));
-        add("warmup-cos", "cosine warmup + cosine", "Half-cosine ramp from 1% to 100% over 10% of the steps, then cosine to 0.",
-                0.1, b -> warmupThenCosine(b, "cosine"));
-        add("inverse-sqrt", "inverse square root", "The Transformer schedule: linear warmup from 0 over W = 10% of the "
-                + "steps, then lr * sqrt(W / k) at step k.", 0.1, b -> "InverseSqrtLR(warmup_steps=" + warmup(b) + ")");
-        add("wsd", "warmup-stable-decay", "WSD: warmup 10%, constant to 80%, linear decay to 1% over the last 20% of the steps.",
-                0.1, b -> {
-                    int w = warmup(b);
-                    int d = b.steps(0.2);
+        add("warmup-exp", "exponential warmup + cosine", "Geometric ramp from 1% to 100% over warmup (10%) of the steps, "
+                        + "then cosine to 0.", space(LR, WARMUP), Map.of("lr", 0.1, "warmup", 0.1),
+                (b, p) -> warmupThenCosine(b, "exponential", p.get("warmup")));
+        add("warmup-cos", "cosine warmup + cosine", "Half-cosine ramp from 1% to 100% over warmup (10%) of the steps, then "
+                        + "cosine to 0.", space(LR, WARMUP), Map.of("lr", 0.1, "warmup", 0.1),
+                (b, p) -> warmupThenCosine(b, "cosine", p.get("warmup")));
+        add("inverse-sqrt", "inverse square root", "The Transformer schedule: linear warmup from 0 over W = warmup (10%) of "
+                        + "the steps, then lr * sqrt(W / k) at step k.", space(LR, WARMUP), Map.of("lr", 0.1, "warmup", 0.1),
+                (b, p) -> "InverseSqrtLR(warmup_steps=" + b.steps(p.get("warmup")) + ")");
+        add("wsd", "warmup-stable-decay", "WSD: warmup (10%), constant, linear decay to 1% over the last decay (20%) of the "
+                        + "steps.", space(LR, Dimension.linear("warmup", 0.02, 0.2), Dimension.linear("decay", 0.1, 0.5)),
+                Map.of("lr", 0.1, "warmup", 0.1, "decay", 0.2), (b, p) -> {
+                    int w = b.steps(p.get("warmup"));
+                    int d = b.steps(p.get("decay"));
                     return "WarmupStableDecayLR(warmup_steps=" + w + ", stable_steps=" + Math.max(0, b.totalSteps() - w - d)
                             + ", decay_steps=" + d + ", decay_type='linear', min_lr_ratio=0.01)";
                 });
-        add("polynomial", "PolynomialLR", "lr * (1 - epoch / epochs)^2, stepped per epoch (PyTorch's cadence), to 0 at the end.",
-                0.1, b -> "PolynomialLR(total_iters=" + b.epochs() + ", power=2.0)");
+        add("polynomial", "PolynomialLR", "lr * (1 - epoch / epochs)^power (2), stepped per epoch (PyTorch's cadence), "
+                        + "to 0 at the end.", space(LR, Dimension.linear("power", 0.5, 3)), Map.of("lr", 0.1, "power", 2.0),
+                (b, p) -> "PolynomialLR(total_iters=" + b.epochs() + ", power=" + num(p.get("power")) + ")");
     }
 
-    /** Schedules the sweep runs when none are named: the classics a first look compares. */
-    public static final List<String> DEFAULT_NAMES = List.of("constant", "step", "cosine", "onecycle", "warmup-linear");
+    /**
+     * Schedules the sweep runs when none are named: every schedule of the seed chapter (StepLR, MultiStepLR,
+     * ExponentialLR, CosineAnnealingLR, CyclicLR, OneCycleLR, SGDR, ReduceLROnPlateau, linear / exponential / cosine
+     * warmup + cosine) and the constant baseline.
+     */
+    public static final List<String> DEFAULT_NAMES = List.of("constant", "step", "multistep", "exponential", "cosine",
+            "cyclic", "onecycle", "sgdr", "plateau", "warmup-linear", "warmup-exp", "warmup-cos");
 
     private ScheduleCatalogue() {
     }
 
-    private static void add(String name, String family, String description, double baseLr,
-                            java.util.function.Function<Budget, String> template) {
-        ENTRIES.put(name, new CatalogueEntry(name, family, description, baseLr, template));
+    private static SearchSpace space(Dimension... dims) {
+        return SearchSpace.of(dims);
     }
 
-    private static int warmup(Budget b) {
-        return b.steps(0.1);
+    private static void add(String name, String family, String description, SearchSpace space, Map<String, Double> point,
+                            CatalogueEntry.Template template) {
+        add(name, family, description, space, point, template, p -> p.get("lr"));
     }
 
-    /** A WarmupLR ramp of {@code ramp} shape over 10% of the steps in front of a per-step cosine to 0. */
-    private static String warmupThenCosine(Budget b, String ramp) {
-        int w = warmup(b);
+    private static void add(String name, String family, String description, SearchSpace space, Map<String, Double> point,
+                            CatalogueEntry.Template template, java.util.function.ToDoubleFunction<Map<String, Double>> lr) {
+        ENTRIES.put(name, new CatalogueEntry(name, family, description, space, point, template, lr));
+    }
+
+    /** A WarmupLR ramp of {@code ramp} shape over {@code fraction} of the steps in front of a per-step cosine to 0. */
+    private static String warmupThenCosine(Budget b, String ramp, double fraction) {
+        int w = b.steps(fraction);
         return "WarmupLR(warmup='" + ramp + "', warmup_steps=" + w + ", start_factor=0.01, scheduler=WarmupCosineLR("
                 + "warmup_steps=0, total_steps=" + Math.max(1, b.totalSteps() - w) + "))";
     }
 
-    /** 50% and 75% of the epochs; a milestone at or past the last epoch would never take effect and is left out. */
-    private static String milestones(Budget b) {
-        int first = b.epochs(0.5);
-        int second = Math.max(first + 1, b.epochs(0.75));
+    /** Milestones at fractions of the epochs; one at or past the last epoch would never take effect and is left out. */
+    private static String milestones(Budget b, double firstFraction, double secondFraction) {
+        int first = b.epochs(firstFraction);
+        int second = Math.max(first + 1, b.epochs(secondFraction));
         return second < b.epochs() ? "[" + first + ", " + second + "]" : "[" + first + "]";
     }
 
@@ -143,6 +192,19 @@ public final class ScheduleCatalogue {
      * @throws ConfigurationException naming the value and listing the known names
      */
     public static CatalogueEntry get(String name) {
+        int at = name.indexOf(CatalogueEntry.TRIAL_SEPARATOR);
+        if (at >= 0) {
+            CatalogueEntry base = get(name.substring(0, at));
+            int k;
+            try {
+                k = Integer.parseInt(name.substring(at + 1));
+            } catch (NumberFormatException e) {
+                k = 0;
+            }
+            if (k < 1)
+                throw new ConfigurationException("--schedules: '" + name + "' names no trial (NAME@K with K >= 1)");
+            return base.trial(k);
+        }
         CatalogueEntry e = ENTRIES.get(name);
         if (e == null)
             throw ConfigurationException.of("catalogue", "schedules", name, "one of "

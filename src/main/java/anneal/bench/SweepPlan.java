@@ -4,6 +4,7 @@ import anneal.ConfigurationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import anneal.tuning.TuningPlan;
 
 /**
  * The cells of a sweep, in the order they run: epochs budget, then seed, then schedule, so that every
@@ -14,8 +15,16 @@ import java.util.Set;
  * @param seeds     seeds, each run by every schedule (paired comparisons)
  * @param epochs    epoch budgets
  * @param backend   backend name ({@code cpu}, {@code cuda})
+ * @param tuning    {@code --tune}: every schedule at {@code trials} points of its search space in each of
+ *                  {@code studies} studies, study {@code j} on seed {@code j} of {@code seeds}; null: untuned (each
+ *                  schedule at its catalogue recipe, every seed)
  */
-public record SweepPlan(List<String> schedules, List<Long> seeds, List<Integer> epochs, String backend) {
+public record SweepPlan(List<String> schedules, List<Long> seeds, List<Integer> epochs, String backend, TuningPlan tuning) {
+    /** An untuned plan. */
+    public SweepPlan(List<String> schedules, List<Long> seeds, List<Integer> epochs, String backend) {
+        this(schedules, seeds, epochs, backend, null);
+    }
+
     public SweepPlan {
         if (schedules.isEmpty()) throw new ConfigurationException("--schedules: no schedule given");
         if (seeds.isEmpty()) throw new ConfigurationException("--seeds: at least one seed is needed");
@@ -24,18 +33,33 @@ public record SweepPlan(List<String> schedules, List<Long> seeds, List<Integer> 
             if (e < 1) throw new ConfigurationException("--epochs must be >= 1, got " + e);
         for (String s : schedules) ScheduleCatalogue.get(s);
         if (backend == null || backend.isBlank()) throw new ConfigurationException("--backend: no backend given");
+        if (tuning != null) tuning.requireSeeds(seeds.size());
         schedules = List.copyOf(schedules);
         seeds = List.copyOf(seeds);
         epochs = List.copyOf(epochs);
     }
 
-    /** Every cell of the plan. */
+    /** Every cell of the plan; a tuned plan's cells name their trial ({@code onecycle@3}). */
     public List<SweepCell> cells() {
         List<SweepCell> out = new ArrayList<>();
-        for (int e : epochs)
-            for (long s : seeds)
-                for (String c : schedules) out.add(new SweepCell(c, s, e, backend));
+        for (int e : epochs) {
+            if (tuning == null) {
+                for (long s : seeds)
+                    for (String c : schedules) out.add(new SweepCell(c, s, e, backend));
+                continue;
+            }
+            for (int j = 0; j < tuning.studies(); j++)
+                for (String c : schedules)
+                    for (int k = 1; k <= tuning.trials(); k++)
+                        out.add(new SweepCell(c + CatalogueEntry.TRIAL_SEPARATOR + k, seeds.get(j), e, backend));
+        }
         return out;
+    }
+
+    /** What differs between this plan's tuning and {@code other}'s (null when equal), for {@code --resume}. */
+    public String tuningDifference(SweepPlan other) {
+        return java.util.Objects.equals(tuning, other.tuning) ? null
+                : "tuning plan " + (other.tuning == null ? "none" : other.tuning) + " vs " + (tuning == null ? "none" : tuning);
     }
 
     /** The cells without a record in {@code finished}. */

@@ -11,29 +11,60 @@ import java.util.Arrays;
  * batch, target, data split and evaluation cadence for every schedule). Stored in the journal's header so
  * that the forked benchmark JVMs and {@code --resume} use exactly the settings the journal was started with.
  *
- * @param target         test accuracy that counts as reached, in (0, 1]
+ * @param target         <b>validation</b> accuracy that counts as reached, in (0, 1); test accuracy is reported only
  * @param batch          samples per optimizer step
  * @param hidden         hidden layer widths
  * @param momentum       SGD momentum
  * @param nesterov       Nesterov momentum
  * @param weightDecay    SGD weight decay
  * @param validationSize images held out of train for validation (ReduceLROnPlateau's metric)
- * @param evalEvery      also evaluate every N steps (0: at epoch ends only)
+ * @param evalEvery      evaluate every N steps (0: use {@code evalsPerEpoch})
  * @param dataDir        Fashion-MNIST IDX folder
+ * @param evalsPerEpoch  when {@code evalEvery} is 0: evaluate every {@code ceil(steps per epoch / evalsPerEpoch)}
+ *                       steps (0: at epoch ends only, as journals before this field)
+ * @param evalOnClock    count evaluation time towards time to target (MLPerf) instead of pausing the clock (AlgoPerf)
+ * @param trainSize      train on the first N images of the training split (0: all of it)
+ * @param targetSource   where the target came from ({@code default}, {@code --target}, or the calibration that set it)
  */
 public record SweepSettings(double target, int batch, int[] hidden, double momentum, boolean nesterov,
-                            double weightDecay, int validationSize, int evalEvery, String dataDir) {
+                            double weightDecay, int validationSize, int evalEvery, String dataDir,
+                            int evalsPerEpoch, boolean evalOnClock, int trainSize, String targetSource) {
+    /** Evaluations per epoch by default: a quarter epoch, so a 2-epoch budget has at least 8 possible times to target. */
+    public static final int DEFAULT_EVALS_PER_EPOCH = 4;
+
     /** Training defaults of the harness (issue #3): 784-256-10, SGD 0.9 Nesterov, weight decay 5e-4, batch 128. */
     public static SweepSettings defaults(Path dataDir) {
-        return new SweepSettings(0.88, 128, new int[] {256}, 0.9, true, 5e-4, 5000, 0, dataDir.toString());
+        return new SweepSettings(0.88, 128, new int[] {256}, 0.9, true, 5e-4, 5000, 0, dataDir.toString(),
+                DEFAULT_EVALS_PER_EPOCH, false, 0, "default");
+    }
+
+    /** The settings of journals written before evaluation cadence, clock and training size were recorded. */
+    public SweepSettings(double target, int batch, int[] hidden, double momentum, boolean nesterov, double weightDecay,
+                         int validationSize, int evalEvery, String dataDir) {
+        this(target, batch, hidden, momentum, nesterov, weightDecay, validationSize, evalEvery, dataDir, 0, false, 0, null);
     }
 
     public SweepSettings {
-        if (!(target > 0 && target <= 1))
-            throw new ConfigurationException("--target must be in (0, 1], got " + target);
+        if (!(target > 0 && target < 1))
+            throw new ConfigurationException("--target must be a validation accuracy in (0, 1), got " + target);
         if (batch < 1) throw new ConfigurationException("--batch must be >= 1, got " + batch);
         if (evalEvery < 0) throw new ConfigurationException("--eval-every must be >= 0, got " + evalEvery);
+        if (evalsPerEpoch < 0) throw new ConfigurationException("--evals-per-epoch must be >= 0, got " + evalsPerEpoch);
+        if (trainSize < 0) throw new ConfigurationException("--train-size must be >= 0 (0: all), got " + trainSize);
         hidden = hidden.clone();
+    }
+
+    /** This protocol with another target and the note of where it came from. */
+    public SweepSettings withTarget(double newTarget, String source) {
+        return new SweepSettings(newTarget, batch, hidden, momentum, nesterov, weightDecay, validationSize, evalEvery,
+                dataDir, evalsPerEpoch, evalOnClock, trainSize, source);
+    }
+
+    /** Steps between evaluations for an epoch of {@code stepsPerEpoch} steps (0: epoch ends only). */
+    public int evalEverySteps(int stepsPerEpoch) {
+        if (evalEvery > 0) return evalEvery;
+        if (evalsPerEpoch == 0) return 0;
+        return Math.max(1, (stepsPerEpoch + evalsPerEpoch - 1) / evalsPerEpoch);
     }
 
     /** The training config of {@code cell} (schedule spec resolved for {@code stepsPerEpoch}). */
@@ -41,7 +72,7 @@ public record SweepSettings(double target, int batch, int[] hidden, double momen
         CatalogueEntry entry = ScheduleCatalogue.get(cell.schedule());
         String spec = entry.spec(new Budget(cell.epochs(), stepsPerEpoch));
         return new TrainConfig(spec, entry.baseLr(), cell.epochs(), batch, target, cell.seed(), hidden,
-                new SgdConfig(momentum, 0, nesterov, weightDecay), false, validationSize, evalEvery, false);
+                new SgdConfig(momentum, 0, nesterov, weightDecay), false, validationSize, evalEverySteps(stepsPerEpoch), false);
     }
 
     /** Whether two settings describe the same protocol (used by {@code --resume}). */
@@ -54,6 +85,9 @@ public record SweepSettings(double target, int batch, int[] hidden, double momen
             return "optimizer settings";
         if (validationSize != other.validationSize) return "validation size " + other.validationSize + " vs " + validationSize;
         if (evalEvery != other.evalEvery) return "eval-every " + other.evalEvery + " vs " + evalEvery;
+        if (evalsPerEpoch != other.evalsPerEpoch) return "evals per epoch " + other.evalsPerEpoch + " vs " + evalsPerEpoch;
+        if (evalOnClock != other.evalOnClock) return "eval-on-clock " + other.evalOnClock + " vs " + evalOnClock;
+        if (trainSize != other.trainSize) return "train size " + other.trainSize + " vs " + trainSize;
         return null;
     }
 
@@ -71,6 +105,7 @@ public record SweepSettings(double target, int batch, int[] hidden, double momen
     public String toString() {
         return "target=" + target + " batch=" + batch + " hidden=" + Arrays.toString(hidden) + " momentum=" + momentum
                 + (nesterov ? " nesterov" : "") + " weight_decay=" + weightDecay + " validation=" + validationSize
-                + " eval_every=" + evalEvery;
+                + (evalEvery > 0 ? " eval_every=" + evalEvery : " evals_per_epoch=" + evalsPerEpoch)
+                + (evalOnClock ? " eval_on_clock" : " clock_paused_for_eval") + (trainSize > 0 ? " train_size=" + trainSize : "");
     }
 }

@@ -15,6 +15,8 @@ import anneal.bench.SweepLock;
 import anneal.bench.SweepPlan;
 import anneal.bench.SweepSettings;
 import anneal.bench.SweepStoppedException;
+import anneal.bench.TargetCalibration;
+import anneal.tuning.TuningPlan;
 import anneal.data.FashionMnist;
 import anneal.report.ReportWriter;
 import anneal.util.ParentWatch;
@@ -44,15 +46,28 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Time-to-accuracy sweep of the schedule catalogue on Fashion-MNIST, driven by JMH.",
-                "Default: 5 schedules x 2 seeds x 3 epochs (a few minutes on 2 CPU cores); --full: the whole "
-                        + "catalogue x 5 seeds x 3 and 10 epochs.",
+                "Default: every schedule of the chapter (12) x 6 paired seeds x 3 epochs on the first "
+                        + SweepCommand.DEFAULT_TRAIN_SIZE + " training images; --full: the whole catalogue (15) x 10 "
+                        + "seeds x 3 and 10 epochs on all 55,000.",
+                "The target is on validation accuracy (5,000 seeded images held out of training); test accuracy is "
+                        + "reported, never used to stop or rank. Evaluation every quarter epoch, clock paused while "
+                        + "evaluating (AlgoPerf); --tune gives every schedule the same tuning budget.",
                 "Every finished run is appended to OUT/journal.jsonl; --resume continues an interrupted sweep; the "
                         + "report is OUT/REPORT.md."})
 final class SweepCommand implements Callable<Integer> {
-    static final String FULL_SEEDS = "5";
+    static final String FULL_SEEDS = "10";
     static final String FULL_EPOCHS = "3,10";
-    static final String DEFAULT_SEEDS = "2";
+    static final String DEFAULT_SEEDS = "6";
     static final String DEFAULT_EPOCHS = "3";
+    /** Training images of the default sweep (the first of the 55,000 left after the validation hold-out). */
+    static final int DEFAULT_TRAIN_SIZE = 20_000;
+    /**
+     * Validation target of the default sweep, chosen below AlgoPerf's calibrated value on this protocol (0.887:
+     * {@code --calibrate-target}, the median best validation accuracy of warmup-linear over 3 reruns at 6 epochs) so
+     * that most schedules reach it inside the 3-epoch budget and time to target has resolution; the report's
+     * target-sensitivity table shows the same runs at 0.82-0.87.
+     */
+    static final double DEFAULT_TARGET = 0.86;
     /** Images in Fashion-MNIST's training file (for --list, which does not load the data). */
     static final int FASHION_MNIST_TRAIN_IMAGES = 60_000;
 
@@ -76,8 +91,32 @@ final class SweepCommand implements Callable<Integer> {
             + "; --full: " + FULL_EPOCHS + ").")
     String epochs;
 
-    @Option(names = "--target", description = "Test accuracy that counts as reached, in (0, 1] (default: 0.88).")
+    @Option(names = "--target", description = "Validation accuracy that counts as reached, in (0, 1) (default: "
+            + DEFAULT_TARGET + "; --full: 0.88). Measured on the seeded validation split, never on the test set.")
     Double target;
+
+    @Option(names = "--calibrate-target", description = "Set the target as AlgoPerf does: rerun warmup-linear 3 times at "
+            + "twice the longest budget and take the median of each run's best validation accuracy, rounded down to 3 "
+            + "decimals; the value and how it was found go into the journal header.")
+    boolean calibrateTarget;
+
+    @Option(names = "--tune", paramLabel = "TRIALS[xSTUDIES]", description = "Equal tuning budget per schedule (AlgoPerf): "
+            + "each study trains TRIALS Sobol points of the schedule's search space (peak lr on a log scale, shape "
+            + "parameters as fractions of the run), study j on seed j; a study scores its fastest trial to the target, the "
+            + "schedule the median over studies (a miss counts as infinite). STUDIES defaults to the number of seeds.")
+    String tune;
+
+    @Option(names = "--eval-on-clock", description = "Count evaluation time towards time to target (MLPerf) instead of "
+            + "pausing the clock while evaluating (AlgoPerf, the default).")
+    boolean evalOnClock;
+
+    @Option(names = "--evals-per-epoch", paramLabel = "N", description = "Evaluate every ceil(steps per epoch / N) steps "
+            + "when --eval-every is not given (default: " + SweepSettings.DEFAULT_EVALS_PER_EPOCH + ").")
+    Integer evalsPerEpoch;
+
+    @Option(names = "--train-size", paramLabel = "N", description = "Train on the first N of the 55,000 training images "
+            + "(default: " + DEFAULT_TRAIN_SIZE + "; --full: all; 0: all).")
+    Integer trainSize;
 
     @Option(names = "--backend", description = "cpu, cuda or auto (default: auto: CUDA when available, else the CPU).")
     String backend;
@@ -86,8 +125,9 @@ final class SweepCommand implements Callable<Integer> {
             description = "Folder for the journal, JMH logs, plots and REPORT.md (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--full", description = "The chapter's sweep: every schedule, >= 5 seeds, 3 and 10 epochs (about "
-            + "30 minutes on an idle 2-core CPU).")
+    @Option(names = "--full", description = "The long sweep: every schedule (15) x 10 seeds (MLPerf's run count) x 3 and 10 "
+            + "epochs on all 55,000 training images, target 0.88 (300 runs; not yet timed under this protocol: the earlier "
+            + "150-run full sweep took 27.5 min on an idle 2-core CPU).")
     boolean full;
 
     @Option(names = "--resume", description = "Continue the sweep in --out: finished cells are skipped, FAILED ones "
@@ -106,8 +146,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "Batch size (default: 128).")
     Integer batch;
 
-    @Option(names = "--eval-every", paramLabel = "STEPS", description = "Also evaluate every STEPS optimizer steps "
-            + "(default: 0, epoch ends only).")
+    @Option(names = "--eval-every", paramLabel = "STEPS", description = "Evaluate every STEPS optimizer steps and at "
+            + "epoch ends (default: 0, use --evals-per-epoch).")
     Integer evalEvery;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX folder (default: "
@@ -137,7 +177,7 @@ final class SweepCommand implements Callable<Integer> {
     /** The header a sweep started now would get; on --resume, options left out fall back to {@code recorded}. */
     private JournalHeader requestedHeader(JournalHeader recorded) {
         SweepSettings settings = requestedSettings(recorded != null ? recorded.settings()
-                : SweepSettings.defaults(data == null ? FashionMnist.DEFAULT_DIR : data));
+                : defaults());
         SweepPlan plan = plan(recorded != null ? recorded.plan() : null);
         requireData(settings);
         return new JournalHeader(Journal.FORMAT, Journal.VERSION, Instant.now().toString(), settings, plan, environment());
@@ -152,8 +192,10 @@ final class SweepCommand implements Callable<Integer> {
             printCatalogue(out);
             return 0;
         }
-        if (full && seeds != null && SweepPlan.parseSeeds(seeds).size() < 5)
-            throw new UsageException("--full needs at least 5 seeds, got --seeds " + seeds);
+        if (full && seeds != null && SweepPlan.parseSeeds(seeds).size() < 6)
+            throw new UsageException("--full needs at least 6 seeds (a paired test needs 6 for p < 0.05), got --seeds " + seeds);
+        if (calibrateTarget && target != null)
+            throw new UsageException("--calibrate-target: give either it or --target " + target + ", not both");
         if (maxRetries < 0) throw new UsageException("--max-retries must be >= 0, got " + maxRetries);
         if (extend && !resume) throw new UsageException("--extend grows the plan of an existing journal: it needs --resume");
         if (slurmOptions.active()) return slurmOptions.run(resume, this::requestedHeader, forkJvmArgs, maxRetries);
@@ -169,6 +211,9 @@ final class SweepCommand implements Callable<Integer> {
             try (SweepLock lock = SweepLock.acquire(dir)) {
                 Journal journal = Journal.resume(dir);
                 JournalHeader recorded = journal.header();
+                if (calibrateTarget)
+                    throw new UsageException("--calibrate-target: " + journal.file() + " already has its target ("
+                            + recorded.settings().target() + "); drop the option on --resume");
                 SweepSettings settings = requestedSettings(recorded.settings());
                 SweepPlan asked = plan(recorded.plan());
                 SweepPlan plan;
@@ -195,12 +240,18 @@ final class SweepCommand implements Callable<Integer> {
                 return runLocked(journal, plan, out, err);
             }
         }
-        SweepSettings settings = requestedSettings(SweepSettings.defaults(data == null ? FashionMnist.DEFAULT_DIR : data));
+        SweepSettings settings = requestedSettings(defaults());
         SweepPlan plan = plan(null);
         requireData(settings);
         if (Files.exists(Journal.fileIn(dir))) Journal.create(dir, null); // refuses, naming --resume
         SweepFolder.requireWritable(dir);
         try (SweepLock lock = SweepLock.acquire(dir)) {
+            if (calibrateTarget) {
+                TargetCalibration.Result c = TargetCalibration.calibrate(settings,
+                        plan.epochs().stream().mapToInt(Integer::intValue).max().orElseThrow(), plan.backend(), out);
+                settings = settings.withTarget(c.target(), c.source());
+                out.println("calibrate-target: " + c.source());
+            }
             Journal journal = Journal.create(dir, new JournalHeader(Journal.FORMAT, Journal.VERSION,
                     Instant.now().toString(), settings, plan, environment()));
             return runLocked(journal, plan, out, err);
@@ -322,19 +373,36 @@ final class SweepCommand implements Callable<Integer> {
         SweepSettings d = SweepSettings.defaults(FashionMnist.DEFAULT_DIR);
         int b = batch != null ? batch : d.batch();
         if (b < 1) throw new UsageException("--batch must be >= 1, got " + b);
-        anneal.bench.Budget budget = anneal.bench.Budget.of(e, FASHION_MNIST_TRAIN_IMAGES - d.validationSize(), b);
+        int images = FASHION_MNIST_TRAIN_IMAGES - d.validationSize();
+        int size = trainSize != null ? trainSize : full ? 0 : DEFAULT_TRAIN_SIZE;
+        if (size > 0) images = Math.min(images, size);
+        anneal.bench.Budget budget = anneal.bench.Budget.of(e, images, b);
         out.println("catalogue for " + e + " epochs of " + budget.stepsPerEpoch() + " steps (batch " + b + "):");
         for (anneal.bench.CatalogueEntry c : ScheduleCatalogue.all()) {
             out.printf(java.util.Locale.ROOT, "%-14s %-30s lr %-6s %s%n", c.name(), c.family(), c.baseLr(), c.spec(budget));
             out.printf(java.util.Locale.ROOT, "%-14s %s%n", "", c.description());
+            out.printf(java.util.Locale.ROOT, "%-14s search space: %s%n", "", c.space().dimensions().stream()
+                    .map(x -> x.name() + " in [" + x.low() + ", " + x.high() + "]" + (x.log() ? " log" : ""))
+                    .collect(java.util.stream.Collectors.joining(", ")));
         }
+    }
+
+    /** The protocol of a new sweep before the options: the harness defaults, with the default or --full scale. */
+    private SweepSettings defaults() {
+        SweepSettings d = SweepSettings.defaults(data == null ? FashionMnist.DEFAULT_DIR : data);
+        if (full) return d;
+        return new SweepSettings(DEFAULT_TARGET, d.batch(), d.hidden(), d.momentum(), d.nesterov(), d.weightDecay(),
+                d.validationSize(), d.evalEvery(), d.dataDir(), d.evalsPerEpoch(), d.evalOnClock(), DEFAULT_TRAIN_SIZE,
+                "default 0.86: chosen below --calibrate-target's 0.887 on this protocol so that 3 epochs can reach it");
     }
 
     /** The settings asked for on the command line, defaulting to {@code base}'s. */
     private SweepSettings requestedSettings(SweepSettings base) {
         return new SweepSettings(target != null ? target : base.target(), batch != null ? batch : base.batch(), base.hidden(),
                 base.momentum(), base.nesterov(), base.weightDecay(), base.validationSize(),
-                evalEvery != null ? evalEvery : base.evalEvery(), data != null ? data.toString() : base.dataDir());
+                evalEvery != null ? evalEvery : base.evalEvery(), data != null ? data.toString() : base.dataDir(),
+                evalsPerEpoch != null ? evalsPerEpoch : base.evalsPerEpoch(), evalOnClock || base.evalOnClock(),
+                trainSize != null ? trainSize : base.trainSize(), target != null ? "--target" : base.targetSource());
     }
 
     /** The plan from the options, falling back to {@code recorded} (on --resume), then to the defaults. */
@@ -350,7 +418,9 @@ final class SweepCommand implements Callable<Integer> {
         List<Integer> epochList = epochs != null ? SweepPlan.parseEpochs(epochs)
                 : fromJournal ? recorded.epochs() : SweepPlan.parseEpochs(full ? FULL_EPOCHS : DEFAULT_EPOCHS);
         String be = backend != null ? resolveBackend(backend) : recorded != null ? recorded.backend() : resolveBackend("auto");
-        return new SweepPlan(names, seedList, epochList, be);
+        TuningPlan tuning = tune != null ? TuningPlan.parse(tune, seedList.size()) : recorded != null ? recorded.tuning() : null;
+        if (tuning != null) tuning.requireSeeds(seedList.size());
+        return new SweepPlan(names, seedList, epochList, be, tuning);
     }
 
     /** {@code auto} becomes the backend it picks here, so that the journal names a real backend. */

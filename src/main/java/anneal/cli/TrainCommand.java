@@ -34,13 +34,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code anneal train}: one training run of an MLP on Fashion-MNIST with a schedule, reporting time to a target
- * test accuracy. A progress bar goes to stderr, one line per evaluation and a summary to stdout, and with
+ * validation accuracy. A progress bar goes to stderr, one line per evaluation and a summary to stdout, and with
  * {@code --out FILE} the whole run (config, every record, every step's lr) as JSON. When the run is interrupted
  * (Ctrl-C, SIGTERM), a shutdown hook still writes the records so far to {@code --out}, marked
  * {@code "interrupted": true}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train the MLP on Fashion-MNIST with one schedule and report time to the target test accuracy.",
+        description = {"Train the MLP on Fashion-MNIST with one schedule and report time to the target validation accuracy (test accuracy is reported, never used to stop).",
                 "Timed region: training steps and evaluations; data loading, initialisation and a JIT warm-up are"
                         + " outside it (reported as setup).",
                 "Exit codes: 0 done (target reached or not), 1 the run failed part-way, 2 bad input, 3 the run"
@@ -61,7 +61,7 @@ final class TrainCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--target", defaultValue = "0.88", description = "Test accuracy that counts as reached, in (0, 1]"
+    @Option(names = "--target", defaultValue = "0.88", description = "Validation accuracy that counts as reached, in (0, 1]"
             + " (default: ${DEFAULT-VALUE}).")
     double target;
 
@@ -289,9 +289,9 @@ final class TrainCommand implements Callable<Integer> {
         EpochRecord last = r.records().isEmpty() ? null : r.records().get(r.records().size() - 1);
         double samplesPerSecond = samplesPerSecond(r, trainCount);
         String outcome = switch (r.status()) {
-            case REACHED -> String.format(Locale.ROOT, "reached test accuracy %.2f at epoch %.2f after %.2f s", r.config().target(),
+            case REACHED -> String.format(Locale.ROOT, "reached validation accuracy %.2f at epoch %.2f after %.2f s", r.config().target(),
                     r.epochsToTarget(), r.timeToTarget());
-            case NOT_REACHED -> String.format(Locale.ROOT, "did not reach test accuracy %.2f", r.config().target());
+            case NOT_REACHED -> String.format(Locale.ROOT, "did not reach validation accuracy %.2f", r.config().target());
             case DIVERGED -> "diverged (loss became NaN or infinite)";
         };
         return String.format(Locale.ROOT, "%s; best test accuracy %.4f, final %.4f; %.0f training samples/s; timed region"

@@ -8,7 +8,26 @@ final class Fmt {
     }
 
     static String sec(double v) {
+        if (v == Double.POSITIVE_INFINITY) return "∞";
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f s", v) : "–";
+    }
+
+    /** {@code 3.21 s [2.90, 3.80]}: an estimate with its bootstrap CI ({@code ∞} for a bound never reached). */
+    static String interval(anneal.stats.Bootstrap.Interval i) {
+        if (Double.isNaN(i.estimate())) return "–";
+        return sec(i.estimate()) + " [" + bare(i.low()) + ", " + bare(i.high()) + "]";
+    }
+
+    /** Seconds without the unit. */
+    static String bare(double v) {
+        if (v == Double.POSITIVE_INFINITY) return "∞";
+        if (v == Double.NEGATIVE_INFINITY) return "-∞";
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "–";
+    }
+
+    /** A p-value to three significant digits. */
+    static String pv(double p) {
+        return Double.isFinite(p) ? String.format(Locale.ROOT, "%.3g", p) : "–";
     }
 
     static String num(double v, int digits) {

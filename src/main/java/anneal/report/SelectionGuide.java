@@ -29,7 +29,9 @@ public final class SelectionGuide {
         StringBuilder md = new StringBuilder();
         md.append("Folklore is the seed chapter's decision tree; each branch is checked against this run. \"Agrees\" ")
                 .append("means the folklore's pick is the best row or not significantly worse than it (")
-                .append(Stats.WILCOXON).append(", α = ").append(ALPHA).append(", paired by seed); with few seeds ")
+                .append(anneal.stats.SignFlipTest.NAME).append(" on restricted time to target, Holm-adjusted, α = ")
+                .append(ALPHA).append(", paired by seed; branches about final accuracy use the same test on final validation ")
+                .append("accuracy, one unadjusted comparison each); with few seeds ")
                 .append("\"not distinguishable\" is the honest reading, not \"equal\".\n\n");
         if (tables.size() == 1)
             md.append("Only one epoch budget (").append(shortest.title()).append(") was swept, so the short- and long-budget ")
@@ -46,15 +48,16 @@ public final class SelectionGuide {
 
         // Short budget: fastest to target.
         ScheduleSummary fast = shortest.reference();
-        md.append("**Short budget (").append(shortest.title()).append("), folklore: OneCycleLR.** Fastest here: `")
-                .append(fast.schedule()).append("` (success ").append(Fmt.pct(fast.successRate())).append(", median ")
-                .append(Fmt.sec(fast.medianTtt())).append(" to the target). ")
+        boolean two = tables.size() > 1;
+        md.append(two ? "**Short budget (" : "**Fastest training (").append(shortest.title()).append("), folklore: OneCycleLR.** Fastest here: `")
+                .append(fast.schedule()).append("` (success ").append(Fmt.pct(fast.successRate())).append(", restricted mean ")
+                .append(Fmt.sec(fast.rmst().estimate())).append(" to the target). ")
                 .append(verdictTtt(shortest, List.of("onecycle"))).append("\n\n");
 
         // Long budget: best final accuracy.
         ScheduleSummary acc = longest.mostAccurate();
-        md.append("**Long budget (").append(longest.title()).append("), folklore: cosine or warmup + cosine.** ")
-                .append("Most accurate at the end: `").append(acc.schedule()).append("` (final test accuracy ")
+        md.append(two ? "**Long budget (" : "**Final accuracy (").append(longest.title()).append("), folklore: cosine or warmup + cosine.** ")
+                .append("Most accurate at the end: `").append(acc.schedule()).append("` (final validation accuracy ")
                 .append(Fmt.ci(acc.finalAccuracy())).append("). ").append(verdictAccuracy(longest, COSINE_FAMILY))
                 .append("\n\n");
 
@@ -83,8 +86,8 @@ public final class SelectionGuide {
         if (!(ref.successRate() > 0))
             return "No run reached the target at " + t.title() + ", so this branch cannot be checked here (raise --epochs "
                     + "or lower --target).";
-        String cite = "`" + r.schedule() + "`: success " + Fmt.pct(r.successRate()) + ", median " + Fmt.sec(r.medianTtt())
-                + " (IQR " + Fmt.sec(r.iqrTtt()) + ")";
+        String cite = "`" + r.schedule() + "`: success " + Fmt.pct(r.successRate()) + ", restricted mean "
+                + Fmt.sec(r.rmst().estimate()) + ", KM median " + Fmt.sec(r.kmMedian().estimate());
         if (r == ref) return cite + ". **Agrees**: it is the fastest row.";
         if (r.successRate() < ref.successRate())
             return cite + ". **Disagrees**: it reached the target in fewer runs than `" + ref.schedule() + "` ("
@@ -136,15 +139,16 @@ public final class SelectionGuide {
         ScheduleSummary c = row.get();
         ScheduleSummary ref = t.reference();
         ScheduleSummary acc = t.mostAccurate();
-        return "`constant` (" + t.title() + "): success " + Fmt.pct(c.successRate()) + ", median " + Fmt.sec(c.medianTtt())
-                + ", final " + Fmt.ci(c.finalAccuracy()) + " against `" + ref.schedule() + "` at " + Fmt.sec(ref.medianTtt())
+        return "`constant` (" + t.title() + "): success " + Fmt.pct(c.successRate()) + ", restricted mean "
+                + Fmt.sec(c.rmst().estimate()) + ", final " + Fmt.ci(c.finalAccuracy()) + " against `" + ref.schedule()
+                + "` at " + Fmt.sec(ref.rmst().estimate())
                 + " and `" + acc.schedule() + "` at " + Fmt.ci(acc.finalAccuracy())
                 + ": this is what choosing a schedule buys on this model. Paired test of final accuracy: "
                 + (c == acc ? "it is the most accurate row." : Fmt.p(t.finalAccuracy(c, acc)) + ".");
     }
 
     private static Optional<ScheduleSummary> bestOf(BudgetTable t, List<String> names, boolean byTime) {
-        return t.rows().stream().filter(r -> names.contains(r.schedule()))
+        return t.rows().stream().filter(r -> names.contains(r.schedule()) && r.completed() > 0)
                 .min(byTime ? BudgetTable.FASTEST
                         : java.util.Comparator.comparingDouble((ScheduleSummary s) -> -s.finalAccuracy().mean()));
     }

@@ -17,8 +17,16 @@ package anneal.train;
 public record EpochRecord(double epoch, long step, double trainLoss, double valLoss, double valAccuracy,
                           double testLoss, double testAccuracy, double lr, double trainSeconds,
                           double evalSeconds) {
-    /** Wall time inside the timed region up to this record. */
+    /** Wall time of training and evaluation up to this record. */
     public double elapsedSeconds() {
         return trainSeconds + evalSeconds;
+    }
+
+    /**
+     * The clock up to this record: training time only (AlgoPerf pauses the clock to evaluate), or with
+     * {@code evalOnClock} training plus evaluation (MLPerf).
+     */
+    public double timedSeconds(boolean evalOnClock) {
+        return evalOnClock ? elapsedSeconds() : trainSeconds;
     }
 }

@@ -8,8 +8,8 @@ import java.util.List;
  * @param config             what was run
  * @param backend            backend description
  * @param status             how it ended
- * @param timeToTarget       seconds from the start of the timed region to the first evaluation whose test
- *                           accuracy reached the target; NaN unless {@code status == REACHED}
+ * @param timeToTarget       timed seconds (training steps; evaluations too when the trainer counts them) to the
+ *                           first evaluation whose <b>validation</b> accuracy reached the target; NaN unless {@code status == REACHED}
  * @param epochsToTarget     fractional epoch of that evaluation; NaN unless reached
  * @param bestTestAccuracy   best test accuracy over all evaluations
  * @param finalTestAccuracy  test accuracy at the last evaluation

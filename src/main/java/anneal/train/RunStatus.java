@@ -2,7 +2,7 @@ package anneal.train;
 
 /** How a run ended. */
 public enum RunStatus {
-    /** Test accuracy reached the target at some evaluation. */
+    /** Validation accuracy reached the target at some evaluation. */
     REACHED,
     /** All epochs ran without reaching the target. */
     NOT_REACHED,

@@ -10,7 +10,7 @@ import anneal.ConfigurationException;
  * @param lr             the optimizer's lr (PyTorch {@code SGD(lr=...)}), the schedules' base lr
  * @param epochs         epochs to run at most
  * @param batchSize      samples per optimizer step
- * @param target         test accuracy that counts as reached, in (0, 1]
+ * @param target         validation accuracy that counts as reached, in (0, 1] (test accuracy is only reported)
  * @param seed           seeds initialisation, the validation split and every epoch's shuffle
  * @param hidden         hidden layer widths of the MLP
  * @param sgd            SGD hyper-parameters other than the lr

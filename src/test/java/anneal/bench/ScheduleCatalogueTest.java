@@ -104,4 +104,32 @@ class ScheduleCatalogueTest {
             assertEquals(e, sum, "cycles of " + java.util.Arrays.toString(c) + " for " + e + " epochs");
         }
     }
+
+    @Test
+    void everyRecipeIsAPointOfItsSearchSpaceAndEveryTrialBuilds() {
+        for (CatalogueEntry e : ScheduleCatalogue.all()) {
+            for (anneal.tuning.Dimension d : e.space().dimensions())
+                assertTrue(d.contains(e.point().get(d.name())), e.name() + "." + d.name() + " = " + e.point().get(d.name())
+                        + " outside its search space");
+            assertEquals("lr", e.space().dimensions().get(0).name(), e.name() + ": the peak lr is the first dimension");
+            assertTrue(e.space().dimensions().get(0).log(), e.name() + ": the peak lr is searched on a log scale");
+            for (int k = 1; k <= 8; k++) {
+                CatalogueEntry t = ScheduleCatalogue.get(e.name() + "@" + k);
+                assertEquals(e.name() + "@" + k, t.name());
+                assertEquals(k, t.trialNumber());
+                assertEquals(e.space().point(k), t.point());
+                for (Budget b : List.of(THREE_EPOCHS, new Budget(10, 430))) {
+                    LrScheduler s = Schedules.fromSpec(t.spec(b), t.baseLr());
+                    assertTrue(s.lr(0) >= 0 && s.lr(0) <= 0.5 + 1e-12, t.name() + " starts at " + s.lr(0));
+                }
+            }
+        }
+        // trial 1 is the centre of the unit cube: the log-midpoint of the lr range, the middle of each linear range
+        CatalogueEntry one = ScheduleCatalogue.get("onecycle@1");
+        // (pct_start = 0.1 + 0.5 * (0.5 - 0.1), which is 0.30000000000000004 in doubles, so the explicit form is written)
+        assertEquals("OneCycleLR(max_lr=0.1, total_steps=1290, pct_start=" + (0.1 + 0.5 * (0.5 - 0.1)) + ", div_factor="
+                + 5 * Math.pow(100.0 / 5, 0.5) + ")", one.spec(THREE_EPOCHS));
+        assertThrows(IllegalArgumentException.class, () -> ScheduleCatalogue.get("onecycle@0"));
+        assertThrows(IllegalArgumentException.class, () -> ScheduleCatalogue.get("onecycle@x"));
+    }
 }

@@ -65,7 +65,9 @@ class SweepCommandBadInputTest {
             System.setOut(saved);
         }
         String text = buf.toString(StandardCharsets.UTF_8);
-        assertTrue(text.contains("OneCycleLR(max_lr=0.1, total_steps=1290)"), text);
+        // the default sweep trains on 20,000 images: ceil(20000 / 128) = 157 steps per epoch
+        assertTrue(text.contains("OneCycleLR(max_lr=0.1, total_steps=471)"), text);
+        assertTrue(text.contains("search space: lr in [0.02, 0.5] log, pct_start in [0.1, 0.5], div in [5.0, 100.0] log"), text);
         assertTrue(text.contains("inverse-sqrt"), text);
     }
 
@@ -78,11 +80,25 @@ class SweepCommandBadInputTest {
     }
 
     @Test
+    void badTuningPlansAndTargetsNameTheOptionAndWriteNothing() {
+        Path out = tmp.resolve("tune");
+        assertOneLineUsageError(run("sweep", "--tune", "0", "--out", out.toString(), "--backend", "cpu"), "--tune", "TRIALS", "got 0");
+        assertOneLineUsageError(run("sweep", "--tune", "3x0", "--out", out.toString(), "--backend", "cpu"), "--tune", "STUDIES");
+        assertOneLineUsageError(run("sweep", "--tune", "3xy", "--out", out.toString(), "--backend", "cpu"), "--tune", "'3xy'");
+        assertOneLineUsageError(run("sweep", "--tune", "4x7", "--seeds", "6", "--out", out.toString(), "--backend", "cpu"),
+                "--tune 4x7 needs at least 7 seeds");
+        assertOneLineUsageError(run("sweep", "--target", "1", "--out", out.toString(), "--backend", "cpu"), "--target", "(0, 1)");
+        assertOneLineUsageError(run("sweep", "--calibrate-target", "--target", "0.8", "--out", out.toString(), "--backend", "cpu"),
+                "--calibrate-target");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void zeroSeedsOrEpochs() {
         assertOneLineUsageError(run("sweep", "--seeds", "0", "--out", tmp.resolve("s").toString(), "--backend", "cpu"), "--seeds");
         assertOneLineUsageError(run("sweep", "--epochs", "0", "--out", tmp.resolve("s").toString(), "--backend", "cpu"), "--epochs");
         assertOneLineUsageError(run("sweep", "--full", "--seeds", "3", "--out", tmp.resolve("s").toString(), "--backend", "cpu"),
-                "--full", "5 seeds");
+                "--full", "6 seeds");
         assertFalse(Files.exists(tmp.resolve("s")));
     }
 
@@ -117,6 +133,9 @@ class SweepCommandBadInputTest {
         byte[] before = Files.readAllBytes(j.file());
         assertOneLineUsageError(run("sweep", "--out", dir.toString(), "--backend", "cpu"), "already exists", "--resume");
         assertOneLineUsageError(run("sweep", "--resume", "--target", "0.9", "--out", dir.toString()), "target");
+        assertOneLineUsageError(run("sweep", "--resume", "--tune", "2x1", "--out", dir.toString()), "tuning plan");
+        assertOneLineUsageError(run("sweep", "--resume", "--eval-on-clock", "--out", dir.toString()), "eval-on-clock");
+        assertOneLineUsageError(run("sweep", "--resume", "--calibrate-target", "--out", dir.toString()), "--calibrate-target");
         assertArrayEquals(before, Files.readAllBytes(j.file()));
     }
 

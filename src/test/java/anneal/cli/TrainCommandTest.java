@@ -83,7 +83,7 @@ class TrainCommandTest {
                 "--target", "0.5", "--no-stop", "--backend", "cpu", "--quiet", "--out", json.toString());
         assertEquals(0, o.code(), o.err());
         assertEquals(2, o.out().lines().filter(l -> l.startsWith("epoch ")).count(), o.out());
-        assertTrue(o.out().contains("reached test accuracy 0.50 at epoch 1.00"), o.out());
+        assertTrue(o.out().contains("reached validation accuracy 0.50 at epoch 1.00"), o.out());
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertFalse(j.get("interrupted").asBoolean());
         assertEquals("REACHED", j.get("run").get("status").asText());

@@ -24,13 +24,19 @@ class ReportWriterTest {
     @TempDir
     Path dir;
 
-    /** A synthetic run: reaches the target at {@code ttt} seconds in epoch 2 (or never when NaN). */
+    /**
+     * A synthetic run of three epochs evaluated at epoch ends: validation accuracy 0.80 after 5 s of training, then
+     * 0.90 (reaching the 0.88 target) at {@code ttt} seconds in epoch 2, or 0.85 at 25 s when {@code ttt} is NaN; the
+     * run's clock ends at 50 s. Evaluation takes 1 s per evaluation and is off the clock.
+     */
     static RunRecord run(String schedule, long seed, int epochs, double ttt, double finalAcc) {
+        boolean reached = Double.isFinite(ttt);
+        double[] train = {5, reached ? ttt : 25, 50};
+        double[] val = {0.80, reached ? 0.90 : 0.85, reached ? 0.90 : 0.85};
         List<EpochRecord> recs = new ArrayList<>();
         for (int e = 1; e <= epochs; e++)
-            recs.add(new EpochRecord(e, 430L * e, 0.5 / e, 0.4, 0.85, 0.4, finalAcc - 0.01 * (epochs - e), 0.1 / e,
-                    3.0 * e, 0.2 * e));
-        boolean reached = Double.isFinite(ttt);
+            recs.add(new EpochRecord(e, 430L * e, 0.5 / e, 0.4, val[e - 1], 0.4, finalAcc - 0.01 * (epochs - e), 0.1 / e,
+                    train[e - 1], e));
         double[] lrs = new double[epochs * 43];
         for (int i = 0; i < lrs.length; i++) lrs[i] = 0.1 * (1 - (double) i / lrs.length);
         return new RunRecord(schedule, seed, epochs, "cpu", "Spec()", 0.1, reached ? "REACHED" : "NOT_REACHED", ttt,
@@ -60,22 +66,25 @@ class ReportWriterTest {
         byte[] journalBefore = Files.readAllBytes(j.file());
         Path report = new ReportWriter(dir).write();
         String md = Files.readString(report);
-        // onecycle: ttt 10..15 -> median 12.5, type-7 IQR 13.75 - 11.25 = 2.5, MLPerf mean of 11..14 = 12.5
-        assertTrue(md.contains("| **onecycle** | 6 | 100% | 12.50 s | 2.50 s | 12.50 s | 2.00 |"), md);
-        assertTrue(md.contains("| reference | reference | 1.0 + 0.5 s |"), md);
-        // cosine is slower on every seed: exact two-sided Wilcoxon p = 2 / 2^6 = 0.03125
-        assertTrue(md.contains("| cosine | 6 | 100% | 22.50 s | 2.50 s | 22.50 s |"), md);
-        assertTrue(md.contains("p = 0.0313 (n = 6)"), md);
-        // constant never reaches the target
-        assertTrue(md.contains("| constant | 6 | 0% | – |"), md);
-        // final accuracy of constant = 0.87 on every seed: mean 0.87, zero-width CI
-        assertTrue(md.contains("0.8700 ± 0.0000"), md);
-        assertTrue(md.contains("Wilcoxon signed-rank"), md);
+        // onecycle reaches the target at 10..15 s: KM median = midpoint of the flat S = 0.5 between 12 and 13 = 12.5;
+        // every schedule's clock ends at 50 s, so tau = 50 and RMST = mean(10..15) = 12.5; it reaches at epoch 2
+        assertTrue(md.contains("Horizon tau = 50.00 s. Reference: `onecycle`"), md);
+        assertTrue(md.contains("| **onecycle** | 6/6 | 12.50 s ["), md);
+        assertTrue(md.contains("| 12.50 s [11.17, 13.83] | reference | – | 2.00 [2.00, 2.00] |"), md);
+        // cosine is 10 s slower on every seed: exact sign-flip p = 2 / 2^6 = 0.03125, Holm over 4 comparisons 0.125
+        assertTrue(md.contains("| cosine | 6/6 | 22.50 s [20.50, 24.50] | 22.50 s [21.17, 23.83] | 10.00 s [10.00, 10.00] | 0.125 (0.0313) |"), md);
+        // constant never reaches 0.88: censored at 50 s on every seed, never dropped
+        assertTrue(md.contains("| constant | 0/6 | ∞ [∞, ∞] | 50.00 s [50.00, 50.00] | 37.50 s ["), md);
+        assertTrue(md.contains("8 seeds would be needed"), md);
+        // final validation accuracy of constant = 0.85 on every seed; its test accuracy 0.87 is reported beside it
+        assertTrue(md.contains("| 0.8500 ± 0.0000 | 0.8500 ± 0.0000 | 0.8700 ± 0.0000 | 3.00 s (6%) |"), md);
+        assertTrue(md.contains("exact paired sign-flip"), md);
         assertTrue(md.contains("IllegalStateException: boom"), md);
         assertTrue(md.contains("## Selection guide"), md);
         assertTrue(md.contains("**Agrees**: it is the fastest row."), md);
         assertTrue(md.contains("| commit | `abc123` |"), md);
-        for (String png : List.of("accuracy-3ep-cpu.png", "time-to-target-3ep-cpu.png", "lr-curves.png")) {
+        for (String png : List.of("kaplan-meier-3ep-cpu.png", "validation-3ep-cpu.png", "target-sensitivity-3ep-cpu.png",
+                "performance-profile.png", "lr-curves.png")) {
             byte[] b = Files.readAllBytes(dir.resolve(png));
             assertTrue(b.length > 1000 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G', png);
         }
@@ -83,6 +92,10 @@ class ReportWriterTest {
         java.awt.image.BufferedImage grid = javax.imageio.ImageIO.read(dir.resolve("lr-curves.png").toFile());
         assertEquals(4 * 360, grid.getWidth());
         assertEquals(2 * 240, grid.getHeight());
+        // Kaplan-Meier small multiples: one 300 x 220 panel for each of the 5 schedules with runs, 4 columns
+        java.awt.image.BufferedImage km = javax.imageio.ImageIO.read(dir.resolve("kaplan-meier-3ep-cpu.png").toFile());
+        assertEquals(4 * 300, km.getWidth());
+        assertEquals(2 * 220, km.getHeight());
         assertArrayEquals(journalBefore, Files.readAllBytes(j.file()));
     }
 

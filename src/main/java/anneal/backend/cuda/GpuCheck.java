@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * reference on the device, (2) one epoch of the default MLP on the CPU and CUDA backends from the same
  * weights and sample order, loss curves compared, (3) a timing table: GPU microseconds per training step
  * for each lr delivery, kernels per step, the CPU backend, PyTorch eager (and CUDA-graph) on the same GPU
- * via {@code tools/gpu_torch_peer.py}, and the time to 0.88 test accuracy. Everything goes to OUTDIR.
+ * via {@code tools/gpu_torch_peer.py}, and the time to 0.88 validation accuracy. Everything goes to OUTDIR.
  *
  * <p>Pass criteria: every kernel case within its tolerance; over the epoch, the per-step training losses
  * of the two backends (sampled every 10 steps) differ by at most {@value #LOSS_CURVE_TOL} and the final
@@ -267,7 +267,7 @@ public final class GpuCheck {
     private void timeToAccuracy() {
         int stepsPerEpoch = (data.train().count() + BATCH - 1) / BATCH;
         String schedule = "OneCycleLR(max_lr=0.1, total_steps=" + 3 * stepsPerEpoch + ")";
-        line(String.format(Locale.ROOT, "%nTime to 0.88 test accuracy on CUDA (%s, 3 epochs, evaluation every 100 steps), %d seeds%s:",
+        line(String.format(Locale.ROOT, "%nTime to 0.88 validation accuracy on CUDA (%s, 3 epochs, evaluation every 100 steps), %d seeds%s:",
                 schedule, accuracySeeds, standIn ? " (CPU stand-in: not meaningful)" : ""));
         double[] times = new double[accuracySeeds];
         double bestAccuracy = 0;
