@@ -7,7 +7,7 @@ import anneal.optim.SgdConfig;
 /**
  * Host images of the two by-value arguments of the fused SGD kernel ({@code kernels/sgd.cu}), packed as
  * 4-byte words exactly as the C structs lay them out (all fields are 4 bytes, so there is no padding;
- * {@code KernelLayoutTest} checks these offsets against the compiled structs):
+ * {@code SgdArgsTest.wordOffsetsMatchTheCompiledStructs} checks these offsets against the compiled structs):
  * <pre>
  * struct SgdLayout { int tensorEnd[32]; int tensorGroup[32]; int tensors;
  *                    float oneMinusDampening[8]; int nesterov[8]; };                               // 324 bytes
