@@ -1,7 +1,7 @@
 package anneal.jmh;
 
 import anneal.schedule.LrScheduler;
-import anneal.schedule.Schedules;
+import anneal.schedule.spec.Schedules;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -60,7 +60,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class TimeToAccuracyBench {
     /** System property naming the journal file the forked JVM appends to. */
-    public static final String JOURNAL_PROPERTY = "anneal.sweep.journal";
+    public static final String JOURNAL_PROPERTY = anneal.bench.JmhCellExecutor.JOURNAL_PROPERTY;
 
     @Param("onecycle")
     public String schedule;

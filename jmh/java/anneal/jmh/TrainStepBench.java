@@ -1,14 +1,14 @@
 package anneal.jmh;
 
 import anneal.backend.Backend;
-import anneal.backend.Backends;
+import anneal.train.Backends;
 import anneal.model.Initialization;
 import anneal.data.FashionMnist;
 import anneal.data.Splits;
 import anneal.model.MlpSpec;
 import anneal.model.Parameters;
-import anneal.train.OptimizerSetup;
-import anneal.train.SgdConfig;
+import anneal.optim.OptimizerSetup;
+import anneal.optim.SgdConfig;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -3,7 +3,7 @@ package anneal.backend;
 import anneal.data.Splits;
 import anneal.model.MlpSpec;
 import anneal.model.Parameters;
-import anneal.train.OptimizerSetup;
+import anneal.optim.OptimizerSetup;
 
 /**
  * Where training runs. The trainer owns the loop, the schedule and the clock; a backend owns the

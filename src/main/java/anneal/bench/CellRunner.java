@@ -1,7 +1,7 @@
 package anneal.bench;
 
 import anneal.backend.Backend;
-import anneal.backend.Backends;
+import anneal.train.Backends;
 import anneal.data.FashionMnist;
 import anneal.data.Splits;
 import anneal.train.RunResult;

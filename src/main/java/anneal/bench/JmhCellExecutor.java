@@ -1,6 +1,5 @@
 package anneal.bench;
 
-import anneal.jmh.TimeToAccuracyBench;
 import anneal.util.ParentWatch;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +13,7 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Runs a cell as one JMH trial of {@link TimeToAccuracyBench}: one fork, no warmup, one single-shot
+ * Runs a cell as one JMH trial of {@code anneal.jmh.TimeToAccuracyBench}: one fork, no warmup, one single-shot
  * measurement, the cell's coordinates as parameters and the journal's path as a system property of the
  * fork. JMH's own log of the cell goes to {@code DIR/logs/CELL.log}, keeping the terminal for the progress bar.
  *
@@ -24,6 +23,15 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * (or a leftover fork) into failed cells. Two sweeps on different folders do run at once, and then share the CPU.
  */
 public final class JmhCellExecutor implements CellExecutor {
+    /**
+     * The benchmark class a cell runs as (in {@code jmh/java}, above this package: named, not imported, as JMH's
+     * include takes a pattern anyway).
+     */
+    public static final String BENCHMARK = "anneal.jmh.TimeToAccuracyBench";
+
+    /** The system property that tells the benchmark fork which journal to append its record to. */
+    public static final String JOURNAL_PROPERTY = "anneal.sweep.journal";
+
     static {
         // Read once, when JMH's Runner class initialises; must be set before the first Runner is created.
         System.setProperty("jmh.ignoreLock", "true");
@@ -46,11 +54,11 @@ public final class JmhCellExecutor implements CellExecutor {
         Files.createDirectories(logDir);
         String[] jvmArgs = new String[extraJvmArgs.length + 3];
         jvmArgs[0] = "--add-modules=jdk.incubator.vector";
-        jvmArgs[1] = "-D" + TimeToAccuracyBench.JOURNAL_PROPERTY + "=" + journalFile.toAbsolutePath();
+        jvmArgs[1] = "-D" + JOURNAL_PROPERTY + "=" + journalFile.toAbsolutePath();
         jvmArgs[2] = ParentWatch.optionForChildren();
         System.arraycopy(extraJvmArgs, 0, jvmArgs, 3, extraJvmArgs.length);
         Options options = new OptionsBuilder()
-                .include("^" + Pattern.quote(TimeToAccuracyBench.class.getName()) + "\\.train$")
+                .include("^" + Pattern.quote(BENCHMARK) + "\\.train$")
                 .mode(Mode.SingleShotTime)
                 .forks(1)
                 .warmupIterations(0)

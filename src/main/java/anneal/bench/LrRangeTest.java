@@ -2,8 +2,8 @@ package anneal.bench;
 
 import anneal.ConfigurationException;
 import anneal.backend.Backend;
-import anneal.train.EpochOrder;
-import anneal.train.OptimizerSetup;
+import anneal.data.EpochOrder;
+import anneal.optim.OptimizerSetup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package anneal.bench;
 
 import anneal.ConfigurationException;
-import anneal.train.SgdConfig;
+import anneal.optim.SgdConfig;
 import anneal.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.Arrays;

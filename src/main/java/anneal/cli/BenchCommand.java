@@ -1,6 +1,6 @@
 package anneal.cli;
 
-import anneal.backend.Backends;
+import anneal.train.Backends;
 import anneal.bench.ScheduleCatalogue;
 import java.util.ArrayList;
 import java.util.List;

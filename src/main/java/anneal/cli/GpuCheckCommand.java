@@ -2,7 +2,7 @@ package anneal.cli;
 
 import anneal.backend.BackendUnavailableException;
 import anneal.backend.cuda.CudaBackend;
-import anneal.backend.cuda.GpuCheck;
+import anneal.check.GpuCheck;
 import anneal.data.FashionMnist;
 import anneal.data.Splits;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package anneal.cli;
 
 import anneal.backend.Backend;
-import anneal.backend.Backends;
+import anneal.train.Backends;
 import anneal.bench.Budget;
 import anneal.model.Initialization;
 import anneal.bench.LrRangeTest;
@@ -9,8 +9,8 @@ import anneal.data.FashionMnist;
 import anneal.data.Splits;
 import anneal.model.MlpSpec;
 import anneal.report.Charts;
-import anneal.train.OptimizerSetup;
-import anneal.train.SgdConfig;
+import anneal.optim.OptimizerSetup;
+import anneal.optim.SgdConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package anneal.cli;
 import anneal.report.SchedulePlot;
 import anneal.schedule.Interval;
 import anneal.schedule.LrScheduler;
-import anneal.schedule.Schedules;
+import anneal.schedule.spec.Schedules;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package anneal.cli;
 
 import anneal.backend.Backend;
-import anneal.backend.Backends;
+import anneal.train.Backends;
 import anneal.bench.ConsoleSweepListener;
 import anneal.bench.HeaderContract;
 import anneal.bench.JmhCellExecutor;

@@ -3,14 +3,14 @@ package anneal.cli;
 import anneal.ConfigurationException;
 
 import anneal.backend.Backend;
-import anneal.backend.Backends;
+import anneal.train.Backends;
 import anneal.data.FashionMnist;
 import anneal.data.Splits;
 import anneal.schedule.LrScheduler;
 import anneal.schedule.spec.Lint;
 import anneal.train.EpochRecord;
 import anneal.train.RunResult;
-import anneal.train.SgdConfig;
+import anneal.optim.SgdConfig;
 import anneal.train.TrainConfig;
 import anneal.train.TrainListener;
 import anneal.train.Trainer;

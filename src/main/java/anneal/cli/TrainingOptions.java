@@ -1,7 +1,7 @@
 package anneal.cli;
 
 import anneal.data.FashionMnist;
-import anneal.train.SgdConfig;
+import anneal.optim.SgdConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

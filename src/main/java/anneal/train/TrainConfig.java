@@ -1,5 +1,6 @@
 package anneal.train;
 
+import anneal.optim.SgdConfig;
 import anneal.ConfigurationException;
 
 /**

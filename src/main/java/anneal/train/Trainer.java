@@ -1,5 +1,7 @@
 package anneal.train;
 
+import anneal.data.EpochOrder;
+import anneal.optim.OptimizerSetup;
 import anneal.ConfigurationException;
 import anneal.backend.Backend;
 import anneal.data.Splits;
@@ -9,7 +11,7 @@ import anneal.model.MlpSpec;
 import anneal.model.Parameters;
 import anneal.schedule.Interval;
 import anneal.schedule.LrScheduler;
-import anneal.schedule.Schedules;
+import anneal.schedule.spec.Schedules;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import anneal.schedule.LrScheduler;
-import anneal.schedule.Schedules;
+import anneal.schedule.spec.Schedules;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

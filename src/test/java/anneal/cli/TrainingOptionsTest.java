@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import anneal.ConfigurationException;
-import anneal.train.SgdConfig;
+import anneal.optim.SgdConfig;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package anneal.schedule;
 
+import anneal.schedule.spec.Schedules;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

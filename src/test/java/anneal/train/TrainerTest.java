@@ -1,5 +1,8 @@
 package anneal.train;
 
+import anneal.data.EpochOrder;
+import anneal.optim.OptimizerSetup;
+import anneal.optim.SgdConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

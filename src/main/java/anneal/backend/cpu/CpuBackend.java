@@ -5,8 +5,8 @@ import anneal.data.Dataset;
 import anneal.data.Splits;
 import anneal.model.MlpSpec;
 import anneal.model.Parameters;
-import anneal.train.OptimizerSetup;
-import anneal.train.SgdConfig;
+import anneal.optim.OptimizerSetup;
+import anneal.optim.SgdConfig;
 
 /**
  * The pure-Java CPU backend: {@link Kernels} (Vector API) on a fixed {@link WorkerPool}.

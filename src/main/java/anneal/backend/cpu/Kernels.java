@@ -1,5 +1,6 @@
 package anneal.backend.cpu;
 
+import anneal.backend.ReferenceOps;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;

@@ -13,7 +13,7 @@ import anneal.data.Dataset;
 import anneal.data.Splits;
 import anneal.model.MlpSpec;
 import anneal.model.Parameters;
-import anneal.train.OptimizerSetup;
+import anneal.optim.OptimizerSetup;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;

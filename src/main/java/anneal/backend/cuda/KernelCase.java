@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * One kernel check: which kernel ({@code op}), its inputs, and the outputs the CPU reference
- * ({@link anneal.backend.cpu.ReferenceOps}) computed for them. Run under emulation by
+ * ({@link anneal.backend.ReferenceOps}) computed for them. Run under emulation by
  * {@code KernelEmulationTest} and on a real GPU by {@link DeviceKernelCheck}. A value passes when
  * {@code |got - expected| <= atol + rtol * |expected|}.
  *

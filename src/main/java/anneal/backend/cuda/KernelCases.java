@@ -1,8 +1,8 @@
 package anneal.backend.cuda;
 
-import anneal.backend.cpu.ReferenceOps;
-import anneal.train.OptimizerSetup;
-import anneal.train.SgdConfig;
+import anneal.backend.ReferenceOps;
+import anneal.optim.OptimizerSetup;
+import anneal.optim.SgdConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,13 +1,13 @@
 package anneal.backend.cuda;
 
 import anneal.model.Parameters;
-import anneal.train.OptimizerSetup;
-import anneal.train.SgdConfig;
+import anneal.optim.OptimizerSetup;
+import anneal.optim.SgdConfig;
 
 /**
  * Host images of the two by-value arguments of the fused SGD kernel ({@code kernels/sgd.cu}), packed as
  * 4-byte words exactly as the C structs lay them out (all fields are 4 bytes, so there is no padding;
- * {@code KernelLayoutTest} checks these offsets against the compiled structs):
+ * {@code SgdArgsTest.wordOffsetsMatchTheCompiledStructs} checks these offsets against the compiled structs):
  * <pre>
  * struct SgdLayout { int tensorEnd[32]; int tensorGroup[32]; int tensors;
  *                    float oneMinusDampening[8]; int nesterov[8]; };                               // 324 bytes
@@ -15,7 +15,7 @@ import anneal.train.SgdConfig;
  * </pre>
  * The layout is written once per run; {@link #setStep} overwrites the step words in place before each
  * launch, so a training step allocates nothing. lr, momentum, weight decay and {@code 1 - dampening} are
- * rounded to float exactly as {@link anneal.backend.cpu.ReferenceOps#sgdUpdate} rounds them.
+ * rounded to float exactly as {@link anneal.backend.ReferenceOps#sgdUpdate} rounds them.
  */
 public final class SgdArgs {
     /** Most optimizer groups the kernel takes. */

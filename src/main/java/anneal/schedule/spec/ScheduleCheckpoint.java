@@ -2,7 +2,6 @@ package anneal.schedule.spec;
 
 import anneal.ConfigurationException;
 import anneal.schedule.LrScheduler;
-import anneal.schedule.Schedules;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -8,8 +8,8 @@ import anneal.data.SyntheticData;
 import anneal.model.Initialization;
 import anneal.model.MlpSpec;
 import anneal.model.Parameters;
-import anneal.train.OptimizerSetup;
-import anneal.train.SgdConfig;
+import anneal.optim.OptimizerSetup;
+import anneal.optim.SgdConfig;
 import org.junit.jupiter.api.Test;
 
 /**

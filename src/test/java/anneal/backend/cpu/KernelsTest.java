@@ -1,5 +1,6 @@
 package anneal.backend.cpu;
 
+import anneal.backend.ReferenceOps;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,5 +1,6 @@
 package anneal.backend.cpu;
 
+import anneal.backend.ReferenceOps;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,8 +9,8 @@ import anneal.data.Dataset;
 import anneal.data.Splits;
 import anneal.model.MlpSpec;
 import anneal.model.Parameters;
-import anneal.train.OptimizerSetup;
-import anneal.train.SgdConfig;
+import anneal.optim.OptimizerSetup;
+import anneal.optim.SgdConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Checks every CUDA kernel without a GPU: writes the {@link KernelCases} (inputs, and the expected
- * outputs of {@link anneal.backend.cpu.ReferenceOps}, the CPU backend's reference; tolerances stated
+ * outputs of {@link anneal.backend.ReferenceOps}, the CPU backend's reference; tolerances stated
  * there) into {@code target/cuda-emu/cases}, then builds and runs {@code make -C kernels emu-check}, which
  * compiles the kernels as C++ against the emulator ({@code kernels/emu/cuda_emu.h}) under ASan + UBSan,
  * runs them and compares.

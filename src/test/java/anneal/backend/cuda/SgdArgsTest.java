@@ -3,8 +3,8 @@ package anneal.backend.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import anneal.train.OptimizerSetup;
-import anneal.train.SgdConfig;
+import anneal.optim.OptimizerSetup;
+import anneal.optim.SgdConfig;
 import org.junit.jupiter.api.Test;
 
 /** The host packing of the SGD kernel's by-value structs against the compiled C layout, and the per-step words. */

@@ -1,4 +1,4 @@
-package anneal.train;
+package anneal.optim;
 
 import anneal.ConfigurationException;
 

@@ -1,4 +1,4 @@
-package anneal.backend.cpu;
+package anneal.backend;
 
 /**
  * Plain, obviously-correct loops for every operation of an MLP training step (llm.c style: each fast
@@ -88,7 +88,7 @@ public final class ReferenceOps {
     }
 
     /**
-     * One {@code torch.optim.SGD} update of one tensor, in place (see {@link anneal.train.SgdConfig}).
+     * One {@code torch.optim.SGD} update of one tensor, in place (see {@link anneal.optim.SgdConfig}).
      *
      * @param firstStep whether the momentum buffer is being created ({@code buf = g})
      */

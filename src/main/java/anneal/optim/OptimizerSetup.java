@@ -1,5 +1,6 @@
-package anneal.train;
+package anneal.optim;
 
+import anneal.optim.SgdConfig;
 /**
  * Maps each parameter tensor to an optimizer parameter group, and each group to its SGD config.
  * Group {@code g} gets the schedule's lr {@code g} (and momentum {@code g} when the schedule cycles it).

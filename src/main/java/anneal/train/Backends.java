@@ -1,5 +1,7 @@
-package anneal.backend;
+package anneal.train;
 
+import anneal.backend.BackendUnavailableException;
+import anneal.backend.Backend;
 import anneal.ConfigurationException;
 
 import anneal.backend.cpu.CpuBackend;

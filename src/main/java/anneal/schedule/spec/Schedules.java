@@ -1,5 +1,15 @@
-package anneal.schedule;
+package anneal.schedule.spec;
 
+import anneal.schedule.TorchVersion;
+import anneal.schedule.TorchScheduler;
+import anneal.schedule.SequentialLR;
+import anneal.schedule.ParamGroups;
+import anneal.schedule.OptimizerBound;
+import anneal.schedule.OneCycleLR;
+import anneal.schedule.LrScheduler;
+import anneal.schedule.LinearLR;
+import anneal.schedule.LambdaLR;
+import anneal.schedule.CosineAnnealingLR;
 import anneal.ConfigurationException;
 import anneal.schedule.spec.ScheduleRegistry;
 import anneal.schedule.spec.SpecParser;

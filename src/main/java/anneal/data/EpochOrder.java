@@ -1,4 +1,4 @@
-package anneal.train;
+package anneal.data;
 
 import java.util.SplittableRandom;
 

@@ -1,15 +1,20 @@
-package anneal.backend.cuda;
+package anneal.check;
 
+import anneal.backend.cuda.LrDelivery;
+import anneal.backend.cuda.KernelCases;
+import anneal.backend.cuda.KernelCase;
+import anneal.backend.cuda.DeviceKernelCheck;
+import anneal.backend.cuda.CudaBackend;
 import anneal.backend.Backend;
 import anneal.backend.cpu.CpuBackend;
 import anneal.data.Splits;
 import anneal.model.Initialization;
 import anneal.model.MlpSpec;
 import anneal.model.Parameters;
-import anneal.train.EpochOrder;
-import anneal.train.OptimizerSetup;
+import anneal.data.EpochOrder;
+import anneal.optim.OptimizerSetup;
 import anneal.train.RunResult;
-import anneal.train.SgdConfig;
+import anneal.optim.SgdConfig;
 import anneal.train.TrainConfig;
 import anneal.train.TrainListener;
 import anneal.train.Trainer;
