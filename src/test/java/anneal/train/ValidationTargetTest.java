@@ -1,5 +1,6 @@
 package anneal.train;
 
+import anneal.optim.SgdConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
