@@ -92,7 +92,8 @@ class KernelsTest {
         float[] expectedGrad = new float[rows * cols], grad = new float[rows * cols];
         double expectedLoss = ReferenceOps.softmaxCrossEntropy(logits, labels, null, expectedGrad, rows, cols);
         double[] rowLoss = new double[rows];
-        int correct = Kernels.softmaxCrossEntropy(logits, labels, 0, grad, rowLoss, 0, 0, rows, cols, rows);
+        int correct = Kernels.softmaxCrossEntropy(logits, labels, 0, grad, rowLoss, 0, 0, rows, cols, rows,
+                new double[cols]);
         double sum = 0;
         for (double l : rowLoss) sum += l;
         assertEquals(expectedLoss, sum / rows, 1e-12 * Math.max(1, expectedLoss));
