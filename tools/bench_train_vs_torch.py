@@ -148,7 +148,8 @@ def main():
             time_to_target, epochs_to_target = train_s + eval_s, epoch + 1
     info = {"peer": "pytorch", "version": "PyTorch " + torch.__version__ + " (Debian python3-torch)",
             "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
-            "openblas_env": os.environ.get("OPENBLAS_NUM_THREADS"), "steps": done, "warmup_steps": warmup_steps,
+            "openblas_env": os.environ.get("OPENBLAS_NUM_THREADS"),
+            "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE"), "steps": done, "warmup_steps": warmup_steps,
             "train_s": train_s, "ms_per_step": 1e3 * train_s / done, "samples_per_s": samples / train_s,
             "time_to_target": time_to_target, "epochs_to_target": epochs_to_target, "final_test_acc": test_acc,
             "final_loss": float(loss), "setup_s": setup, "hashes_ok": not mismatched, "hash_mismatches": mismatched}
