@@ -13,11 +13,17 @@
 #
 #   tools/bench_cpu.sh [REPS] [OUT.md]       (defaults: 3, results/train-cpu-vs-pytorch.md; raw lines in OUT.jsonl)
 #
+# The scan's run of each peer's best configuration is its first repetition; REPS - 1 more follow, interleaved.
+# Narrower grids for a slow machine (defaults in brackets): BENCH_ANNEAL_THREADS ["1 2"], BENCH_TORCH_THREADS ["1 2"],
+# BENCH_OPENBLAS_THREADS ["1 2"], BENCH_CORETYPES [auto, plus the real cores when OpenBLAS falls back to Prescott;
+# "auto" means OpenBLAS's own choice], BENCH_DJL_THREADS ["1 2"]; BENCH_NOTE adds a line to the report.
+#
 # Needs target/anneal.jar (mvn -o -q package -DskipTests) and Fashion-MNIST in /usr/share/datasets/fashion-mnist;
 # builds tools/djl-peer if needed (its jars come from Maven Central once, then ~/.m2). About 4 minutes on an idle
 # 2-core machine. Compare the ratios of one run; absolute times depend on what else the machine is doing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src tools jmh || echo "+dirty")
 REPS="${1:-3}"
 OUT="${2:-results/train-cpu-vs-pytorch.md}"
 case "$REPS" in ''|*[!0-9]*|0) echo "bench_cpu: REPS=$REPS is not allowed; allowed: an integer >= 1" >&2; exit 2;; esac
@@ -67,11 +73,12 @@ for l in open("/proc/self/maps"):
     if "openblas" in p and p.endswith(".so") or "libopenblas" in p:
         lib=ctypes.CDLL(p); lib.openblas_get_corename.restype=ctypes.c_char_p; print(lib.openblas_get_corename().decode()); sys.exit()
 print("none")')
-CORES=("")
+CORES=(auto)
 if [ "$AUTO_CORE" = "Prescott" ]; then
   if grep -q avx512f /proc/cpuinfo; then CORES+=(SkylakeX Cooperlake); elif grep -q avx2 /proc/cpuinfo; then CORES+=(Haswell); fi
 fi
-log "OpenBLAS picks core '$AUTO_CORE'; core types tried: auto ${CORES[*]:1}"
+[ -n "${BENCH_CORETYPES:-}" ] && read -r -a CORES <<< "$BENCH_CORETYPES"
+log "OpenBLAS picks core '$AUTO_CORE'; core types tried: ${CORES[*]}"
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 log "FMA ceiling (JMH PeakFlopsBench, 1 and 2 threads)"
@@ -80,13 +87,14 @@ for t in 1 2; do
     || { cat "$WORK/peak-$t.log" >&2; exit 1; }
 done
 
-for t in 1 2; do run_one scan "Anneal CPU, $t thread$([ $t = 1 ] || echo s)" anneal "$t"; done
+for t in ${BENCH_ANNEAL_THREADS:-1 2}; do run_one scan "Anneal CPU, $t thread$([ $t = 1 ] || echo s)" anneal "$t"; done
 for ct in "${CORES[@]}"; do
-  for t in 1 2; do for ob in 1 2; do
+  [ "$ct" = auto ] && ct=""
+  for t in ${BENCH_TORCH_THREADS:-1 2}; do for ob in ${BENCH_OPENBLAS_THREADS:-1 2}; do
     run_one scan "PyTorch 1.13, torch threads $t, OPENBLAS_NUM_THREADS=$ob${ct:+, OPENBLAS_CORETYPE=$ct}" torch "$t" "$ob" "$ct"
   done; done
 done
-for t in 1 2; do run_one scan "PyTorch 2.7.1 via DJL, $t thread$([ $t = 1 ] || echo s)" djl "$t"; done
+for t in ${BENCH_DJL_THREADS:-1 2}; do run_one scan "PyTorch 2.7.1 via DJL, $t thread$([ $t = 1 ] || echo s)" djl "$t"; done
 
 # best configuration of each peer by the scan's ms/step
 best() { /usr/bin/python3 - "$RAW" "$1" <<'PY'
@@ -103,7 +111,7 @@ T_CT=$(printf '%s' "$T_LABEL" | sed -n 's/.*OPENBLAS_CORETYPE=//p')
 IFS=$'\t' read -r D_LABEL D_T _ _ <<< "$(best djl)"
 log "best: $A_LABEL | $T_LABEL | $D_LABEL"
 
-for r in $(seq 1 "$REPS"); do
+for r in $(seq 2 "$REPS"); do
   run_one "rep$r" "$A_LABEL" anneal "$A_T"
   run_one "rep$r" "$T_LABEL" torch "$T_T" "$T_OB" "$T_CT"
   run_one "rep$r" "$D_LABEL" djl "$D_T"
@@ -119,7 +127,6 @@ run_one load "$D_LABEL" djl "$D_T"
 kill $HOG 2>/dev/null || true
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
-COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src tools jmh || echo "+dirty")
 CPU=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
 ISA=$(grep -q avx512f /proc/cpuinfo && echo "AVX-512 (avx512f)" || (grep -q avx2 /proc/cpuinfo && echo "AVX2, no AVX-512" || echo "no AVX2"))
 JVM=$(java -version 2>&1 | sed -n 2p)
