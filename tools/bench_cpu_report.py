@@ -20,7 +20,7 @@ ELEMENTWISE = 2 * B * (H + C) + 6 * PARAMS  # bias adds + bias-gradient sums + S
 def peak(t):
     j = json.load(open(f"{work}/peak-{t}.json"))[0]
     lanes = 16 if "avx512" in isa.lower() or "AVX-512" in isa else 8
-    return j["primaryMetric"]["score"] * t * 2 * lanes / 1e9, lanes  # per-thread score x threads
+    return j["primaryMetric"]["score"] * 2 * lanes / 1e9, lanes  # JMH sums a throughput over its threads
 
 
 def med(xs):

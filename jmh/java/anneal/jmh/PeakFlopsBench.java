@@ -19,9 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * This machine's fp32 FMA ceiling through the Vector API: the yardstick for the CPU training step's share of peak
  * (tools/bench_cpu.sh). Each invocation is {@value #ITERATIONS} rounds of {@value #CHAINS} independent
  * {@code FloatVector.fma} chains on {@link FloatVector#SPECIES_PREFERRED} (enough chains to cover the FMA latency
- * times the number of FMA ports), so the score, in vector FMAs per second per thread, times
- * {@code 2 * lanes} is GFLOP/s. Run with {@code -t 1} and {@code -t 2} (one chain set per thread, no sharing);
- * the total over threads is the machine's peak for that many cores.
+ * times the number of FMA ports), so the score, in vector FMAs per second, times {@code 2 * lanes} is FLOP/s.
+ * Run with {@code -t 1} and {@code -t 2} (one chain set per thread, no sharing): JMH sums a throughput over its
+ * threads, so the score is the machine's peak for that many cores.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -184,6 +184,7 @@ public final class DjlPeer {
                 yb.attach(sub);
                 float loss;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.zeroGradients(); // torch accumulates into .grad: optimizer.zero_grad()
                     NDArray logits = forward(xb);
                     NDArray l = logits.logSoftmax(1).mul(yb.oneHot(classes)).sum().neg().div((float) xb.getShape().get(0));
                     gc.backward(l);
