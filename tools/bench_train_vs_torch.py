@@ -1,26 +1,27 @@
 #!/usr/bin/python3
-"""PyTorch peer of Anneal's `train` command for tools/bench_train_vs_torch.sh.
+"""PyTorch (Debian python3-torch 1.13, OpenBLAS) peer of Anneal's CPU training benchmark, tools/bench_cpu.sh.
 
-Same task and protocol as `anneal train`: Fashion-MNIST from the Debian IDX files, 5,000 training images held
-out for validation (seeded), pixels scaled to [0, 1] and normalised with the mean/std of the remaining 55,000,
-MLP 784-256-10 (nn.Linear default init, ReLU), F.cross_entropy, torch.optim.SGD(lr, momentum, nesterov,
-weight_decay), a schedule stepped per batch (OneCycleLR), batches of 128 with the last partial batch kept
-(DataLoader's drop_last=False), a seeded shuffle per epoch, evaluation of validation and test at every epoch end,
-stop at the first evaluation whose test accuracy reaches the target.
+Trains exactly the run that `java -cp anneal.jar anneal.peer.PeerBench run` trains, from the files that
+`PeerBench export DIR` wrote (anneal.peer.PeerProtocol): Anneal's normalised train/validation/test split, its
+initial weights, its batch order for every epoch and its OneCycleLR lr and momentum for every step. The SHA-256
+of every array is recomputed here from the bytes this script trains on and compared with the export's manifest.
 
-Timed region as Anneal's: training steps + evaluations; data loading, model creation and a warm-up of a few
-steps on a throwaway model happen before it. The data is held as tensors and batches are gathered by index
-(the fastest plain-PyTorch idiom: no DataLoader worker overhead).
+Model 784-256-10 (nn.Linear, ReLU), F.cross_entropy, torch.optim.SGD(momentum, nesterov=True, weight_decay) with
+param_groups[0]['lr'] and ['momentum'] set before every step. Warm-up as Anneal's trainer: a throwaway copy of
+the model, lr 0, at least `warmup_steps` steps and `warmup_seconds` seconds (at most 20x the steps), then one
+test-set evaluation. Timed region as Anneal's: training steps + per-epoch evaluations (validation and test);
+time to target = that time at the first evaluation whose test accuracy reaches the target; all epochs run.
 
-Prints one JSON line: samples_per_s (training samples / training seconds), time_to_target, epochs_to_target,
-final and per-epoch test accuracy.
+    OPENBLAS_NUM_THREADS=N /usr/bin/python3 tools/bench_train_vs_torch.py --export DIR --threads T [--load]
+
+Prints one JSON line: ms_per_step, samples_per_s, time_to_target, final_test_acc, the torch version, torch's
+thread count, the BLAS library loaded and OpenBLAS's own thread count, and hashes_ok.
 """
 import argparse
-import gzip
+import ctypes
+import hashlib
 import json
-import math
 import os
-import struct
 import time
 
 import numpy as np
@@ -28,65 +29,78 @@ import torch
 import torch.nn.functional as F
 
 
-def read_idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    magic = struct.unpack(">I", data[:4])[0]
-    rank = magic & 0xFF
-    dims = struct.unpack(">" + "I" * rank, data[4:4 + 4 * rank])
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
-
-
-def find(d, base):
-    for name in (base + ".gz", base):
-        if os.path.exists(os.path.join(d, name)):
-            return os.path.join(d, name)
-    raise SystemExit(f"{d}: {base}(.gz) missing; apt-get install dataset-fashion-mnist")
+def blas_info():
+    """The BLAS shared object this process loaded, and OpenBLAS's config and thread count if it is OpenBLAS."""
+    libs = sorted({l.split()[-1] for l in open("/proc/self/maps") if "blas" in l.split()[-1]})
+    info = {"blas_libs": libs}
+    for path in libs:
+        try:
+            lib = ctypes.CDLL(path)
+            lib.openblas_get_num_threads.restype = ctypes.c_int
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            info["openblas_threads"] = lib.openblas_get_num_threads()
+            info["openblas_config"] = lib.openblas_get_config().decode()
+            info["openblas_core"] = lib.openblas_get_corename().decode()
+            break
+        except (OSError, AttributeError):
+            continue
+    return info
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--epochs", type=int, default=3)
-    ap.add_argument("--batch", type=int, default=128)
-    ap.add_argument("--lr", type=float, default=0.1)
-    ap.add_argument("--max-lr", type=float, default=0.1)
-    ap.add_argument("--momentum", type=float, default=0.9)
-    ap.add_argument("--weight-decay", type=float, default=5e-4)
-    ap.add_argument("--target", type=float, default=0.88)
-    ap.add_argument("--validation", type=int, default=5000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--warmup-steps", type=int, default=50)
+    ap.add_argument("--export", required=True, help="directory written by PeerBench export")
+    ap.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
     args = ap.parse_args()
+    if args.threads < 1:
+        raise SystemExit(f"bench_train_vs_torch: --threads={args.threads} is not allowed; allowed: >= 1")
     torch.set_num_threads(args.threads)
-    torch.manual_seed(args.seed)
     t_setup = time.perf_counter()
+    d = args.export
+    man = json.load(open(os.path.join(d, "manifest.json")))
+    ins, hid, out = man["sizes"]
+    n, nv, nt, epochs, batch, steps = (man[k] for k in ("train", "validation", "test", "epochs", "batch", "steps"))
 
-    x = read_idx(find(args.data, "train-images-idx3-ubyte")).reshape(-1, 784).astype(np.float32) / 255.0
-    y = read_idx(find(args.data, "train-labels-idx1-ubyte")).astype(np.int64)
-    xt = read_idx(find(args.data, "t10k-images-idx3-ubyte")).reshape(-1, 784).astype(np.float32) / 255.0
-    yt = read_idx(find(args.data, "t10k-labels-idx1-ubyte")).astype(np.int64)
-    perm = np.random.default_rng(args.seed).permutation(len(x))
-    val_idx, train_idx = np.sort(perm[:args.validation]), np.sort(perm[args.validation:])
-    mean, std = x[train_idx].mean(), x[train_idx].std()
-    norm = lambda a: torch.from_numpy((a - mean) / std)
-    xtr, ytr = norm(x[train_idx]), torch.from_numpy(y[train_idx])
-    xva, yva = norm(x[val_idx]), torch.from_numpy(y[val_idx])
-    xte, yte = norm(xt), torch.from_numpy(yt)
-    n = len(xtr)
-    steps_per_epoch = math.ceil(n / args.batch)
+    def load(name, dtype, shape):
+        a = np.fromfile(os.path.join(d, name), dtype=dtype)
+        return a.reshape(shape)
+
+    arrays = {
+        "train_x.f32": load("train_x.f32", "<f4", (n, ins)), "train_y.u8": load("train_y.u8", "u1", (n,)),
+        "val_x.f32": load("val_x.f32", "<f4", (nv, ins)), "val_y.u8": load("val_y.u8", "u1", (nv,)),
+        "test_x.f32": load("test_x.f32", "<f4", (nt, ins)), "test_y.u8": load("test_y.u8", "u1", (nt,)),
+        "order.i32": load("order.i32", "<i4", (epochs, n)),
+        "w0.f32": load("w0.f32", "<f4", (hid, ins)), "b0.f32": load("b0.f32", "<f4", (hid,)),
+        "w1.f32": load("w1.f32", "<f4", (out, hid)), "b1.f32": load("b1.f32", "<f4", (out,)),
+        "lr.f64": load("lr.f64", "<f8", (steps,)), "momentum.f64": load("momentum.f64", "<f8", (steps,)),
+    }
+    xtr = torch.from_numpy(arrays["train_x.f32"].copy())
+    ytr = torch.from_numpy(arrays["train_y.u8"].astype(np.int64))
+    xva, yva = torch.from_numpy(arrays["val_x.f32"].copy()), torch.from_numpy(arrays["val_y.u8"].astype(np.int64))
+    xte, yte = torch.from_numpy(arrays["test_x.f32"].copy()), torch.from_numpy(arrays["test_y.u8"].astype(np.int64))
+    orders = torch.from_numpy(arrays["order.i32"].astype(np.int64))
+    lrs, moms = arrays["lr.f64"].tolist(), arrays["momentum.f64"].tolist()
+    # hashes of what is trained on: the tensors' own bytes (labels and orders before widening)
+    used = {"train_x.f32": xtr.numpy(), "val_x.f32": xva.numpy(), "test_x.f32": xte.numpy(),
+            "train_y.u8": ytr.numpy().astype(np.uint8), "val_y.u8": yva.numpy().astype(np.uint8),
+            "test_y.u8": yte.numpy().astype(np.uint8), "order.i32": orders.numpy().astype("<i4"),
+            "lr.f64": np.asarray(lrs, dtype="<f8"), "momentum.f64": np.asarray(moms, dtype="<f8")}
 
     def make():
-        model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
-        opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum, nesterov=True,
-                              weight_decay=args.weight_decay)
-        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.max_lr,
-                                                    total_steps=args.epochs * steps_per_epoch)
-        return model, opt, sched
+        model = torch.nn.Sequential(torch.nn.Linear(ins, hid), torch.nn.ReLU(), torch.nn.Linear(hid, out))
+        with torch.no_grad():
+            model[0].weight.copy_(torch.from_numpy(arrays["w0.f32"]))
+            model[0].bias.copy_(torch.from_numpy(arrays["b0.f32"]))
+            model[2].weight.copy_(torch.from_numpy(arrays["w1.f32"]))
+            model[2].bias.copy_(torch.from_numpy(arrays["b1.f32"]))
+        opt = torch.optim.SGD(model.parameters(), lr=lrs[0], momentum=man["momentum"], nesterov=man["nesterov"],
+                              weight_decay=man["weight_decay"])
+        return model, opt
 
-    def step(model, opt, xb, yb):
+    def step(model, opt, xb, yb, lr, mom):
+        g = opt.param_groups[0]
+        g["lr"], g["momentum"] = lr, mom
         opt.zero_grad(set_to_none=True)
         loss = F.cross_entropy(model(xb), yb)
         loss.backward()
@@ -98,43 +112,51 @@ def main():
             logits = model(xs)
             return float(F.cross_entropy(logits, ys)), float((logits.argmax(1) == ys).float().mean())
 
-    # warm-up on a throwaway model (outside the timed region, as Anneal's JIT warm-up)
-    wm, wo, _ = make()
-    for s in range(args.warmup_steps):
-        i = s % steps_per_epoch
-        step(wm, wo, xtr[i * args.batch:(i + 1) * args.batch], ytr[i * args.batch:(i + 1) * args.batch])
+    spe = (n + batch - 1) // batch
+    wm, wo = make()
+    start, s = time.perf_counter(), 0
+    while s < man["warmup_steps"] or (s < 20 * man["warmup_steps"] and time.perf_counter() - start < man["warmup_seconds"]):
+        idx = orders[0, (s % spe) * batch:(s % spe + 1) * batch]
+        step(wm, wo, xtr[idx], ytr[idx], 0.0, moms[0])
+        s += 1
+    warmup_steps = s
     evaluate(wm, xte, yte)
 
-    torch.manual_seed(args.seed)
-    model, opt, sched = make()
-    gen = torch.Generator().manual_seed(args.seed)
+    model, opt = make()
+    params = [p.detach().numpy() for p in model.parameters()]
+    used.update({"w0.f32": params[0], "b0.f32": params[1], "w1.f32": params[2], "b1.f32": params[3]})
+    hashes = {k: hashlib.sha256(np.ascontiguousarray(v).tobytes()).hexdigest() for k, v in used.items()}
+    mismatched = sorted(k for k in man["sha256"] if hashes.get(k) != man["sha256"][k])
     setup = time.perf_counter() - t_setup
     train_s = eval_s = 0.0
-    samples = 0
-    records = []
+    samples = done = 0
     time_to_target = epochs_to_target = None
-    for epoch in range(args.epochs):
+    test_acc = float("nan")
+    for epoch in range(epochs):
         t0 = time.perf_counter()
-        order = torch.randperm(n, generator=gen)
-        for s in range(steps_per_epoch):
-            idx = order[s * args.batch:(s + 1) * args.batch]
-            loss = step(model, opt, xtr[idx], ytr[idx])
-            sched.step()
+        for s in range(spe):
+            idx = orders[epoch, s * batch:(s + 1) * batch]
+            loss = step(model, opt, xtr[idx], ytr[idx], lrs[done], moms[done])
             samples += len(idx)
+            done += 1
         train_s += time.perf_counter() - t0
         t1 = time.perf_counter()
-        val_loss, val_acc = evaluate(model, xva, yva)
-        test_loss, test_acc = evaluate(model, xte, yte)
+        evaluate(model, xva, yva)
+        _, test_acc = evaluate(model, xte, yte)
         eval_s += time.perf_counter() - t1
-        records.append({"epoch": epoch + 1, "train_loss_last": float(loss), "val_acc": val_acc, "test_acc": test_acc,
-                        "elapsed": train_s + eval_s})
-        if test_acc >= args.target:
+        if time_to_target is None and test_acc >= man["target"]:
             time_to_target, epochs_to_target = train_s + eval_s, epoch + 1
-            break
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "seed": args.seed,
-                      "samples_per_s": samples / train_s, "time_to_target": time_to_target,
-                      "epochs_to_target": epochs_to_target, "final_test_acc": records[-1]["test_acc"],
-                      "setup_s": setup, "records": records}))
+    info = {"peer": "pytorch", "version": "PyTorch " + torch.__version__ + " (Debian python3-torch)",
+            "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
+            "openblas_env": os.environ.get("OPENBLAS_NUM_THREADS"),
+            "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE"), "steps": done, "warmup_steps": warmup_steps,
+            "train_s": train_s, "ms_per_step": 1e3 * train_s / done, "samples_per_s": samples / train_s,
+            "time_to_target": time_to_target, "epochs_to_target": epochs_to_target, "final_test_acc": test_acc,
+            "final_loss": float(loss), "setup_s": setup, "hashes_ok": not mismatched, "hash_mismatches": mismatched}
+    info.update(blas_info())
+    info["blas"] = ("OpenBLAS " + info["openblas_config"] + ", " + str(info["openblas_threads"]) + " threads"
+                    if "openblas_config" in info else ", ".join(info["blas_libs"]) or "none found")
+    print(json.dumps(info))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,9 @@ parameters, the first batch's loss and every gradient, the parameters after the 
 parameters after a second step on another batch at another lr (so the momentum buffer's second-step branch is
 covered). Shapes are odd on purpose (37-33-17-5, batch 9) to hit the kernels' edge paths.
 
+training_step_panels.json: the same for 37-128-10 at batch 13, whose first layer (128 outputs, a multiple of
+the panel width on AVX2 and AVX-512) takes the CPU backend's panel-layout kernels (Panels), with odd row counts.
+
 sgd_updates.json: torch.optim.SGD on one 13-element tensor for 5 steps with given gradients and an lr (and,
 in some cases, a momentum and a weight decay) that changes every step, for combinations of momentum, dampening,
 nesterov and weight decay; the parameter and momentum-buffer values after every step.
@@ -28,9 +31,9 @@ def flat(t):
     return [float(v) for v in t.detach().reshape(-1).tolist()]
 
 
-def training_step():
+def training_step(sizes=(37, 33, 17, 5), batch=9):
     torch.manual_seed(1234)
-    sizes = [37, 33, 17, 5]
+    sizes = list(sizes)
     layers = [torch.nn.Linear(sizes[i], sizes[i + 1]) for i in range(len(sizes) - 1)]
     params = []
     for layer in layers:
@@ -43,7 +46,6 @@ def training_step():
                 x = torch.relu(x)
         return x
 
-    batch = 9
     x1 = torch.randn(batch, sizes[0])
     y1 = torch.randint(0, sizes[-1], (batch,))
     x2 = torch.randn(batch, sizes[0])
@@ -127,7 +129,8 @@ def sgd_updates():
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for name, data in [("training_step.json", training_step()), ("sgd_updates.json", sgd_updates())]:
+    for name, data in [("training_step.json", training_step()), ("sgd_updates.json", sgd_updates()),
+                       ("training_step_panels.json", training_step((37, 128, 10), 13))]:
         with open(os.path.join(OUT, name), "w") as f:
             json.dump(data, f, indent=1)
             f.write("\n")

@@ -58,6 +58,7 @@ public class ScheduleStepBench {
 
     @Setup(Level.Trial)
     public void build() {
+        anneal.util.ParentWatch.startFromProperty(); // a fork of the sweep dies with the sweep JVM
         scheduler = Schedules.fromSpec(spec, 0.1, 0.01);
         metric = scheduler.needsMetric();
         metrics = new double[] {1.0, 0.99, 0.995, 0.98, 1.01, 0.97, 0.975, 0.999};

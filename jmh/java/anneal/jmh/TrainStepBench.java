@@ -38,6 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>The data is Fashion-MNIST as in the sweep; the weights are {@link Initialization#pytorchDefault}, seeded
  *       (the cost of a step does not depend on them).</li>
  *   <li>{@code backend=cuda} fails on a machine without a GPU; run {@code -p backend=cpu} there.</li>
+ *   <li>The regression guard of the CPU step (issue #14): CI compiles it but does not time it; on a quiet machine,
+ *       {@code java -jar target/anneal.jar bench TrainStepBench -p backend=cpu -p threads=1,2 -prof gc} gives
+ *       us/step and bytes/step (0 expected) to compare with results/train-cpu-vs-pytorch.md.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -56,6 +59,10 @@ public class TrainStepBench {
     @Param("256")
     public int hidden;
 
+    /** CPU backend threads (ignored by CUDA). */
+    @Param("2")
+    public int threads;
+
     private Backend device;
     private int trainCount;
     private int offset;
@@ -65,9 +72,10 @@ public class TrainStepBench {
 
     @Setup(Level.Trial)
     public void setUp() {
+        anneal.util.ParentWatch.startFromProperty(); // a fork of the sweep dies with the sweep JVM
         Splits splits = FashionMnist.load(FashionMnist.DEFAULT_DIR, 5000, 0);
         MlpSpec spec = new MlpSpec(splits.train().featureCount(), new int[] {hidden}, splits.train().classes());
-        device = Backends.create(backend, System.err);
+        device = backend.equals("cpu") ? new anneal.backend.cpu.CpuBackend(threads) : Backends.create(backend, System.err);
         device.init(spec, Initialization.pytorchDefault(spec, 0), OptimizerSetup.single(new SgdConfig(0.9, 0, true, 5e-4),
                 2 * spec.layers()));
         device.upload(splits);

@@ -36,7 +36,7 @@ class ArchitectureTest {
             List.of("anneal.backend"),                          // the Backend contract
             List.of("anneal.backend.cpu", "anneal.backend.cuda"),
             List.of("anneal.train"),                            // the training loop; choosing a backend
-            List.of("anneal.check"),                            // gpu-check, device kernel cases
+            List.of("anneal.check", "anneal.peer"),             // gpu-check; the export that PyTorch peers train from
             List.of("anneal.tuning"),                           // search spaces, trial points, study scores
             List.of("anneal.bench"),                            // sweep plan, journal, cells, lr-find
             List.of("anneal.report", "anneal.slurm", "anneal.jmh"),

@@ -9,7 +9,7 @@ import anneal.optim.OptimizerSetup;
 import anneal.optim.SgdConfig;
 
 /**
- * The pure-Java CPU backend: {@link Kernels} (Vector API) on a fixed {@link WorkerPool}.
+ * The pure-Java CPU backend: {@link VectorKernels} (Vector API) on a fixed {@link WorkerPool}.
  *
  * <p>One training step is two parallel passes with a barrier between them:
  * <ol>
@@ -48,6 +48,8 @@ public final class CpuBackend implements Backend {
     private float[][] act;
     private float[][] delta;
     private double[] rowLoss;
+    /** Per worker: one row's exponentials in the softmax. */
+    private double[][] exps;
 
     private double lastLoss = Double.NaN;
     private double epochLossSum;
@@ -62,6 +64,9 @@ public final class CpuBackend implements Backend {
     private double[] stepMomentum;
     private double[] stepWeightDecay;
     private final WorkerPool.Task rowsPass = this::rowsPass;
+    /** Whether layer 0's weight (tensor 0, its gradient and momentum buffer) is held in {@link Panels} layout. */
+    private boolean panelFirst;
+    private final Panels.RangeUpdate updateFirstWeight = (from, to) -> update(0, from, to);
     private final WorkerPool.Task weightsPass = this::weightsPass;
 
     private Dataset evalSet;
@@ -87,12 +92,17 @@ public final class CpuBackend implements Backend {
     @Override
     public String description() {
         return "cpu: " + pool.threads() + " thread" + (pool.threads() == 1 ? "" : "s") + ", Vector API "
-                + Kernels.L + " x fp32 (" + Kernels.S.vectorBitSize() + "-bit), Java " + Runtime.version();
+                + VectorKernels.L + " x fp32 (" + VectorKernels.S.vectorBitSize() + "-bit), Java " + Runtime.version();
     }
 
     /** Worker threads. */
     public int threads() {
         return pool.threads();
+    }
+
+    /** Ids of the pool's threads besides the caller's (for the allocation test). */
+    long[] workerThreadIds() {
+        return pool.workerThreadIds();
     }
 
     /**
@@ -120,11 +130,14 @@ public final class CpuBackend implements Backend {
                 grads[t] = new float[params[t].length];
                 buffers[t] = new float[params[t].length];
             }
+            exps = new double[pool.threads()][spec.classes()];
             capacityRows = 0;
             ensureCapacity(pool.threads() * EVAL_ROWS_PER_WORKER);
         }
+        panelFirst = Panels.fits(spec.fanOut(0));
         for (int t = 0; t < count; t++) {
-            System.arraycopy(initial.tensor(t), 0, params[t], 0, params[t].length);
+            if (t == 0 && panelFirst) Panels.pack(initial.tensor(0), params[0], spec.fanOut(0), spec.fanIn(0));
+            else System.arraycopy(initial.tensor(t), 0, params[t], 0, params[t].length);
             java.util.Arrays.fill(grads[t], 0f);
             java.util.Arrays.fill(buffers[t], 0f);
         }
@@ -216,10 +229,11 @@ public final class CpuBackend implements Backend {
         }
         forward(x, r0 * in, r0, r1 - r0);
         int last = layers - 1;
-        Kernels.softmaxCrossEntropy(act[last], y, 0, delta[last], rowLoss, 0, r0, r1, spec.classes(), stepRows);
+        VectorKernels.softmaxCrossEntropy(act[last], y, 0, delta[last], rowLoss, 0, r0, r1, spec.classes(), stepRows,
+                exps[w]);
         for (int l = last; l >= 1; l--) {
             int out = spec.fanOut(l), prev = spec.fanIn(l);
-            Kernels.gemmNN(delta[l], r0 * out, params[2 * l], delta[l - 1], r0 * prev, r1 - r0, prev, out, act[l - 1]);
+            VectorKernels.gemmNN(delta[l], r0 * out, params[2 * l], delta[l - 1], r0 * prev, r1 - r0, prev, out, act[l - 1]);
         }
     }
 
@@ -229,8 +243,11 @@ public final class CpuBackend implements Backend {
         int aOff = inOff;
         for (int l = 0; l < layers; l++) {
             int out = spec.fanOut(l);
-            Kernels.gemmNT(a, aOff, params[2 * l], act[l], bufRow * out, rows, out, spec.fanIn(l), params[2 * l + 1],
-                    l < layers - 1);
+            if (l == 0 && panelFirst)
+                Panels.forward(a, aOff, params[0], params[1], act[0], bufRow * out, rows, out, spec.fanIn(0), layers > 1);
+            else
+                VectorKernels.gemmNT(a, aOff, params[2 * l], act[l], bufRow * out, rows, out, spec.fanIn(l), params[2 * l + 1],
+                        l < layers - 1);
             a = act[l];
             aOff = bufRow * out;
         }
@@ -241,11 +258,22 @@ public final class CpuBackend implements Backend {
         for (int l = 0; l < layers; l++) {
             int out = spec.fanOut(l), in = spec.fanIn(l);
             int i0 = WorkerPool.split(w, threads, out, 4), i1 = WorkerPool.split(w + 1, threads, out, 4);
+            int wt = 2 * l, bt = 2 * l + 1;
+            if (l == 0 && panelFirst) {
+                // split the inputs (panel rows) rather than the neurons: each worker reads half of X, and updates
+                // each gradient block in place as soon as it is computed
+                int p0 = WorkerPool.split(w, threads, in, Panels.ROWS), p1 = WorkerPool.split(w + 1, threads, in, Panels.ROWS);
+                if (p0 < p1) Panels.weightGradient(x, delta[0], grads[0], p0, p1, out, in, stepRows, updateFirstWeight);
+                if (i0 < i1) {
+                    VectorKernels.biasGrad(delta[0], grads[1], stepRows, out, i0, i1);
+                    update(1, i0, i1);
+                }
+                continue;
+            }
             if (i0 >= i1) continue;
             float[] input = l == 0 ? x : act[l - 1];
-            int wt = 2 * l, bt = 2 * l + 1;
-            Kernels.gemmTN(delta[l], out, input, grads[wt], i0, i1, in, stepRows);
-            Kernels.biasGrad(delta[l], grads[bt], stepRows, out, i0, i1);
+            VectorKernels.gemmTN(delta[l], out, input, grads[wt], i0, i1, in, stepRows);
+            VectorKernels.biasGrad(delta[l], grads[bt], stepRows, out, i0, i1);
             update(wt, i0 * in, i1 * in);
             update(bt, i0, i1);
         }
@@ -254,7 +282,7 @@ public final class CpuBackend implements Backend {
     private void update(int t, int from, int to) {
         int g = optimizer.groupOfTensor()[t];
         SgdConfig c = optimizer.groups()[g];
-        Kernels.sgdUpdate(params[t], grads[t], buffers[t], from, to, stepLr[g], stepMomentum[g], c.dampening(),
+        VectorKernels.sgdUpdate(params[t], grads[t], buffers[t], from, to, stepLr[g], stepMomentum[g], c.dampening(),
                 c.nesterov(), stepWeightDecay[g], !bufferReady[t]);
     }
 
@@ -311,8 +339,8 @@ public final class CpuBackend implements Backend {
         for (int c0 = r0; c0 < r1; c0 += EVAL_ROWS_PER_WORKER) {
             int rows = Math.min(EVAL_ROWS_PER_WORKER, r1 - c0);
             forward(d.features(), c0 * in, bufRow, rows);
-            correct += Kernels.softmaxCrossEntropy(act[layers - 1], d.labels(), c0 - bufRow, null, evalLoss,
-                    c0 - bufRow, bufRow, bufRow + rows, classes, rows);
+            correct += VectorKernels.softmaxCrossEntropy(act[layers - 1], d.labels(), c0 - bufRow, null, evalLoss,
+                    c0 - bufRow, bufRow, bufRow + rows, classes, rows, null);
         }
         evalCorrect[w] = correct;
     }
@@ -320,17 +348,21 @@ public final class CpuBackend implements Backend {
     @Override
     public Parameters parameters() {
         requireInit();
-        float[][] t = new float[params.length][];
-        for (int i = 0; i < t.length; i++) t[i] = params[i].clone();
-        return new Parameters(spec, t);
+        return new Parameters(spec, rowMajor(params));
+    }
+
+    /** Copies of {@code tensors} in {@link Parameters}' layout (layer 0's weight out of its panels). */
+    private float[][] rowMajor(float[][] tensors) {
+        float[][] t = new float[tensors.length][];
+        for (int i = 0; i < t.length; i++) t[i] = tensors[i].clone();
+        if (panelFirst) Panels.unpack(tensors[0], t[0], spec.fanOut(0), spec.fanIn(0));
+        return t;
     }
 
     /** A copy of the gradients computed by the last {@link #trainStep}, in tensor order (for tests). */
     public Parameters lastGradients() {
         requireInit();
-        float[][] t = new float[grads.length][];
-        for (int i = 0; i < t.length; i++) t[i] = grads[i].clone();
-        return new Parameters(spec, t);
+        return new Parameters(spec, rowMajor(grads));
     }
 
     private void requireInit() {

@@ -1,13 +1,23 @@
 package anneal.backend.cpu;
 
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A small fixed pool of threads that run one task together: {@link #run} hands the task to every worker
  * (the calling thread is worker 0) and returns when all are done. Work is split by the task itself with
  * {@link #split}, a pure function of the worker index, so which thread computes which rows never depends
- * on timing. Workers are daemon threads blocked on a semaphore between tasks (no spinning: the machine is
- * shared).
+ * on timing.
+ *
+ * <p>Hand-off without allocation and without a system call in the common case: a task is published by bumping a
+ * volatile generation; a waiting thread (a worker waiting for the next task, the caller waiting for the workers)
+ * spins for at most {@link #SPIN_NANOS} ({@link Thread#onSpinWait}), then parks ({@link LockSupport#park}) after
+ * announcing that it sleeps, and whoever ends its wait unparks it (a Dekker-style flag check on volatiles, so no
+ * wake-up is lost). The short spin covers the gap between the two passes of a training step and between steps;
+ * anything longer (evaluation, the trainer's bookkeeping, an idle pool) parks, so a shared machine loses at most
+ * that much CPU per hand-off. A {@code java.util.concurrent.Semaphore} would allocate a queue node whenever a
+ * thread blocks.
  */
 final class WorkerPool implements AutoCloseable {
     /** Work for one worker. */
@@ -15,11 +25,18 @@ final class WorkerPool implements AutoCloseable {
         void run(int worker);
     }
 
+    /** How long a waiting thread spins before it parks. */
+    static final long SPIN_NANOS = 50_000;
+
     private final int threads;
     private final Thread[] workers;
-    private final Semaphore[] start;
-    private final Semaphore done = new Semaphore(0);
+    /** 1 while worker {@code w} is (about to be) parked waiting for a task. */
+    private final AtomicIntegerArray sleeping;
+    private final AtomicInteger remaining = new AtomicInteger();
     private volatile Task task;
+    private volatile int generation;
+    private volatile Thread caller;
+    private volatile boolean callerSleeping;
     private volatile boolean closed;
     private volatile Throwable failure;
 
@@ -27,9 +44,8 @@ final class WorkerPool implements AutoCloseable {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
         this.workers = new Thread[threads];
-        this.start = new Semaphore[threads];
+        this.sleeping = new AtomicIntegerArray(threads);
         for (int w = 1; w < threads; w++) {
-            start[w] = new Semaphore(0);
             int id = w;
             workers[w] = new Thread(() -> loop(id), "anneal-cpu-" + w);
             workers[w].setDaemon(true);
@@ -41,7 +57,14 @@ final class WorkerPool implements AutoCloseable {
         return threads;
     }
 
-    /** Runs {@code t} on all workers and waits for all of them; rethrows the first failure. */
+    /** Ids of the pool's own threads (workers 1 .. threads - 1; worker 0 is whoever calls {@link #run}). */
+    long[] workerThreadIds() {
+        long[] ids = new long[threads - 1];
+        for (int w = 1; w < threads; w++) ids[w - 1] = workers[w].getId();
+        return ids;
+    }
+
+    /** Runs {@code t} on all workers and waits for all of them; rethrows the first failure. One caller at a time. */
     void run(Task t) {
         if (closed) throw new IllegalStateException("worker pool is closed");
         if (threads == 1) {
@@ -50,14 +73,17 @@ final class WorkerPool implements AutoCloseable {
         }
         task = t;
         failure = null;
-        for (int w = 1; w < threads; w++) start[w].release();
+        caller = Thread.currentThread();
+        remaining.set(threads - 1);
+        generation = generation + 1; // publishes task, failure and remaining (single writer)
+        for (int w = 1; w < threads; w++) if (sleeping.get(w) != 0) LockSupport.unpark(workers[w]);
         Throwable mine = null;
         try {
             t.run(0);
         } catch (Throwable e) {
             mine = e;
         }
-        done.acquireUninterruptibly(threads - 1);
+        awaitWorkers();
         task = null;
         Throwable first = mine != null ? mine : failure;
         if (first instanceof RuntimeException r) throw r;
@@ -65,16 +91,40 @@ final class WorkerPool implements AutoCloseable {
         if (first != null) throw new IllegalStateException(first);
     }
 
+    private void awaitWorkers() {
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        while (remaining.get() != 0) {
+            if (System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            } else {
+                callerSleeping = true;
+                if (remaining.get() != 0) LockSupport.park(this);
+                callerSleeping = false;
+            }
+        }
+    }
+
     private void loop(int id) {
+        int seen = 0;
         while (true) {
-            start[id].acquireUninterruptibly();
+            long deadline = System.nanoTime() + SPIN_NANOS;
+            while (generation == seen && !closed) {
+                if (System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                } else {
+                    sleeping.set(id, 1);
+                    if (generation == seen && !closed) LockSupport.park(this);
+                    sleeping.set(id, 0);
+                }
+            }
             if (closed) return;
+            seen = generation;
             try {
                 task.run(id);
             } catch (Throwable e) {
                 failure = e;
             } finally {
-                done.release();
+                if (remaining.decrementAndGet() == 0 && callerSleeping) LockSupport.unpark(caller);
             }
         }
     }
@@ -94,6 +144,6 @@ final class WorkerPool implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        for (int w = 1; w < threads; w++) start[w].release();
+        for (int w = 1; w < threads; w++) LockSupport.unpark(workers[w]);
     }
 }

@@ -16,11 +16,11 @@ import jdk.incubator.vector.VectorSpecies;
  * whichever block path (full block or edge) produces it, so results do not depend on how rows are split
  * between threads.
  */
-final class Kernels {
+final class VectorKernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
 
-    private Kernels() {
+    private VectorKernels() {
     }
 
     /**
@@ -76,18 +76,18 @@ final class Kernels {
                     c23 = x.fma(w3, c23);
                 }
                 int r0 = cOff + i * n + j, r1 = r0 + n, r2 = r1 + n;
-                c[r0] = finish(c00, a, a0, b, b0, kv, k, bias, j, relu);
-                c[r0 + 1] = finish(c01, a, a0, b, b1, kv, k, bias, j + 1, relu);
-                c[r0 + 2] = finish(c02, a, a0, b, b2, kv, k, bias, j + 2, relu);
-                c[r0 + 3] = finish(c03, a, a0, b, b3, kv, k, bias, j + 3, relu);
-                c[r1] = finish(c10, a, a1, b, b0, kv, k, bias, j, relu);
-                c[r1 + 1] = finish(c11, a, a1, b, b1, kv, k, bias, j + 1, relu);
-                c[r1 + 2] = finish(c12, a, a1, b, b2, kv, k, bias, j + 2, relu);
-                c[r1 + 3] = finish(c13, a, a1, b, b3, kv, k, bias, j + 3, relu);
-                c[r2] = finish(c20, a, a2, b, b0, kv, k, bias, j, relu);
-                c[r2 + 1] = finish(c21, a, a2, b, b1, kv, k, bias, j + 1, relu);
-                c[r2 + 2] = finish(c22, a, a2, b, b2, kv, k, bias, j + 2, relu);
-                c[r2 + 3] = finish(c23, a, a2, b, b3, kv, k, bias, j + 3, relu);
+                c[r0] = finish(c00.reduceLanes(VectorOperators.ADD), a, a0, b, b0, kv, k, bias, j, relu);
+                c[r0 + 1] = finish(c01.reduceLanes(VectorOperators.ADD), a, a0, b, b1, kv, k, bias, j + 1, relu);
+                c[r0 + 2] = finish(c02.reduceLanes(VectorOperators.ADD), a, a0, b, b2, kv, k, bias, j + 2, relu);
+                c[r0 + 3] = finish(c03.reduceLanes(VectorOperators.ADD), a, a0, b, b3, kv, k, bias, j + 3, relu);
+                c[r1] = finish(c10.reduceLanes(VectorOperators.ADD), a, a1, b, b0, kv, k, bias, j, relu);
+                c[r1 + 1] = finish(c11.reduceLanes(VectorOperators.ADD), a, a1, b, b1, kv, k, bias, j + 1, relu);
+                c[r1 + 2] = finish(c12.reduceLanes(VectorOperators.ADD), a, a1, b, b2, kv, k, bias, j + 2, relu);
+                c[r1 + 3] = finish(c13.reduceLanes(VectorOperators.ADD), a, a1, b, b3, kv, k, bias, j + 3, relu);
+                c[r2] = finish(c20.reduceLanes(VectorOperators.ADD), a, a2, b, b0, kv, k, bias, j, relu);
+                c[r2 + 1] = finish(c21.reduceLanes(VectorOperators.ADD), a, a2, b, b1, kv, k, bias, j + 1, relu);
+                c[r2 + 2] = finish(c22.reduceLanes(VectorOperators.ADD), a, a2, b, b2, kv, k, bias, j + 2, relu);
+                c[r2 + 3] = finish(c23.reduceLanes(VectorOperators.ADD), a, a2, b, b3, kv, k, bias, j + 3, relu);
             }
             for (; j < jEnd; j++) {
                 c[cOff + i * n + j] = dot(a, a0, b, j * k, kv, k, bias, j, relu);
@@ -105,12 +105,13 @@ final class Kernels {
         FloatVector acc = FloatVector.zero(S);
         for (int p = 0; p < kv; p += L)
             acc = FloatVector.fromArray(S, a, ao + p).fma(FloatVector.fromArray(S, b, bo + p), acc);
-        return finish(acc, a, ao, b, bo, kv, k, bias, j, relu);
+        return finish(acc.reduceLanes(VectorOperators.ADD), a, ao, b, bo, kv, k, bias, j, relu);
     }
 
-    private static float finish(FloatVector acc, float[] a, int ao, float[] b, int bo, int kv, int k, float[] bias,
+    /** The lane sum {@code s} of a dot product's vector part, plus its scalar tail, bias and ReLU (takes the sum, not
+     * the vector: a vector argument of a method C2 does not inline is boxed, an allocation per call). */
+    private static float finish(float s, float[] a, int ao, float[] b, int bo, int kv, int k, float[] bias,
                                 int j, boolean relu) {
-        float s = acc.reduceLanes(VectorOperators.ADD);
         for (int p = kv; p < k; p++) s = Math.fma(a[ao + p], b[bo + p], s);
         if (bias != null) s += bias[j];
         return relu && s < 0 ? 0f : s;
@@ -260,9 +261,18 @@ final class Kernels {
         v.intoArray(c, at);
     }
 
-    /** {@code db[i] = sum_p dy[p][i]} for {@code i in [i0, i1)}, {@code dy} is {@code rows x cols}; float sums, p ascending. */
+    /**
+     * {@code db[i] = sum_p dy[p][i]} for {@code i in [i0, i1)}, {@code dy} is {@code rows x cols}; float sums, p
+     * ascending from zero (vectorised across columns, so each column is still one sequential chain of adds).
+     */
     static void biasGrad(float[] dy, float[] db, int rows, int cols, int i0, int i1) {
-        for (int i = i0; i < i1; i++) {
+        int i = i0;
+        for (; i + L <= i1; i += L) {
+            FloatVector s = FloatVector.zero(S);
+            for (int p = 0, o = i; p < rows; p++, o += cols) s = s.add(FloatVector.fromArray(S, dy, o));
+            s.intoArray(db, i);
+        }
+        for (; i < i1; i++) {
             float s = 0f;
             for (int p = 0; p < rows; p++) s += dy[p * cols + i];
             db[i] = s;
@@ -273,11 +283,13 @@ final class Kernels {
      * Fused softmax + cross-entropy + gradient for rows {@code [r0, r1)} of {@code logits} ({@code ? x cols}):
      * {@code rowLoss[r] = logsumexp(z) - z[y]} (in double, max-shifted) and, when {@code dlogits} is not null,
      * {@code dlogits[r][j] = (softmax(z)_j - [j == y]) / batch}. Labels are {@code labels[labelOff + r]}.
+     * {@code exps} (at least {@code cols} entries; may be null without {@code dlogits}) keeps each row's
+     * {@code exp(z - max)} between the sum and the gradient, so every exponential is computed once.
      *
      * @return how many rows of the range have their largest logit at the label (first maximum wins)
      */
     static int softmaxCrossEntropy(float[] logits, byte[] labels, int labelOff, float[] dlogits, double[] rowLoss,
-                                   int lossOff, int r0, int r1, int cols, int batch) {
+                                   int lossOff, int r0, int r1, int cols, int batch, double[] exps) {
         int correct = 0;
         double invBatch = 1.0 / batch;
         for (int r = r0; r < r1; r++) {
@@ -292,12 +304,20 @@ final class Kernels {
                 }
             if (arg == y) correct++;
             double sum = 0;
-            for (int j = 0; j < cols; j++) sum += Math.exp(logits[o + j] - (double) max);
+            if (dlogits == null) {
+                for (int j = 0; j < cols; j++) sum += Math.exp(logits[o + j] - (double) max);
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    double e = Math.exp(logits[o + j] - (double) max);
+                    exps[j] = e;
+                    sum += e;
+                }
+            }
             rowLoss[lossOff + r] = Math.log(sum) + max - logits[o + y];
             if (dlogits != null) {
                 double inv = 1.0 / sum;
                 for (int j = 0; j < cols; j++) {
-                    double p = Math.exp(logits[o + j] - (double) max) * inv;
+                    double p = exps[j] * inv;
                     dlogits[o + j] = (float) ((p - (j == y ? 1 : 0)) * invBatch);
                 }
             }

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every fast kernel against its {@link ReferenceOps} loop, on odd sizes (1, 7, 129, ...) and block edges. */
-class KernelsTest {
+class VectorKernelsTest {
     private static float[] random(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] a = new float[n];
@@ -33,11 +33,11 @@ class KernelsTest {
         float[] expected = new float[m * n];
         ReferenceOps.matmulNT(a, b, expected, m, n, k);
         float[] c = new float[3 + m * n];
-        Kernels.gemmNT(aFull, aOff, b, c, 3, m, n, k, null, false);
+        VectorKernels.gemmNT(aFull, aOff, b, c, 3, m, n, k, null, false);
         assertClose(expected, java.util.Arrays.copyOfRange(c, 3, c.length), k);
 
         ReferenceOps.biasActivation(expected, bias, m, n, true);
-        Kernels.gemmNT(aFull, aOff, b, c, 3, m, n, k, bias, true);
+        VectorKernels.gemmNT(aFull, aOff, b, c, 3, m, n, k, bias, true);
         assertClose(expected, java.util.Arrays.copyOfRange(c, 3, c.length), k);
     }
 
@@ -49,11 +49,11 @@ class KernelsTest {
         ReferenceOps.matmulTN(a, b, expected, m, n, k);
         float[] c = new float[m * n];
         int mid = m / 3;
-        Kernels.gemmTN(a, m, b, c, 0, mid, n, k);
-        Kernels.gemmTN(a, m, b, c, mid, m, n, k);
+        VectorKernels.gemmTN(a, m, b, c, 0, mid, n, k);
+        VectorKernels.gemmTN(a, m, b, c, mid, m, n, k);
         assertClose(expected, c, k);
         float[] whole = new float[m * n];
-        Kernels.gemmTN(a, m, b, whole, 0, m, n, k);
+        VectorKernels.gemmTN(a, m, b, whole, 0, m, n, k);
         assertArrayEquals(whole, c, "split into row ranges must not change a single bit");
     }
 
@@ -65,10 +65,10 @@ class KernelsTest {
         float[] expected = new float[m * n];
         ReferenceOps.matmulNN(a, b, expected, m, n, k);
         float[] c = new float[m * n];
-        Kernels.gemmNN(a, 0, b, c, 0, m, n, k, null);
+        VectorKernels.gemmNN(a, 0, b, c, 0, m, n, k, null);
         assertClose(expected, c, k);
         ReferenceOps.reluBackward(expected, h, m * n);
-        Kernels.gemmNN(a, 0, b, c, 0, m, n, k, h);
+        VectorKernels.gemmNN(a, 0, b, c, 0, m, n, k, h);
         assertClose(expected, c, k);
     }
 
@@ -78,8 +78,8 @@ class KernelsTest {
         float[] dy = random(rows * cols, 9);
         float[] expected = new float[cols], db = new float[cols];
         ReferenceOps.biasGrad(dy, expected, rows, cols);
-        Kernels.biasGrad(dy, db, rows, cols, 0, cols / 2);
-        Kernels.biasGrad(dy, db, rows, cols, cols / 2, cols);
+        VectorKernels.biasGrad(dy, db, rows, cols, 0, cols / 2);
+        VectorKernels.biasGrad(dy, db, rows, cols, cols / 2, cols);
         assertClose(expected, db, rows);
     }
 
@@ -93,7 +93,8 @@ class KernelsTest {
         float[] expectedGrad = new float[rows * cols], grad = new float[rows * cols];
         double expectedLoss = ReferenceOps.softmaxCrossEntropy(logits, labels, null, expectedGrad, rows, cols);
         double[] rowLoss = new double[rows];
-        int correct = Kernels.softmaxCrossEntropy(logits, labels, 0, grad, rowLoss, 0, 0, rows, cols, rows);
+        int correct = VectorKernels.softmaxCrossEntropy(logits, labels, 0, grad, rowLoss, 0, 0, rows, cols, rows,
+                new double[cols]);
         double sum = 0;
         for (double l : rowLoss) sum += l;
         assertEquals(expectedLoss, sum / rows, 1e-12 * Math.max(1, expectedLoss));
@@ -119,8 +120,8 @@ class KernelsTest {
             double stepLr = lr * (1 + step), stepMomentum = momentum == 0 ? 0 : momentum - 0.1 * step;
             ReferenceOps.sgdUpdate(pRef, g, bufRef, n, stepLr, stepMomentum, dampening, nesterov, weightDecay, step == 0);
             int mid = n / 2;
-            Kernels.sgdUpdate(p, g, buf, 0, mid, stepLr, stepMomentum, dampening, nesterov, weightDecay, step == 0);
-            Kernels.sgdUpdate(p, g, buf, mid, n, stepLr, stepMomentum, dampening, nesterov, weightDecay, step == 0);
+            VectorKernels.sgdUpdate(p, g, buf, 0, mid, stepLr, stepMomentum, dampening, nesterov, weightDecay, step == 0);
+            VectorKernels.sgdUpdate(p, g, buf, mid, n, stepLr, stepMomentum, dampening, nesterov, weightDecay, step == 0);
             assertArrayEquals(pRef, p, "parameters after step " + step);
             assertArrayEquals(bufRef, buf, "momentum buffer after step " + step);
         }

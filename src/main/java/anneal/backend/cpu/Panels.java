@@ -1,0 +1,224 @@
+package anneal.backend.cpu;
+
+import static anneal.backend.cpu.VectorKernels.L;
+import static anneal.backend.cpu.VectorKernels.S;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The first layer's weights in a transposed, panel-packed layout, and the two large products of a step that use
+ * it. A weight {@code W} ({@code n x k} row-major, as {@code nn.Linear.weight}, with {@code n} a multiple of
+ * {@link #WIDTH}) is stored as {@code n / WIDTH} panels of {@code k x WIDTH} floats:
+ * {@code P[q * k * WIDTH + p * WIDTH + jj] = W[q * WIDTH + jj][p]}. One row {@code p} of a panel is
+ * {@link #VECTORS} consecutive vectors, so both products below are outer-product micro-kernels that load
+ * {@code VECTORS} contiguous vectors and broadcast a few scalars per step of the reduction, with no
+ * lane reduction, no transpose per step and a gradient that comes out in the same layout (the SGD update is
+ * element-wise, so it does not care).
+ *
+ * <p>Every output element is one chain of fused multiply-adds over the reduction index, ascending from zero, in
+ * whichever block (full or edge) and worker computes it; blocking only changes which elements share
+ * registers. So results do not depend on the split of work between threads.
+ */
+final class Panels {
+    /** Vectors per panel row: the micro-kernels keep {@code ROWS x VECTORS} accumulators in registers. */
+    static final int VECTORS = 4;
+    /** Floats per panel row (64 on AVX-512, 32 on AVX2). */
+    static final int WIDTH = VECTORS * L;
+    /** Rows of the output block of a micro-kernel. */
+    static final int ROWS = 4;
+
+    private Panels() {
+    }
+
+    /** Whether a layer with {@code n} outputs can use the panel layout. */
+    static boolean fits(int n) {
+        return n % WIDTH == 0;
+    }
+
+    /** {@code W} ({@code n x k} row-major) into panel layout {@code P}. */
+    static void pack(float[] w, float[] p, int n, int k) {
+        for (int j = 0; j < n; j++) {
+            int base = (j / WIDTH) * k * WIDTH + j % WIDTH;
+            for (int c = 0; c < k; c++) p[base + c * WIDTH] = w[j * k + c];
+        }
+    }
+
+    /** Panel layout {@code P} back to {@code W} ({@code n x k} row-major). */
+    static void unpack(float[] p, float[] w, int n, int k) {
+        for (int j = 0; j < n; j++) {
+            int base = (j / WIDTH) * k * WIDTH + j % WIDTH;
+            for (int c = 0; c < k; c++) w[j * k + c] = p[base + c * WIDTH];
+        }
+    }
+
+    /**
+     * {@code C[i][j] = act(sum_p A[i][p] * W[j][p] + bias[j])} for rows {@code i in [0, m)} of {@code A} (row
+     * {@code i} at float offset {@code aOff + i * k}), all {@code n} outputs, {@code W} in panel layout {@code w};
+     * C row {@code i} at {@code cOff + i * n}. The Linear forward {@code X W^T + b}, optional ReLU.
+     */
+    static void forward(float[] a, int aOff, float[] w, float[] bias, float[] c, int cOff, int m, int n, int k,
+                        boolean relu) {
+        for (int q = 0; q < n / WIDTH; q++) {
+            int panel = q * k * WIDTH, col = q * WIDTH;
+            int i = 0;
+            for (; i + ROWS <= m; i += ROWS) forwardBlock(a, aOff + i * k, w, panel, bias, c, cOff + i * n + col, col, n, k, relu);
+            for (; i < m; i++) forwardRow(a, aOff + i * k, w, panel, bias, c, cOff + i * n + col, col, k, relu);
+        }
+    }
+
+    private static void forwardBlock(float[] a, int a0, float[] w, int panel, float[] bias, float[] c, int c0, int col,
+                                     int n, int k, boolean relu) {
+        int a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+        for (int p = 0, bo = panel; p < k; p++, bo += WIDTH) {
+            FloatVector b0 = FloatVector.fromArray(S, w, bo);
+            FloatVector b1 = FloatVector.fromArray(S, w, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, w, bo + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, w, bo + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+        }
+        store(c00, c01, c02, c03, c, c0);
+        store(c10, c11, c12, c13, c, c0 + n);
+        store(c20, c21, c22, c23, c, c0 + 2 * n);
+        store(c30, c31, c32, c33, c, c0 + 3 * n);
+        if (bias != null || relu)
+            for (int r = 0; r < ROWS; r++) epilogue(c, c0 + r * n, bias, col, relu);
+    }
+
+    private static void forwardRow(float[] a, int a0, float[] w, int panel, float[] bias, float[] c, int c0, int col,
+                                   int k, boolean relu) {
+        FloatVector c0v = FloatVector.zero(S), c1v = c0v, c2v = c0v, c3v = c0v;
+        for (int p = 0, bo = panel; p < k; p++, bo += WIDTH) {
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c0v = x.fma(FloatVector.fromArray(S, w, bo), c0v);
+            c1v = x.fma(FloatVector.fromArray(S, w, bo + L), c1v);
+            c2v = x.fma(FloatVector.fromArray(S, w, bo + 2 * L), c2v);
+            c3v = x.fma(FloatVector.fromArray(S, w, bo + 3 * L), c3v);
+        }
+        store(c0v, c1v, c2v, c3v, c, c0);
+        if (bias != null || relu) epilogue(c, c0, bias, col, relu);
+    }
+
+    /** Stores one output row of a block (four vectors, no lane reduction: the sums are final). */
+    private static void store(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3, float[] c, int at) {
+        v0.intoArray(c, at);
+        v1.intoArray(c, at + L);
+        v2.intoArray(c, at + 2 * L);
+        v3.intoArray(c, at + 3 * L);
+    }
+
+    /**
+     * {@code C[at + jj] = act(C[at + jj] + bias[col + jj])} for one panel-wide output row, in place (a separate pass
+     * over the just-stored, cache-hot row: passing vectors into a method that C2 does not inline would box them).
+     */
+    private static void epilogue(float[] c, int at, float[] bias, int col, boolean relu) {
+        for (int v = 0; v < WIDTH; v += L) {
+            FloatVector s = FloatVector.fromArray(S, c, at + v);
+            if (bias != null) s = s.add(FloatVector.fromArray(S, bias, col + v));
+            if (relu) s = s.blend(0f, s.compare(VectorOperators.LT, 0f));
+            s.intoArray(c, at + v);
+        }
+    }
+
+    /**
+     * The weight gradient {@code dW = dY^T X} in panel layout, rows {@code p in [p0, p1)} of every panel:
+     * {@code G[q][p][jj] = sum_i X[i][p] * dY[i][q * WIDTH + jj]} over {@code i in [0, rows)}, ascending.
+     * {@code X} is {@code rows x k} row-major, {@code dY} is {@code rows x n} row-major. After each block of
+     * {@code G} is stored, {@code then} (may be null) is called on its range.
+     */
+    static void weightGradient(float[] x, float[] dy, float[] g, int p0, int p1, int n, int k, int rows,
+                               RangeUpdate then) {
+        for (int q = 0; q < n / WIDTH; q++) {
+            int panel = q * k * WIDTH, col = q * WIDTH;
+            int p = p0;
+            for (; p + ROWS <= p1; p += ROWS) {
+                int g0 = panel + p * WIDTH;
+                gradientBlock(x, dy, g, g0, p, col, n, k, rows);
+                if (then != null) then.apply(g0, g0 + ROWS * WIDTH);
+            }
+            for (; p < p1; p++) {
+                int g0 = panel + p * WIDTH;
+                gradientRow(x, dy, g, g0, p, col, n, k, rows);
+                if (then != null) then.apply(g0, g0 + WIDTH);
+            }
+        }
+    }
+
+    /**
+     * What to do with a block of the gradient as soon as it is computed (while it is in L1): the fused SGD update
+     * of the same elements. {@code [from, to)} are float offsets into the panel-layout tensor.
+     */
+    interface RangeUpdate {
+        void apply(int from, int to);
+    }
+
+    private static void gradientBlock(float[] x, float[] dy, float[] g, int g0, int p, int col, int n, int k, int rows) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+        for (int i = 0, xo = p, dyo = col; i < rows; i++, xo += k, dyo += n) {
+            FloatVector d0 = FloatVector.fromArray(S, dy, dyo);
+            FloatVector d1 = FloatVector.fromArray(S, dy, dyo + L);
+            FloatVector d2 = FloatVector.fromArray(S, dy, dyo + 2 * L);
+            FloatVector d3 = FloatVector.fromArray(S, dy, dyo + 3 * L);
+            FloatVector v = FloatVector.broadcast(S, x[xo]);
+            c00 = v.fma(d0, c00);
+            c01 = v.fma(d1, c01);
+            c02 = v.fma(d2, c02);
+            c03 = v.fma(d3, c03);
+            v = FloatVector.broadcast(S, x[xo + 1]);
+            c10 = v.fma(d0, c10);
+            c11 = v.fma(d1, c11);
+            c12 = v.fma(d2, c12);
+            c13 = v.fma(d3, c13);
+            v = FloatVector.broadcast(S, x[xo + 2]);
+            c20 = v.fma(d0, c20);
+            c21 = v.fma(d1, c21);
+            c22 = v.fma(d2, c22);
+            c23 = v.fma(d3, c23);
+            v = FloatVector.broadcast(S, x[xo + 3]);
+            c30 = v.fma(d0, c30);
+            c31 = v.fma(d1, c31);
+            c32 = v.fma(d2, c32);
+            c33 = v.fma(d3, c33);
+        }
+        store(c00, c01, c02, c03, g, g0);
+        store(c10, c11, c12, c13, g, g0 + WIDTH);
+        store(c20, c21, c22, c23, g, g0 + 2 * WIDTH);
+        store(c30, c31, c32, c33, g, g0 + 3 * WIDTH);
+    }
+
+    private static void gradientRow(float[] x, float[] dy, float[] g, int g0, int p, int col, int n, int k, int rows) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int i = 0, xo = p, dyo = col; i < rows; i++, xo += k, dyo += n) {
+            FloatVector v = FloatVector.broadcast(S, x[xo]);
+            c0 = v.fma(FloatVector.fromArray(S, dy, dyo), c0);
+            c1 = v.fma(FloatVector.fromArray(S, dy, dyo + L), c1);
+            c2 = v.fma(FloatVector.fromArray(S, dy, dyo + 2 * L), c2);
+            c3 = v.fma(FloatVector.fromArray(S, dy, dyo + 3 * L), c3);
+        }
+        store(c0, c1, c2, c3, g, g0);
+    }
+}

@@ -1,0 +1,96 @@
+package anneal.peer;
+
+import anneal.backend.cpu.CpuBackend;
+import anneal.data.FashionMnist;
+import anneal.data.Splits;
+import anneal.train.EpochRecord;
+import anneal.train.RunResult;
+import anneal.train.TrainConfig;
+import anneal.train.TrainListener;
+import anneal.train.Trainer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Anneal's side of {@code tools/bench_cpu.sh} (run as {@code java -cp anneal.jar anneal.peer.PeerBench ...}):
+ * <ul>
+ *   <li>{@code export DIR [--seed S]}: writes the {@link PeerProtocol} export for the peers;</li>
+ *   <li>{@code run --threads N [--seed S]}: trains the protocol's run on the CPU backend exactly as
+ *       {@code anneal train} does (same Trainer, {@link PeerProtocol#WARMUP_STEPS} warm-up steps) and prints
+ *       one JSON line: ms per step, samples/s, time to the target, accuracy, threads, JVM and vector width.</li>
+ * </ul>
+ * Needs {@code --add-modules=jdk.incubator.vector}. Bad input: one line on stderr, exit 2.
+ */
+public final class PeerBench {
+    private PeerBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) usage("expected 'export DIR' or 'run --threads N'");
+        long seed = 1;
+        int threads = 2;
+        Path dir = null;
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--seed") && i + 1 < args.length) seed = parse("--seed", args[++i]);
+            else if (a.equals("--threads") && i + 1 < args.length) {
+                threads = (int) parse("--threads", args[++i]);
+                if (threads < 1 || threads > 256) usage("--threads=" + threads + " is not allowed; allowed: 1..256");
+            } else if (args[0].equals("export") && dir == null && !a.startsWith("--")) dir = Path.of(a);
+            else usage("unknown argument '" + a + "'");
+        }
+        Splits data = FashionMnist.load(FashionMnist.DEFAULT_DIR, PeerProtocol.VALIDATION, seed);
+        TrainConfig config = PeerProtocol.config(data.train().count(), seed);
+        switch (args[0]) {
+            case "export" -> {
+                if (dir == null) usage("export needs a directory");
+                PeerProtocol.export(data, config, dir);
+                System.err.println("peer-bench: exported seed " + seed + " to " + dir);
+            }
+            case "run" -> System.out.println(new ObjectMapper().writeValueAsString(run(data, config, threads)));
+            default -> usage("unknown command '" + args[0] + "'; allowed: export, run");
+        }
+    }
+
+    /** Trains {@code config} on {@code data} with the CPU backend; the result line's fields. */
+    static Map<String, Object> run(Splits data, TrainConfig config, int threads) {
+        try (CpuBackend b = new CpuBackend(threads)) {
+            RunResult r = new Trainer(b, data).warmupSteps(PeerProtocol.WARMUP_STEPS)
+                    .warmupSeconds(PeerProtocol.WARMUP_SECONDS).run(config, Trainer.schedule(config), new TrainListener() {
+                    });
+            List<EpochRecord> rec = r.records();
+            EpochRecord last = rec.get(rec.size() - 1);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("peer", "anneal");
+            m.put("version", "Anneal CPU backend, Java " + Runtime.version());
+            m.put("threads", threads);
+            m.put("blas", "none (Vector API, " + b.description().replaceFirst(".*Vector API ", "").replaceFirst(", Java.*", "") + ")");
+            m.put("steps", last.step());
+            m.put("train_s", last.trainSeconds());
+            m.put("ms_per_step", 1e3 * last.trainSeconds() / last.step());
+            m.put("samples_per_s", (double) Math.min((long) data.train().count() * config.epochs(),
+                    last.step() * config.batchSize()) / last.trainSeconds());
+            m.put("time_to_target", Double.isNaN(r.timeToTarget()) ? null : r.timeToTarget());
+            m.put("final_test_acc", r.finalTestAccuracy());
+            m.put("setup_s", r.setupSeconds());
+            return m;
+        }
+    }
+
+    private static long parse(String name, String v) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            usage(name + "=" + v + " is not allowed; allowed: an integer");
+            return 0;
+        }
+    }
+
+    private static void usage(String message) {
+        System.err.println("peer-bench: " + message);
+        System.exit(2);
+    }
+}

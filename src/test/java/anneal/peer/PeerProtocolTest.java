@@ -1,0 +1,101 @@
+package anneal.peer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import anneal.backend.Backend;
+import anneal.backend.cpu.CpuBackend;
+import anneal.data.SyntheticData;
+import anneal.data.Splits;
+import anneal.model.MlpSpec;
+import anneal.model.Parameters;
+import anneal.optim.OptimizerSetup;
+import anneal.train.TrainConfig;
+import anneal.train.TrainListener;
+import anneal.train.Trainer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The peers' inputs equal Anneal's: the export's hashes equal the hashes of what the {@link Trainer} actually hands
+ * the backend in a run of the same configuration (the data it uploads, the parameters of its last {@code init},
+ * the orders of the timed epochs, the lr and momentum of every step), recorded by a wrapping backend, and equal
+ * the hashes of the files' bytes. (The peers recompute the same hashes from the arrays they train on; the bench
+ * script refuses a peer whose hashes differ.)
+ */
+class PeerProtocolTest {
+    /** A CPU backend that records what the trainer sends it. */
+    private static final class Recording implements Backend {
+        final CpuBackend inner = new CpuBackend(1);
+        Splits uploaded;
+        Parameters lastInit;
+        final ByteArrayOutputStream orders = new ByteArrayOutputStream();
+        final List<Double> lrs = new ArrayList<>(), momenta = new ArrayList<>();
+
+        @Override public String name() { return inner.name(); }
+        @Override public String description() { return inner.description(); }
+        @Override public void init(MlpSpec spec, Parameters initial, OptimizerSetup optimizer) {
+            lastInit = initial;
+            orders.reset();
+            lrs.clear();
+            momenta.clear();
+            inner.init(spec, initial, optimizer);
+        }
+        @Override public void upload(Splits splits) { uploaded = splits; inner.upload(splits); }
+        @Override public void beginEpoch(int[] order) { orders.writeBytes(PeerProtocol.bytes(order)); inner.beginEpoch(order); }
+        @Override public void trainStep(int offset, int batchSize, double[] lr, double[] momentum, double[] weightDecay) {
+            lrs.add(lr[0]);
+            momenta.add(momentum[0]);
+            inner.trainStep(offset, batchSize, lr, momentum, weightDecay);
+        }
+        @Override public double lastLoss() { return inner.lastLoss(); }
+        @Override public double endEpoch() { return inner.endEpoch(); }
+        @Override public Evaluation evaluate(Split split) { return inner.evaluate(split); }
+        @Override public Parameters parameters() { return inner.parameters(); }
+        @Override public void close() { inner.close(); }
+    }
+
+    @Test
+    void exportedFilesAreWhatTheTrainerFeedsTheBackend(@TempDir Path dir) throws Exception {
+        Splits data = SyntheticData.blobs(20, 10, 700, 60, 90, 1.0, 5);
+        TrainConfig config = PeerProtocol.config(data.train().count(), 7);
+        PeerProtocol.export(data, config, dir);
+        JsonNode manifest = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
+        JsonNode sha = manifest.get("sha256");
+        for (var it = sha.fields(); it.hasNext(); ) {
+            var e = it.next();
+            assertEquals(e.getValue().asText(), PeerProtocol.sha256(Files.readAllBytes(dir.resolve(e.getKey()))),
+                    "manifest hash of " + e.getKey());
+        }
+        Recording r = new Recording();
+        try (r) {
+            new Trainer(r, data).warmupSteps(3).run(config, Trainer.schedule(config), new TrainListener() {
+            });
+        }
+        assertEquals(sha.get("train_x.f32").asText(), PeerProtocol.sha256(PeerProtocol.bytes(r.uploaded.train().features())));
+        assertEquals(sha.get("train_y.u8").asText(), PeerProtocol.sha256(r.uploaded.train().labels()));
+        assertEquals(sha.get("val_x.f32").asText(), PeerProtocol.sha256(PeerProtocol.bytes(r.uploaded.validation().features())));
+        assertEquals(sha.get("test_x.f32").asText(), PeerProtocol.sha256(PeerProtocol.bytes(r.uploaded.test().features())));
+        assertEquals(sha.get("test_y.u8").asText(), PeerProtocol.sha256(r.uploaded.test().labels()));
+        for (int l = 0; l < 2; l++) {
+            assertEquals(sha.get("w" + l + ".f32").asText(), PeerProtocol.sha256(PeerProtocol.bytes(r.lastInit.weight(l))), "w" + l);
+            assertEquals(sha.get("b" + l + ".f32").asText(), PeerProtocol.sha256(PeerProtocol.bytes(r.lastInit.bias(l))), "b" + l);
+        }
+        assertEquals(sha.get("order.i32").asText(), PeerProtocol.sha256(r.orders.toByteArray()), "the timed epochs' orders");
+        int steps = manifest.get("steps").asInt();
+        assertEquals(steps, r.lrs.size());
+        double[] lr = new double[steps], mom = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            lr[i] = r.lrs.get(i);
+            mom[i] = r.momenta.get(i);
+        }
+        assertEquals(sha.get("lr.f64").asText(), PeerProtocol.sha256(PeerProtocol.bytes(lr)), "lr per step");
+        assertEquals(sha.get("momentum.f64").asText(), PeerProtocol.sha256(PeerProtocol.bytes(mom)), "momentum per step");
+    }
+}

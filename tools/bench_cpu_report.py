@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+"""Writes the markdown report of tools/bench_cpu.sh from its raw result lines (one JSON object per run)."""
+import datetime
+import json
+import statistics
+import sys
+
+raw, work, out, reps, commit, cpu, isa, nproc, jvm, load0, load1, auto_core, note = sys.argv[1:]
+rows = [json.loads(l) for l in open(raw) if l.strip()]
+
+# FLOPs of one step of 784-256-10 at batch 128, counted exactly: the five matrix products (2 per multiply-add)
+B, I, H, C = 128, 784, 256, 10
+GEMM = {"forward X W0^T": 2 * B * I * H, "forward H W1^T": 2 * B * H * C, "input gradient dZ W1": 2 * B * C * H,
+        "weight gradient dZ^T H": 2 * C * H * B, "weight gradient dH^T X": 2 * H * I * B}
+GEMM_FLOP = sum(GEMM.values())
+PARAMS = H * I + H + C * H + C
+ELEMENTWISE = 2 * B * (H + C) + 6 * PARAMS  # bias adds + bias-gradient sums + SGD (wd, momentum, nesterov, lr)
+
+
+def peak(t):
+    j = json.load(open(f"{work}/peak-{t}.json"))[0]
+    lanes = 16 if "avx512" in isa.lower() or "AVX-512" in isa else 8
+    return j["primaryMetric"]["score"] * 2 * lanes / 1e9, lanes  # JMH sums a throughput over its threads
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+peak1, lanes = peak(1)
+peak2, _ = peak(2)
+threads_of = lambda r: r["threads"]
+peakfor = lambda r: peak1 if threads_of(r) == 1 else peak2
+
+
+def gflops(ms):
+    return GEMM_FLOP / (ms * 1e-3) / 1e9
+
+
+def ttt(x):
+    return "not reached" if x is None else f"{x:.2f} s"
+
+
+L = []
+L.append("# CPU training step: Anneal vs the best-configured PyTorch 1.13 and PyTorch 2.7.1 (DJL)\n")
+L.append(f"Measured {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC by `tools/bench_cpu.sh {reps}` at commit `{commit}`."
+         + (f" **{note}**" if note else "") + "\n")
+L.append(f"- Machine: {cpu}, {nproc} cores, {isa}; Vector API species {lanes} x fp32; load average before / after: "
+         f"{load0} / {load1}.")
+L.append(f"- Anneal: {jvm}; CPU backend through `anneal.peer.PeerBench run` (the Trainer of `anneal train`).")
+L.append(f"- PyTorch 1.13: Debian python3-torch, OpenBLAS (its automatic core choice here: `{auto_core}`); tried torch "
+         "threads 1 and 2 x `OPENBLAS_NUM_THREADS` 1 and 2" + (" x `OPENBLAS_CORETYPE` (auto and the real cores)"
+                                                              if auto_core == "Prescott" else "") + ".")
+L.append("- PyTorch 2.7.1 via DJL 0.36.0 (`tools/djl-peer`, `ai.djl.pytorch:pytorch-native-cpu:2.7.1:linux-x86_64`), "
+         "offline (`DJL_OFFLINE=true`, `-Dai.djl.offline=true`, cache under `target/bench-cpu/djl-cache`), "
+         "`ai.djl.pytorch.num_threads` 1 and 2, interop threads 1.")
+L.append("- Task, identical for all: Fashion-MNIST 55,000 train / 5,000 validation / 10,000 test as Anneal splits and "
+         "normalises it, MLP 784-256-10, Anneal's initial weights and batch order (seed 1), batch 128, SGD momentum "
+         "0.9 Nesterov, weight decay 5e-4, `OneCycleLR(max_lr=0.1, total_steps=1290)` lr and momentum per step from "
+         "Anneal's export; every peer re-hashed what it trained on (SHA-256) and matched the export. Warm-up >= 200 "
+         "steps and >= 0.5 s plus an evaluation, outside the timed region; timed: 3 epochs of steps + per-epoch "
+         "evaluation; ms/step = training time / steps.")
+L.append(f"- One step = {GEMM_FLOP:,} FLOP in its five matrix products ("
+         + ", ".join(f"{k} {v:,}" for k, v in GEMM.items()) + f") plus {ELEMENTWISE:,} element-wise; GFLOP/s below "
+         "count the products only. Peak = JMH `PeakFlopsBench` (12 independent `FloatVector.fma` chains per thread): "
+         f"**{peak1:.0f} GFLOP/s on 1 thread, {peak2:.0f} GFLOP/s on 2 threads**.\n")
+
+reps_rows = [r for r in rows if r["phase"].startswith("rep")]
+labels = []
+for r in reps_rows + [r for r in rows if r["phase"] == "load"]:
+    if r["label"] not in labels:
+        labels.append(r["label"])
+# the scan's run of each best configuration is its first repetition
+best = [r for r in rows if r["phase"] == "scan" and r["label"] in labels] + reps_rows
+L.append(f"## Best configuration of each, median of {reps} interleaved runs (the first is its scan run)\n")
+L.append("| peer | ms per step | samples/s, 3 epochs | time to 0.88 | step GFLOP/s | share of peak | BLAS / threads found |")
+L.append("|---|---:|---:|---:|---:|---:|---|")
+meds = {}
+for lab in labels:
+    rs = [r for r in best if r["label"] == lab]
+    ms = med([r["ms_per_step"] for r in rs])
+    meds[lab] = ms
+    sps = med([r["samples_per_s"] for r in rs])
+    t = med([r["time_to_target"] for r in rs])
+    reached = sum(1 for r in rs if r["time_to_target"] is not None)
+    g = gflops(ms)
+    L.append(f"| {lab} | {ms:.3f} | {sps:,.0f} | {ttt(t)} ({reached}/{len(rs)} reached) | {g:.0f} | "
+             f"{100 * g / peakfor(rs[0]):.0f}% of {threads_of(rs[0])}-thread peak | {rs[0].get('blas', '')}; "
+             f"threads {rs[0]['threads']}" + (f", OpenBLAS {rs[0].get('openblas_threads')}" if 'openblas_threads' in rs[0] else "")
+             + " |")
+a = [l for l in labels if l.startswith("Anneal")]
+if a:
+    others = [l for l in labels if not l.startswith("Anneal")]
+    fastest = min(others, key=lambda l: meds[l]) if others else None
+    if fastest:
+        L.append(f"\n**Anneal / fastest peer ({fastest}): {meds[fastest] / meds[a[0]]:.2f}x** (ratio of medians, "
+                 "same run).")
+L.append("\n## Every configuration tried (one run each, before the repetitions)\n")
+L.append("| configuration | ms per step | samples/s | time to 0.88 | final test acc | threads found |")
+L.append("|---|---:|---:|---:|---:|---|")
+for r in [r for r in rows if r["phase"] == "scan"]:
+    th = f"{r['threads']}" + (f", OpenBLAS {r.get('openblas_threads')} ({r.get('openblas_core')})" if "openblas_threads" in r else "")
+    L.append(f"| {r['label']} | {r['ms_per_step']:.3f} | {r['samples_per_s']:,.0f} | {ttt(r['time_to_target'])} | "
+             f"{r['final_test_acc']:.4f} | {th} |")
+L.append("\n## Under load: the same three with one competing CPU-bound process (`python3 -c 'while True: pass'`)\n")
+L.append("| peer | ms per step, loaded | ms per step, median unloaded | slow-down |")
+L.append("|---|---:|---:|---:|")
+for r in [r for r in rows if r["phase"] == "load"]:
+    u = meds.get(r["label"])
+    L.append(f"| {r['label']} | {r['ms_per_step']:.3f} | {u:.3f} | {r['ms_per_step'] / u:.2f}x |")
+L.append("\nPer-run lines (every field each peer printed): `" + out.rsplit(".", 1)[0] + ".jsonl`.")
+open(out, "w").write("\n".join(L) + "\n")
+print("\n".join(L))
