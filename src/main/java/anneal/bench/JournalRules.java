@@ -50,7 +50,7 @@ final class JournalRules {
             if (!STATUSES.contains(r.status()))
                 throw new ConfigurationException(at + "status '" + r.status() + "' is not one of "
                         + String.join(", ", sorted(STATUSES)) + fix);
-            if (!catalogue.contains(r.schedule()))
+            if (!catalogue.contains(baseName(r.schedule())))
                 throw new ConfigurationException(at + "schedule '" + r.schedule() + "' is not in the catalogue" + fix);
             if (planned != null && !planned.contains(r.cell()))
                 throw new ConfigurationException(at + "cell " + r.cell().label() + " is not in the header's plan ("
@@ -68,6 +68,12 @@ final class JournalRules {
                         + "finished on line " + first + ")" + fix);
             if (!RunRecord.FAILED.equals(r.status())) finishedOn.put(r.cell(), line);
         }
+    }
+
+    /** A tuned trial {@code NAME@K} belongs to the catalogue entry {@code NAME}. */
+    private static String baseName(String schedule) {
+        int at = schedule == null ? -1 : schedule.indexOf(CatalogueEntry.TRIAL_SEPARATOR);
+        return at < 0 ? schedule : schedule.substring(0, at);
     }
 
     private static void checkAccuracy(String at, String field, double v, String fix) {

@@ -185,7 +185,8 @@ class JournalTest {
         JournalHeader h = header();
         SweepSettings s = h.settings();
         SweepSettings other = new SweepSettings(0.9, s.batch(), new int[] {128}, s.momentum(), s.nesterov(), s.weightDecay(),
-                s.validationSize(), s.evalEvery(), s.dataDir());
+                s.validationSize(), s.evalEvery(), s.dataDir(), s.evalsPerEpoch(), s.evalOnClock(), s.trainSize(),
+                s.targetSource());
         SweepPlan plan = new SweepPlan(h.plan().schedules(), List.of(0L, 1L, 2L), h.plan().epochs(), "cpu");
         JournalHeader asked = new JournalHeader(h.format(), h.version(), "another time", other, plan, Map.of("jvm", "other"));
         assertEquals(List.of("settings.target: 0.88 in the journal, 0.9 asked",

@@ -133,8 +133,8 @@ class SweepCommandBadInputTest {
         byte[] before = Files.readAllBytes(j.file());
         assertOneLineUsageError(run("sweep", "--out", dir.toString(), "--backend", "cpu"), "already exists", "--resume");
         assertOneLineUsageError(run("sweep", "--resume", "--target", "0.9", "--out", dir.toString()), "target");
-        assertOneLineUsageError(run("sweep", "--resume", "--tune", "2x1", "--out", dir.toString()), "tuning plan");
-        assertOneLineUsageError(run("sweep", "--resume", "--eval-on-clock", "--out", dir.toString()), "eval-on-clock");
+        assertOneLineUsageError(run("sweep", "--resume", "--tune", "2x1", "--out", dir.toString()), "plan.tuning: (none) in the journal");
+        assertOneLineUsageError(run("sweep", "--resume", "--eval-on-clock", "--out", dir.toString()), "settings.evalOnClock: false in the journal, true asked");
         assertOneLineUsageError(run("sweep", "--resume", "--calibrate-target", "--out", dir.toString()), "--calibrate-target");
         assertArrayEquals(before, Files.readAllBytes(j.file()));
     }

@@ -70,7 +70,7 @@ class SweepResumeContractTest {
                 "settings.target: 0.88 in the journal, 0.9 asked",
                 "settings.batch: 128 in the journal, 64 asked",
                 "settings.dataDir: \"/usr/share/datasets/fashion-mnist\" in the journal, \"/elsewhere\" asked",
-                "plan.seeds: [0,1] in the journal, [0,1,2,3,4] asked",
+                "plan.seeds: [0,1] in the journal, [0,1,2,3,4,5,6,7,8,9] asked", // --full: 10 seeds (MLPerf's run count)
         };
         for (int i = 0; i < cases.length; i++) {
             String[] args = new String[cases[i].length + 4];

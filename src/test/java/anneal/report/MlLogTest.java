@@ -24,7 +24,7 @@ class MlLogTest {
     @Test
     void eachRunBecomesAnMlperfResultLog() throws Exception {
         Journal j = Journal.create(dir, new JournalHeader(Journal.FORMAT, Journal.VERSION, "2026-01-01T00:00:00Z",
-                SweepSettings.defaults(Path.of("/data")), new SweepPlan(List.of("onecycle"), List.of(0L), List.of(3), "cpu"),
+                SweepSettings.defaults(Path.of("/data")), new SweepPlan(List.of("onecycle", "constant"), List.of(0L), List.of(3), "cpu"),
                 Map.of("cpu", "Test CPU")));
         RunRecord hit = ReportWriterTest.run("onecycle", 0, 3, 12, 0.9);
         RunRecord hitAt = new RunRecord(hit.schedule(), hit.seed(), hit.epochs(), hit.backend(), hit.spec(), hit.lr(),
