@@ -6,7 +6,7 @@
 #   1. starts the cluster (tools/slurm_cluster.sh) and always stops it again, by PID, when this script ends;
 #   2. bad input: --cells-per-task 0, an unknown partition, --resume without a plan, --slurm without sbatch on
 #      the PATH, a folder holding another plan: each one line on stderr, exit 2, nothing written or submitted;
-#   3. submits a 6-cell sweep as a 6-task array, scancels one task while its cell trains, runs the same plan
+#   3. submits a 6-cell tuned sweep (--tune 3x1) as a 6-task array, scancels one task while its cell trains, runs the same plan
 #      locally meanwhile, waits, checks --status counts the killed cell as missing, resubmits with --resume;
 #   4. checks the merged journal against the local one: every cell exactly once, and every deterministic field
 #      (status, spec, lr, epochs to target, best/final accuracy, every evaluation, the lr curve) equal;
@@ -38,7 +38,8 @@ anneal() { "$java_bin" -jar "$jar" "$@"; }
 "$root/tools/slurm_cluster.sh" start "$cluster"
 export SLURM_CONF=$cluster/slurm.conf
 
-plan=(--schedules constant,cosine,onecycle --seeds 2 --epochs 1 --batch 512 --target 0.83 --backend cpu)
+# A tuned plan (issue #15 asks for one): 2 schedules x 3 Sobol trials x 1 study = 6 cells (NAME@K).
+plan=(--schedules cosine,onecycle --tune 3x1 --seeds 1 --epochs 1 --batch 512 --target 0.83 --backend cpu)
 sweep=$work/slurm
 
 # expect_usage DESCRIPTION PATTERN COMMAND...: exit 2, exactly one line on stderr matching PATTERN.
@@ -76,7 +77,7 @@ ntasks=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['ta
 [ "$ntasks" -ge 6 ] || fail "expected >= 6 array tasks, got $ntasks"
 plan_sum=$(sha256sum "$sweep/plan.json")
 expect_usage "a folder holding another plan" "holds another plan \(plan.seeds" \
-  anneal sweep --schedules constant,cosine,onecycle --seeds 3 --epochs 1 --batch 512 --target 0.83 --backend cpu --slurm "$sweep"
+  anneal sweep --schedules cosine,onecycle --tune 3x1 --seeds 2 --epochs 1 --batch 512 --target 0.83 --backend cpu --slurm "$sweep"
 [ "$(sha256sum "$sweep/plan.json")" = "$plan_sum" ] || fail "another plan changed plan.json"
 
 # Wait for a task that is running with its cell in flight (its JMH log exists, its shard holds only the header),

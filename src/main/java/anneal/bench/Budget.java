@@ -15,7 +15,7 @@ public record Budget(int epochs, int stepsPerEpoch) {
 
     /** Steps per epoch for {@code trainImages} images in batches of {@code batch} (the last batch may be partial). */
     public static Budget of(int epochs, int trainImages, int batch) {
-        return new Budget(epochs, (trainImages + batch - 1) / batch);
+        return new Budget(epochs, anneal.train.TrainConfig.stepsPerEpoch(trainImages, batch));
     }
 
     /** Total optimizer steps of the run. */

@@ -270,7 +270,7 @@ public final class GpuCheck {
      * infinitely slow), so one unlucky seed does not decide the figure.
      */
     private void timeToAccuracy() {
-        int stepsPerEpoch = (data.train().count() + BATCH - 1) / BATCH;
+        int stepsPerEpoch = TrainConfig.stepsPerEpoch(data.train().count(), BATCH);
         String schedule = "OneCycleLR(max_lr=0.1, total_steps=" + 3 * stepsPerEpoch + ")";
         line(String.format(Locale.ROOT, "%nTime to 0.88 validation accuracy on CUDA (%s, 3 epochs, evaluation every 100 steps), %d seeds%s:",
                 schedule, accuracySeeds, standIn ? " (CPU stand-in: not meaningful)" : ""));

@@ -279,7 +279,7 @@ final class TrainCommand implements Callable<Integer> {
         if (r.records().isEmpty()) return Double.NaN;
         EpochRecord last = r.records().get(r.records().size() - 1);
         long batch = r.config().batchSize();
-        long stepsPerEpoch = (trainCount + batch - 1) / batch;
+        long stepsPerEpoch = TrainConfig.stepsPerEpoch(trainCount, (int) batch);
         long steps = last.step(), fullEpochs = steps / stepsPerEpoch, rest = steps % stepsPerEpoch;
         long samples = fullEpochs * trainCount + Math.min(rest * batch, trainCount);
         return samples / last.trainSeconds();

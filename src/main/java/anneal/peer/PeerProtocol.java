@@ -55,7 +55,7 @@ public final class PeerProtocol {
 
     /** The run's configuration for {@code trainCount} training samples and {@code seed}. */
     public static TrainConfig config(int trainCount, long seed) {
-        int steps = EPOCHS * ((trainCount + BATCH - 1) / BATCH);
+        int steps = EPOCHS * TrainConfig.stepsPerEpoch(trainCount, BATCH);
         return new TrainConfig("OneCycleLR(max_lr=0.1, total_steps=" + steps + ")", LR, EPOCHS, BATCH, TARGET, seed,
                 new int[] {HIDDEN}, new SgdConfig(0.9, 0, true, 5e-4), false, VALIDATION, 0, false);
     }

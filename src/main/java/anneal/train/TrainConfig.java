@@ -34,9 +34,47 @@ public record TrainConfig(String scheduleSpec, double lr, int epochs, int batchS
         hidden = hidden.clone();
     }
 
+    /** The hidden layer widths (a copy: the record stays immutable). */
+    @Override
+    public int[] hidden() {
+        return hidden.clone();
+    }
+
+    /** Equal when every component is equal, the hidden widths compared by value (a record compares arrays by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrainConfig c && scheduleSpec.equals(c.scheduleSpec) && Double.compare(lr, c.lr) == 0
+                && epochs == c.epochs && batchSize == c.batchSize && Double.compare(target, c.target) == 0 && seed == c.seed
+                && java.util.Arrays.equals(hidden, c.hidden) && sgd.equals(c.sgd) && noDecayOnBias == c.noDecayOnBias
+                && validationSize == c.validationSize && evalEverySteps == c.evalEverySteps && stopAtTarget == c.stopAtTarget;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(scheduleSpec, lr, epochs, batchSize, target, seed, java.util.Arrays.hashCode(hidden), sgd,
+                noDecayOnBias, validationSize, evalEverySteps, stopAtTarget);
+    }
+
+    @Override
+    public String toString() {
+        return "TrainConfig[" + scheduleSpec + ", lr=" + lr + ", epochs=" + epochs + ", batch=" + batchSize + ", target="
+                + target + ", seed=" + seed + ", hidden=" + java.util.Arrays.toString(hidden) + ", " + sgd + ", noDecayOnBias="
+                + noDecayOnBias + ", validation=" + validationSize + ", evalEvery=" + evalEverySteps + ", stopAtTarget="
+                + stopAtTarget + "]";
+    }
+
     /** Optimizer steps per epoch over {@code trainCount} images: {@code ceil(trainCount / batchSize)}, the last batch kept. */
     public int stepsPerEpoch(int trainCount) {
-        return (trainCount + batchSize - 1) / batchSize;
+        return stepsPerEpoch(trainCount, batchSize);
+    }
+
+    /**
+     * Optimizer steps per epoch of {@code trainCount} images in batches of {@code batchSize}: {@code ceil(n / b)}, as
+     * PyTorch's {@code DataLoader(drop_last=False)}. The one place this is computed (the sweep's budget, the peers,
+     * gpu-check and the CLI call it).
+     */
+    public static int stepsPerEpoch(int trainCount, int batchSize) {
+        return (int) ((trainCount + (long) batchSize - 1) / batchSize);
     }
 
     /** The lr every optimizer group starts at ({@code SGD(lr=...)}): one group, or two with {@link #noDecayOnBias}. */
