@@ -34,8 +34,30 @@ public record SweepSettings(double target, int batch, int[] hidden, double momen
 
     /** Training defaults of the harness (issue #3): 784-256-10, SGD 0.9 Nesterov, weight decay 5e-4, batch 128. */
     public static SweepSettings defaults(Path dataDir) {
-        return new SweepSettings(0.88, 128, new int[] {256}, 0.9, true, 5e-4, 5000, 0, dataDir.toString(),
-                DEFAULT_EVALS_PER_EPOCH, false, 0, "default");
+        return new SweepSettings(DEFAULT_TARGET, DEFAULT_BATCH, new int[] {DEFAULT_HIDDEN}, DEFAULT_MOMENTUM, true,
+                DEFAULT_WEIGHT_DECAY, DEFAULT_VALIDATION, 0, dataDir.toString(), DEFAULT_EVALS_PER_EPOCH, false, 0, "default");
+    }
+
+    // The protocol's defaults, the one place they are written: the sweep's template above, and the defaultValue
+    // of train's and lr-find's shared options (cli/TrainingOptions), so `anneal train` with defaults trains a cell.
+    /** Validation accuracy to reach (the full sweep's; the default sweep lowers it for its smaller budget). */
+    public static final double DEFAULT_TARGET = 0.88;
+    /** Batch size; the last, smaller batch of an epoch is kept. */
+    public static final int DEFAULT_BATCH = 128;
+    /** The width of the one hidden layer. */
+    public static final int DEFAULT_HIDDEN = 256;
+    /** SGD momentum (Nesterov where PyTorch allows it: momentum > 0 and dampening 0). */
+    public static final double DEFAULT_MOMENTUM = 0.9;
+    /** SGD dampening: 0, as torch.optim.SGD (the sweep never changes it). */
+    public static final double DEFAULT_DAMPENING = 0;
+    /** Coupled L2 weight decay, as torch.optim.SGD's weight_decay. */
+    public static final double DEFAULT_WEIGHT_DECAY = 5e-4;
+    /** Training images held out as the validation split (where the target is measured). */
+    public static final int DEFAULT_VALIDATION = 5000;
+
+    /** The SGD hyper-parameters of every cell (dampening {@value #DEFAULT_DAMPENING}, biases decayed like weights). */
+    public SgdConfig sgd() {
+        return new SgdConfig(momentum, DEFAULT_DAMPENING, nesterov, weightDecay);
     }
 
     /** The settings of journals written before evaluation cadence, clock and training size were recorded. */
@@ -72,7 +94,7 @@ public record SweepSettings(double target, int batch, int[] hidden, double momen
         CatalogueEntry entry = ScheduleCatalogue.get(cell.schedule());
         String spec = entry.spec(new Budget(cell.epochs(), stepsPerEpoch));
         return new TrainConfig(spec, entry.baseLr(), cell.epochs(), batch, target, cell.seed(), hidden,
-                new SgdConfig(momentum, 0, nesterov, weightDecay), false, validationSize, evalEverySteps(stepsPerEpoch), false);
+                sgd(), false, validationSize, evalEverySteps(stepsPerEpoch), false);
     }
 
     /** Whether two settings describe the same protocol (used by {@code --resume}). */

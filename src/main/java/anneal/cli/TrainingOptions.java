@@ -1,5 +1,6 @@
 package anneal.cli;
 
+import anneal.bench.SweepSettings;
 import anneal.data.FashionMnist;
 import anneal.optim.SgdConfig;
 import java.nio.file.Path;
@@ -7,32 +8,32 @@ import picocli.CommandLine.Option;
 
 /**
  * The model, optimizer and data options {@code train} and {@code lr-find} share (a picocli mixin), with one set of
- * names, defaults and checks. The defaults are the sweep's protocol (SGD, momentum 0.9, Nesterov, weight decay
+ * names, defaults and checks. The defaults are the sweep's protocol, read from {@link SweepSettings}'s constants (SGD, momentum 0.9, Nesterov, weight decay
  * 5e-4, batch 128, one hidden layer of 256, 5,000 validation images), so {@code train} with defaults trains a sweep
  * cell and {@code lr-find} probes the optimizer the sweep uses. Nesterov is on unless {@code --no-nesterov}, or
  * unless momentum is 0 or dampening is not (where PyTorch refuses it); {@code --nesterov} given together with
  * those is an error, as in {@code torch.optim.SGD}.
  */
 final class TrainingOptions {
-    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}; the last,"
+    @Option(names = "--batch", defaultValue = "" + SweepSettings.DEFAULT_BATCH, description = "Batch size (default: ${DEFAULT-VALUE}; the last,"
             + " smaller batch of an epoch is kept, as DataLoader's drop_last=False).")
     int batch;
 
-    @Option(names = "--hidden", defaultValue = "256", split = ",", paramLabel = "W",
+    @Option(names = "--hidden", defaultValue = "" + SweepSettings.DEFAULT_HIDDEN, split = ",", paramLabel = "W",
             description = "Hidden layer widths, comma separated (default: ${DEFAULT-VALUE}).")
     int[] hidden;
 
-    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--momentum", defaultValue = "" + SweepSettings.DEFAULT_MOMENTUM, description = "SGD momentum (default: ${DEFAULT-VALUE}).")
     double momentum;
 
     @Option(names = "--nesterov", negatable = true, description = "Nesterov momentum (default: on when momentum > 0"
             + " and dampening = 0, as the sweep; --no-nesterov for plain momentum).")
     Boolean nesterov;
 
-    @Option(names = "--dampening", defaultValue = "0", description = "SGD dampening (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dampening", defaultValue = "" + SweepSettings.DEFAULT_DAMPENING, description = "SGD dampening (default: ${DEFAULT-VALUE}).")
     double dampening;
 
-    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "Coupled L2 weight decay as"
+    @Option(names = "--weight-decay", defaultValue = "" + SweepSettings.DEFAULT_WEIGHT_DECAY, description = "Coupled L2 weight decay as"
             + " torch.optim.SGD (default: ${DEFAULT-VALUE}); where a co-scheduled weight decay starts.")
     double weightDecay;
 
@@ -40,7 +41,7 @@ final class TrainingOptions {
             + " (the schedule drives both groups).")
     boolean noBiasDecay;
 
-    @Option(names = "--validation", defaultValue = "5000", description = "Training images held out for validation"
+    @Option(names = "--validation", defaultValue = "" + SweepSettings.DEFAULT_VALIDATION, description = "Training images held out for validation"
             + " (default: ${DEFAULT-VALUE}).")
     int validation;
 
@@ -72,17 +73,17 @@ final class TrainingOptions {
      */
     String nonDefaultArguments() {
         StringBuilder sb = new StringBuilder();
-        if (batch != 128) sb.append(" --batch ").append(batch);
-        if (hidden.length != 1 || hidden[0] != 256) {
+        if (batch != SweepSettings.DEFAULT_BATCH) sb.append(" --batch ").append(batch);
+        if (hidden.length != 1 || hidden[0] != SweepSettings.DEFAULT_HIDDEN) {
             sb.append(" --hidden ").append(java.util.Arrays.stream(hidden).mapToObj(Integer::toString)
                     .collect(java.util.stream.Collectors.joining(",")));
         }
-        if (momentum != 0.9) sb.append(" --momentum ").append(momentum);
-        if (dampening != 0) sb.append(" --dampening ").append(dampening);
+        if (momentum != SweepSettings.DEFAULT_MOMENTUM) sb.append(" --momentum ").append(momentum);
+        if (dampening != SweepSettings.DEFAULT_DAMPENING) sb.append(" --dampening ").append(dampening);
         if (nesterov != null && nesterov != (momentum > 0 && dampening == 0)) sb.append(nesterov ? " --nesterov" : " --no-nesterov");
-        if (weightDecay != 5e-4) sb.append(" --weight-decay ").append(weightDecay);
+        if (weightDecay != SweepSettings.DEFAULT_WEIGHT_DECAY) sb.append(" --weight-decay ").append(weightDecay);
         if (noBiasDecay) sb.append(" --no-bias-decay");
-        if (validation != 5000) sb.append(" --validation ").append(validation);
+        if (validation != SweepSettings.DEFAULT_VALIDATION) sb.append(" --validation ").append(validation);
         if (!data.equals(FashionMnist.DEFAULT_DIR)) sb.append(" --data ").append(data);
         if (!backend.equals("auto")) sb.append(" --backend ").append(backend);
         return sb.toString();

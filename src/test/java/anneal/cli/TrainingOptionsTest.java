@@ -36,6 +36,18 @@ class TrainingOptionsTest {
     }
 
     @Test
+    void parsedDefaultsAreTheSweepsProtocolObject() {
+        anneal.bench.SweepSettings protocol = anneal.bench.SweepSettings.defaults(anneal.data.FashionMnist.DEFAULT_DIR);
+        TrainingOptions o = parse();
+        assertEquals(protocol.sgd(), o.sgd());
+        assertEquals(protocol.batch(), o.batch);
+        assertEquals(java.util.List.of(protocol.hidden()[0]), java.util.Arrays.stream(o.hidden).boxed().toList());
+        assertEquals(protocol.validationSize(), o.validation);
+        assertEquals(java.nio.file.Path.of(protocol.dataDir()), o.data);
+        assertEquals(false, o.noBiasDecay); // every sweep cell decays biases like weights
+    }
+
+    @Test
     void nesterovAskedForWhereTorchRefusesItIsAnErrorNamingTheOption() {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> parse("--momentum", "0", "--nesterov").sgd());
