@@ -131,7 +131,7 @@ public final class ChapterCharts {
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setMarkerSize(4);
         for (Map.Entry<String, double[]> e : rmstBySchedule.entrySet()) c.addSeries(e.getKey(), targets, e.getValue());
         if (c.getSeriesMap().isEmpty()) return;
-        BitmapEncoder.saveBitmap(c, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        anneal.util.AtomicFiles.write(png, out -> BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG));
     }
 
     /** {@code rho_s(tau)} for tau in [1, TAU_MAX], one step line per schedule. */
@@ -150,7 +150,7 @@ public final class ChapterCharts {
             for (int i = 0; i < x.length; i++) y[i] = p.rho(s, x[i]);
             c.addSeries(s + String.format(java.util.Locale.ROOT, " (%.2f)", p.score(s)), x, y).setMarker(SeriesMarkers.NONE);
         }
-        BitmapEncoder.saveBitmap(c, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        anneal.util.AtomicFiles.write(png, out -> BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG));
     }
 
     private static XYChart panel(String title, String x, String y) {
@@ -180,6 +180,6 @@ public final class ChapterCharts {
         for (int i = 0; i < panels.size(); i++)
             g.drawImage(BitmapEncoder.getBufferedImage(panels.get(i)), (i % cols) * PANEL_W, (i / cols) * PANEL_H, null);
         g.dispose();
-        javax.imageio.ImageIO.write(img, "png", png.toFile());
+        anneal.util.AtomicFiles.write(png, out -> javax.imageio.ImageIO.write(img, "png", out));
     }
 }

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,9 +51,7 @@ public final class MlLog {
             List<String> lines = lines(r, journal.header());
             if (lines.isEmpty()) continue;
             String name = r.schedule().replace('@', '_') + "-seed" + r.seed() + "-e" + r.epochs() + "-" + r.backend() + ".txt";
-            Path tmp = out.resolve(name + ".tmp");
-            Files.writeString(tmp, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, out.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            anneal.util.AtomicFiles.write(out.resolve(name), (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
             n++;
         }
         return n;
