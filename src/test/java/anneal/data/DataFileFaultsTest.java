@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import anneal.ConfigurationException;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -23,15 +22,6 @@ class DataFileFaultsTest {
     @TempDir
     Path dir;
 
-    private static byte[] idx(int magic, int[] dims, byte[] data) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(magic);
-        for (int d : dims) out.writeInt(d);
-        out.write(data);
-        return bytes.toByteArray();
-    }
-
     private static byte[] gzip(byte[] content) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (OutputStream out = new GZIPOutputStream(bytes)) {
@@ -46,7 +36,7 @@ class DataFileFaultsTest {
 
     @Test
     void bytesAfterTheGzipStreamAreRefused() throws IOException {
-        byte[] good = gzip(idx(IdxReader.LABELS_MAGIC, new int[] {3}, new byte[] {1, 2, 3}));
+        byte[] good = gzip(DataTest.idx(IdxReader.LABELS_MAGIC, new int[] {3}, new byte[] {1, 2, 3}));
         for (byte[] tail : new byte[][] {{0}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, "garbage after".getBytes()}) {
             byte[] withTail = java.util.Arrays.copyOf(good, good.length + tail.length);
             System.arraycopy(tail, 0, withTail, good.length, tail.length);
@@ -62,7 +52,7 @@ class DataFileFaultsTest {
     @Test
     void aHeaderDeclaringMoreImagesThanTheFileHoldsIsRefusedBeforeAllocating() throws IOException {
         // 2,700,000 images of 28 x 28 (2.1 GB) declared, 100 bytes present: plain and gzipped
-        byte[] lying = idx(IdxReader.IMAGES_MAGIC, new int[] {2_700_000, 28, 28}, new byte[100]);
+        byte[] lying = DataTest.idx(IdxReader.IMAGES_MAGIC, new int[] {2_700_000, 28, 28}, new byte[100]);
         Path plain = Files.write(dir.resolve("images"), lying);
         String m = fails(plain, IdxReader.IMAGES_MAGIC);
         assertTrue(m.contains("truncated: header says 2116800000 data bytes"), m);

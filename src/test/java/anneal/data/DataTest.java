@@ -19,7 +19,8 @@ class DataTest {
     @TempDir
     Path dir;
 
-    private static byte[] idx(int magic, int[] dims, byte[] data) throws IOException {
+    /** An IDX file's bytes: the magic, each dimension, then the data (big-endian, as the format says). */
+    static byte[] idx(int magic, int[] dims, byte[] data) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeInt(magic);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -13,23 +12,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PanelsTest {
     private static final int W = Panels.WIDTH;
 
-    private static float[] random(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float) (2 * r.nextDouble() - 1);
-        return a;
-    }
-
-    private static void assertClose(float[] expected, float[] actual, int k) {
-        double tol = 2e-6 * Math.max(1, k);
-        for (int i = 0; i < expected.length; i++) assertEquals(expected[i], actual[i], tol, "element " + i);
-    }
-
     @ParameterizedTest
     @CsvSource({"1,1", "1,3", "2,37", "4,784"})
     void packPutsWeightJInputPAtPanelRowPAndUnpackInvertsIt(int panels, int k) {
         int n = panels * W;
-        float[] w = random(n * k, 1), p = new float[n * k], back = new float[n * k];
+        float[] w = VectorKernelsTest.random(n * k, 1), p = new float[n * k], back = new float[n * k];
         Panels.pack(w, p, n, k);
         for (int j = 0; j < n; j++)
             for (int c = 0; c < k; c++)
@@ -42,18 +29,18 @@ class PanelsTest {
     @CsvSource({"1,1,1", "3,1,7", "4,1,784", "5,2,37", "7,1,129", "67,4,784", "13,2,1"})
     void forwardMatchesReferenceAndDoesNotDependOnTheRowSplit(int m, int panels, int k) {
         int n = panels * W, aOff = 3, cOff = 5;
-        float[] aFull = random(aOff + m * k, 2), w = random(n * k, 3), bias = random(n, 4), p = new float[n * k];
+        float[] aFull = VectorKernelsTest.random(aOff + m * k, 2), w = VectorKernelsTest.random(n * k, 3), bias = VectorKernelsTest.random(n, 4), p = new float[n * k];
         Panels.pack(w, p, n, k);
         float[] a = Arrays.copyOfRange(aFull, aOff, aFull.length);
         float[] expected = new float[m * n];
         ReferenceOps.matmulNT(a, w, expected, m, n, k);
         float[] c = new float[cOff + m * n];
         Panels.forward(aFull, aOff, p, null, c, cOff, m, n, k, false);
-        assertClose(expected, Arrays.copyOfRange(c, cOff, c.length), k);
+        VectorKernelsTest.assertClose(expected, Arrays.copyOfRange(c, cOff, c.length), k);
 
         ReferenceOps.biasActivation(expected, bias, m, n, true);
         Panels.forward(aFull, aOff, p, bias, c, cOff, m, n, k, true);
-        assertClose(expected, Arrays.copyOfRange(c, cOff, c.length), k);
+        VectorKernelsTest.assertClose(expected, Arrays.copyOfRange(c, cOff, c.length), k);
         int mid = m / 2;
         float[] split = new float[cOff + m * n];
         Panels.forward(aFull, aOff, p, bias, split, cOff, mid, n, k, true);
@@ -65,7 +52,7 @@ class PanelsTest {
     @CsvSource({"1,1,1", "1,7,3", "2,37,9", "4,784,128", "1,5,129", "2,13,1"})
     void weightGradientMatchesReferenceAndVisitsEveryBlockOnce(int panels, int k, int rows) {
         int n = panels * W;
-        float[] x = random(rows * k, 5), dy = random(rows * n, 6);
+        float[] x = VectorKernelsTest.random(rows * k, 5), dy = VectorKernelsTest.random(rows * n, 6);
         float[] expected = new float[n * k];
         ReferenceOps.matmulTN(dy, x, expected, n, k, rows);
         float[] g = new float[n * k], visits = new float[n * k];
@@ -77,7 +64,7 @@ class PanelsTest {
         Panels.weightGradient(x, dy, g, Math.min(mid, k), k, n, k, rows, count);
         float[] rowMajor = new float[n * k];
         Panels.unpack(g, rowMajor, n, k);
-        assertClose(expected, rowMajor, rows);
+        VectorKernelsTest.assertClose(expected, rowMajor, rows);
         float[] ones = new float[n * k];
         Arrays.fill(ones, 1f);
         assertArrayEquals(ones, visits, "the update hook sees every gradient element exactly once");
@@ -91,7 +78,7 @@ class PanelsTest {
     void weightGradientEqualsTheRowMajorKernelBitForBit(int rows, int k) {
         // both are one fused multiply-add chain per element over the batch, ascending: identical results
         int n = 2 * W;
-        float[] x = random(rows * k, 7), dy = random(rows * n, 8);
+        float[] x = VectorKernelsTest.random(rows * k, 7), dy = VectorKernelsTest.random(rows * n, 8);
         float[] rowMajor = new float[n * k], panels = new float[n * k], unpacked = new float[n * k];
         VectorKernels.gemmTN(dy, n, x, rowMajor, 0, n, k, rows);
         Panels.weightGradient(x, dy, panels, 0, k, n, k, rows, null);

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every fast kernel against its {@link ReferenceOps} loop, on odd sizes (1, 7, 129, ...) and block edges. */
 class VectorKernelsTest {
-    private static float[] random(int n, long seed) {
+    static float[] random(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) (2 * r.nextDouble() - 1);
@@ -18,7 +18,7 @@ class VectorKernelsTest {
     }
 
     /** fp32 accumulation of k products of magnitude <= 1: error well below 1e-6 * k relative to the scale. */
-    private static void assertClose(float[] expected, float[] actual, int k) {
+    static void assertClose(float[] expected, float[] actual, int k) {
         double tol = 2e-6 * Math.max(1, k);
         for (int i = 0; i < expected.length; i++)
             assertEquals(expected[i], actual[i], tol, "element " + i);
