@@ -30,22 +30,35 @@ public final class HeaderContract {
      * @param only when not null, compare only the top-level fields it names (e.g. {@code settings} for --extend)
      */
     public static List<String> differences(JournalHeader recorded, JournalHeader requested, Set<String> only) {
+        return differences(recorded, requested, only, RESUME);
+    }
+
+    /** How a difference names its two sides and a field one side lacks. */
+    public record Wording(String first, String second, String missing) {
+    }
+
+    /** {@code --resume}'s: the journal's value, the asked one, {@code (none)}. */
+    public static final Wording RESUME = new Wording("in the journal", "asked", "(none)");
+
+    /** As {@link #differences(JournalHeader, JournalHeader, Set)}, each side named as {@code wording} says. */
+    public static List<String> differences(JournalHeader recorded, JournalHeader requested, Set<String> only,
+                                           Wording wording) {
         JsonNode a = JSON.valueToTree(recorded);
         JsonNode b = JSON.valueToTree(requested);
         List<String> out = new ArrayList<>();
         for (String field : fieldNames(a, b)) {
             if (NOT_COMPARED.contains(field) || (only != null && !only.contains(field))) continue;
-            compare(field, a.get(field), b.get(field), out);
+            compare(field, a.get(field), b.get(field), out, wording);
         }
         return out;
     }
 
-    private static void compare(String path, JsonNode a, JsonNode b, List<String> out) {
+    private static void compare(String path, JsonNode a, JsonNode b, List<String> out, Wording w) {
         if (a != null && b != null && a.isObject() && b.isObject()) {
-            for (String f : fieldNames(a, b)) compare(path + "." + f, a.get(f), b.get(f), out);
+            for (String f : fieldNames(a, b)) compare(path + "." + f, a.get(f), b.get(f), out, w);
             return;
         }
-        if (!same(a, b)) out.add(path + ": " + text(a) + " in the journal, " + text(b) + " asked");
+        if (!same(a, b)) out.add(path + ": " + text(a, w) + " " + w.first() + ", " + text(b, w) + " " + w.second());
     }
 
     private static boolean same(JsonNode a, JsonNode b) {
@@ -55,8 +68,8 @@ public final class HeaderContract {
         return a.equals(b);
     }
 
-    private static String text(JsonNode n) {
-        return n == null || n.isNull() ? "(none)" : n.toString();
+    private static String text(JsonNode n, Wording w) {
+        return n == null || n.isNull() ? w.missing() : n.toString();
     }
 
     private static Set<String> fieldNames(JsonNode a, JsonNode b) {

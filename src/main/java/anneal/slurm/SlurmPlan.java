@@ -1,6 +1,7 @@
 package anneal.slurm;
 
 import anneal.ConfigurationException;
+import anneal.bench.HeaderContract;
 import anneal.bench.Journal;
 import anneal.bench.JournalHeader;
 import anneal.bench.SweepCell;
@@ -8,9 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code DIR/plan.json}: the sweep handed to Slurm, written once before the first submission and only read
@@ -99,24 +99,10 @@ public record SlurmPlan(String format, int version, JournalHeader header, int ce
     public String differenceFrom(JournalHeader other) {
         if (!Journal.FORMAT.equals(other.format()) || other.version() != header.version())
             return "journal format " + other.format() + " v" + other.version() + " vs " + header.format() + " v" + header.version();
-        String d = difference("settings", Json.MAPPER.valueToTree(header.settings()), Json.MAPPER.valueToTree(other.settings()));
-        return d != null ? d : difference("plan", Json.MAPPER.valueToTree(header.plan()), Json.MAPPER.valueToTree(other.plan()));
+        List<String> d = HeaderContract.differences(header, other, Set.of("settings", "plan"), WORDING);
+        return d.isEmpty() ? null : d.get(0);
     }
 
-    private static String difference(String path, JsonNode here, JsonNode there) {
-        if (here.equals(there)) return null;
-        if (here.isObject() && there.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = here.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                String d = difference(path + "." + e.getKey(), e.getValue(), there.path(e.getKey()));
-                if (d != null) return d;
-            }
-            for (Iterator<String> it = there.fieldNames(); it.hasNext(); ) {
-                String k = it.next();
-                if (!here.has(k)) return path + "." + k + ": absent here, " + there.get(k) + " there";
-            }
-        }
-        return path + ": " + (here.isMissingNode() ? "absent" : here.toString()) + " here, "
-                + (there.isMissingNode() ? "absent" : there.toString()) + " there";
-    }
+    /** A plan's differences name this folder's side "here" and the other "there". */
+    private static final HeaderContract.Wording WORDING = new HeaderContract.Wording("here", "there", "absent");
 }
