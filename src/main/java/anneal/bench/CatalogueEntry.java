@@ -1,5 +1,6 @@
 package anneal.bench;
 
+import anneal.schedule.Budget;
 import anneal.tuning.SearchSpace;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;

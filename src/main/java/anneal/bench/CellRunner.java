@@ -75,7 +75,7 @@ public final class CellRunner {
         long t0 = System.nanoTime();
         Splits splits = firstTrainImages(FashionMnist.load(Path.of(settings.dataDir()), settings.validationSize(), cell.seed()),
                 settings.trainSize());
-        int stepsPerEpoch = Budget.of(cell.epochs(), splits.train().count(), settings.batch()).stepsPerEpoch();
+        int stepsPerEpoch = TrainConfig.stepsPerEpoch(splits.train().count(), settings.batch());
         TrainConfig config = settings.trainConfig(cell, stepsPerEpoch);
         Backend backend = Backends.create(cell.backend(), notices);
         return new Prepared(cell, config, splits, backend, (System.nanoTime() - t0) / 1e9, settings.evalOnClock());

@@ -1,6 +1,7 @@
 package anneal.bench;
 
 import anneal.ConfigurationException;
+import anneal.schedule.Budget;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ import anneal.tuning.SearchSpace;
  * 3-epoch OneCycleLR with max_lr 0.1 ended above one with 0.2 on the same seed. The shapes follow each schedule's
  * usual recipe (warmup 10% of the run, decay points at 1/3 or 1/2 and 3/4, and so on).
  *
- * <p>Each spec is written in the cadence the schedule library steps it at ({@link anneal.schedule.LrScheduler#interval()}):
+ * <p>Each spec is written in the cadence the schedule library steps it at ({@link anneal.schedule.LrScheduler#clock()}):
  * PyTorch's epoch schedulers (StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, PolynomialLR, ConstantLR,
  * ReduceLROnPlateau) in epochs; CyclicLR, OneCycleLR, SGDR with {@code steps_per_epoch} and Anneal's own schedules
  * (WarmupCosineLR, WarmupLR, InverseSqrtLR, WarmupStableDecayLR) in optimizer steps.

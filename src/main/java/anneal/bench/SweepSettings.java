@@ -2,6 +2,7 @@ package anneal.bench;
 
 import anneal.ConfigurationException;
 import anneal.optim.SgdConfig;
+import anneal.schedule.Budget;
 import anneal.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.Arrays;

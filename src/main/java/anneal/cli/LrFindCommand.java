@@ -2,7 +2,7 @@ package anneal.cli;
 
 import anneal.backend.Backend;
 import anneal.train.Backends;
-import anneal.bench.Budget;
+import anneal.schedule.Budget;
 import anneal.model.Initialization;
 import anneal.bench.LrRangeTest;
 import anneal.data.FashionMnist;
@@ -115,7 +115,7 @@ final class LrFindCommand implements Callable<Integer> {
             o.println("too few steps before divergence to suggest an lr; lower --min-lr or raise --steps");
             return 1;
         }
-        Budget budget = Budget.of(epochs, splits.train().count(), training.batch);
+        Budget budget = new Budget(epochs, anneal.train.TrainConfig.stepsPerEpoch(splits.train().count(), training.batch));
         o.printf(Locale.ROOT, "smoothed loss minimum at lr %.3g; steepest descent at lr %.3g%n", s.lrAtMinimum(), s.steepestLr());
         o.printf(Locale.ROOT, "suggested max_lr %.3g (minimum / 10), base_lr %.3g (max_lr / 4)%n", s.maxLr(), s.baseLr());
         o.println("specs for " + epochs + " epochs of " + budget.stepsPerEpoch() + " steps:");

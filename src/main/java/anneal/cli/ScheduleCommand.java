@@ -1,7 +1,8 @@
 package anneal.cli;
 
 import anneal.report.SchedulePlot;
-import anneal.schedule.Interval;
+import anneal.schedule.Budget;
+import anneal.schedule.Clock;
 import anneal.schedule.LrScheduler;
 import anneal.schedule.spec.Schedules;
 import anneal.schedule.TorchScheduler;
@@ -159,7 +160,7 @@ final class ScheduleCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return 0;
         }
-        Lint.Plan plan = plan();
+        Budget plan = plan();
         if (lint) return lint(lrs, plan);
         if (prefer != null && resume != null) prefer(); // an unknown --prefer is bad input before anything runs
         if (prefer != null && resume == null) throw new UsageException("--prefer is only allowed with --resume");
@@ -194,7 +195,7 @@ final class ScheduleCommand implements Callable<Integer> {
             List<double[]> rows = new ArrayList<>(rowCount);
             rows.add(row(s, new double[columns.size()]));
             for (int i = 1; i < rowCount; i++) rows.add(step(s, i, rowCount, new double[columns.size()]).clone());
-            writePlot(columns, rows, s.interval());
+            writePlot(columns, rows, s.clock());
             spec.commandLine().getErr().println("wrote " + plot + " (" + rows.size() + " rows)");
         } else if (format.equals("csv")) {
             out.println("step," + String.join(",", columns));
@@ -313,7 +314,7 @@ final class ScheduleCommand implements Callable<Integer> {
         return out;
     }
 
-    private Lint.Plan plan() {
+    private Budget plan() {
         if (epochs == null && stepsPerEpoch == null) {
             if (lint) throw new UsageException("--lint needs the planned run: --epochs E --steps-per-epoch S");
             return null;
@@ -335,11 +336,12 @@ final class ScheduleCommand implements Callable<Integer> {
         if (!Double.isFinite(jumpFraction)) {
             throw new UsageException("--jump-fraction=" + jumpFraction + " is not allowed; allowed: a finite number >= 0");
         }
-        return lint ? new Lint.Plan(epochs, stepsPerEpoch, jumpFraction) : null; // rows use epochs and stepsPerEpoch
+        // rows use epochs and stepsPerEpoch; lint's plan fits an int (at most Lint.MAX_STEPS steps, checked above)
+        return lint ? new Budget(Math.toIntExact(epochs), Math.toIntExact(stepsPerEpoch)) : null;
     }
 
-    private int lint(double[] lrs, Lint.Plan plan) {
-        List<Lint.Finding> findings = Lint.check(scheduleSpec, lrs, plan);
+    private int lint(double[] lrs, Budget plan) {
+        List<Lint.Finding> findings = Lint.check(scheduleSpec, lrs, plan, jumpFraction);
         PrintWriter out = spec.commandLine().getOut();
         for (Lint.Finding f : findings) out.println(f);
         if (findings.isEmpty()) out.println("no findings");
@@ -347,7 +349,7 @@ final class ScheduleCommand implements Callable<Integer> {
         return strict && !findings.isEmpty() ? 1 : 0;
     }
 
-    private int rowCount(LrScheduler s, Lint.Plan plan) {
+    private int rowCount(LrScheduler s, Budget plan) {
         long n;
         if (steps != null) {
             n = steps;
@@ -357,7 +359,7 @@ final class ScheduleCommand implements Callable<Integer> {
             return (int) n;
         }
         if (epochs == null) throw new UsageException("--steps is required (or --epochs and --steps-per-epoch for the planned run)");
-        boolean perStep = s.interval() == Interval.STEP;
+        boolean perStep = s.clock().perStep();
         long length = perStep ? multiplyOrMax(epochs, stepsPerEpoch) : epochs;
         if (length >= MAX_ROWS) {
             String planned = perStep && length == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE + " steps"
@@ -381,7 +383,7 @@ final class ScheduleCommand implements Callable<Integer> {
     /** Most rows printed (the documented maximum of {@code --steps}). */
     static final int MAX_ROWS = 50_000_000;
 
-    private void writePlot(List<String> columns, List<double[]> rows, Interval clock) {
+    private void writePlot(List<String> columns, List<double[]> rows, Clock clock) {
         try {
             SchedulePlot.write(scheduleSpec, columns, rows, clock, stepsPerEpoch == null ? 0 : stepsPerEpoch, plot);
         } catch (java.io.IOException e) {

@@ -1,7 +1,7 @@
 package anneal.cli;
 
 import anneal.report.SchedulePlot;
-import anneal.schedule.Interval;
+import anneal.schedule.Clock;
 import anneal.schedule.LrScheduler;
 import anneal.schedule.spec.Schedules;
 import java.io.PrintWriter;
@@ -73,7 +73,7 @@ final class ScheduleComparison {
                 }
                 rows.add(r);
             }
-            Interval clock = a.interval() == Interval.STEP || b.interval() == Interval.STEP ? Interval.STEP : Interval.EPOCH;
+            Clock clock = Clock.of(a.clock().perStep() || b.clock().perStep());
             SchedulePlot.write("a vs b", columns, rows, clock, stepsPerEpoch, plot);
             out.println("wrote " + plot + " (" + rows.size() + " rows)");
         } else {

@@ -376,7 +376,7 @@ final class SweepCommand implements Callable<Integer> {
         int images = FASHION_MNIST_TRAIN_IMAGES - d.validationSize();
         int size = trainSize != null ? trainSize : full ? 0 : DEFAULT_TRAIN_SIZE;
         if (size > 0) images = Math.min(images, size);
-        anneal.bench.Budget budget = anneal.bench.Budget.of(e, images, b);
+        anneal.schedule.Budget budget = new anneal.schedule.Budget(e, anneal.train.TrainConfig.stepsPerEpoch(images, b));
         out.println("catalogue for " + e + " epochs of " + budget.stepsPerEpoch() + " steps (batch " + b + "):");
         for (anneal.bench.CatalogueEntry c : ScheduleCatalogue.all()) {
             out.printf(java.util.Locale.ROOT, "%-14s %-30s lr %-6s %s%n", c.name(), c.family(), c.baseLr(), c.spec(budget));

@@ -111,7 +111,7 @@ final class TrainCommand implements Callable<Integer> {
     private boolean lintPasses(TrainConfig config, int trainCount) {
         int stepsPerEpoch = config.stepsPerEpoch(trainCount);
         List<Lint.Finding> findings = Lint.check(config.scheduleSpec(), config.baseLrs(),
-                new Lint.Plan(config.epochs(), stepsPerEpoch, Lint.DEFAULT_JUMP_FRACTION));
+                new anneal.schedule.Budget(config.epochs(), stepsPerEpoch));
         for (Lint.Finding f : findings) {
             System.err.println("anneal train: " + (strict ? "error: " : "warning: ") + f);
         }

@@ -1,6 +1,6 @@
 package anneal.report;
 
-import anneal.schedule.Interval;
+import anneal.schedule.Clock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,16 +42,16 @@ public final class SchedulePlot {
      * @param stepsPerEpoch optimizer steps per epoch of the planned run, or 0 when unknown
      * @param png the file to write
      */
-    public static void write(String spec, List<String> columns, List<double[]> rows, Interval clock, long stepsPerEpoch,
+    public static void write(String spec, List<String> columns, List<double[]> rows, Clock clock, long stepsPerEpoch,
             Path png) throws IOException {
         XYChart chart = chart(spec, columns, rows, clock, stepsPerEpoch);
         anneal.util.AtomicFiles.write(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 
     /** The chart {@link #write} draws. */
-    static XYChart chart(String spec, List<String> columns, List<double[]> rows, Interval clock, long stepsPerEpoch) {
-        boolean inEpochs = clock == Interval.STEP && stepsPerEpoch > 0;
-        String xTitle = clock == Interval.EPOCH ? "epoch"
+    static XYChart chart(String spec, List<String> columns, List<double[]> rows, Clock clock, long stepsPerEpoch) {
+        boolean inEpochs = clock.perStep() && stepsPerEpoch > 0;
+        String xTitle = !clock.perStep() ? "epoch"
                 : inEpochs ? "epoch (" + stepsPerEpoch + " optimizer steps each)" : "optimizer step";
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title(spec.length() > TITLE_CHARS ? spec.substring(0, TITLE_CHARS - 3) + "..." : spec)

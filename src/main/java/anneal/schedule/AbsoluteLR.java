@@ -8,12 +8,12 @@ package anneal.schedule;
  */
 public final class AbsoluteLR extends ChainableScheduler implements ClosedForm {
     private final Schedule lr;
-    private final Interval interval;
+    private final Clock clock;
 
-    public AbsoluteLR(ParamGroups groups, String name, Interval interval, Schedule lr) {
+    public AbsoluteLR(ParamGroups groups, String name, Clock clock, Schedule lr) {
         super(groups, name);
         this.lr = java.util.Objects.requireNonNull(lr, name);
-        this.interval = interval;
+        this.clock = clock;
         start();
     }
 
@@ -28,7 +28,7 @@ public final class AbsoluteLR extends ChainableScheduler implements ClosedForm {
     }
 
     @Override
-    public Interval interval() {
-        return interval;
+    public Clock clock() {
+        return clock;
     }
 }

@@ -77,4 +77,12 @@ public final class ChainedScheduler extends CompositeScheduler {
         super.loadExtra(state);
         if (scheduled != null) StateValues.readDoubles(state, "scheduled_lr", scheduled);
     }
+
+    /** Every child, over every call. */
+    @Override
+    public Shape shape() {
+        List<Shape.Part> parts = new java.util.ArrayList<>();
+        for (TorchScheduler s : schedulers) parts.add(new Shape.Part(s.shape(), 0, Long.MAX_VALUE));
+        return new Shape(name, List.of(), List.of(), parts, Double.NaN, null);
+    }
 }

@@ -1,23 +1,29 @@
 package anneal.schedule;
 
 /**
- * The time a schedule's own parameters are written in ({@link LrScheduler#clock()}), finer than the
- * {@link Interval} a training loop steps it at: optimizer steps, whole epochs, or fractional epochs (a schedule
- * stepped per optimizer step whose lengths are in epochs, e.g. CosineAnnealingWarmRestarts with
- * {@code steps_per_epoch}: its {@code T_0} counts epochs while it is stepped {@code steps_per_epoch} times per
- * epoch).
+ * A schedule's time ({@link LrScheduler#clock()}): how often a training loop calls {@link LrScheduler#step()} (the
+ * chapter's "Update Frequency" column) and the unit its own lengths are written in. Optimizer steps, whole epochs,
+ * or fractional epochs: a schedule stepped per optimizer step whose lengths are in epochs, e.g.
+ * CosineAnnealingWarmRestarts with {@code steps_per_epoch}, whose {@code T_0} counts epochs while it is stepped
+ * {@code steps_per_epoch} times per epoch. Metric-driven schedules ({@link LrScheduler#needsMetric()}) are stepped
+ * after each evaluation instead.
  */
 public enum Clock {
-    /** Lengths in optimizer steps; stepped once per step. */
+    /** Lengths in optimizer steps; one {@code step()} after every optimizer step (CyclicLR, OneCycleLR, warmups). */
     STEP,
-    /** Lengths in epochs; stepped once per epoch. */
+    /** Lengths in epochs; one {@code step()} after every epoch (StepLR, CosineAnnealingLR, ...). */
     EPOCH,
-    /** Lengths in epochs; stepped once per optimizer step, advancing {@code 1 / steps_per_epoch} epoch each. */
+    /** Lengths in epochs; one {@code step()} after every optimizer step, advancing {@code 1 / steps_per_epoch} epoch. */
     FRACTIONAL_EPOCH;
 
-    /** How often a training loop calls {@code step()}: per step for STEP and FRACTIONAL_EPOCH, else per epoch. */
-    public Interval interval() {
-        return this == EPOCH ? Interval.EPOCH : Interval.STEP;
+    /** Whether a training loop calls {@code step()} after every optimizer step (STEP, FRACTIONAL_EPOCH), else per epoch. */
+    public boolean perStep() {
+        return this != EPOCH;
+    }
+
+    /** {@link #STEP} if {@code perStep}, else {@link #EPOCH}: the clock of a composite whose parts run at either. */
+    public static Clock of(boolean perStep) {
+        return perStep ? STEP : EPOCH;
     }
 
     /**

@@ -105,11 +105,11 @@ public final class CoScheduleLR extends WrappingScheduler {
     }
 
     @Override
-    public Interval interval() {
+    public Clock clock() {
         for (OptimizerBound p : new OptimizerBound[] {inner, momentum, weightDecay}) {
-            if (p != null && p.interval() == Interval.STEP) return Interval.STEP;
+            if (p != null && p.clock().perStep()) return Clock.STEP;
         }
-        return Interval.EPOCH;
+        return Clock.EPOCH;
     }
 
     @Override
@@ -125,5 +125,11 @@ public final class CoScheduleLR extends WrappingScheduler {
         if (momentum != null) momentum.loadStateDict(StateValues.map(state, "momentum"));
         if (weightDecay != null) weightDecay.loadStateDict(StateValues.map(state, "weight_decay"));
         writeCoScheduled();
+    }
+
+    /** The lr schedule's (the momentum and weight-decay schedules set no lr). */
+    @Override
+    public Shape shape() {
+        return Shape.around(name, inner.shape());
     }
 }

@@ -52,9 +52,9 @@ abstract class CompositeScheduler extends TorchScheduler {
     }
 
     @Override
-    public Interval interval() {
-        for (LrScheduler s : schedulers) if (s.interval() == Interval.STEP) return Interval.STEP;
-        return Interval.EPOCH;
+    public Clock clock() {
+        for (LrScheduler s : schedulers) if (s.clock().perStep()) return Clock.STEP;
+        return Clock.EPOCH;
     }
 
     @Override

@@ -9,7 +9,7 @@ package anneal.schedule;
  * Counterparts: optax {@code piecewise_constant_schedule(1, {total_iters: 1/factor})} applied to {@code base*factor},
  * transformers {@code constant_with_warmup} is the linear, not constant, variant. Stepped per epoch.
  */
-public final class ConstantLR extends ChainableScheduler implements ClosedForm {
+public final class ConstantLR extends ClosedFormScheduler {
     private final double factor;
     private final long totalIters;
 
@@ -28,12 +28,7 @@ public final class ConstantLR extends ChainableScheduler implements ClosedForm {
     }
 
     @Override
-    protected boolean closedFormLr(double[] out) {
-        for (int g = 0; g < out.length; g++) out[g] = value(baseLrs[g], lastEpoch);
-        return true;
-    }
-
-    private double value(double base, long t) {
+    protected double value(double base, long t) {
         return base * (factor + (t >= totalIters ? 1 : 0) * (1 - factor));
     }
 
@@ -41,11 +36,11 @@ public final class ConstantLR extends ChainableScheduler implements ClosedForm {
     public Schedule closedForm(int group) {
         double base = baseLrs[group];
         if (totalIters == 0) return t -> base * factor; // stepped: t=0 multiplies by factor, t=total_iters never comes
-        return t -> value(base, t);
+        return super.closedForm(group);
     }
 
     @Override
-    public Interval interval() {
-        return Interval.EPOCH;
+    public Shape shape() {
+        return Shape.of(name, Shape.Length.ends("total_iters", totalIters, null, "it never completes", false));
     }
 }

@@ -11,7 +11,7 @@ package anneal.schedule;
  * {@code CosineDecay(base, T_max, alpha)}, timm {@code CosineLRScheduler(t_initial=T_max, lr_min=eta_min)}.
  * Stepped per epoch.
  */
-public final class CosineAnnealingLR extends ChainableScheduler implements ClosedForm {
+public final class CosineAnnealingLR extends ClosedFormScheduler {
     private final double tMax;
     private final double etaMin;
     /** {@code 1 - cos(pi / T_max)}, a constant of PyTorch's additive branch. */
@@ -59,23 +59,13 @@ public final class CosineAnnealingLR extends ChainableScheduler implements Close
     }
 
     @Override
-    protected boolean closedFormLr(double[] out) {
-        for (int g = 0; g < out.length; g++) out[g] = value(baseLrs[g], lastEpoch);
-        return true;
-    }
-
-    private double value(double base, long t) {
+    protected double value(double base, long t) {
         return etaMin + (base - etaMin) * (1 + Math.cos(Math.PI * t / tMax)) / 2;
     }
 
     @Override
-    public Schedule closedForm(int group) {
-        double base = baseLrs[group];
-        return t -> value(base, t);
-    }
-
-    @Override
-    public Interval interval() {
-        return Interval.EPOCH;
+    public Shape shape() {
+        return Shape.of(name, Shape.Length.ends("T_max", tMax,
+                "past T_max the lr rises back along the cosine (PyTorch)", "the lr never reaches eta_min", true));
     }
 }

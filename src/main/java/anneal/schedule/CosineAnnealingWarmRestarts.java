@@ -124,11 +124,6 @@ public final class CosineAnnealingWarmRestarts extends TorchScheduler implements
         return t -> value(base, (double) (t / perEpoch) + (double) (t % perEpoch) / perEpoch);
     }
 
-    @Override
-    public Interval interval() {
-        return stepsPerEpoch > 0 ? Interval.STEP : Interval.EPOCH;
-    }
-
     /** Fractional epochs with {@code steps_per_epoch} (T_0 counts epochs, step() advances a fraction), else epochs. */
     @Override
     public Clock clock() {
@@ -149,5 +144,14 @@ public final class CosineAnnealingWarmRestarts extends TorchScheduler implements
         tI = StateValues.readDouble(state, "T_i");
         tCur = StateValues.readDouble(state, "T_cur");
         batches = StateValues.readLong(state, "batches");
+    }
+
+    /** The restart cycles (in epochs of {@code steps_per_epoch} calls, where given) and the epochs they assume. */
+    @Override
+    public Shape shape() {
+        Shape.Length length = stepsPerEpoch > 0 ? Shape.Length.stepsPerEpoch(stepsPerEpoch, "its epochs are not the run's")
+                : Shape.Length.unitOnly("T_0", t0);
+        return new Shape(name, java.util.List.of(length), java.util.List.of(), java.util.List.of(), Double.NaN,
+                new Shape.Restarts(t0, tMult, Math.max(1, stepsPerEpoch), "T_0=" + t0 + ", T_mult=" + tMult));
     }
 }

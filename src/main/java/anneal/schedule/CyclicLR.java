@@ -137,8 +137,8 @@ public final class CyclicLR extends ChainableScheduler implements ClosedForm {
     }
 
     @Override
-    public Interval interval() {
-        return Interval.STEP;
+    public Clock clock() {
+        return Clock.STEP;
     }
 
     @Override
@@ -151,5 +151,13 @@ public final class CyclicLR extends ChainableScheduler implements ClosedForm {
     protected void loadExtra(Map<String, Object> state) {
         super.loadExtra(state);
         if (cycleMomentum) StateValues.readDoubles(state, "base_momentums", baseMomentums);
+    }
+
+    /** Peak: the largest {@code max_lr}. */
+    @Override
+    public Shape shape() {
+        double peak = 0;
+        for (double m : maxLrs) peak = Math.max(peak, m);
+        return Shape.of(name).withPeak(peak);
     }
 }

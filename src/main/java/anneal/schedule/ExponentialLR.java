@@ -7,7 +7,7 @@ package anneal.schedule;
  * {@code ExponentialDecay(base, 1, gamma)}, timm {@code StepLRScheduler(decay_t=1, decay_rate=gamma)}.
  * Stepped per epoch.
  */
-public final class ExponentialLR extends ChainableScheduler implements ClosedForm {
+public final class ExponentialLR extends ClosedFormScheduler {
     private final double gamma;
 
     public ExponentialLR(ParamGroups groups, double gamma) {
@@ -24,19 +24,7 @@ public final class ExponentialLR extends ChainableScheduler implements ClosedFor
     }
 
     @Override
-    protected boolean closedFormLr(double[] out) {
-        for (int g = 0; g < out.length; g++) out[g] = baseLrs[g] * Math.pow(gamma, (double) lastEpoch);
-        return true;
-    }
-
-    @Override
-    public Schedule closedForm(int group) {
-        double base = baseLrs[group];
-        return t -> base * Math.pow(gamma, (double) t);
-    }
-
-    @Override
-    public Interval interval() {
-        return Interval.EPOCH;
+    protected double value(double base, long t) {
+        return base * Math.pow(gamma, (double) t);
     }
 }

@@ -8,7 +8,7 @@ import java.util.function.Function;
  * recursion never sees the scale, so the scale does not compound, and it applies to schedules that set absolute
  * lrs such as OneCycleLR and CyclicLR too). {@link #layerDecay} gives group {@code g} of {@code G} the scale
  * {@code decay^(G - 1 - g)}: the last group (the head) keeps the full lr, each earlier layer {@code decay} times
- * less. Counts in the wrapped schedule's interval.
+ * less. Counts on the wrapped schedule's clock.
  */
 public final class GroupScaleLR extends WrappingScheduler.OnTop {
     private final double[] scales;
@@ -31,5 +31,11 @@ public final class GroupScaleLR extends WrappingScheduler.OnTop {
     @Override
     protected void onTop() {
         for (int g = 0; g < scales.length; g++) groups.lr[g] = scheduled[g] * scales[g];
+    }
+
+    /** The wrapped schedule's. */
+    @Override
+    public Shape shape() {
+        return Shape.around(name, inner.shape());
     }
 }

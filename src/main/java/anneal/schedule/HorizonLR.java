@@ -1,5 +1,6 @@
 package anneal.schedule;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -63,11 +64,6 @@ public final class HorizonLR extends WrappingScheduler {
     }
 
     @Override
-    public Interval interval() {
-        return inner.interval();
-    }
-
-    @Override
     public Clock clock() {
         return inner.clock();
     }
@@ -80,5 +76,15 @@ public final class HorizonLR extends WrappingScheduler {
     @Override
     protected void loadExtra(Map<String, Object> state) {
         inner.loadOwnState(StateValues.map(state, "inner"));
+    }
+
+    /**
+     * The wrapped schedule, driven for {@code horizon} calls where the policy stops it there (hold, raise) or restarts
+     * it (cycle: each cycle is one run of it), for the whole run where it continues.
+     */
+    @Override
+    public Shape shape() {
+        long until = policy == Policy.CONTINUE ? Long.MAX_VALUE : horizon;
+        return new Shape(name, List.of(), List.of(), List.of(new Shape.Part(inner.shape(), 0, until)), Double.NaN, null);
     }
 }

@@ -14,18 +14,26 @@ package anneal.schedule;
  */
 public class LambdaLR extends ChainableScheduler implements ClosedForm {
     private final Schedule[] factors;
-    private final Interval interval;
+    private final Clock clock;
+    private final java.util.List<Shape.Length> lengths;
 
     /** PyTorch's LambdaLR: one factor per group, or a single factor shared by all groups. */
     public LambdaLR(ParamGroups groups, Schedule... factors) {
-        this(groups, "LambdaLR", Interval.EPOCH, factors);
+        this(groups, "LambdaLR", Clock.EPOCH, factors);
     }
 
     /** A named LambdaLR (for the built-in factor schedules). */
-    public LambdaLR(ParamGroups groups, String name, Interval interval, Schedule... factors) {
+    public LambdaLR(ParamGroups groups, String name, Clock clock, Schedule... factors) {
+        this(groups, name, clock, java.util.List.of(), factors);
+    }
+
+    /** A named LambdaLR whose factors have {@code lengths} (a built-in factor's {@code total_steps}, ...). */
+    public LambdaLR(ParamGroups groups, String name, Clock clock, java.util.List<Shape.Length> lengths,
+            Schedule... factors) {
         super(groups, name);
         this.factors = perGroup(name, "lr_lambda", factors, groups.size());
-        this.interval = interval;
+        this.clock = clock;
+        this.lengths = java.util.List.copyOf(lengths);
         start();
     }
 
@@ -55,7 +63,13 @@ public class LambdaLR extends ChainableScheduler implements ClosedForm {
     }
 
     @Override
-    public Interval interval() {
-        return interval;
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The lengths it was built with (none for a plain LambdaLR: its factor is an expression). */
+    @Override
+    public Shape shape() {
+        return new Shape(name, lengths, java.util.List.of(), java.util.List.of(), Double.NaN, null);
     }
 }

@@ -11,7 +11,7 @@ package anneal.schedule;
  * {@code linear_schedule(s*base, e*base, total_iters)}, Keras {@code PolynomialDecay(power=1)}.
  * Stepped per epoch (or per step when used as a warmup inside SequentialLR).
  */
-public final class LinearLR extends ChainableScheduler implements ClosedForm {
+public final class LinearLR extends ClosedFormScheduler {
     private final double startFactor;
     private final double endFactor;
     private final long totalIters;
@@ -33,12 +33,7 @@ public final class LinearLR extends ChainableScheduler implements ClosedForm {
     }
 
     @Override
-    protected boolean closedFormLr(double[] out) {
-        for (int g = 0; g < out.length; g++) out[g] = value(baseLrs[g], lastEpoch);
-        return true;
-    }
-
-    private double value(double base, long t) {
+    protected double value(double base, long t) {
         if (totalIters == 0) throw Check.zeroDivision(name, "total_iters=0 in the closed form min(total_iters, t) / total_iters");
         return base * (startFactor + (endFactor - startFactor) * Math.min(totalIters, t) / totalIters);
     }
@@ -47,11 +42,11 @@ public final class LinearLR extends ChainableScheduler implements ClosedForm {
     public Schedule closedForm(int group) {
         double base = baseLrs[group];
         if (totalIters == 0) return t -> base * startFactor; // stepped: start_factor at t=0, unchanged after
-        return t -> value(base, t);
+        return super.closedForm(group);
     }
 
     @Override
-    public Interval interval() {
-        return Interval.EPOCH;
+    public Shape shape() {
+        return Shape.of(name, Shape.Length.ends("total_iters", totalIters, null, "it never completes", false));
     }
 }

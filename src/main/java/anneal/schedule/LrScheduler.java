@@ -59,16 +59,11 @@ public interface LrScheduler {
     /** PyTorch's {@code last_epoch} counter: 0 after construction, +1 per step. */
     long lastEpoch();
 
-    /** The cadence a training loop should step this schedule at. */
-    Interval interval();
-
     /**
-     * The time this schedule's lengths are written in: {@link Clock#STEP} or {@link Clock#EPOCH} after
-     * {@link #interval()}, {@link Clock#FRACTIONAL_EPOCH} where a per-step schedule counts epochs.
+     * How often a training loop steps this schedule and the unit its lengths are written in: {@link Clock#STEP},
+     * {@link Clock#EPOCH}, or {@link Clock#FRACTIONAL_EPOCH} where a per-step schedule counts epochs.
      */
-    default Clock clock() {
-        return interval() == Interval.STEP ? Clock.STEP : Clock.EPOCH;
-    }
+    Clock clock();
 
     /** Whether {@link #step(double)} must receive a metric (ReduceLROnPlateau and composites holding one). */
     default boolean needsMetric() {

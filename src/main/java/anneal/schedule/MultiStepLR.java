@@ -10,7 +10,7 @@ import java.util.Arrays;
  * {@code piecewise_constant_schedule(base, {m: gamma, ...})}, Keras {@code PiecewiseConstantDecay}, timm
  * {@code MultiStepLRScheduler(decay_t=milestones, decay_rate=gamma)}. Stepped per epoch.
  */
-public final class MultiStepLR extends ChainableScheduler implements ClosedForm {
+public final class MultiStepLR extends ClosedFormScheduler {
     private final long[] distinct;
     private final int[] counts;
     private final long[] sortedWithRepeats;
@@ -45,25 +45,18 @@ public final class MultiStepLR extends ChainableScheduler implements ClosedForm 
     }
 
     @Override
-    protected boolean closedFormLr(double[] out) {
-        for (int g = 0; g < out.length; g++) out[g] = value(baseLrs[g], lastEpoch);
-        return true;
-    }
-
-    private double value(double base, long t) {
+    protected double value(double base, long t) {
         int passed = 0; // bisect_right(sorted milestones with repeats, t)
         while (passed < sortedWithRepeats.length && sortedWithRepeats[passed] <= t) passed++;
         return base * Math.pow(gamma, passed);
     }
 
     @Override
-    public Schedule closedForm(int group) {
-        double base = baseLrs[group];
-        return t -> value(base, t);
-    }
-
-    @Override
-    public Interval interval() {
-        return Interval.EPOCH;
+    public Shape shape() {
+        Shape.Length[] lengths = new Shape.Length[sortedWithRepeats.length];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = Shape.Length.milestone("milestones", sortedWithRepeats[i], "it never takes effect");
+        }
+        return Shape.of(name, lengths);
     }
 }

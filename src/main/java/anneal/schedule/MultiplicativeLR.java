@@ -27,7 +27,7 @@ public final class MultiplicativeLR extends ChainableScheduler {
     }
 
     @Override
-    public Interval interval() {
-        return Interval.EPOCH;
+    public Clock clock() {
+        return Clock.EPOCH;
     }
 }

@@ -15,7 +15,7 @@ import java.util.function.Function;
  * </ul>
  * One noise value per step is shared by all groups (as timm). The stream is splitmix64 seeded with {@code seed};
  * its position (the generator state) is part of the saved state, so a restored run draws the same noise as an
- * uninterrupted one. Counts in the wrapped schedule's interval.
+ * uninterrupted one. Counts on the wrapped schedule's clock.
  */
 public final class NoisyLR extends WrappingScheduler.OnTop {
     /** Noise distributions. */
@@ -87,5 +87,11 @@ public final class NoisyLR extends WrappingScheduler.OnTop {
     protected void loadExtra(Map<String, Object> state) {
         super.loadExtra(state);
         stream = StateValues.readLong(state, "noise_stream");
+    }
+
+    /** The wrapped schedule's. */
+    @Override
+    public Shape shape() {
+        return Shape.around(name, inner.shape());
     }
 }

@@ -21,6 +21,7 @@ public final class OneCycleLR extends ChainableScheduler implements ClosedForm {
     private static final int BASE_MOMENTUM = 4;
 
     private final long totalSteps;
+    private final long stepsPerEpoch;
     private final boolean cosine;
     private final boolean cycleMomentum;
     private final double[] endStep;
@@ -32,17 +33,20 @@ public final class OneCycleLR extends ChainableScheduler implements ClosedForm {
     /**
      * PyTorch's constructor (give {@code epochs * steps_per_epoch} as {@code totalSteps}).
      *
+     * @param stepsPerEpoch the {@code steps_per_epoch} that {@code totalSteps} was computed from, 0 where
+     *                      {@code total_steps} was given (PyTorch then ignores {@code epochs} and {@code steps_per_epoch})
      * @param maxLr one peak lr per group
      * @param cosine {@code anneal_strategy == 'cos'} (else linear)
      * @param baseMomentum per group, used when {@code cycleMomentum}
      * @param maxMomentum per group, used when {@code cycleMomentum}
      */
-    public OneCycleLR(ParamGroups groups, double[] maxLr, long totalSteps, double pctStart, boolean cosine,
+    public OneCycleLR(ParamGroups groups, double[] maxLr, long totalSteps, long stepsPerEpoch, double pctStart, boolean cosine,
             boolean cycleMomentum, double[] baseMomentum, double[] maxMomentum, double divFactor,
             double finalDivFactor, boolean threePhase) {
         super(groups, "OneCycleLR");
         int n = groups.size();
         this.totalSteps = Check.atLeast(name, "total_steps", totalSteps, 1);
+        this.stepsPerEpoch = Check.atLeast(name, "steps_per_epoch", stepsPerEpoch, 0);
         Check.range(name, "pct_start", pctStart, 0, true, 1, true);
         Check.positive(name, "div_factor", divFactor);
         Check.positive(name, "final_div_factor", finalDivFactor);
@@ -170,7 +174,17 @@ public final class OneCycleLR extends ChainableScheduler implements ClosedForm {
     }
 
     @Override
-    public Interval interval() {
-        return Interval.STEP;
+    public Clock clock() {
+        return Clock.STEP;
+    }
+
+    /** {@code total_steps}, the steps per epoch it came from (if it did) and the peak, the largest {@code max_lr}. */
+    @Override
+    public Shape shape() {
+        Shape.Length total = Shape.Length.ends("total_steps", totalSteps, null, "the lr never anneals to its minimum", true);
+        double peak = 0;
+        for (double m : groups.maxLr) peak = Math.max(peak, m);
+        return (stepsPerEpoch > 0 ? Shape.of(name, Shape.Length.stepsPerEpoch(stepsPerEpoch, null), total)
+                : Shape.of(name, total)).withPeak(peak);
     }
 }

@@ -20,6 +20,9 @@ public interface OptimizerBound extends LrScheduler {
     /** Restore {@link #ownState()}. */
     void loadOwnState(Map<String, Object> state);
 
+    /** What this schedule says about its own time: lengths, joins, peak, the parts it drives (for lint). */
+    Shape shape();
+
     @Override
     default int groups() {
         return paramGroups().size();

@@ -9,7 +9,7 @@ package anneal.schedule;
  * {@code polynomial_schedule(base, 0, power, total_iters)}, Keras {@code PolynomialDecay(base, total_iters, 0, power)},
  * transformers {@code get_polynomial_decay_schedule_with_warmup} (which decays to {@code lr_end}, not 0). Stepped per epoch.
  */
-public final class PolynomialLR extends ChainableScheduler implements ClosedForm {
+public final class PolynomialLR extends ClosedFormScheduler {
     private final long totalIters;
     private final double power;
 
@@ -32,12 +32,7 @@ public final class PolynomialLR extends ChainableScheduler implements ClosedForm
     }
 
     @Override
-    protected boolean closedFormLr(double[] out) {
-        for (int g = 0; g < out.length; g++) out[g] = value(baseLrs[g], lastEpoch);
-        return true;
-    }
-
-    private double value(double base, long t) {
+    protected double value(double base, long t) {
         if (totalIters == 0) throw Check.zeroDivision(name, "total_iters=0 in the closed form min(total_iters, t) / total_iters");
         return base * Math.pow(1.0 - (double) Math.min(totalIters, t) / totalIters, power);
     }
@@ -46,11 +41,11 @@ public final class PolynomialLR extends ChainableScheduler implements ClosedForm
     public Schedule closedForm(int group) {
         double base = baseLrs[group];
         if (totalIters == 0) return t -> base; // stepped: never decays
-        return t -> value(base, t);
+        return super.closedForm(group);
     }
 
     @Override
-    public Interval interval() {
-        return Interval.EPOCH;
+    public Shape shape() {
+        return Shape.of(name, Shape.Length.ends("total_iters", totalIters, null, "it never completes", true));
     }
 }

@@ -157,8 +157,8 @@ public final class ReduceLROnPlateau extends TorchScheduler {
     }
 
     @Override
-    public Interval interval() {
-        return Interval.EPOCH;
+    public Clock clock() {
+        return Clock.EPOCH;
     }
 
     @Override

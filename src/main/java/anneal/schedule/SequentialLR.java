@@ -68,4 +68,21 @@ public final class SequentialLR extends CompositeScheduler {
         else if (hasMetric && s.needsMetric()) s.step(metric);
         else s.step();
     }
+
+    /** Its milestones (each a join) and its children, child {@code i} from milestone {@code i - 1} to milestone {@code i}. */
+    @Override
+    public Shape shape() {
+        List<Shape.Length> lengths = new java.util.ArrayList<>();
+        List<Shape.Join> joins = new java.util.ArrayList<>();
+        List<Shape.Part> parts = new java.util.ArrayList<>();
+        for (int i = 0; i < schedulers.length; i++) {
+            if (i < milestones.length) {
+                lengths.add(Shape.Length.milestone("milestones", milestones[i], "schedulers[" + (i + 1) + "] never runs"));
+                joins.add(new Shape.Join(milestones[i], "SequentialLR milestone"));
+            }
+            parts.add(new Shape.Part(schedulers[i].shape(), i == 0 ? 0 : milestones[i - 1],
+                    i < milestones.length ? milestones[i] : Long.MAX_VALUE));
+        }
+        return new Shape(name, lengths, joins, parts, Double.NaN, null);
+    }
 }

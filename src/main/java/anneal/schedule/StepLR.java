@@ -6,7 +6,7 @@ package anneal.schedule;
  * {@code t > 0} and {@code t % step_size == 0}. Counterparts: timm {@code StepLRScheduler(decay_t, decay_rate)},
  * Keras {@code ExponentialDecay(staircase=True)}, optax {@code exponential_decay(staircase=True)}. Stepped per epoch.
  */
-public final class StepLR extends ChainableScheduler implements ClosedForm {
+public final class StepLR extends ClosedFormScheduler {
     private final long stepSize;
     private final double gamma;
 
@@ -24,23 +24,12 @@ public final class StepLR extends ChainableScheduler implements ClosedForm {
     }
 
     @Override
-    protected boolean closedFormLr(double[] out) {
-        for (int g = 0; g < out.length; g++) out[g] = value(baseLrs[g], lastEpoch);
-        return true;
-    }
-
-    private double value(double base, long t) {
+    protected double value(double base, long t) {
         return base * Math.pow(gamma, (double) Math.floorDiv(t, stepSize));
     }
 
     @Override
-    public Schedule closedForm(int group) {
-        double base = baseLrs[group];
-        return t -> value(base, t);
-    }
-
-    @Override
-    public Interval interval() {
-        return Interval.EPOCH;
+    public Shape shape() {
+        return Shape.of(name, Shape.Length.period("step_size", stepSize, "the lr never decays"));
     }
 }

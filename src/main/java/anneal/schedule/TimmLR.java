@@ -16,7 +16,7 @@ public final class TimmLR extends ChainableScheduler {
     }
 
     private final Rule rule;
-    private final Interval interval;
+    private final Clock clock;
     private final double warmupLrInit;
     private final long warmupT;
     private final TimmNoise noise;
@@ -25,7 +25,7 @@ public final class TimmLR extends ChainableScheduler {
             TimmNoise noise) {
         super(groups, name);
         this.rule = rule;
-        this.interval = tInEpochs ? Interval.EPOCH : Interval.STEP;
+        this.clock = tInEpochs ? Clock.EPOCH : Clock.STEP;
         this.warmupT = warmupT;
         this.warmupLrInit = warmupLrInit;
         this.noise = noise;
@@ -45,8 +45,8 @@ public final class TimmLR extends ChainableScheduler {
     }
 
     @Override
-    public Interval interval() {
-        return interval;
+    public Clock clock() {
+        return clock;
     }
 
     @Override

@@ -81,8 +81,8 @@ public final class TimmPlateauLR extends TorchScheduler {
     }
 
     @Override
-    public Interval interval() {
-        return Interval.EPOCH;
+    public Clock clock() {
+        return Clock.EPOCH;
     }
 
     @Override

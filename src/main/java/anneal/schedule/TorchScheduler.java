@@ -150,6 +150,12 @@ public abstract class TorchScheduler implements OptimizerBound {
         return name;
     }
 
+    /** Nothing beyond the name, unless the schedule says more (its lengths, joins, peak, parts). */
+    @Override
+    public Shape shape() {
+        return Shape.of(name);
+    }
+
     @Override
     public Map<String, Object> ownState() {
         Map<String, Object> out = new LinkedHashMap<>();

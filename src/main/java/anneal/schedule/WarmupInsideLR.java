@@ -32,4 +32,10 @@ public final class WarmupInsideLR extends WrappingScheduler.OnTop {
         double f = WarmupLR.ramp(ramp, startFactor, (double) lastEpoch / warmupSteps);
         for (int g = 0; g < scheduled.length; g++) groups.lr[g] = scheduled[g] * f;
     }
+
+    /** The warmup (a period joining the wrapped schedule's own lr at its end) over the wrapped schedule from call 0. */
+    @Override
+    public Shape shape() {
+        return WarmupLR.warmupShape(name, warmupSteps, inner, 0, Double.NaN);
+    }
 }

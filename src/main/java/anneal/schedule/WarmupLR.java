@@ -16,7 +16,7 @@ import java.util.function.Function;
  * schedule is stepped as if the warmup had not been there (its step {@code k} is this schedule's step
  * {@code W + k}), so the join is continuous for every schedule. A metric-driven inner schedule receives the
  * metrics from step {@code W + 1} on. Momentum, if the inner schedule cycles it, stays at its initial value during
- * warmup. Counts in the inner schedule's interval (per step without an inner schedule).
+ * warmup. Counts on the inner schedule's clock (per step without an inner schedule).
  *
  * <p>This is warmup <em>outside</em> the wrapped schedule's length (Keras, timm {@code warmup_prefix=True}): the
  * wrapped schedule's clock starts at the join. {@link WarmupInsideLR} ({@code WarmupLR(..., inside=True)}) counts
@@ -30,22 +30,28 @@ public final class WarmupLR extends WrappingScheduler {
     /** Warmup ramp shapes. */
     public enum Ramp { LINEAR, EXPONENTIAL, COSINE }
 
+    /** The name of {@link #goyal}'s warmup. */
+    private static final String GRADUAL = "GradualWarmupLR";
+
     private final long warmupSteps;
     private final Ramp ramp;
     private final double startFactor;
     private final double[] target;
+    /** The largest lr the arguments name ({@link #goyal}: multiplier x base), else NaN. */
+    private final double peak;
 
     /**
      * @param inner builds the wrapped schedule on the given groups, or null for a constant lr after warmup
      */
     public WarmupLR(ParamGroups groups, long warmupSteps, Ramp ramp, double startFactor,
             Function<ParamGroups, ? extends OptimizerBound> inner) {
-        this(groups, "WarmupLR", warmupSteps, ramp, startFactor, inner);
+        this(groups, "WarmupLR", warmupSteps, ramp, startFactor, inner, Double.NaN);
     }
 
     private WarmupLR(ParamGroups groups, String name, long warmupSteps, Ramp ramp, double startFactor,
-            Function<ParamGroups, ? extends OptimizerBound> inner) {
+            Function<ParamGroups, ? extends OptimizerBound> inner, double peak) {
         super(groups, name, inner);
+        this.peak = peak;
         this.warmupSteps = Check.atLeast(name, "warmup_steps", warmupSteps, 1);
         this.ramp = ramp;
         this.startFactor = ramp == Ramp.EXPONENTIAL
@@ -62,13 +68,15 @@ public final class WarmupLR extends WrappingScheduler {
      */
     public static WarmupLR goyal(ParamGroups groups, double multiplier, long warmupSteps,
             Function<ParamGroups, ? extends OptimizerBound> after) {
-        String n = "GradualWarmupLR";
+        String n = GRADUAL;
         Check.range(n, "multiplier", multiplier, 1.0, true, 1e6, true);
+        double peak = 0;
         for (int g = 0; g < groups.size(); g++) {
             groups.lr[g] *= multiplier;
             groups.initialLr[g] *= multiplier; // stays NaN when not set yet
+            peak = Math.max(peak, groups.lr[g]);
         }
-        return new WarmupLR(groups, n, warmupSteps, Ramp.LINEAR, 1.0 / multiplier, after);
+        return new WarmupLR(groups, n, warmupSteps, Ramp.LINEAR, 1.0 / multiplier, after, peak);
     }
 
     private double ramp(double p) {
@@ -116,8 +124,8 @@ public final class WarmupLR extends WrappingScheduler {
     }
 
     @Override
-    public Interval interval() {
-        return inner == null || "GradualWarmupLR".equals(name) ? Interval.STEP : inner.interval();
+    public Clock clock() {
+        return inner == null || GRADUAL.equals(name) ? Clock.STEP : inner.clock();
     }
 
     @Override
@@ -130,5 +138,22 @@ public final class WarmupLR extends WrappingScheduler {
     protected void loadExtra(Map<String, Object> state) {
         StateValues.readDoubles(state, "target", target);
         if (inner != null) inner.loadOwnState(StateValues.map(state, "inner"));
+    }
+
+    /**
+     * The warmup (a period that should end within the run, joining the wrapped schedule at its end), the wrapped
+     * schedule from there on, and for {@link #goyal} the peak, {@code multiplier} times the base lr.
+     */
+    @Override
+    public Shape shape() {
+        return warmupShape(name, warmupSteps, inner, warmupSteps, peak);
+    }
+
+    /** A warmup of {@code warmupSteps} calls before or inside {@code inner} (or null), which runs from {@code innerFrom}. */
+    static Shape warmupShape(String name, long warmupSteps, OptimizerBound inner, long innerFrom, double peak) {
+        return new Shape(name, java.util.List.of(Shape.Length.period("warmup_steps", warmupSteps, "the warmup never ends")),
+                java.util.List.of(new Shape.Join(warmupSteps, "end of warmup")),
+                inner == null ? java.util.List.of() : java.util.List.of(new Shape.Part(inner.shape(), innerFrom, Long.MAX_VALUE)),
+                peak, null);
     }
 }

@@ -74,11 +74,6 @@ abstract class WrappingScheduler extends TorchScheduler {
         }
 
         @Override
-        public Interval interval() {
-            return inner.interval();
-        }
-
-        @Override
         public Clock clock() {
             return inner.clock();
         }

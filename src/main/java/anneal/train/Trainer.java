@@ -9,7 +9,7 @@ import anneal.data.SyntheticData;
 import anneal.model.Initialization;
 import anneal.model.MlpSpec;
 import anneal.model.Parameters;
-import anneal.schedule.Interval;
+import anneal.schedule.Clock;
 import anneal.schedule.LrScheduler;
 import anneal.schedule.spec.Schedules;
 import java.util.ArrayList;
@@ -27,8 +27,8 @@ import java.util.List;
  * co-schedules weight decay (otherwise each group's configured momentum and weight decay). The schedule is stepped
  * at its own cadence:
  * <ul>
- *   <li>{@link Interval#STEP}: after every optimizer step;</li>
- *   <li>{@link Interval#EPOCH}: after every epoch, after the epoch's evaluation;</li>
+ *   <li>{@link Clock#STEP}: after every optimizer step;</li>
+ *   <li>{@link Clock#EPOCH}: after every epoch, after the epoch's evaluation;</li>
  *   <li>{@link LrScheduler#needsMetric()} (ReduceLROnPlateau): {@code step(validation loss)} after every
  *       evaluation instead; the metric is the <b>validation</b> loss, never a test number, so a run with such a
  *       schedule needs a validation split. With {@code evalEverySteps}, patience counts evaluations.</li>
@@ -202,7 +202,7 @@ public final class Trainer {
                     if (step <= momenta.length) momenta[(int) step - 1] = momentum[0];
                     if (step <= weightDecays.length) weightDecays[(int) step - 1] = weightDecay[0];
                 }
-                if (scheduler.interval() == Interval.STEP && !scheduler.needsMetric()) scheduler.step();
+                if (scheduler.clock().perStep() && !scheduler.needsMetric()) scheduler.step();
                 listener.onStep(step, totalSteps);
                 boolean diverged = step % DIVERGENCE_CHECK_EVERY == 0 && !Double.isFinite(backend.lastLoss());
                 boolean lastOfEpoch = s == stepsPerEpoch - 1;
@@ -227,7 +227,7 @@ public final class Trainer {
             stop = record(config, scheduler, epoch + 1, steps, lr[0], trainNanos, evalNanos, false, true);
             evalNanos += System.nanoTime() - e0;
             fixElapsed(trainNanos, evalNanos, listener);
-            if (!stop && scheduler.interval() == Interval.EPOCH && !scheduler.needsMetric()) scheduler.step();
+            if (!stop && !scheduler.clock().perStep() && !scheduler.needsMetric()) scheduler.step();
         }
         return snapshot();
     }

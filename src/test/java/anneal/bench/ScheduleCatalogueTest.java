@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import anneal.schedule.Budget;
 import anneal.schedule.LrScheduler;
 import anneal.schedule.spec.Schedules;
 import java.util.List;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class ScheduleCatalogueTest {
     /** Fashion-MNIST with 5,000 validation images at batch 128: ceil(55000 / 128) = 430 steps per epoch. */
-    private static final Budget THREE_EPOCHS = Budget.of(3, 55_000, 128);
+    private static final Budget THREE_EPOCHS = new Budget(3, anneal.train.TrainConfig.stepsPerEpoch(55_000, 128));
 
     @Test
     void budgetCountsAPartialLastBatch() {
@@ -77,12 +78,10 @@ class ScheduleCatalogueTest {
     void everyCatalogueSpecFitsItsBudgetByTheLintTheTrainerRuns() {
         // train checks its schedule against the planned run; the sweep's own specs must pass that check
         for (int epochs : new int[] {3, 10, 30}) {  // per-epoch decays cannot fit a 1-epoch run
-            Budget budget = Budget.of(epochs, 55_000, 128);
+            Budget budget = new Budget(epochs, anneal.train.TrainConfig.stepsPerEpoch(55_000, 128));
             for (CatalogueEntry e : ScheduleCatalogue.all()) {
                 String spec = e.spec(budget);
-                var findings = anneal.schedule.spec.Lint.check(spec, new double[] {e.baseLr()},
-                        new anneal.schedule.spec.Lint.Plan(epochs, budget.stepsPerEpoch(),
-                                anneal.schedule.spec.Lint.DEFAULT_JUMP_FRACTION));
+                var findings = anneal.schedule.spec.Lint.check(spec, new double[] {e.baseLr()}, budget);
                 assertTrue(findings.isEmpty(), epochs + " epochs, " + spec + ": " + findings);
             }
         }

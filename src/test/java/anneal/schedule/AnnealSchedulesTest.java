@@ -68,7 +68,7 @@ class AnnealSchedulesTest {
             else assertTrue(s.lr(0) < previous, "falls after warmup at " + t);
             previous = s.lr(0);
         }
-        assertEquals(Interval.STEP, s.interval());
+        assertEquals(Clock.STEP, s.clock());
     }
 
     @Test

@@ -19,9 +19,9 @@ class ApiTourTest {
             double lr0 = s.lr(0);   // = optimizer.param_groups[0]['lr'] in PyTorch
             double lr1 = s.lr(1);
             assertEquals(lr0 / 10, lr1, 1e-15);
-            s.step();               // s.interval() == Interval.EPOCH: once per epoch
+            s.step();               // s.clock() == Clock.EPOCH: once per epoch
         }
-        assertEquals(Interval.EPOCH, s.interval());
+        assertEquals(Clock.EPOCH, s.clock());
 
         // 2. Save and restore: JSON-friendly maps (Jackson round-trips them).
         Map<String, Object> state = s.stateDict();

@@ -17,10 +17,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Each lint rule fires on a spec built to trip it (and only it, where possible) and stays quiet on a good one. */
 class ScheduleLintTest {
-    private static final Lint.Plan PLAN = new Lint.Plan(30, 100, 0.1);
+    private static final Budget PLAN = new Budget(30, 100);
 
-    private static List<String> findings(String spec, Lint.Plan plan) {
-        return Lint.check(spec, new double[] {0.1}, plan).stream().map(Lint.Finding::toString).collect(Collectors.toList());
+    private static List<String> findings(String spec, Budget plan) {
+        return findings(spec, plan, 0.1);
+    }
+
+    private static List<String> findings(String spec, Budget plan, double jumpFraction) {
+        return Lint.check(spec, new double[] {0.1}, plan, jumpFraction).stream().map(Lint.Finding::toString)
+                .collect(Collectors.toList());
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -88,7 +93,7 @@ class ScheduleLintTest {
         String spec = "SequentialLR(schedulers=[ConstantLR(factor=0.8, total_iters=5), CosineAnnealingLR(T_max=25)], "
                 + "milestones=[5])";
         assertEquals(1, findings(spec, PLAN).size()); // 0.08 -> 0.1 is a 20% jump
-        assertEquals(List.of(), findings(spec, new Lint.Plan(30, 100, 0.25)));
+        assertEquals(List.of(), findings(spec, PLAN, 0.25));
     }
 
     @Test

@@ -67,7 +67,7 @@ class TimeModelTest {
         assertEquals(Clock.STEP, Schedules.fromSpec("OneCycleLR(max_lr=0.1, total_steps=10)", BASE).clock());
         LrScheduler sgdr = Schedules.fromSpec("CosineAnnealingWarmRestarts(T_0=2, steps_per_epoch=4)", BASE);
         assertEquals(Clock.FRACTIONAL_EPOCH, sgdr.clock());
-        assertEquals(Interval.STEP, sgdr.interval());
+        assertTrue(sgdr.clock().perStep());
         assertEquals(Clock.FRACTIONAL_EPOCH, Schedules.fromSpec("NoisyLR(scheduler=CosineAnnealingWarmRestarts(T_0=2, "
                 + "steps_per_epoch=4))", BASE).clock());
         assertEquals(30, Clock.EPOCH.calls(30, 400));
@@ -76,6 +76,6 @@ class TimeModelTest {
         // T_0=2 epochs of 4 steps: after 8 step() calls the first cycle is over (restart to the base lr)
         for (int t = 0; t < 8; t++) sgdr.step();
         assertEquals(BASE, sgdr.lr(0), 0.0);
-        for (Clock c : Clock.values()) assertEquals(c == Clock.EPOCH ? Interval.EPOCH : Interval.STEP, c.interval());
+        for (Clock c : Clock.values()) assertEquals(c != Clock.EPOCH, c.perStep());
     }
 }

@@ -1,6 +1,6 @@
 package anneal.train;
 
-import anneal.schedule.Interval;
+import anneal.schedule.Clock;
 import anneal.schedule.LrScheduler;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,20 +11,20 @@ final class TestSchedules {
     private TestSchedules() {
     }
 
-    /** lr = base * factor^ticks, stepped at {@code interval}; records the metrics it is given. */
+    /** lr = base * factor^ticks, stepped at {@code clock}; records the metrics it is given. */
     static class Geometric implements LrScheduler {
         final double base;
         final double factor;
-        final Interval interval;
+        final Clock clock;
         final int groups;
         final boolean metric;
         long ticks;
         final List<Double> metrics = new ArrayList<>();
 
-        Geometric(double base, double factor, Interval interval, int groups, boolean metric) {
+        Geometric(double base, double factor, Clock clock, int groups, boolean metric) {
             this.base = base;
             this.factor = factor;
-            this.interval = interval;
+            this.clock = clock;
             this.groups = groups;
             this.metric = metric;
         }
@@ -56,8 +56,8 @@ final class TestSchedules {
         }
 
         @Override
-        public Interval interval() {
-            return interval;
+        public Clock clock() {
+            return clock;
         }
 
         @Override
@@ -77,6 +77,6 @@ final class TestSchedules {
     }
 
     static Geometric constant(double lr, int groups) {
-        return new Geometric(lr, 1.0, Interval.EPOCH, groups, false);
+        return new Geometric(lr, 1.0, Clock.EPOCH, groups, false);
     }
 }

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import anneal.backend.cpu.CpuBackend;
 import anneal.data.Splits;
 import anneal.data.SyntheticData;
-import anneal.schedule.Interval;
+import anneal.schedule.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -72,7 +72,7 @@ class TrainerTest {
 
     @Test
     void stepsEachScheduleAtItsOwnCadenceAndRecordsEveryStepsLr() {
-        TestSchedules.Geometric perStep = new TestSchedules.Geometric(0.05, 0.99, Interval.STEP, 2, false);
+        TestSchedules.Geometric perStep = new TestSchedules.Geometric(0.05, 0.99, Clock.STEP, 2, false);
         RunResult r = run(config(2, 64, 1.0, false, 0), perStep, 1, new ArrayList<>());
         int steps = 2 * 32;
         assertEquals(steps, perStep.ticks);
@@ -81,14 +81,14 @@ class TrainerTest {
         assertArrayEquals(expected, r.lrs());
         assertEquals(expected[31], r.records().get(0).lr(), "a record carries the lr of the step before it");
 
-        TestSchedules.Geometric perEpoch = new TestSchedules.Geometric(0.05, 0.5, Interval.EPOCH, 2, false);
+        TestSchedules.Geometric perEpoch = new TestSchedules.Geometric(0.05, 0.5, Clock.EPOCH, 2, false);
         r = run(config(3, 64, 1.0, false, 0), perEpoch, 1, new ArrayList<>());
         assertEquals(3, perEpoch.ticks);
         assertEquals(0.05, r.lrs()[31]);
         assertEquals(0.025, r.lrs()[32]);
         assertEquals(0.0125, r.lrs()[95]);
 
-        TestSchedules.Geometric plateau = new TestSchedules.Geometric(0.05, 0.5, Interval.EPOCH, 2, true);
+        TestSchedules.Geometric plateau = new TestSchedules.Geometric(0.05, 0.5, Clock.EPOCH, 2, true);
         r = run(config(2, 64, 1.0, false, 20), plateau, 1, new ArrayList<>());
         assertEquals(r.records().size(), plateau.metrics.size(), "one metric step per evaluation");
         for (int i = 0; i < plateau.metrics.size(); i++)
@@ -101,7 +101,7 @@ class TrainerTest {
     void aMetricScheduleNeedsAValidationSplit() {
         Splits noVal = SyntheticData.blobs(20, 4, 100, 0, 50, 1.0, 1);
         try (CpuBackend b = new CpuBackend(1)) {
-            TestSchedules.Geometric plateau = new TestSchedules.Geometric(0.05, 0.5, Interval.EPOCH, 2, true);
+            TestSchedules.Geometric plateau = new TestSchedules.Geometric(0.05, 0.5, Clock.EPOCH, 2, true);
             String m = assertThrows(IllegalArgumentException.class,
                     () -> new Trainer(b, noVal).run(config(1, 10, 0.9, false, 0), plateau, TrainListener.NONE)).getMessage();
             assertTrue(m.contains("validation"), m);

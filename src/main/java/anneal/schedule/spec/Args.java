@@ -102,6 +102,11 @@ final class Args {
         return raw(arg) != null;
     }
 
+    /** Accepts {@code args} without using them (PyTorch takes and ignores them in this call's form). */
+    void ignored(String... args) {
+        for (String arg : args) known.add(arg);
+    }
+
     private ConfigurationException wrong(String arg, Object value, String allowed) {
         return Check.bad(call.name(), arg, value, allowed);
     }

@@ -3,7 +3,7 @@ package anneal.schedule.spec;
 import anneal.ConfigurationException;
 import anneal.schedule.AbsoluteLR;
 import anneal.schedule.Check;
-import anneal.schedule.Interval;
+import anneal.schedule.Clock;
 import anneal.schedule.LambdaLR;
 import anneal.schedule.OptimizerBound;
 import anneal.schedule.ParamGroups;
@@ -142,7 +142,7 @@ final class ForeignSchedules {
 
     private static void optax(String name, Function<Args, Schedule> f) {
         OPTAX.put("optax." + name, f);
-        FACTORIES.put("optax." + name, (a, g) -> new AbsoluteLR(g, a.schedule(), Interval.STEP, f.apply(a)));
+        FACTORIES.put("optax." + name, (a, g) -> new AbsoluteLR(g, a.schedule(), Clock.STEP, f.apply(a)));
     }
 
     // ---------------------------------------------------------------- keras
@@ -160,7 +160,7 @@ final class ForeignSchedules {
         FACTORIES.put("keras." + name, (a, g) -> {
             Schedule s = f.apply(a);
             a.string("name", "a string (the schedule's name scope)");
-            return new AbsoluteLR(g, a.schedule(), Interval.STEP, s);
+            return new AbsoluteLR(g, a.schedule(), Clock.STEP, s);
         });
     }
 
@@ -169,7 +169,7 @@ final class ForeignSchedules {
     private static OptimizerBound hfLambda(Args a, ParamGroups g, Schedule factor) {
         long lastEpoch = a.integer("last_epoch", -1);
         return TorchScheduler.with(new TorchScheduler.Options(TorchScheduler.options().torch(), lastEpoch),
-                () -> new LambdaLR(g, a.schedule(), Interval.STEP, factor));
+                () -> new LambdaLR(g, a.schedule(), Clock.STEP, factor));
     }
 
     private static long hfWarmup(Args a) {

@@ -1,9 +1,12 @@
 package anneal.schedule.spec;
 
+import anneal.schedule.Budget;
 import anneal.schedule.Check;
-import anneal.schedule.Interval;
+import anneal.schedule.Clock;
 import anneal.schedule.LrScheduler;
+import anneal.schedule.OptimizerBound;
 import anneal.schedule.ParamGroups;
+import anneal.schedule.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,8 +27,13 @@ import java.util.Locale;
  *       {@code total_iters}, {@code step_size}, milestones past the end, a warmup longer than the run, a
  *       CosineAnnealingWarmRestarts run that ends mid-cycle, OneCycleLR raising before the end);</li>
  *   <li>{@link Rule#CLOCK}: a per-epoch schedule whose horizon looks like a step count (within one epoch of
- *       {@code E * S}), or a per-step schedule whose horizon looks like the epoch count.</li>
+ *       {@code E * S}), a per-step schedule whose horizon looks like the epoch count, or a schedule that assumes
+ *       other steps per epoch than the run's.</li>
  * </ul>
+ * The lengths, joins, peaks and parts are what the built schedule says of itself ({@link OptimizerBound#shape()}),
+ * with the registry's defaults filled in; a wrapper's part is checked over the calls the wrapper steps it for
+ * (a HorizonLR that holds at {@code N} steps its schedule {@code N} times), and a part that never runs (its
+ * milestone or warmup at or past the end) is not checked.
  * A length matches when it equals the number of {@code step()} calls its part receives (PyTorch's convention:
  * {@code CosineAnnealingLR(T_max=E)} for {@code E} epochs); a milestone counts when the lr it sets is used,
  * i.e. it is below that number.
@@ -42,19 +50,6 @@ public final class Lint {
         }
     }
 
-    /** The planned run and the largest relative change allowed at a join. */
-    public record Plan(long epochs, long stepsPerEpoch, double jumpFraction) {
-        public Plan {
-            Check.atLeast("lint", "epochs", epochs, 1);
-            Check.atLeast("lint", "steps_per_epoch", stepsPerEpoch, 1);
-            Check.range("lint", "jump_fraction", jumpFraction, 0, true, Double.MAX_VALUE, true);
-            if (epochs > MAX_STEPS / stepsPerEpoch) {
-                throw Check.bad("lint", "epochs x steps_per_epoch", epochs + " x " + stepsPerEpoch, "at most "
-                        + MAX_STEPS + " planned steps (lint keeps every step's values in memory)");
-            }
-        }
-    }
-
     /** Longest planned run lint checks, in optimizer steps (it holds each step's values: about 50 bytes a step). */
     public static final long MAX_STEPS = 5_000_000;
 
@@ -64,28 +59,44 @@ public final class Lint {
     /** Metric given to metric-driven schedules while linting (a constant: the plateau reduces as often as it can). */
     private static final double METRIC = 1.0;
 
-    private final Plan plan;
-    private final Interval clock;
+    private final Budget plan;
+    private final double jumpFraction;
+    private final Clock clock;
     private final long length;
     private final String unit;
     private final List<Finding> findings = new ArrayList<>();
-    private final List<long[]> joins = new ArrayList<>();
+    private final List<Shape.Join> joins = new ArrayList<>();
     private double peak;
 
-    private Lint(Plan plan, Interval clock) {
+    private Lint(Budget plan, double jumpFraction, Clock clock) {
         this.plan = plan;
+        this.jumpFraction = jumpFraction;
         this.clock = clock;
-        length = clock == Interval.STEP ? plan.epochs() * plan.stepsPerEpoch() : plan.epochs();
-        unit = clock == Interval.STEP ? "steps" : "epochs";
+        length = plan.calls(clock);
+        unit = clock.perStep() ? "steps" : "epochs";
     }
 
-    /** Every finding for {@code spec} on groups starting at {@code baseLrs}, in rule order. */
-    public static List<Finding> check(String spec, double[] baseLrs, Plan plan) {
-        Call call = SpecParser.parse(spec);
-        LrScheduler scheduler = ScheduleRegistry.build(call, ParamGroups.of(baseLrs));
-        Lint lint = new Lint(plan, scheduler.interval());
+    /** {@link #check(String, double[], Budget, double)} with {@link #DEFAULT_JUMP_FRACTION}. */
+    public static List<Finding> check(String spec, double[] baseLrs, Budget plan) {
+        return check(spec, baseLrs, plan, DEFAULT_JUMP_FRACTION);
+    }
+
+    /**
+     * Every finding for {@code spec} on groups starting at {@code baseLrs}, run for {@code plan}, a join allowed to
+     * change the lr by {@code jumpFraction} of the larger lr there; in rule order.
+     */
+    public static List<Finding> check(String spec, double[] baseLrs, Budget plan, double jumpFraction) {
+        Check.range("lint", "jump_fraction", jumpFraction, 0, true, Double.MAX_VALUE, true);
+        if (plan.totalSteps() > MAX_STEPS) {
+            throw Check.bad("lint", "epochs x steps_per_epoch", plan.epochs() + " x " + plan.stepsPerEpoch(), "at most "
+                    + MAX_STEPS + " planned steps (lint keeps every step's values in memory)");
+        }
+        OptimizerBound scheduler = ScheduleRegistry.build(SpecParser.parse(spec), ParamGroups.of(baseLrs));
+        Shape shape = scheduler.shape();
+        Lint lint = new Lint(plan, jumpFraction, scheduler.clock());
         for (double b : baseLrs) lint.peak = Math.max(lint.peak, b);
-        lint.walk(call, 0, lint.length, baseLrs);
+        lint.peakOf(shape);
+        lint.walk(shape, 0, lint.length);
         List<Finding> horizon = new ArrayList<>(lint.findings);
         lint.findings.clear();
         double[][] rows = lint.simulate(scheduler);
@@ -131,9 +142,9 @@ public final class Lint {
     }
 
     private void checkJoins(double[][] rows) {
-        for (long[] join : joins) {
-            int t = (int) join[0];
-            if (t <= 0 || t >= rows.length) continue;
+        for (Shape.Join join : joins) {
+            if (join.at() <= 0 || join.at() >= rows.length) continue;
+            int t = (int) join.at();
             for (int g = 0; g < rows[t].length; g++) {
                 double before = rows[t - 1][g];
                 double after = rows[t][g];
@@ -143,17 +154,13 @@ public final class Lint {
                 double scale = Math.max(Math.abs(before), Math.abs(after));
                 double jump = scale == 0 ? 0
                         : Math.min(Math.abs(change - slopeBefore), Math.abs(change - slopeAfter)) / scale;
-                if (jump > plan.jumpFraction()) {
+                if (jump > jumpFraction) {
                     add(Rule.JUMP, String.format(Locale.ROOT, "group %d: at %s %d (%s) the lr goes %s -> %s, a jump of "
                             + "%.1f%% of the lr beyond the change of the neighbouring steps (> jump fraction %s)", g, unitSingular(),
-                            t, joinName(join[1]), num(before), num(after), 100 * jump, num(plan.jumpFraction())));
+                            t, join.kind(), num(before), num(after), 100 * jump, num(jumpFraction)));
                 }
             }
         }
-    }
-
-    private static String joinName(long kind) {
-        return kind == 0 ? "SequentialLR milestone" : "end of warmup";
     }
 
     private void checkValues(double[][] rows) {
@@ -182,146 +189,77 @@ public final class Lint {
         return Double.NaN;
     }
 
-    /** Horizon and clock rules of {@code call}, which is stepped over {@code [start, end)} of the run. */
-    private void walk(Call call, long start, long end, double[] baseLrs) {
+    /** Every peak the tree names, never-running parts included. */
+    private void peakOf(Shape shape) {
+        if (shape.peak() > peak) peak = shape.peak();
+        for (Shape.Part p : shape.parts()) peakOf(p.shape());
+    }
+
+    /** Horizon and clock rules of {@code shape}, which is stepped over {@code [start, end)} of the run. */
+    private void walk(Shape shape, long start, long end) {
         long span = end - start;
-        String where = call.name() + (start > 0 ? " (from " + unitSingular() + " " + start + ")" : "");
-        peakFrom(call, baseLrs);
-        switch (call.name()) {
-            case "SequentialLR": {
-                List<?> children = list(call, "schedulers");
-                List<?> milestones = list(call, "milestones");
-                long segmentStart = start;
-                for (int i = 0; i < children.size(); i++) {
-                    long segmentEnd = i < milestones.size() ? start + asLong(milestones.get(i)) : end;
-                    if (i < milestones.size()) {
-                        long m = asLong(milestones.get(i));
-                        joins.add(new long[] {start + m, 0});
-                        if (m >= span) {
-                            add(Rule.HORIZON, where + ": milestone " + m + " is not before the end of its " + span + " "
-                                    + unit + "; schedulers[" + (i + 1) + "] never runs");
-                        }
-                        clockCheck(where, "milestones", m, false);
-                    }
-                    if (children.get(i) instanceof Call) {
-                        walk((Call) children.get(i), segmentStart, Math.min(Math.max(segmentEnd, segmentStart), end),
-                                baseLrs);
-                    }
-                    segmentStart = segmentEnd;
+        String where = shape.name() + (start > 0 ? " (from " + unitSingular() + " " + start + ")" : "");
+        for (Shape.Join j : shape.joins()) joins.add(new Shape.Join(start + j.at(), j.kind()));
+        for (Shape.Length l : shape.lengths()) if (l.fit() == Shape.Fit.STEPS_PER_EPOCH) stepsPerEpoch(where, l);
+        if (shape.restarts() != null) restarts(where, shape.restarts(), span);
+        for (Shape.Length l : shape.lengths()) {
+            if (l.fit() == Shape.Fit.STEPS_PER_EPOCH) continue;
+            horizon(where, l, span);
+            clockCheck(where, l.argument(), l.value(), l.endOfSchedule());
+        }
+        for (Shape.Part p : shape.parts()) {
+            long from = start + p.from();
+            if (from >= end) continue; // never stepped (a milestone or warmup at or past the end says so)
+            walk(p.shape(), from, p.until() == Long.MAX_VALUE ? end : Math.min(end, start + p.until()));
+        }
+    }
+
+    /** Horizon rule of one length of a part stepped {@code span} times. */
+    private void horizon(String where, Shape.Length l, long span) {
+        String its = " its " + span + " " + unit;
+        String value = l.argument() + (l.argument().contains(" ") ? " = " : "=") + num(l.value());
+        switch (l.fit()) {
+            case ENDS:
+                if (l.value() < span && l.ifShorter() != null) {
+                    add(Rule.HORIZON, where + ": " + value + " is shorter than" + its + "; " + l.ifShorter());
+                } else if (l.value() > span && l.ifLonger() != null) {
+                    add(Rule.HORIZON, where + ": " + value + " is longer than" + its + "; " + l.ifLonger());
                 }
                 return;
-            }
-            case "ChainedScheduler":
-                for (Object c : list(call, "schedulers")) if (c instanceof Call) walk((Call) c, start, end, baseLrs);
+            case EQUALS:
+                if (l.value() != span) add(Rule.HORIZON, where + ": " + value + " but it runs " + span + " " + unit);
                 return;
-            case "WarmupLR":
-            case "GradualWarmupLR": {
-                long w = integer(call, "warmup_steps", 0);
-                joins.add(new long[] {start + w, 1});
-                if (w >= span) add(Rule.HORIZON, where + ": warmup_steps=" + w + " is not shorter than its " + span
-                        + " " + unit + "; the warmup never ends");
-                clockCheck(where, "warmup_steps", w, false);
-                Object inner = call.args().get(call.name().equals("WarmupLR") ? "scheduler" : "after_scheduler");
-                boolean inside = Boolean.TRUE.equals(call.args().get("inside"));
-                if (inner instanceof Call) walk((Call) inner, inside ? start : start + w, end, baseLrs);
+            case BEFORE_END:
+                if (l.value() >= span) add(Rule.HORIZON, where + ": milestone " + num(l.value()) + " is not before the "
+                        + "end of" + its + consequence(l));
                 return;
-            }
-            case "NoisyLR":
-            case "GroupScaleLR":
-            case "CoScheduleLR":
-            case "HorizonLR": {
-                Object inner = call.args().get("scheduler");
-                if (inner instanceof Call) walk((Call) inner, start, end, baseLrs);
-                return;
-            }
-            case "CosineAnnealingLR": {
-                double tMax = number(call, "T_max", span);
-                if (tMax < span) add(Rule.HORIZON, where + ": T_max=" + num(tMax) + " is shorter than its " + span + " "
-                        + unit + "; past T_max the lr rises back along the cosine (PyTorch)");
-                else if (tMax > span) add(Rule.HORIZON, where + ": T_max=" + num(tMax) + " is longer than its " + span + " "
-                        + unit + "; the lr never reaches eta_min");
-                clockCheck(where, "T_max", tMax, true);
-                return;
-            }
-            case "OneCycleLR": {
-                long total = call.args().containsKey("total_steps") ? integer(call, "total_steps", 0)
-                        : integer(call, "epochs", 0) * integer(call, "steps_per_epoch", 0);
-                if (total > span) add(Rule.HORIZON, where + ": total_steps=" + total + " is longer than its " + span
-                        + " " + unit + "; the lr never anneals to its minimum");
-                if (call.args().containsKey("steps_per_epoch") && integer(call, "steps_per_epoch", 0) != plan.stepsPerEpoch()) {
-                    add(Rule.HORIZON, where + ": steps_per_epoch=" + integer(call, "steps_per_epoch", 0)
-                            + " but the run has " + plan.stepsPerEpoch() + " steps per epoch");
-                }
-                clockCheck(where, "total_steps", total, true);
-                return;
-            }
-            case "MultiStepLR":
-                for (Object m : list(call, "milestones")) {
-                    long v = asLong(m);
-                    if (v >= span) add(Rule.HORIZON, where + ": milestone " + v + " is not before the end of its " + span
-                            + " " + unit + "; it never takes effect");
-                    clockCheck(where, "milestones", v, false);
-                }
-                return;
-            case "StepLR": {
-                long size = integer(call, "step_size", 0);
-                if (size >= span) add(Rule.HORIZON, where + ": step_size=" + size + " is not shorter than its " + span
-                        + " " + unit + "; the lr never decays");
-                clockCheck(where, "step_size", size, false);
-                return;
-            }
-            case "LinearLR":
-            case "ConstantLR":
-            case "PolynomialLR": {
-                long iters = integer(call, "total_iters", 5);
-                if (iters > span) add(Rule.HORIZON, where + ": total_iters=" + iters + " is longer than its " + span
-                        + " " + unit + "; it never completes");
-                clockCheck(where, "total_iters", iters, call.name().equals("PolynomialLR"));
-                return;
-            }
-            case "WarmupCosineLR": {
-                long total = integer(call, "total_steps", 0);
-                if (total != span) add(Rule.HORIZON, where + ": total_steps=" + total + " but it runs " + span + " "
-                        + unit);
-                clockCheck(where, "total_steps", total, true);
-                return;
-            }
-            case "WarmupStableDecayLR": {
-                long total = integer(call, "warmup_steps", 0) + integer(call, "stable_steps", 0)
-                        + integer(call, "decay_steps", 0);
-                if (total != span) add(Rule.HORIZON, where + ": warmup_steps + stable_steps + decay_steps = " + total
-                        + " but it runs " + span + " " + unit);
-                clockCheck(where, "warmup_steps + stable_steps + decay_steps", total, true);
-                return;
-            }
-            case "CosineAnnealingWarmRestarts":
-                restarts(call, where, span);
+            case SHORTER:
+                if (l.value() >= span) add(Rule.HORIZON, where + ": " + value + " is not shorter than" + its + consequence(l));
                 return;
             default:
                 return;
         }
     }
 
-    private void restarts(Call call, String where, long span) {
-        long t0 = integer(call, "T_0", 1);
-        long mult = integer(call, "T_mult", 1);
-        long perEpoch = integer(call, "steps_per_epoch", 0);
-        if (perEpoch > 0 && perEpoch != plan.stepsPerEpoch()) {
-            add(Rule.CLOCK, where + ": steps_per_epoch=" + perEpoch + " but the run has " + plan.stepsPerEpoch()
-                    + " steps per epoch; its epochs are not the run's");
+    private static String consequence(Shape.Length l) {
+        return l.ifLonger() == null ? "" : "; " + l.ifLonger();
+    }
+
+    /** Clock rule of the steps per epoch a part assumes. */
+    private void stepsPerEpoch(String where, Shape.Length l) {
+        if (l.value() != plan.stepsPerEpoch()) {
+            add(Rule.CLOCK, where + ": steps_per_epoch=" + num(l.value()) + " but the run has " + plan.stepsPerEpoch()
+                    + " steps per epoch" + consequence(l));
         }
-        double epochs = perEpoch > 0 ? (double) span / perEpoch : span;
-        double cycleEnd = t0;
-        double length = t0;
-        while (cycleEnd < epochs) {
-            length *= mult;
-            cycleEnd += length;
-        }
+    }
+
+    private void restarts(String where, Shape.Restarts r, long span) {
+        double epochs = (double) span / r.stepsPerEpoch();
+        double cycleEnd = r.endOfCycle(epochs);
         if (cycleEnd != epochs) {
             add(Rule.HORIZON, where + ": the run ends at epoch " + num(epochs) + ", inside the restart cycle that ends at "
-                    + "epoch " + num(cycleEnd) + " (T_0=" + t0 + ", T_mult=" + mult + ")");
+                    + "epoch " + num(cycleEnd) + " (" + r.arguments() + ")");
         }
-        if (perEpoch == 0) clockCheck(where, "T_0", t0, false);
     }
 
     /**
@@ -329,12 +267,12 @@ public final class Lint {
      * epoch), an end-of-schedule value within one of the epoch count.
      */
     private void clockCheck(String where, String arg, double value, boolean endOfSchedule) {
-        long steps = plan.epochs() * plan.stepsPerEpoch();
-        if (clock == Interval.EPOCH && plan.stepsPerEpoch() > 1 && value > plan.epochs()
+        long steps = (long) plan.epochs() * plan.stepsPerEpoch();
+        if (!clock.perStep() && plan.stepsPerEpoch() > 1 && value > plan.epochs()
                 && Math.abs(value - steps) <= plan.stepsPerEpoch()) {
             add(Rule.CLOCK, where + ": " + arg + "=" + num(value) + " looks like a step count (the run has " + steps
                     + " steps) but the schedule runs per epoch, so it counts " + num(value) + " epochs");
-        } else if (clock == Interval.STEP && endOfSchedule && plan.stepsPerEpoch() > 1
+        } else if (clock.perStep() && endOfSchedule && plan.stepsPerEpoch() > 1
                 && Math.abs(value - plan.epochs()) <= 1) {
             add(Rule.CLOCK, where + ": " + arg + "=" + num(value) + " looks like an epoch count (the run has "
                     + plan.epochs() + " epochs) but the schedule runs per step, so it ends after " + num(value)
@@ -342,37 +280,8 @@ public final class Lint {
         }
     }
 
-    private void peakFrom(Call call, double[] baseLrs) {
-        Object max = call.args().get("max_lr");
-        if (max instanceof Number) peak = Math.max(peak, ((Number) max).doubleValue());
-        if (max instanceof List) for (Object o : (List<?>) max) if (o instanceof Number) peak = Math.max(peak, ((Number) o).doubleValue());
-        Object multiplier = call.args().get("multiplier");
-        if (call.name().equals("GradualWarmupLR") && multiplier instanceof Number) {
-            for (double b : baseLrs) peak = Math.max(peak, b * ((Number) multiplier).doubleValue());
-        }
-    }
-
     private String unitSingular() {
-        return clock == Interval.STEP ? "step" : "epoch";
-    }
-
-    private static List<?> list(Call call, String arg) {
-        Object v = call.args().get(arg);
-        return v instanceof List ? (List<?>) v : List.of();
-    }
-
-    private static long asLong(Object o) {
-        return o instanceof Number ? ((Number) o).longValue() : 0;
-    }
-
-    private static long integer(Call call, String arg, long dflt) {
-        Object v = call.args().get(arg);
-        return v instanceof Number ? ((Number) v).longValue() : dflt;
-    }
-
-    private static double number(Call call, String arg, double dflt) {
-        Object v = call.args().get(arg);
-        return v instanceof Number ? ((Number) v).doubleValue() : dflt;
+        return clock.perStep() ? "step" : "epoch";
     }
 
     private static String num(double v) {

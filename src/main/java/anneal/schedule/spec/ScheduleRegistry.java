@@ -11,7 +11,7 @@ import anneal.schedule.CosineAnnealingLR;
 import anneal.schedule.CosineAnnealingWarmRestarts;
 import anneal.schedule.CyclicLR;
 import anneal.schedule.ExponentialLR;
-import anneal.schedule.Interval;
+import anneal.schedule.Clock;
 import anneal.schedule.LambdaLR;
 import anneal.schedule.LinearLR;
 import anneal.schedule.MultiStepLR;
@@ -24,6 +24,7 @@ import anneal.schedule.PolynomialLR;
 import anneal.schedule.ReduceLROnPlateau;
 import anneal.schedule.Schedule;
 import anneal.schedule.SequentialLR;
+import anneal.schedule.Shape;
 import anneal.schedule.StepLR;
 import anneal.schedule.TorchScheduler;
 import anneal.schedule.TorchVersion;
@@ -93,8 +94,13 @@ public final class ScheduleRegistry {
             return WarmupLR.goyal(g, a.number("multiplier"), a.integer("warmup_steps"),
                     after == null ? null : inner -> build(after, inner));
         });
-        FACTORIES.put("WarmupCosineLR", (a, g) -> factorSchedule(a, g, Schedule.warmupCosine(a.integer("warmup_steps"),
-                a.integer("total_steps"), a.number("warmup_start_factor", 0.0), a.number("min_lr_ratio", 0.0))));
+        FACTORIES.put("WarmupCosineLR", (a, g) -> {
+            long warmup = a.integer("warmup_steps");
+            long total = a.integer("total_steps");
+            return factorSchedule(a, g, Schedule.warmupCosine(warmup, total,
+                    a.number("warmup_start_factor", 0.0), a.number("min_lr_ratio", 0.0)),
+                    Shape.Length.total("total_steps", total));
+        });
         FACTORIES.put("InverseSqrtLR", (a, g) -> {
             long warmup = a.integer("warmup_steps");
             return factorSchedule(a, g, Schedule.inverseSqrt(warmup, a.integer("timescale", warmup)));
@@ -103,8 +109,12 @@ public final class ScheduleRegistry {
             String shape = a.choice("decay_type", "cosine", "linear", "cosine", "1-sqrt");
             Schedule.DecayShape decay = Schedule.DecayShape.COSINE;
             for (Schedule.DecayShape d : Schedule.DecayShape.values()) if (d.spelling.equals(shape)) decay = d;
-            return factorSchedule(a, g, Schedule.warmupStableDecay(a.integer("warmup_steps"), a.integer("stable_steps"),
-                    a.integer("decay_steps"), decay, a.number("min_lr_ratio", 0.0)));
+            long warmup = a.integer("warmup_steps");
+            long stable = a.integer("stable_steps");
+            long decaySteps = a.integer("decay_steps");
+            return factorSchedule(a, g, Schedule.warmupStableDecay(warmup, stable, decaySteps, decay,
+                    a.number("min_lr_ratio", 0.0)), Shape.Length.total("warmup_steps + stable_steps + decay_steps",
+                    (double) warmup + stable + decaySteps));
         });
         FACTORIES.put("CosineCycleLR", (a, g) -> timmCycles(a, g, Schedule.CycleShape.COSINE));
         FACTORIES.put("TanhCycleLR", (a, g) -> timmCycles(a, g, Schedule.CycleShape.TANH));
@@ -219,8 +229,8 @@ public final class ScheduleRegistry {
         return out;
     }
 
-    private static OptimizerBound factorSchedule(Args a, ParamGroups g, Schedule factor) {
-        return new LambdaLR(g, a.schedule(), Interval.STEP, factor);
+    private static OptimizerBound factorSchedule(Args a, ParamGroups g, Schedule factor, Shape.Length... lengths) {
+        return new LambdaLR(g, a.schedule(), Clock.STEP, List.of(lengths), factor);
     }
 
     private static OptimizerBound timmCycles(Args a, ParamGroups g, Schedule.CycleShape shape) {
@@ -229,7 +239,7 @@ public final class ScheduleRegistry {
                 a.number("cycle_decay", 1.0), a.integer("cycle_limit", 1), cosine ? a.number("k_decay", 1.0) : 1.0,
                 cosine ? -7 : a.number("lb", -7.0), cosine ? 3 : a.number("ub", 3.0), a.number("lr_min_ratio", 0.0),
                 a.integer("warmup_t", 0), a.number("warmup_lr_init_ratio", 0.0), a.bool("warmup_prefix", false));
-        Interval clock = a.bool("t_in_epochs", true) ? Interval.EPOCH : Interval.STEP;
+        Clock clock = a.bool("t_in_epochs", true) ? Clock.EPOCH : Clock.STEP;
         return new LambdaLR(g, a.schedule(), clock, f);
     }
 
@@ -314,19 +324,20 @@ public final class ScheduleRegistry {
     private static OptimizerBound oneCycle(Args a, ParamGroups g) {
         double[] max = a.perGroup("max_lr", null);
         long total;
+        long perEpoch = 0;
         if (a.has("total_steps")) {
             total = a.integer("total_steps");
-            a.has("epochs");
-            a.has("steps_per_epoch");
+            a.ignored("epochs", "steps_per_epoch"); // PyTorch: total_steps given, epochs and steps_per_epoch unused
         } else if (a.has("epochs") && a.has("steps_per_epoch")) {
-            total = anneal.schedule.Check.atLeast("OneCycleLR", "epochs", a.integer("epochs"), 1)
-                    * anneal.schedule.Check.atLeast("OneCycleLR", "steps_per_epoch", a.integer("steps_per_epoch"), 1);
+            long epochs = anneal.schedule.Check.atLeast("OneCycleLR", "epochs", a.integer("epochs"), 1);
+            perEpoch = anneal.schedule.Check.atLeast("OneCycleLR", "steps_per_epoch", a.integer("steps_per_epoch"), 1);
+            total = epochs * perEpoch;
         } else {
             throw new ConfigurationException("OneCycleLR: missing required argument total_steps (an integer >= 1), "
                     + "or epochs and steps_per_epoch");
         }
         boolean cos = a.choice("anneal_strategy", "cos", "cos", "linear").equals("cos");
-        return new OneCycleLR(g, max, total, a.number("pct_start", 0.3), cos, a.bool("cycle_momentum", true),
+        return new OneCycleLR(g, max, total, perEpoch, a.number("pct_start", 0.3), cos, a.bool("cycle_momentum", true),
                 a.perGroup("base_momentum", 0.85), a.perGroup("max_momentum", 0.95), a.number("div_factor", 25.0),
                 a.number("final_div_factor", 1e4), a.bool("three_phase", false));
     }
