@@ -2,6 +2,8 @@ package anneal.schedule.spec;
 
 import anneal.ConfigurationException;
 import anneal.schedule.Check;
+import anneal.schedule.OptimizerBound;
+import anneal.schedule.ParamGroups;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,9 +23,43 @@ final class Args {
     /** Every argument the schedule used, with defaults filled in (the resolved config; nested schedules as Calls). */
     private final Map<String, Object> resolved = new LinkedHashMap<>();
 
+    /** Where {@link ScheduleRegistry#resolve} collects every built call's resolved arguments; null when not resolving. */
+    private final Map<Call, Map<String, Object>> sink;
+
     Args(Call call, int groups) {
+        this(call, groups, null);
+    }
+
+    Args(Call call, int groups, Map<Call, Map<String, Object>> sink) {
         this.call = call;
         this.groups = groups;
+        this.sink = sink;
+    }
+
+    /** Builds a nested schedule of this call on {@code g}, its resolved arguments going where this call's go. */
+    OptimizerBound build(Call nested, ParamGroups g) {
+        return ScheduleRegistry.build(nested, g, sink);
+    }
+
+    /** The arguments of a nested call that is not a schedule of its own (an optax function), resolved alongside. */
+    Args nested(Call nested) {
+        return new Args(nested, groups, sink);
+    }
+
+    /**
+     * Records this call's resolved arguments where they are being collected ({@link #resolved()}; with
+     * {@code keepGiven}, also every argument given as given, for calls whose arguments are not all read through
+     * this class, another library's).
+     */
+    void record(boolean keepGiven) {
+        if (sink == null) return;
+        Map<String, Object> out = resolved();
+        if (keepGiven) {
+            for (Map.Entry<String, Object> e : call.args().entrySet()) {
+                if (e.getValue() != SpecParser.NONE) out.putIfAbsent(e.getKey(), e.getValue());
+            }
+        }
+        sink.put(call, out);
     }
 
     String schedule() {
@@ -102,8 +138,11 @@ final class Args {
         return raw(arg) != null;
     }
 
-    /** Accepts {@code args} without using them (PyTorch takes and ignores them in this call's form). */
-    void ignored(String... args) {
+    /**
+     * Accepts {@code args} without reading them (PyTorch takes and ignores them in this call's form, or this call
+     * passes them on to another schedule).
+     */
+    void accepted(Iterable<String> args) {
         for (String arg : args) known.add(arg);
     }
 

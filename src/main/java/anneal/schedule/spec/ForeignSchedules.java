@@ -53,7 +53,7 @@ final class ForeignSchedules {
     }
 
     /** Builds a foreign call, or explains in that library's terms why not. */
-    static OptimizerBound build(Call call, ParamGroups groups) {
+    static OptimizerBound build(Call call, ParamGroups groups, Map<Call, Map<String, Object>> resolved) {
         Factory f = FACTORIES.get(call.name());
         if (f == null) {
             String library = call.name().substring(0, call.name().indexOf('.'));
@@ -62,10 +62,10 @@ final class ForeignSchedules {
             throw new ConfigurationException("unknown " + library + " schedule '" + call.name() + "'; " + library
                     + " schedules Anneal reproduces: " + String.join(", ", known));
         }
-        Args args = new Args(call, groups.size());
+        Args args = new Args(call, groups.size(), resolved);
         OptimizerBound built = f.build(args, groups);
         args.finish(false, null);
-        ScheduleRegistry.recordResolved(call, args);
+        args.record(true);
         return built;
     }
 
@@ -75,15 +75,15 @@ final class ForeignSchedules {
 
     // ---------------------------------------------------------------- optax
 
-    private static Schedule optaxFunction(Call call, int groups) {
+    private static Schedule optaxFunction(Call call, Args parent) {
         Function<Args, Schedule> f = OPTAX.get(call.name());
         if (f == null) {
             throw Check.bad("optax", "schedule", call.name(), "an optax schedule: " + String.join(", ", OPTAX.keySet()));
         }
-        Args args = new Args(call, groups);
+        Args args = parent.nested(call);
         Schedule s = f.apply(args);
         args.finish(false, null);
-        ScheduleRegistry.recordResolved(call, args);
+        args.record(true);
         return s;
     }
 
@@ -281,9 +281,10 @@ final class ForeignSchedules {
         a.number("noise_std", 1.0);
         double pct = a.number("noise_pct", 0.67);
         Object seedRaw = a.call().args().get("noise_seed");
-        long seed = seedRaw == SpecParser.NONE ? (a.has("noise_seed") ? 42 : 42) : a.integer("noise_seed", 42);
+        if (seedRaw == SpecParser.NONE) a.accepted(List.of("noise_seed")); // None: timm's default seed, 42
+        long seed = seedRaw == SpecParser.NONE ? 42 : a.integer("noise_seed", 42);
         if (range == null || range == SpecParser.NONE) {
-            a.has("noise_range_t");
+            a.accepted(List.of("noise_range_t"));
             return null;
         }
         if (range instanceof Long) {
@@ -440,7 +441,7 @@ final class ForeignSchedules {
                 throw Check.bad(a.schedule(), "cosine_kwargs", raw, "a non-empty list of dicts of "
                         + "warmup_cosine_decay_schedule arguments");
             }
-            a.has("cosine_kwargs");
+            a.accepted(List.of("cosine_kwargs")); // read below, dict by dict
             List<Schedule> parts = new ArrayList<>();
             List<Long> boundaries = new ArrayList<>();
             long step = 0;
@@ -464,7 +465,7 @@ final class ForeignSchedules {
             List<Call> calls = a.calls("schedules");
             long[] boundaries = a.integers("boundaries");
             Schedule[] parts = new Schedule[calls.size()];
-            for (int i = 0; i < parts.length; i++) parts[i] = optaxFunction(calls.get(i), a.groups());
+            for (int i = 0; i < parts.length; i++) parts[i] = optaxFunction(calls.get(i), a);
             if (parts.length == 0) throw Check.bad(a.schedule(), "schedules", "[]", "a non-empty list of optax schedules");
             return Optax.join(parts, boundaries);
         });
@@ -522,8 +523,8 @@ final class ForeignSchedules {
         });
         hf("get_reduce_on_plateau_schedule", "reduce_lr_on_plateau", (a, g) -> {
             Map<String, Object> args = new LinkedHashMap<>(a.call().args());
-            for (String k : args.keySet()) a.has(k); // every argument goes to torch's ReduceLROnPlateau
-            return ScheduleRegistry.build(new Call("ReduceLROnPlateau", args, a.call().text()), g);
+            a.accepted(args.keySet()); // every argument goes to torch's ReduceLROnPlateau
+            return a.build(new Call("ReduceLROnPlateau", args, a.call().text()), g);
         });
         hf("get_cosine_with_min_lr_schedule_with_warmup", "cosine_with_min_lr", (a, g) -> {
             long warmup = hfWarmup(a);

@@ -92,7 +92,7 @@ public final class ScheduleRegistry {
         FACTORIES.put("GradualWarmupLR", (a, g) -> {
             Call after = a.call("after_scheduler");
             return WarmupLR.goyal(g, a.number("multiplier"), a.integer("warmup_steps"),
-                    after == null ? null : inner -> build(after, inner));
+                    after == null ? null : inner -> a.build(after, inner));
         });
         FACTORIES.put("WarmupCosineLR", (a, g) -> {
             long warmup = a.integer("warmup_steps");
@@ -124,7 +124,7 @@ public final class ScheduleRegistry {
         FACTORIES.put("HorizonLR", (a, g) -> {
             Call inner = requiredCall(a, "scheduler");
             String policy = a.choice("policy", "continue", "continue", "hold", "raise", "cycle");
-            return new HorizonLR(g, p -> build(inner, p), a.integer("horizon"),
+            return new HorizonLR(g, p -> a.build(inner, p), a.integer("horizon"),
                     HorizonLR.Policy.valueOf(policy.toUpperCase(java.util.Locale.ROOT)));
         });
         FACTORIES.put("CosineDecayRestartsLR", (a, g) -> factorSchedule(a, g, Schedule.cosineDecayRestarts(
@@ -146,13 +146,18 @@ public final class ScheduleRegistry {
 
     /** Builds the schedule {@code call} describes on {@code groups} (its nested schedules first, in order). */
     public static OptimizerBound build(Call call, ParamGroups groups) {
-        if (ForeignSchedules.isForeign(call.name())) return ForeignSchedules.build(call, groups);
+        return build(call, groups, null);
+    }
+
+    /** As {@link #build(Call, ParamGroups)}, putting every call's resolved arguments into {@code resolved} (or not: null). */
+    static OptimizerBound build(Call call, ParamGroups groups, Map<Call, Map<String, Object>> resolved) {
+        if (ForeignSchedules.isForeign(call.name())) return ForeignSchedules.build(call, groups, resolved);
         Factory factory = FACTORIES.get(call.name());
         if (factory == null) {
             throw new ConfigurationException("unknown schedule '" + call.name() + "'; known schedules: "
                     + String.join(", ", FACTORIES.keySet()));
         }
-        Args args = new Args(call, groups.size());
+        Args args = new Args(call, groups.size(), resolved);
         boolean torchName = !ANNEAL_NAMES.contains(call.name());
         TorchVersion torch = args.torch(TorchScheduler.options().torch());
         long lastEpoch = -1;
@@ -167,23 +172,8 @@ public final class ScheduleRegistry {
         OptimizerBound built = TorchScheduler.with(new TorchScheduler.Options(torch, resume),
                 () -> factory.build(args, groups));
         args.finish(torchName && !call.name().equals("ChainedScheduler"), torch);
-        Map<Call, Map<String, Object>> sink = RESOLVED.get();
-        if (sink != null) sink.put(call, args.resolved());
+        args.record(false);
         return built;
-    }
-
-    /**
-     * Records the resolved arguments of a call built outside {@link #build} (another library's, or a nested optax
-     * function): defaults filled in, and every argument given kept as given.
-     */
-    static void recordResolved(Call call, Args args) {
-        Map<Call, Map<String, Object>> sink = RESOLVED.get();
-        if (sink == null) return;
-        Map<String, Object> resolved = args.resolved();
-        for (Map.Entry<String, Object> e : call.args().entrySet()) {
-            if (e.getValue() != SpecParser.NONE) resolved.putIfAbsent(e.getKey(), e.getValue());
-        }
-        sink.put(call, resolved);
     }
 
     /** Every other library's spec name ({@code optax.cosine_decay_schedule}, ...). */
@@ -191,22 +181,15 @@ public final class ScheduleRegistry {
         return ForeignSchedules.names();
     }
 
-    /** Where {@link #resolve} collects the arguments of every call it builds (identity keys: calls may repeat). */
-    private static final ThreadLocal<Map<Call, Map<String, Object>>> RESOLVED = new ThreadLocal<>();
-
     /**
      * The arguments every call of the tree uses, defaults filled in, found by building the schedule on
-     * {@code groups} fresh groups (so per-group lists are checked as for a real optimizer).
+     * {@code groups} fresh groups (so per-group lists are checked as for a real optimizer); identity keys, since
+     * calls may repeat.
      */
     static Map<Call, Map<String, Object>> resolve(Call call, double[] baseLrs) {
-        Map<Call, Map<String, Object>> sink = new java.util.IdentityHashMap<>();
-        RESOLVED.set(sink);
-        try {
-            build(call, ParamGroups.of(baseLrs));
-        } finally {
-            RESOLVED.remove();
-        }
-        return sink;
+        Map<Call, Map<String, Object>> resolved = new java.util.IdentityHashMap<>();
+        build(call, ParamGroups.of(baseLrs), resolved);
+        return resolved;
     }
 
     private static Schedule[] lambdas(Args a) {
@@ -219,7 +202,7 @@ public final class ScheduleRegistry {
     private static List<TorchScheduler> children(Args a, ParamGroups g) {
         List<TorchScheduler> out = new ArrayList<>();
         for (Call c : a.calls("schedulers")) {
-            OptimizerBound s = build(c, g);
+            OptimizerBound s = a.build(c, g);
             if (!(s instanceof TorchScheduler)) {
                 throw new ConfigurationException(a.schedule() + ": schedulers=" + c + " is not allowed; allowed: "
                         + "PyTorch-style schedulers (TorchScheduler)");
@@ -258,15 +241,15 @@ public final class ScheduleRegistry {
                     + "layer_decay (the factor between consecutive groups)");
         }
         double[] scales = layer ? GroupScaleLR.layerDecay(a.number("layer_decay"), g.size()) : a.perGroup("scales", null);
-        return new GroupScaleLR(g, p -> build(inner, p), scales);
+        return new GroupScaleLR(g, p -> a.build(inner, p), scales);
     }
 
     private static OptimizerBound coSchedule(Args a, ParamGroups g) {
         Call inner = requiredCall(a, "scheduler");
         Call momentum = a.call("momentum");
         Call decay = a.call("weight_decay");
-        return new CoScheduleLR(g, p -> build(inner, p), momentum == null ? null : p -> build(momentum, p),
-                a.perGroup("base_momentum", 0.9), decay == null ? null : p -> build(decay, p),
+        return new CoScheduleLR(g, p -> a.build(inner, p), momentum == null ? null : p -> a.build(momentum, p),
+                a.perGroup("base_momentum", 0.9), decay == null ? null : p -> a.build(decay, p),
                 a.has("base_weight_decay") ? a.perGroup("base_weight_decay", null) : null);
     }
 
@@ -284,7 +267,7 @@ public final class ScheduleRegistry {
             start = range[0];
             if (range.length == 2) end = range[1];
         }
-        return new NoisyLR(g, p -> build(inner, p), type, a.number("noise_pct", 0.67), a.number("noise_std", 1.0),
+        return new NoisyLR(g, p -> a.build(inner, p), type, a.number("noise_pct", 0.67), a.number("noise_std", 1.0),
                 a.integer("noise_seed", 42), start, end);
     }
 
@@ -296,9 +279,9 @@ public final class ScheduleRegistry {
         if (a.bool("inside", false)) {
             if (inner == null) throw new ConfigurationException("WarmupLR: inside=True needs a scheduler to count "
                     + "the warmup inside");
-            return new WarmupInsideLR(g, a.integer("warmup_steps"), ramp, start, p -> build(inner, p));
+            return new WarmupInsideLR(g, a.integer("warmup_steps"), ramp, start, p -> a.build(inner, p));
         }
-        return new WarmupLR(g, a.integer("warmup_steps"), ramp, start, inner == null ? null : p -> build(inner, p));
+        return new WarmupLR(g, a.integer("warmup_steps"), ramp, start, inner == null ? null : p -> a.build(inner, p));
     }
 
     private static OptimizerBound cyclic(Args a, ParamGroups g) {
@@ -327,7 +310,7 @@ public final class ScheduleRegistry {
         long perEpoch = 0;
         if (a.has("total_steps")) {
             total = a.integer("total_steps");
-            a.ignored("epochs", "steps_per_epoch"); // PyTorch: total_steps given, epochs and steps_per_epoch unused
+            a.accepted(List.of("epochs", "steps_per_epoch")); // PyTorch: total_steps given, epochs and steps_per_epoch unused
         } else if (a.has("epochs") && a.has("steps_per_epoch")) {
             long epochs = anneal.schedule.Check.atLeast("OneCycleLR", "epochs", a.integer("epochs"), 1);
             perEpoch = anneal.schedule.Check.atLeast("OneCycleLR", "steps_per_epoch", a.integer("steps_per_epoch"), 1);
