@@ -102,7 +102,15 @@ struct Comparison {
 };
 
 /** The launch's grid and block, as the Java side computed them (anneal.backend.cuda.Kernels, the backend's own). */
-dim3 grid(const Case& c) { return dim3((unsigned)c.i("grid_x"), (unsigned)c.i("grid_y")); }
+dim3 grid(const Case& c) { return dim3((unsigned)c.i("grid_x"), (unsigned)c.i("grid_y"), (unsigned)c.i("grid_z")); }
+
+/** The split-K scratch of linear.cu, as anneal.backend.cuda.Kernels.Workspace allocates it (counters zeroed). */
+struct Workspace {
+    std::vector<float> partials;
+    std::vector<int> counters;
+    explicit Workspace(const Case& c)
+        : partials((std::size_t)c.i("workspace_floats"), NAN), counters((std::size_t)c.i("workspace_counters"), 0) {}
+};
 dim3 block(const Case& c) { return dim3((unsigned)c.i("block")); }
 
 /** Copies the raw words the Java side packed (anneal.backend.cuda.SgdArgs) into a kernel argument struct. */
@@ -197,6 +205,66 @@ Comparison run(const Case& c) {
             std::string via = viaScalars ? " (sgd_update_scalars)" : " (sgd_update)";
             cmp.check("params" + via, params, c.f32("expect_params"), atol, rtol);
             cmp.check("bufs" + via, bufs, c.f32("expect_bufs"), atol, rtol);
+        }
+    } else if (op == "linear_forward") {
+        int m = c.i("m"), n = c.i("n"), k = c.i("k"), relu = c.i("relu"), chunk = c.i("k_chunk");
+        auto X = c.f32("X"), W = c.f32("W"), bias = c.f32("bias");
+        bool gathered = c.kv.count("offset") != 0;
+        std::vector<int> perm = gathered ? c.i32("perm") : std::vector<int>{};
+        std::vector<float> Y(m * n, NAN);
+        std::vector<double> stepStats{NAN, NAN};
+        int stepOffset = -1;
+        Workspace ws(c);
+        emu::launch(grid(c), block(c), linear_forward, X.data(), gathered ? perm.data() : nullptr, gathered ? c.i("offset") : 0,
+                    W.data(), bias.data(), Y.data(), m, n, k, relu, chunk, ws.partials.data(), ws.counters.data(),
+                    gathered ? stepStats.data() : nullptr, gathered ? &stepOffset : nullptr);
+        cmp.check("Y", Y, c.f32("expect_Y"), atol, rtol);
+        if (gathered) {
+            cmp.check("stepStats", stepStats, c.f32("expect_stepStats"), 0, 0);
+            cmp.scalar("stepOffset", stepOffset, c.d("expect_stepOffset"), 0, 0);
+        }
+        cmp.check("counters left zero", ws.counters, std::vector<int>(ws.counters.size(), 0), 0, 0);
+    } else if (op == "linear_backward_input") {
+        int m = c.i("m"), n = c.i("n"), k = c.i("k"), chunk = c.i("k_chunk");
+        auto dY = c.f32("dY"), W = c.f32("W");
+        std::vector<float> H = c.hasTensor("H") ? c.f32("H") : std::vector<float>{};
+        std::vector<float> dX(m * n, NAN);
+        Workspace ws(c);
+        emu::launch(grid(c), block(c), linear_backward_input, dY.data(), W.data(), H.empty() ? nullptr : H.data(), dX.data(), m, n, k,
+                    chunk, ws.partials.data(), ws.counters.data());
+        cmp.check("dX", dX, c.f32("expect_dX"), atol, rtol);
+        cmp.check("counters left zero", ws.counters, std::vector<int>(ws.counters.size(), 0), 0, 0);
+    } else if (op == "linear_backward_weight") {
+        int m = c.i("m"), n = c.i("n"), k = c.i("k"), chunk = c.i("k_chunk");
+        auto dY = c.f32("dY"), X = c.f32("X");
+        bool gathered = c.kv.count("offset") != 0, withBias = c.kv.count("bias") != 0;
+        std::vector<int> perm = gathered ? c.i32("perm") : std::vector<int>{};
+        int offset = gathered ? c.i("offset") : 0;
+        std::vector<float> dW(m * n, NAN), db(m, NAN);
+        Workspace ws(c);
+        emu::launch(grid(c), block(c), linear_backward_weight, dY.data(), X.data(), gathered ? perm.data() : nullptr,
+                    gathered ? &offset : nullptr, dW.data(), withBias ? db.data() : nullptr, m, n, k, chunk, ws.partials.data(),
+                    ws.counters.data());
+        cmp.check("dW", dW, c.f32("expect_dW"), atol, rtol);
+        if (withBias) cmp.check("db", db, c.f32("expect_db"), atol, rtol);
+        cmp.check("counters left zero", ws.counters, std::vector<int>(ws.counters.size(), 0), 0, 0);
+    } else if (op == "linear_softmax_xent") {
+        int rows = c.i("rows"), classes = c.i("classes"), k = c.i("k");
+        auto X = c.f32("X"), W = c.f32("W"), bias = c.f32("bias");
+        auto labels = c.u8("labels");
+        bool train = c.kv.count("offset") != 0;
+        std::vector<int> perm = train ? c.i32("perm") : std::vector<int>{};
+        int offset = train ? c.i("offset") : 0;
+        std::vector<float> d(train ? rows * classes : 0, NAN), dX(train ? rows * k : 0, NAN);
+        std::vector<double> stats{0, 0};
+        emu::launch(grid(c), block(c), linear_softmax_xent, X.data(), W.data(), bias.data(), labels.data(),
+                    train ? perm.data() : nullptr, train ? &offset : nullptr, train ? d.data() : nullptr, train ? dX.data() : nullptr,
+                    rows, classes, k, rows, train ? 1.0 / rows : 1.0, stats.data(), nullptr);
+        cmp.scalar("loss", train ? stats[0] : stats[0] / rows, c.d("expect_loss"), atol, rtol);
+        cmp.scalar("correct", stats[1], c.d("expect_correct"), 0, 0);
+        if (train) {
+            cmp.check("dlogits", d, c.f32("expect_dlogits"), atol, rtol);
+            cmp.check("dX", dX, c.f32("expect_dX"), atol, rtol);
         }
     } else {
         throw std::runtime_error("unknown op '" + op + "'");

@@ -198,6 +198,8 @@ const std::vector<KernelEntry>& kernels() {
         ANNEAL_KERNEL(gather_batch),   ANNEAL_KERNEL(matmul_forward), ANNEAL_KERNEL(matmul_backward_input),
         ANNEAL_KERNEL(matmul_backward_weight), ANNEAL_KERNEL(softmax_xent), ANNEAL_KERNEL(bias_grad),
         ANNEAL_KERNEL(sgd_update),     ANNEAL_KERNEL(sgd_update_scalars),
+        ANNEAL_KERNEL(linear_forward), ANNEAL_KERNEL(linear_backward_input), ANNEAL_KERNEL(linear_backward_weight),
+        ANNEAL_KERNEL(linear_softmax_xent),
     };
     return all;
 }

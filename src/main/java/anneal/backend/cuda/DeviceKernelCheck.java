@@ -22,11 +22,13 @@ public final class DeviceKernelCheck {
 
     private final CudaDevice device;
     private final Kernels kernels;
+    private final Kernels.Workspace workspace;
     private final Map<String, CUdeviceptr> buffers = new HashMap<>();
 
     private DeviceKernelCheck(CudaDevice device) {
         this.device = device;
-        this.kernels = new Kernels(device);
+        this.workspace = new Kernels.Workspace(device);
+        this.kernels = new Kernels(device, workspace);
     }
 
     /**
@@ -124,10 +126,10 @@ public final class DeviceKernelCheck {
                         m, n, k, c.i("relu") != 0));
                 got.put("Y", floats("Y", m * n));
             }
-            case "matmul_backward_input" -> {
+            case "matmul_backward_input", "linear_backward_input" -> {  // variants 1 and 2: the same arguments
                 int m = c.i("m"), n = c.i("n"), k = c.i("k");
-                launch(kernels.backwardInput(upload(c, "dY"), upload(c, "W"), upload(c, "H"), output("dX", (long) m * n * Sizeof.FLOAT),
-                        m, n, k));
+                CUdeviceptr dy = upload(c, "dY"), w = upload(c, "W"), h = upload(c, "H"), dx = output("dX", (long) m * n * Sizeof.FLOAT);
+                launch(c.op().startsWith("linear_") ? kernels.linearBackwardInput(dy, w, h, dx, m, n, k) : kernels.backwardInput(dy, w, h, dx, m, n, k));
                 got.put("dX", floats("dX", m * n));
             }
             case "matmul_backward_weight" -> {
@@ -173,6 +175,58 @@ public final class DeviceKernelCheck {
                     }
                     buffers.values().forEach(device::free);
                     buffers.clear();
+                }
+            }
+            case "linear_forward" -> {
+                int m = c.i("m"), n = c.i("n"), k = c.i("k");
+                boolean gathered = c.inputs().containsKey("perm");
+                CUdeviceptr state = output("state", 3L * Sizeof.DOUBLE);  // step counters (2 doubles) and the offset (an int)
+                jcuda.driver.JCudaDriver.cuMemsetD32(state, 0x7fc00000, 6);  // NaN: the kernel must zero them
+                launch(kernels.linearForward(upload(c, "X"), upload(c, "perm"), gathered ? c.i("offset") : 0, upload(c, "W"), upload(c, "bias"),
+                        output("Y", (long) m * n * Sizeof.FLOAT), m, n, k, c.i("relu") != 0, gathered ? state : null,
+                        gathered ? state.withByteOffset(2L * Sizeof.DOUBLE) : null));
+                got.put("Y", floats("Y", m * n));
+                if (gathered) {
+                    double[] st = new double[2];
+                    int[] off = new int[1];
+                    device.copyToHost(Pointer.to(st), state, 2L * Sizeof.DOUBLE);
+                    device.copyToHost(Pointer.to(off), state.withByteOffset(2L * Sizeof.DOUBLE), Sizeof.INT);
+                    got.put("stepStats", new float[] {(float) st[0], (float) st[1]});
+                    got.put("stepOffset", (double) off[0]);
+                }
+            }
+            case "linear_backward_weight" -> {
+                int m = c.i("m"), n = c.i("n"), k = c.i("k");
+                boolean withBias = c.inputs().containsKey("bias"), gathered = c.inputs().containsKey("perm");
+                CUdeviceptr offset = null;
+                if (gathered) {
+                    offset = output("offset", Sizeof.INT);
+                    device.copyToDevice(offset, Pointer.to(new int[] {c.i("offset")}), Sizeof.INT);
+                }
+                launch(kernels.linearBackwardWeight(upload(c, "dY"), upload(c, "X"), upload(c, "perm"), offset,
+                        output("dW", (long) m * n * Sizeof.FLOAT), withBias ? output("db", (long) m * Sizeof.FLOAT) : null, m, n, k));
+                got.put("dW", floats("dW", m * n));
+                if (withBias) got.put("db", floats("db", m));
+            }
+            case "linear_softmax_xent" -> {
+                int rows = c.i("rows"), classes = c.i("classes"), k = c.i("k");
+                boolean train = c.inputs().containsKey("perm");
+                CUdeviceptr stats = output("stats", 2L * Sizeof.DOUBLE), offset = null;
+                jcuda.driver.JCudaDriver.cuMemsetD32(stats, 0, 4);
+                if (train) {
+                    offset = output("offset", Sizeof.INT);
+                    device.copyToDevice(offset, Pointer.to(new int[] {c.i("offset")}), Sizeof.INT);
+                }
+                launch(kernels.linearSoftmaxXent(upload(c, "X"), upload(c, "W"), upload(c, "bias"), upload(c, "labels"), upload(c, "perm"),
+                        offset, train ? output("dlogits", (long) rows * classes * Sizeof.FLOAT) : null,
+                        train ? output("dX", (long) rows * k * Sizeof.FLOAT) : null, rows, classes, k, train ? 1.0 / rows : 1.0, stats, null));
+                double[] st = new double[2];
+                device.copyToHost(Pointer.to(st), stats, 2L * Sizeof.DOUBLE);
+                got.put("loss", train ? st[0] : st[0] / rows);
+                got.put("correct", st[1]);
+                if (train) {
+                    got.put("dlogits", floats("dlogits", rows * classes));
+                    got.put("dX", floats("dX", rows * k));
                 }
             }
             default -> throw new IllegalArgumentException("unknown kernel case op " + c.op());

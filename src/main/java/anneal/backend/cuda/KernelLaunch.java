@@ -34,6 +34,7 @@ final class KernelLaunch {
     final String name;
     final int gridX;
     final int gridY;
+    final int gridZ;
     final int block;
     private final CUfunction function;
     private final Pointer params;
@@ -45,11 +46,13 @@ final class KernelLaunch {
     CUgraphNode node;
 
     private KernelLaunch(Builder b, CudaDevice device) {
-        if (b.gridX < 1 || b.gridY < 1) throw new IllegalArgumentException(b.name + ": empty grid " + b.gridX + " x " + b.gridY);
+        if (b.gridX < 1 || b.gridY < 1 || b.gridZ < 1)
+            throw new IllegalArgumentException(b.name + ": empty grid " + b.gridX + " x " + b.gridY + " x " + b.gridZ);
         name = b.name;
         function = b.function;
         gridX = b.gridX;
         gridY = b.gridY;
+        gridZ = b.gridZ;
         block = b.block;
         int n = b.args.size();
         offsets = new int[n];
@@ -73,7 +76,7 @@ final class KernelLaunch {
         nodeParams.func = function;
         nodeParams.gridDimX = gridX;
         nodeParams.gridDimY = gridY;
-        nodeParams.gridDimZ = 1;
+        nodeParams.gridDimZ = gridZ;
         nodeParams.blockDimX = block;
         nodeParams.blockDimY = 1;
         nodeParams.blockDimZ = 1;
@@ -89,7 +92,7 @@ final class KernelLaunch {
     }
 
     void launch(CUstream stream) {
-        cuLaunchKernel(function, gridX, gridY, 1, block, 1, 1, 0, stream, params, null);
+        cuLaunchKernel(function, gridX, gridY, gridZ, block, 1, 1, 0, stream, params, null);
     }
 
     /**
@@ -109,7 +112,7 @@ final class KernelLaunch {
 
     /** Launches with another parameter array (the benchmark's legacy peer). */
     void launchWith(Pointer kernelParams) {
-        cuLaunchKernel(function, gridX, gridY, 1, block, 1, 1, 0, null, kernelParams, null);
+        cuLaunchKernel(function, gridX, gridY, gridZ, block, 1, 1, 0, null, kernelParams, null);
     }
 
     /** Rewrites int argument {@code arg}. */
@@ -159,14 +162,15 @@ final class KernelLaunch {
     static final class Builder {
         private final String name;
         private final CUfunction function;
-        private final int gridX, gridY, block;
+        private final int gridX, gridY, gridZ, block;
         private final List<Arg> args = new ArrayList<>();
 
-        Builder(String name, CUfunction function, int gridX, int gridY, int block) {
+        Builder(String name, CUfunction function, int gridX, int gridY, int gridZ, int block) {
             this.name = name;
             this.function = function;
             this.gridX = gridX;
             this.gridY = gridY;
+            this.gridZ = gridZ;
             this.block = block;
         }
 

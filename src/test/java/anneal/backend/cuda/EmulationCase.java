@@ -24,6 +24,12 @@ final class EmulationCase {
         txt.append("rtol ").append(Double.toHexString(c.rtol())).append('\n');
         Kernels.Grid g = Kernels.gridOf(c);  // the backend's own grid arithmetic: the harness launches with it
         txt.append("grid_x ").append(g.x()).append('\n').append("grid_y ").append(g.y()).append('\n');
+        txt.append("grid_z ").append(g.z()).append('\n');
+        if (c.op().startsWith("linear_") && c.inputs().containsKey("m")) {  // the register-tiled SGEMM's k chunk and workspace
+            txt.append("k_chunk ").append(Kernels.linearGrid(c.i("m"), c.i("n"), c.i("k")).kChunk()).append('\n');
+        }
+        txt.append("workspace_floats ").append(Kernels.WORKSPACE_FLOATS).append('\n');
+        txt.append("workspace_counters ").append(Kernels.RT_SPLIT_TARGET).append('\n');
         txt.append("block ").append(g.block()).append('\n');
         for (Map.Entry<String, Object> e : c.inputs().entrySet()) put(dir, txt, e.getKey(), e.getValue());
         for (Map.Entry<String, Object> e : c.expected().entrySet()) put(dir, txt, "expect_" + e.getKey(), e.getValue());
