@@ -4,7 +4,7 @@
 #   tools/dist.sh            -> dist/anneal/ (bin/anneal launcher, runtime/, anneal.jar) and dist/anneal-linux-x64.tar.gz
 #
 # Builds target/anneal.jar first when it is missing (mvn -o -q -DskipTests package). The runtime holds
-# only the modules the jar needs (found by jdeps; jdk.incubator.vector for the CPU backend), stripped and
+# only the modules the trimmed jar needs (found by jdeps; jdk.incubator.vector for the CPU backend), stripped and
 # compressed. The jar copy in the dist drops JCuda's natives that Anneal never loads (NVRTC, nvPTX
 # compiler, runtime API: only the driver API is used). Fails when the result is 60 MB or more.
 # Copy dist/anneal-linux-x64.tar.gz to the GPU box, untar, run: anneal/bin/anneal gpu-check OUT
@@ -45,7 +45,7 @@ if [ -n "$desktop_users" ]; then
   echo "dist.sh: classes of the trimmed jar need java.desktop: $(echo $desktop_users) (a bug in dist.sh: a new chart user?)" >&2
   exit 70
 fi
-modules=$(echo "$modules" | tr ',' '\n' | grep -v -x java.desktop | paste -sd, -),jdk.incubator.vector
+modules=$( (echo "$modules" | tr ',' '\n'; echo jdk.incubator.vector) | grep -v -x java.desktop | sort -u | paste -sd, -)
 compress=--compress=2
 "$jdk/bin/jlink" --help 2>/dev/null | grep -q 'zip-\[0-9\]' && compress=--compress=zip-9  # JDK 21+ spelling
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages "$compress" \

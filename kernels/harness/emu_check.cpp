@@ -1,17 +1,17 @@
-// emu_check.cpp: runs every kernel of anneal_kernels.cu under the CPU emulator (emu/cuda_emu.h) on
-// cases written by the Java test anneal.backend.cuda.KernelEmulationTest, each launched with the grid and
-// block the Java side computed (anneal.backend.cuda.Kernels: the backend's own arithmetic; this file has
-// none, and no step sequence either: the whole step runs through the CPU stand-in driver in
-// StandInDriverTest, as CudaBackend launches it), and compares the outputs
-// with the expected values it computed with anneal.backend.cpu.ReferenceOps (the CPU backend's
-// reference). Built with -fsanitize=address,undefined, so an out-of-bounds access fails the check too.
+// emu_check.cpp: runs every kernel of anneal_kernels.cu under the CPU emulator (emu/cuda_emu.h) on the
+// cases written by the Java test anneal.backend.cuda.KernelEmulationTest, each launched with the grid, block and
+// k chunk the Java side computed (anneal.backend.cuda.Kernels: the backend's own arithmetic; this file has none,
+// and no step sequence either: the whole step runs through the CPU stand-in driver in StandInDriverTest, as
+// CudaBackend launches it). It does not judge: it writes what each kernel produced (got_NAME.f32 / .f64 / .i32 /
+// .u8 in the case's directory), and the Java test judges those with anneal.backend.cuda.KernelJudge, the same
+// judge as the device (and stand-in) runs. Built with -fsanitize=address,undefined, so an out-of-bounds or
+// misaligned access fails the run.
 //
 // Usage: emu_check CASES_DIR      (each sub-directory is one case)
 //        emu_check --layout       (prints the byte layout of the SGD argument structs)
-// A case directory holds case.txt ("key value" lines: op, sizes, scalars as C hex floats, atol, rtol)
-// and raw little-endian tensors NAME.f32 / NAME.i32 / NAME.u8; expected outputs are expect_NAME.*.
-// A value passes when |got - expected| <= atol + rtol * |expected|. Prints one PASS/FAIL line per case;
-// the exit status is the number of failed cases (capped at 100), 0 when all pass.
+// A case directory holds case.txt ("key value" lines: op, sizes, scalars as C hex floats, the grid) and raw
+// little-endian input tensors NAME.f32 / NAME.i32 / NAME.u8. Prints one "RAN name" (or "ERROR name: why") line
+// per case; the exit status is the number of cases that could not run (capped at 100), 0 when all ran.
 #include "../anneal_kernels.cu"
 
 #include <algorithm>
@@ -70,36 +70,15 @@ Case readCase(const fs::path& dir) {
     return c;
 }
 
-/** Compares got with expected; returns the worst |error| and sets ok=false (with a message) on a miss. */
-struct Comparison {
-    bool ok = true;
-    double maxAbs = 0;
-    std::string firstMiss;
-
-    template <class G, class E>
-    void check(const std::string& what, const std::vector<G>& got, const std::vector<E>& expected, double atol, double rtol) {
-        if (got.size() != expected.size()) {
-            ok = false;
-            if (firstMiss.empty()) firstMiss = what + ": " + std::to_string(got.size()) + " values, expected " + std::to_string(expected.size());
-            return;
-        }
-        for (size_t i = 0; i < got.size(); i++) {
-            double g = (double)got[i], e = (double)expected[i], err = std::fabs(g - e);
-            if (!(err <= atol + rtol * std::fabs(e))) {  // also catches NaN
-                if (ok || firstMiss.empty()) {
-                    char buf[200];
-                    std::snprintf(buf, sizeof buf, "%s[%zu] = %.9g, expected %.9g", what.c_str(), i, g, e);
-                    firstMiss = buf;
-                }
-                ok = false;
-            }
-            if (err > maxAbs || std::isnan(err)) maxAbs = err;
-        }
-    }
-    void scalar(const std::string& what, double got, double expected, double atol, double rtol) {
-        check(what, std::vector<double>{got}, std::vector<double>{expected}, atol, rtol);
-    }
-};
+/** Writes one output of a case: got_NAME.EXT, raw little-endian values. */
+template <class T>
+void put(const Case& c, const std::string& name, const std::vector<T>& v) {
+    const char* ext = std::is_same_v<T, float> ? ".f32" : std::is_same_v<T, double> ? ".f64" : std::is_same_v<T, int> ? ".i32" : ".u8";
+    std::ofstream out(c.dir / ("got_" + name + ext), std::ios::binary);
+    out.write(reinterpret_cast<const char*>(v.data()), (std::streamsize)(v.size() * sizeof(T)));
+    if (!out) throw std::runtime_error("cannot write got_" + name);
+}
+void put(const Case& c, const std::string& name, double scalar) { put(c, name, std::vector<double>{scalar}); }
 
 /** The launch's grid and block, as the Java side computed them (anneal.backend.cuda.Kernels, the backend's own). */
 dim3 grid(const Case& c) { return dim3((unsigned)c.i("grid_x"), (unsigned)c.i("grid_y"), (unsigned)c.i("grid_z")); }
@@ -124,10 +103,8 @@ T readStruct(const Case& c, const std::string& name) {
     return t;
 }
 
-Comparison run(const Case& c) {
-    Comparison cmp;
+void run(const Case& c) {
     const std::string op = c.str("op");
-    const double atol = c.d("atol"), rtol = c.d("rtol");
     if (op == "gather_batch") {
         auto X = c.f32("X");
         auto labels = c.u8("labels");
@@ -138,9 +115,9 @@ Comparison run(const Case& c) {
         std::vector<double> stepStats{7.0, 7.0};
         emu::launch(grid(c), block(c), gather_batch, X.data(),
                     labels.data(), perm.data(), offset, rows, features, xb.data(), yb.data(), stepStats.data());
-        cmp.check("xb", xb, c.f32("expect_xb"), atol, rtol);
-        cmp.check("yb", yb, c.u8("expect_yb"), 0, 0);
-        cmp.check("stepStats", stepStats, std::vector<double>{0, 0}, 0, 0);
+        put(c, "xb", xb);
+        put(c, "yb", yb);
+        put(c, "stepStats", stepStats);
     } else if (op == "matmul_forward") {
         int m = c.i("m"), n = c.i("n"), k = c.i("k"), relu = c.i("relu");
         auto X = c.f32("X"), W = c.f32("W");
@@ -148,7 +125,7 @@ Comparison run(const Case& c) {
         std::vector<float> Y(m * n, NAN);
         emu::launch(grid(c), block(c), matmul_forward, X.data(), W.data(),
                     bias.empty() ? nullptr : bias.data(), Y.data(), m, n, k, relu);
-        cmp.check("Y", Y, c.f32("expect_Y"), atol, rtol);
+        put(c, "Y", Y);
     } else if (op == "matmul_backward_input") {
         int m = c.i("m"), n = c.i("n"), k = c.i("k");
         auto dY = c.f32("dY"), W = c.f32("W");
@@ -156,13 +133,13 @@ Comparison run(const Case& c) {
         std::vector<float> dX(m * n, NAN);
         emu::launch(grid(c), block(c), matmul_backward_input, dY.data(), W.data(),
                     H.empty() ? nullptr : H.data(), dX.data(), m, n, k);
-        cmp.check("dX", dX, c.f32("expect_dX"), atol, rtol);
+        put(c, "dX", dX);
     } else if (op == "matmul_backward_weight") {
         int m = c.i("m"), n = c.i("n"), k = c.i("k");
         auto dY = c.f32("dY"), X = c.f32("X");
         std::vector<float> dW(m * n, NAN);
         emu::launch(grid(c), block(c), matmul_backward_weight, dY.data(), X.data(), dW.data(), m, n, k);
-        cmp.check("dW", dW, c.f32("expect_dW"), atol, rtol);
+        put(c, "dW", dW);
     } else if (op == "softmax_xent") {
         int rows = c.i("rows"), cols = c.i("cols");
         auto logits = c.f32("logits");
@@ -174,18 +151,17 @@ Comparison run(const Case& c) {
         emu::launch(grid(c), block(c), softmax_xent, logits.data(), labels.data(),
                     grad ? d.data() : nullptr, rows, cols, rows, weight, stats.data(), grad ? step.data() : nullptr);
         double meanLoss = grad ? stats[0] : stats[0] / rows;
-        cmp.scalar("loss", meanLoss, c.d("expect_loss"), atol, rtol);
-        cmp.scalar("correct", stats[1], c.d("expect_correct"), 0, 0);
+        put(c, "loss", meanLoss);
+        put(c, "correct", stats[1]);
         if (grad) {
-            cmp.check("dlogits", d, c.f32("expect_dlogits"), atol, rtol);
-            cmp.check("stepStats", step, stats, 0, 0);
+            put(c, "dlogits", d);
         }
     } else if (op == "bias_grad") {
         int rows = c.i("rows"), cols = c.i("cols");
         auto dY = c.f32("dY");
         std::vector<float> db(cols, NAN);
         emu::launch(grid(c), block(c), bias_grad, dY.data(), db.data(), rows, cols);
-        cmp.check("db", db, c.f32("expect_db"), atol, rtol);
+        put(c, "db", db);
     } else if (op == "sgd_update") {
         SgdLayout layout = readStruct<SgdLayout>(c, "sgd_layout");
         SgdStep step = readStruct<SgdStep>(c, "sgd_step");
@@ -202,9 +178,8 @@ Comparison run(const Case& c) {
                 emu::launch(grid(c), block(c), sgd_update, params.data(), grads.data(),
                             bufs.data(), total, layout, step);
             }
-            std::string via = viaScalars ? " (sgd_update_scalars)" : " (sgd_update)";
-            cmp.check("params" + via, params, c.f32("expect_params"), atol, rtol);
-            cmp.check("bufs" + via, bufs, c.f32("expect_bufs"), atol, rtol);
+            put(c, viaScalars ? "params_scalars" : "params", params);  // KernelJudge: the two deliveries must agree
+            put(c, viaScalars ? "bufs_scalars" : "bufs", bufs);
         }
     } else if (op == "linear_forward") {
         int m = c.i("m"), n = c.i("n"), k = c.i("k"), relu = c.i("relu"), chunk = c.i("k_chunk");
@@ -218,12 +193,12 @@ Comparison run(const Case& c) {
         emu::launch(grid(c), block(c), linear_forward, X.data(), gathered ? perm.data() : nullptr, gathered ? c.i("offset") : 0,
                     W.data(), bias.data(), Y.data(), m, n, k, relu, chunk, ws.partials.data(), ws.counters.data(),
                     gathered ? stepStats.data() : nullptr, gathered ? &stepOffset : nullptr);
-        cmp.check("Y", Y, c.f32("expect_Y"), atol, rtol);
+        put(c, "Y", Y);
         if (gathered) {
-            cmp.check("stepStats", stepStats, c.f32("expect_stepStats"), 0, 0);
-            cmp.scalar("stepOffset", stepOffset, c.d("expect_stepOffset"), 0, 0);
+            put(c, "stepStats", stepStats);
+            put(c, "stepOffset", stepOffset);
         }
-        cmp.check("counters left zero", ws.counters, std::vector<int>(ws.counters.size(), 0), 0, 0);
+        put(c, "counters", ws.counters);
     } else if (op == "linear_backward_input") {
         int m = c.i("m"), n = c.i("n"), k = c.i("k"), chunk = c.i("k_chunk");
         auto dY = c.f32("dY"), W = c.f32("W");
@@ -232,8 +207,8 @@ Comparison run(const Case& c) {
         Workspace ws(c);
         emu::launch(grid(c), block(c), linear_backward_input, dY.data(), W.data(), H.empty() ? nullptr : H.data(), dX.data(), m, n, k,
                     chunk, ws.partials.data(), ws.counters.data());
-        cmp.check("dX", dX, c.f32("expect_dX"), atol, rtol);
-        cmp.check("counters left zero", ws.counters, std::vector<int>(ws.counters.size(), 0), 0, 0);
+        put(c, "dX", dX);
+        put(c, "counters", ws.counters);
     } else if (op == "linear_backward_weight") {
         int m = c.i("m"), n = c.i("n"), k = c.i("k"), chunk = c.i("k_chunk");
         auto dY = c.f32("dY"), X = c.f32("X");
@@ -245,9 +220,9 @@ Comparison run(const Case& c) {
         emu::launch(grid(c), block(c), linear_backward_weight, dY.data(), X.data(), gathered ? perm.data() : nullptr,
                     gathered ? &offset : nullptr, dW.data(), withBias ? db.data() : nullptr, m, n, k, chunk, ws.partials.data(),
                     ws.counters.data());
-        cmp.check("dW", dW, c.f32("expect_dW"), atol, rtol);
-        if (withBias) cmp.check("db", db, c.f32("expect_db"), atol, rtol);
-        cmp.check("counters left zero", ws.counters, std::vector<int>(ws.counters.size(), 0), 0, 0);
+        put(c, "dW", dW);
+        if (withBias) put(c, "db", db);
+        put(c, "counters", ws.counters);
     } else if (op == "linear_softmax_xent") {
         int rows = c.i("rows"), classes = c.i("classes"), k = c.i("k");
         auto X = c.f32("X"), W = c.f32("W"), bias = c.f32("bias");
@@ -260,16 +235,15 @@ Comparison run(const Case& c) {
         emu::launch(grid(c), block(c), linear_softmax_xent, X.data(), W.data(), bias.data(), labels.data(),
                     train ? perm.data() : nullptr, train ? &offset : nullptr, train ? d.data() : nullptr, train ? dX.data() : nullptr,
                     rows, classes, k, rows, train ? 1.0 / rows : 1.0, stats.data(), nullptr);
-        cmp.scalar("loss", train ? stats[0] : stats[0] / rows, c.d("expect_loss"), atol, rtol);
-        cmp.scalar("correct", stats[1], c.d("expect_correct"), 0, 0);
+        put(c, "loss", train ? stats[0] : stats[0] / rows);
+        put(c, "correct", stats[1]);
         if (train) {
-            cmp.check("dlogits", d, c.f32("expect_dlogits"), atol, rtol);
-            cmp.check("dX", dX, c.f32("expect_dX"), atol, rtol);
+            put(c, "dlogits", d);
+            put(c, "dX", dX);
         }
     } else {
         throw std::runtime_error("unknown op '" + op + "'");
     }
-    return cmp;
 }
 
 }  // namespace
@@ -297,18 +271,14 @@ int main(int argc, char** argv) {
         std::string name = dir.filename().string();
         try {
             Case c = readCase(dir);
-            Comparison r = run(c);
-            if (r.ok) std::printf("PASS %s max_abs_err=%.3g\n", name.c_str(), r.maxAbs);
-            else {
-                failed++;
-                std::printf("FAIL %s max_abs_err=%.3g first miss: %s\n", name.c_str(), r.maxAbs, r.firstMiss.c_str());
-            }
+            run(c);
+            std::printf("RAN %s\n", name.c_str());
         } catch (const std::exception& e) {
             failed++;
-            std::printf("FAIL %s error: %s\n", name.c_str(), e.what());
+            std::printf("ERROR %s: %s\n", name.c_str(), e.what());
         }
         std::fflush(stdout);
     }
-    std::printf("%zu cases, %d failed\n", dirs.size(), failed);
+    std::printf("%zu cases, %d could not run\n", dirs.size(), failed);
     return failed > 100 ? 100 : failed;
 }

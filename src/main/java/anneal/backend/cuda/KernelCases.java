@@ -75,7 +75,7 @@ public final class KernelCases {
             }
             cases.add(new KernelCase("gather_" + n + "x" + features + "_at" + offset + "_rows" + rows, "gather_batch", 0, 0)
                     .in("X", x).in("labels", labels).in("perm", perm).in("offset", offset).in("rows", rows)
-                    .in("features", features).out("xb", xb).out("yb", yb));
+                    .in("features", features).out("xb", xb).out("yb", yb).out("stepStats", new double[] {0, 0}));
         }
     }
 
@@ -125,6 +125,7 @@ public final class KernelCases {
                 KernelCase c = new KernelCase(prefix + m + "x" + n + "x" + k + (masked == 1 ? "_relu" : ""), op, MATMUL_TOL, MATMUL_TOL)
                         .in("m", m).in("n", n).in("k", k).in("dY", dy).in("W", w).out("dX", dx);
                 if (masked == 1) c.in("H", h);
+                if (op.startsWith("linear_")) c.out("counters", new int[Kernels.RT_SPLIT_TARGET]);
                 cases.add(c);
             }
     }
@@ -190,7 +191,7 @@ public final class KernelCases {
                 ReferenceOps.biasActivation(y, bias, m, n, relu == 1);
                 KernelCase c = new KernelCase("linear_forward_" + m + "x" + n + "x" + k + (gathered ? "_gathered" : "") + (relu == 1 ? "_relu" : ""),
                         "linear_forward", MATMUL_TOL, MATMUL_TOL).in("m", m).in("n", n).in("k", k).in("relu", relu)
-                        .in("X", x).in("W", w).in("bias", bias).out("Y", y);
+                        .in("X", x).in("W", w).in("bias", bias).out("Y", y).out("counters", new int[Kernels.RT_SPLIT_TARGET]);
                 if (gathered) c.in("perm", perm).in("offset", offset).out("stepStats", new float[] {0, 0}).out("stepOffset", (double) offset);
                 cases.add(c);
             }
@@ -210,7 +211,7 @@ public final class KernelCases {
             ReferenceOps.biasGrad(dy, db, k, m);
             KernelCase c = new KernelCase("linear_backward_weight_" + m + "x" + n + "x" + k + (gathered ? "_gathered" : "")
                     + (withBias ? "_bias" : ""), "linear_backward_weight", MATMUL_TOL, MATMUL_TOL)
-                    .in("m", m).in("n", n).in("k", k).in("dY", dy).in("X", x).out("dW", dw);
+                    .in("m", m).in("n", n).in("k", k).in("dY", dy).in("X", x).out("dW", dw).out("counters", new int[Kernels.RT_SPLIT_TARGET]);
             if (gathered) c.in("perm", perm).in("offset", offset);
             if (withBias) c.in("bias", 1).out("db", db);
             cases.add(c);
