@@ -29,9 +29,11 @@ import jcuda.driver.CUevent;
  *
  * <p>Device-resident: the three splits are uploaded once ({@link #upload}); {@link #beginEpoch} uploads one
  * permutation; {@link #trainStep} sends only scalars (the batch offset, lr, momentum and weight decay per group) and
- * enqueues the step's kernels without waiting (gather, per layer a forward SGEMM with fused bias + ReLU,
- * fused softmax + cross-entropy + gradient, per layer weight-gradient SGEMM, bias-gradient reduction and
- * input-gradient SGEMM with fused ReLU backward, then one multi-tensor SGD launch). Loss sums and correct
+ * enqueues the step's kernels without waiting: with kernel variant 2 (default, {@link StepKernels}) the first
+ * layer's forward reading the batch through the permutation, the hidden layers' forwards (bias + ReLU fused), the
+ * last layer fused with softmax + cross-entropy + gradient and its input gradient, per layer a weight-gradient
+ * SGEMM with the bias gradient fused (and for the middle layers an input-gradient SGEMM with ReLU backward),
+ * then one multi-tensor SGD launch; variant 1 runs the separate kernels of issue #4. Loss sums and correct
  * counts accumulate on the device; {@link #endEpoch}, {@link #lastLoss} and {@link #evaluate} read back a
  * few numbers. Every kernel launch, with its packed arguments, is built once per batch size and reused;
  * a step only rewrites the batch offset and the SGD step struct in place (see {@link KernelLaunch}).

@@ -149,7 +149,8 @@ public final class KernelCases {
                 }
                 KernelCase c = new KernelCase("softmax_xent_" + rows + "x" + cols + (grad == 1 ? "_grad" : "_eval"), "softmax_xent",
                         REDUCTION_TOL, REDUCTION_TOL).in("rows", rows).in("cols", cols).in("grad", grad)
-                        .in("logits", logits).in("labels", labels).out("loss", loss).out("correct", (double) correct);
+                        .in("logits", logits).in("labels", labels)
+                        .out("stats", new double[] {grad == 1 ? loss : loss * rows, correct});  // training weighs each row 1/rows
                 if (grad == 1) c.out("dlogits", d);
                 cases.add(c);
             }
@@ -192,7 +193,7 @@ public final class KernelCases {
                 KernelCase c = new KernelCase("linear_forward_" + m + "x" + n + "x" + k + (gathered ? "_gathered" : "") + (relu == 1 ? "_relu" : ""),
                         "linear_forward", MATMUL_TOL, MATMUL_TOL).in("m", m).in("n", n).in("k", k).in("relu", relu)
                         .in("X", x).in("W", w).in("bias", bias).out("Y", y).out("counters", new int[Kernels.RT_SPLIT_TARGET]);
-                if (gathered) c.in("perm", perm).in("offset", offset).out("stepStats", new float[] {0, 0}).out("stepOffset", (double) offset);
+                if (gathered) c.in("perm", perm).in("offset", offset).out("stepStats", new double[] {0, 0}).out("stepOffset", new int[] {offset});
                 cases.add(c);
             }
         // {128, 784, 256}: 26 tiles, k split into 6 chunks
@@ -213,7 +214,7 @@ public final class KernelCases {
                     + (withBias ? "_bias" : ""), "linear_backward_weight", MATMUL_TOL, MATMUL_TOL)
                     .in("m", m).in("n", n).in("k", k).in("dY", dy).in("X", x).out("dW", dw).out("counters", new int[Kernels.RT_SPLIT_TARGET]);
             if (gathered) c.in("perm", perm).in("offset", offset);
-            if (withBias) c.in("bias", 1).out("db", db);
+            if (withBias) c.out("db", db);
             cases.add(c);
         }
     }
@@ -250,7 +251,8 @@ public final class KernelCases {
                 }
                 KernelCase c = new KernelCase("linear_softmax_xent_" + rows + "x" + classes + "x" + k + (train == 1 ? "_train" : "_eval"),
                         "linear_softmax_xent", MATMUL_TOL, MATMUL_TOL).in("rows", rows).in("classes", classes).in("k", k)
-                        .in("X", x).in("W", w).in("bias", bias).in("labels", labels).out("loss", loss).out("correct", (double) correct);
+                        .in("X", x).in("W", w).in("bias", bias).in("labels", labels)
+                        .out("stats", new double[] {train == 1 ? loss : loss * rows, correct});  // training weighs each row 1/rows
                 if (train == 1) {
                     float[] dx = new float[rows * k];
                     ReferenceOps.matmulNN(d, w, dx, rows, k, classes);
@@ -308,7 +310,8 @@ public final class KernelCases {
                     cases.add(new KernelCase(String.format("sgd_%02d_%s_%s_%s", index++, modelName, later == 1 ? "later" : "first",
                             cfg.toString().replaceAll("[^A-Za-z0-9.=]+", "_")), "sgd_update", 0, 0)
                             .in("sgd_layout", args.layoutWords().clone()).in("sgd_step", args.stepWords().clone())
-                            .in("params", p).in("grads", gr).in("bufs", buf).out("params", expP).out("bufs", expBuf));
+                            .in("params", p).in("grads", gr).in("bufs", buf).out("params", expP).out("bufs", expBuf)
+                            .out("params_scalars", expP).out("bufs_scalars", expBuf));  // sgd_update_scalars, bit-exact too
                 }
     }
 }

@@ -28,7 +28,8 @@ import jcuda.driver.CUstream;
  * change between launches (the batch offset, the SGD step struct, a device-scalar slot) are rewritten in
  * place with {@link #setInt}, {@link #setWords} and {@link #setPointer}: plain memory writes, no JNI. The
  * driver copies the values at each launch (and a CUDA graph at node creation and update), so rewriting
- * them after a launch is safe.
+ * them after a launch is safe. Built without a device, a launch is a description only (name, grid, block and
+ * argument bytes, with symbolic device addresses), which the sanitizer emulation harness replays.
  */
 final class KernelLaunch {
     final String name;
@@ -65,12 +66,19 @@ final class KernelLaunch {
             sizes[i] = a.bytes.length;
             at += a.bytes.length;
         }
+        int valueBytes = Math.max(8, at);
+        if (device == null) {  // a description only (the emulation harness replays it): the values, no launchable params
+            values = ByteBuffer.allocate(valueBytes).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) values.put(offsets[i], b.args.get(i).bytes);
+            params = null;
+            return;
+        }
         int slotBytes = 8 * Math.max(1, n);
-        Pointer block0 = device.pinned(slotBytes + Math.max(8, at));
-        ByteBuffer all = block0.getByteBuffer(0, slotBytes + Math.max(8, at)).order(ByteOrder.LITTLE_ENDIAN);
+        Pointer block0 = device.pinned(slotBytes + valueBytes);
+        ByteBuffer all = block0.getByteBuffer(0, slotBytes + valueBytes).order(ByteOrder.LITTLE_ENDIAN);
         long base = NativeAddress.of(block0);
         for (int i = 0; i < n; i++) all.putLong(8 * i, base + slotBytes + offsets[i]);
-        values = all.slice(slotBytes, Math.max(8, at)).order(ByteOrder.LITTLE_ENDIAN);
+        values = all.slice(slotBytes, valueBytes).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) values.put(offsets[i], b.args.get(i).bytes);
         params = NativeAddress.raw(base);  // no buffer attached: JCuda passes it on with two field reads
         nodeParams.func = function;
@@ -92,6 +100,7 @@ final class KernelLaunch {
     }
 
     void launch(CUstream stream) {
+        if (params == null) throw new IllegalStateException(name + ": a launch description without a device (a bug in Anneal)");
         cuLaunchKernel(function, gridX, gridY, gridZ, block, 1, 1, 0, stream, params, null);
     }
 
@@ -199,6 +208,7 @@ final class KernelLaunch {
             return this;
         }
 
+        /** The launch, packed into {@code device}'s pinned memory; with {@code null}, a description only (not launchable). */
         KernelLaunch build(CudaDevice device) {
             return new KernelLaunch(this, device);
         }

@@ -45,6 +45,13 @@ final class Kernels {
         private final CudaDevice device;
         final CUdeviceptr partials, counters;
 
+        /** Given buffers (symbolic ones, for a launch description); {@link #close} frees nothing. */
+        Workspace(CUdeviceptr partials, CUdeviceptr counters) {
+            this.device = null;
+            this.partials = partials;
+            this.counters = counters;
+        }
+
         Workspace(CudaDevice device) {
             this.device = device;
             partials = device.alloc("split-K workspace", WORKSPACE_FLOATS * Sizeof.FLOAT);
@@ -61,6 +68,7 @@ final class Kernels {
 
         @Override
         public void close() {
+            if (device == null) return;
             try {
                 device.free(partials);
             } finally {
@@ -69,22 +77,29 @@ final class Kernels {
         }
     }
 
-    /** The kernels of {@code d}'s module; the variant-2 SGEMMs split k through {@code workspace}. */
+    /**
+     * The kernels of {@code d}'s module; the variant-2 SGEMMs split k through {@code workspace}. With {@code d} null,
+     * the factories build launch descriptions only ({@link KernelLaunch.Builder#build}), for the emulation harness.
+     */
     Kernels(CudaDevice d, Workspace workspace) {
         device = d;
         this.workspace = workspace;
-        linearForward = d.function("linear_forward");
-        linearBackwardInput = d.function("linear_backward_input");
-        linearBackwardWeight = d.function("linear_backward_weight");
-        linearSoftmaxXent = d.function("linear_softmax_xent");
-        gather = d.function("gather_batch");
-        forward = d.function("matmul_forward");
-        backwardInput = d.function("matmul_backward_input");
-        backwardWeight = d.function("matmul_backward_weight");
-        softmaxXent = d.function("softmax_xent");
-        biasGrad = d.function("bias_grad");
-        sgd = d.function("sgd_update");
-        sgdScalars = d.function("sgd_update_scalars");
+        linearForward = function(d, "linear_forward");
+        linearBackwardInput = function(d, "linear_backward_input");
+        linearBackwardWeight = function(d, "linear_backward_weight");
+        linearSoftmaxXent = function(d, "linear_softmax_xent");
+        gather = function(d, "gather_batch");
+        forward = function(d, "matmul_forward");
+        backwardInput = function(d, "matmul_backward_input");
+        backwardWeight = function(d, "matmul_backward_weight");
+        softmaxXent = function(d, "softmax_xent");
+        biasGrad = function(d, "bias_grad");
+        sgd = function(d, "sgd_update");
+        sgdScalars = function(d, "sgd_update_scalars");
+    }
+
+    private static CUfunction function(CudaDevice d, String name) {
+        return d == null ? null : d.function(name);
     }
 
     /** Index of gather_batch's {@code offset} argument (rewritten every step). */
@@ -149,20 +164,6 @@ final class Kernels {
 
     static Grid sgdGrid(int total) {
         return new Grid(KernelLaunch.blocks(total, BLOCK), 1, BLOCK);
-    }
-
-    /** The grid of a {@link KernelCase}'s launch, for the emulation harness (which takes it from the case file). */
-    static Grid gridOf(KernelCase c) {
-        return switch (c.op()) {
-            case "gather_batch" -> gatherGrid(c.i("rows"), c.i("features"));
-            case "matmul_forward", "matmul_backward_input", "matmul_backward_weight" -> matmulGrid(c.i("m"), c.i("n"));
-            case "softmax_xent" -> softmaxGrid(c.i("rows"));
-            case "bias_grad" -> biasGrid(c.i("cols"));
-            case "sgd_update" -> sgdGrid(c.f("params").length);
-            case "linear_forward", "linear_backward_input", "linear_backward_weight" -> linearGrid(c.i("m"), c.i("n"), c.i("k")).grid();
-            case "linear_softmax_xent" -> linearXentGrid(c.i("rows"));
-            default -> throw new IllegalArgumentException("no grid for kernel case op " + c.op());
-        };
     }
 
     private KernelLaunch.Builder launch(String kernel, CUfunction f, Grid g) {
