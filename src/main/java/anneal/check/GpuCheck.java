@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * The first-contact check of a GPU box ({@code anneal gpu-check OUTDIR}): (1) every kernel against the CPU
  * reference on the device, (2) one epoch of the default MLP on the CPU and CUDA backends from the same
  * weights and sample order, loss curves compared, (3) a timing table: GPU microseconds per training step
- * for each lr delivery, kernels per step, the CPU backend, PyTorch eager (and CUDA-graph) on the same GPU
+ * for each lr delivery with the default kernels and for each kernel variant ({@code StepKernels}) with the default
+ * delivery, kernels per step, the CPU backend, PyTorch eager (and CUDA-graph) on the same GPU
  * via {@code tools/gpu_torch_peer.py}, and the time to 0.88 validation accuracy. Everything goes to OUTDIR.
  *
  * <p>Pass criteria: every kernel case within its tolerance; over the epoch, the per-step training losses

@@ -164,14 +164,14 @@ public final class CudaBackend implements Backend {
         int[] sizes = new int[initial.count()];
         for (int i = 0; i < sizes.length; i++) sizes[i] = initial.tensor(i).length;
         sgd = new SgdArgs(sizes, optimizer);
-        workspace = new Kernels.Workspace(device);
-        kernels = new Kernels(device, workspace);
         long total = sgd.totalFloats();
         params = device.alloc("parameters", total * Sizeof.FLOAT);
         grads = device.alloc("gradients", total * Sizeof.FLOAT);
         momentumBufs = device.alloc("momentum buffers", total * Sizeof.FLOAT);
         stats = device.alloc("loss/accuracy counters and the step's batch offset", 7L * Sizeof.DOUBLE);
         stepOffset = stats.withByteOffset(6L * Sizeof.DOUBLE);  // an int, written by the step's first kernel
+        workspace = new Kernels.Workspace(device);  // the split-K scratch of kernel variant 2
+        kernels = new Kernels(device, workspace);
         if (delivery == LrDelivery.DEVICE_SCALAR) scalarRing = new StepScalarRing(device, SgdArgs.STEP_WORDS);
         long offset = 0;
         for (int i = 0; i < sizes.length; i++) {
