@@ -6,3 +6,5 @@
 #include "softmax_xent.cu"
 #include "bias_grad.cu"
 #include "sgd.cu"
+#include "linear.cu"
+#include "linear_xent.cu"

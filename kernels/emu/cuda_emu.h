@@ -53,6 +53,11 @@ struct dim3 {
 struct uint3 {
     unsigned x, y, z;
 };
+// CUDA's 16-byte vector type (the register-tiled SGEMM's loads); its alignment, as on the GPU, makes a
+// misaligned float4 access undefined behaviour that UBSan reports.
+struct alignas(16) float4 {
+    float x, y, z, w;
+};
 
 namespace emu {
 constexpr unsigned kWarpSize = 32;
@@ -396,6 +401,11 @@ T __shfl_sync(unsigned, T v, int srcLane, int width = 32) {
 inline float atomicAdd(float* address, float v) { return std::atomic_ref<float>(*address).fetch_add(v); }
 inline double atomicAdd(double* address, double v) { return std::atomic_ref<double>(*address).fetch_add(v); }
 inline int atomicAdd(int* address, int v) { return std::atomic_ref<int>(*address).fetch_add(v); }
+// Blocks run one after another and threads share one memory, so a fence only has to order this thread's
+// accesses (a sequentially consistent fence); a load that bypasses L1 is a plain load.
+inline void __threadfence() { std::atomic_thread_fence(std::memory_order_seq_cst); }
+template <class T>
+T __ldcg(const T* p) { return *p; }
 
 // Round-to-nearest arithmetic intrinsics: on the GPU they forbid fusing into an FMA; the harness is
 // built with -ffp-contract=off so plain operators round the same way.

@@ -36,6 +36,7 @@
 //   ANNEAL_STANDIN_NO_EXECUTE=0|1       1: launches are checked and their parameters copied, then
 //                                       dropped (for measuring the host's cost per step)              [0]
 #include "../anneal_kernels.cu"
+#include "../emu/registry.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -147,60 +148,7 @@ Config readConfig() {
 }
 
 // ---- kernels: looked up by name, parameters unpacked by each kernel's own C++ signature ----------
-
-struct KernelEntry {
-    const char* name;
-    std::vector<std::size_t> offset, size;
-    std::vector<bool> pointer;
-    std::size_t bytes = 0;
-    void (*run)(dim3 grid, dim3 block, const unsigned char* args) = nullptr;
-};
-
-template <class... P, std::size_t... I>
-void runUnpacked(void (*kernel)(P...), dim3 grid, dim3 block, const unsigned char* args, const std::size_t* offsets,
-                 std::index_sequence<I...>) {
-    std::tuple<std::decay_t<P>...> values;
-    ((std::memcpy(&std::get<I>(values), args + offsets[I], sizeof(std::get<I>(values)))), ...);
-    emu::launch(grid, block, kernel, std::get<I>(values)...);
-}
-
-template <auto Kernel>
-struct Registered;
-template <class... P, void (*Kernel)(P...)>
-struct Registered<Kernel> {
-    static inline std::vector<std::size_t> offsets;
-    static void run(dim3 grid, dim3 block, const unsigned char* args) {
-        runUnpacked(Kernel, grid, block, args, offsets.data(), std::index_sequence_for<P...>{});
-    }
-    static KernelEntry entry(const char* name) {
-        KernelEntry e;
-        e.name = name;
-        std::size_t at = 0;
-        auto add = [&](std::size_t size, std::size_t align, bool isPointer) {
-            at = (at + align - 1) / align * align;
-            e.offset.push_back(at);
-            e.size.push_back(size);
-            e.pointer.push_back(isPointer);
-            at += size;
-        };
-        (add(sizeof(std::decay_t<P>), alignof(std::decay_t<P>), std::is_pointer_v<std::decay_t<P>>), ...);
-        e.bytes = at;
-        offsets = e.offset;
-        e.run = &run;
-        return e;
-    }
-};
-
-#define ANNEAL_KERNEL(name) Registered<&name>::entry(#name)
-
-const std::vector<KernelEntry>& kernels() {
-    static const std::vector<KernelEntry> all = {
-        ANNEAL_KERNEL(gather_batch),   ANNEAL_KERNEL(matmul_forward), ANNEAL_KERNEL(matmul_backward_input),
-        ANNEAL_KERNEL(matmul_backward_weight), ANNEAL_KERNEL(softmax_xent), ANNEAL_KERNEL(bias_grad),
-        ANNEAL_KERNEL(sgd_update),     ANNEAL_KERNEL(sgd_update_scalars),
-    };
-    return all;
-}
+// (emu/registry.h, shared with the sanitizer harness, which replays the Java side's launches the same way)
 
 // ---- driver objects ------------------------------------------------------------------------------
 
@@ -966,7 +914,7 @@ CU_API(cuModuleGetFunction)(Function** function, Module* module, const char* nam
             module->functions.push_back(*function);
             return CUDA_SUCCESS;
         }
-    report(std::string("the module has a kernel '") + name + "' that the stand-in does not emulate (add it to kernels() in standin.cpp)");
+    report(std::string("the module has a kernel '") + name + "' that the stand-in does not emulate (add it to kernels() in emu/registry.h)");
     return CUDA_ERROR_NOT_FOUND;
 }
 

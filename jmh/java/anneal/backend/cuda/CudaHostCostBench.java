@@ -49,6 +49,10 @@ public class CudaHostCostBench {
     @Param({"kernel-arg", "device-scalar", "graph"})
     String delivery;
 
+    /** The step's kernels: 2 (default, 5 launches) or 1 (the 10 launches of issue #4). */
+    @Param({"2", "1"})
+    String kernels;
+
     private CudaBackend backend;
     private double[] lr, momentum, weightDecay;
     private int step;
@@ -61,7 +65,7 @@ public class CudaHostCostBench {
         if (!"1".equals(System.getenv("ANNEAL_STANDIN_NO_EXECUTE")))
             throw new IllegalStateException("ANNEAL_STANDIN_NO_EXECUTE=1 and the stand-in on LD_LIBRARY_PATH are needed (see the Javadoc)");
         Splits data = SyntheticData.blobs(784, 10, BATCH * BATCHES, 128, 128, 2.0, 1);
-        backend = CudaBackend.open(0, LrDelivery.parse(delivery));
+        backend = CudaBackend.open(0, LrDelivery.parse(delivery), "1".equals(kernels) ? StepKernels.V1_SEPARATE : StepKernels.V2_FUSED);
         if (!backend.onStandInDriver()) throw new IllegalStateException("not the CPU stand-in driver: " + backend.description());
         MlpSpec spec = new MlpSpec(784, new int[] {256}, 10);
         Parameters init = Initialization.pytorchDefault(spec, 1);
@@ -83,7 +87,7 @@ public class CudaHostCostBench {
         backend.trainStep((step++ % BATCHES) * BATCH, BATCH, lr, momentum, weightDecay);
     }
 
-    /** The same launches as kernel-arg, each with a nested Pointer array as the pre-#13 backend passed. */
+    /** The same launches as kernel-arg, each with a nested Pointer array as the pre-#13 backend passed (kernels=1: the pre-#13 step). */
     @Benchmark
     public void legacyPacking() {
         for (int i = 0; i < legacyParams.length; i++) launches.get(i).launchWith(legacyParams[i]);

@@ -4,6 +4,7 @@ import anneal.backend.cuda.LrDelivery;
 import anneal.backend.cuda.KernelCases;
 import anneal.backend.cuda.KernelCase;
 import anneal.backend.cuda.DeviceKernelCheck;
+import anneal.backend.cuda.StepKernels;
 import anneal.backend.cuda.CudaBackend;
 import anneal.backend.Backend;
 import anneal.backend.cpu.CpuBackend;
@@ -32,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * The first-contact check of a GPU box ({@code anneal gpu-check OUTDIR}): (1) every kernel against the CPU
  * reference on the device, (2) one epoch of the default MLP on the CPU and CUDA backends from the same
  * weights and sample order, loss curves compared, (3) a timing table: GPU microseconds per training step
- * for each lr delivery, kernels per step, the CPU backend, PyTorch eager (and CUDA-graph) on the same GPU
+ * for each lr delivery with the default kernels and for each kernel variant ({@code StepKernels}) with the default
+ * delivery, kernels per step, the CPU backend, PyTorch eager (and CUDA-graph) on the same GPU
  * via {@code tools/gpu_torch_peer.py}, and the time to 0.88 validation accuracy. Everything goes to OUTDIR.
  *
  * <p>Pass criteria: every kernel case within its tolerance; over the epoch, the per-step training losses
@@ -194,8 +196,8 @@ public final class GpuCheck {
         if (!ok) failed = true;
     }
 
-    private double gpuMicrosPerStep(LrDelivery delivery, int steps, int[] kernelsPerStep) {
-        try (CudaBackend b = CudaBackend.open(ordinal, delivery)) {
+    private double gpuMicrosPerStep(LrDelivery delivery, StepKernels variant, int steps, int[] kernelsPerStep) {
+        try (CudaBackend b = CudaBackend.open(ordinal, delivery, variant)) {
             OptimizerSetup optimizer = start(b);
             kernelsPerStep[0] = b.kernelsPerStep(BATCH);
             return b.microsecondsPerStep(steps, BATCH, LR, optimizer.momenta(), optimizer.weightDecays());
@@ -221,11 +223,13 @@ public final class GpuCheck {
         line("| implementation | us / step | kernels / step |\n|---|---|---|");
         int[] kernels = new int[1];
         double argUs = 0;
-        for (LrDelivery d : LrDelivery.values()) {
-            double us = gpuMicrosPerStep(d, steps, kernels);
-            if (d == LrDelivery.DEFAULT) argUs = us;
-            line(String.format(Locale.ROOT, "| anneal CUDA, lr %s | %.1f | %d |", d.cliName(), us, kernels[0]));
-        }
+        for (StepKernels v : StepKernels.values())  // every kernel variant with the default delivery, the default variant with each
+            for (LrDelivery d : LrDelivery.values()) {
+                if (v != StepKernels.DEFAULT && d != LrDelivery.DEFAULT) continue;
+                double us = gpuMicrosPerStep(d, v, steps, kernels);
+                if (d == LrDelivery.DEFAULT && v == StepKernels.DEFAULT) argUs = us;
+                line(String.format(Locale.ROOT, "| anneal CUDA, kernel variant %d, lr %s | %.1f | %d |", v.number(), d.cliName(), us, kernels[0]));
+            }
         line(String.format(Locale.ROOT, "| anneal CPU backend (%d threads, wall clock) | %.1f | - |",
                 Runtime.getRuntime().availableProcessors(), cpuMicrosPerStep(Math.min(steps, 200))));
         torchPeer(torchPeer, python, steps, argUs);

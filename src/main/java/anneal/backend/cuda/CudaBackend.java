@@ -29,9 +29,11 @@ import jcuda.driver.CUevent;
  *
  * <p>Device-resident: the three splits are uploaded once ({@link #upload}); {@link #beginEpoch} uploads one
  * permutation; {@link #trainStep} sends only scalars (the batch offset, lr, momentum and weight decay per group) and
- * enqueues the step's kernels without waiting (gather, per layer a forward SGEMM with fused bias + ReLU,
- * fused softmax + cross-entropy + gradient, per layer weight-gradient SGEMM, bias-gradient reduction and
- * input-gradient SGEMM with fused ReLU backward, then one multi-tensor SGD launch). Loss sums and correct
+ * enqueues the step's kernels without waiting: with kernel variant 2 (default, {@link StepKernels}) the first
+ * layer's forward reading the batch through the permutation, the hidden layers' forwards (bias + ReLU fused), the
+ * last layer fused with softmax + cross-entropy + gradient and its input gradient, per layer a weight-gradient
+ * SGEMM with the bias gradient fused (and for the middle layers an input-gradient SGEMM with ReLU backward),
+ * then one multi-tensor SGD launch; variant 1 runs the separate kernels of issue #4. Loss sums and correct
  * counts accumulate on the device; {@link #endEpoch}, {@link #lastLoss} and {@link #evaluate} read back a
  * few numbers. Every kernel launch, with its packed arguments, is built once per batch size and reused;
  * a step only rewrites the batch offset and the SGD step struct in place (see {@link KernelLaunch}).
@@ -49,10 +51,12 @@ public final class CudaBackend implements Backend {
 
     private final CudaDevice device;
     private final LrDelivery delivery;
+    private final StepKernels variant;
     private MlpSpec spec;
     private SgdArgs sgd;
     private Kernels kernels;
-    private CUdeviceptr params, grads, momentumBufs, stats;
+    private CUdeviceptr params, grads, momentumBufs, stats, stepOffset;
+    private Kernels.Workspace workspace;
     private final CUdeviceptr[] weight = new CUdeviceptr[SgdArgs.MAX_TENSORS / 2];
     private final CUdeviceptr[] bias = new CUdeviceptr[SgdArgs.MAX_TENSORS / 2];
     private final CUdeviceptr[] gradWeight = new CUdeviceptr[SgdArgs.MAX_TENSORS / 2];
@@ -80,9 +84,10 @@ public final class CudaBackend implements Backend {
     private record DeviceSplit(CUdeviceptr x, CUdeviceptr labels, int count) {
     }
 
-    private CudaBackend(CudaDevice device, LrDelivery delivery) {
+    private CudaBackend(CudaDevice device, LrDelivery delivery, StepKernels variant) {
         this.device = device;
         this.delivery = delivery;
+        this.variant = variant;
     }
 
     /**
@@ -92,8 +97,14 @@ public final class CudaBackend implements Backend {
      *         driver too old for the kernels)
      */
     public static CudaBackend open(int ordinal, LrDelivery delivery) {
+        return open(ordinal, delivery, StepKernels.DEFAULT);
+    }
+
+    /** As {@link #open(int, LrDelivery)}, with the step's kernels of {@code variant} (gpu-check times each). */
+    public static CudaBackend open(int ordinal, LrDelivery delivery, StepKernels variant) {
         java.util.Objects.requireNonNull(delivery, "delivery");
-        return new CudaBackend(CudaDevice.open(ordinal), delivery);
+        java.util.Objects.requireNonNull(variant, "variant");
+        return new CudaBackend(CudaDevice.open(ordinal), delivery, variant);
     }
 
     /** Environment variable choosing the lr delivery of {@link #open()}: kernel-arg, device-scalar, graph (default). */
@@ -127,7 +138,8 @@ public final class CudaBackend implements Backend {
 
     @Override
     public String description() {
-        return "cuda: " + device.describe() + ", lr delivery " + delivery.cliName() + ", kernels: " + device.moduleSource;
+        return "cuda: " + device.describe() + ", lr delivery " + delivery.cliName() + ", kernel variant " + variant.number()
+                + ", kernels: " + device.moduleSource;
     }
 
     public LrDelivery lrDelivery() {
@@ -152,12 +164,14 @@ public final class CudaBackend implements Backend {
         int[] sizes = new int[initial.count()];
         for (int i = 0; i < sizes.length; i++) sizes[i] = initial.tensor(i).length;
         sgd = new SgdArgs(sizes, optimizer);
-        kernels = new Kernels(device);
         long total = sgd.totalFloats();
         params = device.alloc("parameters", total * Sizeof.FLOAT);
         grads = device.alloc("gradients", total * Sizeof.FLOAT);
         momentumBufs = device.alloc("momentum buffers", total * Sizeof.FLOAT);
-        stats = device.alloc("loss/accuracy counters", 6L * Sizeof.DOUBLE);
+        stats = device.alloc("loss/accuracy counters and the step's batch offset", 7L * Sizeof.DOUBLE);
+        stepOffset = stats.withByteOffset(6L * Sizeof.DOUBLE);  // an int, written by the step's first kernel
+        workspace = new Kernels.Workspace(device);  // the split-K scratch of kernel variant 2
+        kernels = new Kernels(device, workspace);
         if (delivery == LrDelivery.DEVICE_SCALAR) scalarRing = new StepScalarRing(device, SgdArgs.STEP_WORDS);
         long offset = 0;
         for (int i = 0; i < sizes.length; i++) {
@@ -182,6 +196,8 @@ public final class CudaBackend implements Backend {
         if (scalarRing != null) scalarRing.close();
         scalarRing = null;
         for (CUdeviceptr p : new CUdeviceptr[] {params, grads, momentumBufs, stats}) device.free(p);
+        if (workspace != null) workspace.close();
+        workspace = null;
     }
 
     private void freeActivations() {
@@ -266,7 +282,7 @@ public final class CudaBackend implements Backend {
         device.makeCurrent();
         sgd.setStep(lr, momentum, weightDecay);
         TrainStepPlan plan = plan(batchSize);
-        plan.gather().setInt(Kernels.GATHER_OFFSET_ARG, offset);
+        plan.first().setInt(plan.offsetArg(), offset);
         if (delivery == LrDelivery.DEVICE_SCALAR) {
             plan.sgd().setPointer(Kernels.SGD_STEP_ARG, scalarRing.write(sgd.stepWords(), device.stream));
             plan.run(device.stream);
@@ -284,7 +300,9 @@ public final class CudaBackend implements Backend {
         if (batchSize > capacityRows) allocateActivations(batchSize);
         TrainStepPlan plan = plans.get(batchSize);
         if (plan == null) {
-            plan = new TrainStepPlan(trainLaunches(batchSize), delivery == LrDelivery.CUDA_GRAPH);
+            boolean fused = fusedStep();
+            plan = new TrainStepPlan(trainLaunches(batchSize), fused ? Kernels.LINEAR_FORWARD_OFFSET_ARG : Kernels.GATHER_OFFSET_ARG,
+                    delivery == LrDelivery.CUDA_GRAPH);
             plans.put(batchSize, plan);
         }
         lastPlan = plan;
@@ -306,13 +324,28 @@ public final class CudaBackend implements Backend {
         return plan(batchSize).launches();
     }
 
-    /** The launches of one training step, in order; the gather is first and the SGD update last. */
+    /** Whether this model's step runs kernel variant 2 (it needs a hidden layer and few enough classes). */
+    private boolean fusedStep() {
+        return variant == StepKernels.V2_FUSED && spec.layers() >= 2 && spec.classes() <= Kernels.XENT_MAX_CLASSES;
+    }
+
+    /** The launches of one training step, in order; the first takes the batch offset and the SGD update is last. */
     List<KernelLaunch> trainLaunches(int rows) {
+        List<KernelLaunch> launches = fusedStep() ? fusedLaunches(rows) : separateLaunches(rows);
+        launches.add(kernels.sgd(params, grads, momentumBufs, sgd.totalFloats(), sgd.layoutWords(), sgd.stepWords(),
+                delivery == LrDelivery.DEVICE_SCALAR ? scalarRing.firstSlot() : null));
+        return launches;
+    }
+
+    /** Variant 1: the gather, per product one 32x32-tile SGEMM, softmax_xent and bias_grad kernels. */
+    private List<KernelLaunch> separateLaunches(int rows) {
         DeviceSplit train = requireSplit(Backend.Split.TRAIN);
         List<KernelLaunch> launches = new java.util.ArrayList<>();
         launches.add(kernels.gather(train.x(), train.labels(), perm, 0, rows, spec.inputs(), batchX, batchY,
                 statsAt(STEP_STATS)));
-        addForward(launches, batchX, rows);
+        for (int l = 0; l < spec.layers(); l++)
+            launches.add(kernels.forward(l == 0 ? batchX : act[l - 1], weight[l], bias[l], act[l], rows, spec.fanOut(l),
+                    spec.fanIn(l), l < spec.layers() - 1));
         int last = spec.layers() - 1;
         launches.add(kernels.softmaxXent(act[last], batchY, dact[last], rows, spec.classes(), 1.0 / rows,
                 statsAt(EPOCH_STATS), statsAt(STEP_STATS)));
@@ -323,16 +356,31 @@ public final class CudaBackend implements Backend {
             if (l > 0)  // dX = dY W, masked by the ReLU output of layer l-1
                 launches.add(kernels.backwardInput(dact[l], weight[l], act[l - 1], dact[l - 1], rows, in, out));
         }
-        launches.add(kernels.sgd(params, grads, momentumBufs, sgd.totalFloats(), sgd.layoutWords(), sgd.stepWords(),
-                delivery == LrDelivery.DEVICE_SCALAR ? scalarRing.firstSlot() : null));
         return launches;
     }
 
-    /** Forward launches over {@code rows} rows of {@code input}, leaving the logits in act[last]. */
-    private void addForward(List<KernelLaunch> launches, CUdeviceptr input, int rows) {
-        for (int l = 0; l < spec.layers(); l++)
-            launches.add(kernels.forward(l == 0 ? input : act[l - 1], weight[l], bias[l], act[l], rows, spec.fanOut(l),
-                    spec.fanIn(l), l < spec.layers() - 1));
+    /**
+     * Variant 2: the first layer's forward reads the batch through the permutation (and publishes the offset to
+     * stepOffset), the last layer runs fused with softmax + cross-entropy and its own input gradient, each weight
+     * gradient brings its bias gradient, and the first layer's reads the batch through the permutation again.
+     */
+    private List<KernelLaunch> fusedLaunches(int rows) {
+        DeviceSplit train = requireSplit(Backend.Split.TRAIN);
+        List<KernelLaunch> launches = new java.util.ArrayList<>();
+        int last = spec.layers() - 1;
+        for (int l = 0; l < last; l++)
+            launches.add(kernels.linearForward(l == 0 ? train.x() : act[l - 1], l == 0 ? perm : null, 0, weight[l], bias[l], act[l],
+                    rows, spec.fanOut(l), spec.fanIn(l), true, l == 0 ? statsAt(STEP_STATS) : null, l == 0 ? stepOffset : null));
+        launches.add(kernels.linearSoftmaxXent(act[last - 1], weight[last], bias[last], train.labels(), perm, stepOffset, dact[last],
+                dact[last - 1], rows, spec.classes(), spec.fanIn(last), 1.0 / rows, statsAt(EPOCH_STATS), statsAt(STEP_STATS)));
+        for (int l = last; l >= 0; l--) {
+            int in = spec.fanIn(l), out = spec.fanOut(l);
+            launches.add(kernels.linearBackwardWeight(dact[l], l == 0 ? train.x() : act[l - 1], l == 0 ? perm : null,
+                    l == 0 ? stepOffset : null, gradWeight[l], gradBias[l], out, in, rows));
+            if (l > 0 && l < last)  // the last layer's input gradient came with the fused softmax kernel
+                launches.add(kernels.linearBackwardInput(dact[l], weight[l], act[l - 1], dact[l - 1], rows, in, out));
+        }
+        return launches;
     }
 
     private CUdeviceptr statsAt(int index) {
@@ -391,11 +439,23 @@ public final class CudaBackend implements Backend {
     private List<KernelLaunch> evalLaunches(DeviceSplit split) {
         List<KernelLaunch> launches = new java.util.ArrayList<>();
         int last = spec.layers() - 1;
+        boolean fused = fusedStep();
         for (int start = 0; start < split.count(); start += capacityRows) {
             int rows = Math.min(capacityRows, split.count() - start);
-            addForward(launches, split.x().withByteOffset((long) start * spec.inputs() * Sizeof.FLOAT), rows);
-            launches.add(kernels.softmaxXent(act[last], split.labels().withByteOffset(start), null, rows, spec.classes(), 1.0,
-                    statsAt(EVAL_STATS), null));
+            CUdeviceptr x = split.x().withByteOffset((long) start * spec.inputs() * Sizeof.FLOAT);
+            CUdeviceptr labels = split.labels().withByteOffset(start);
+            if (fused) {
+                for (int l = 0; l < last; l++)
+                    launches.add(kernels.linearForward(l == 0 ? x : act[l - 1], null, 0, weight[l], bias[l], act[l], rows,
+                            spec.fanOut(l), spec.fanIn(l), true, null, null));
+                launches.add(kernels.linearSoftmaxXent(act[last - 1], weight[last], bias[last], labels, null, null, null, null, rows,
+                        spec.classes(), spec.fanIn(last), 1.0, statsAt(EVAL_STATS), null));
+            } else {
+                for (int l = 0; l < spec.layers(); l++)
+                    launches.add(kernels.forward(l == 0 ? x : act[l - 1], weight[l], bias[l], act[l], rows, spec.fanOut(l),
+                            spec.fanIn(l), l < last));
+                launches.add(kernels.softmaxXent(act[last], labels, null, rows, spec.classes(), 1.0, statsAt(EVAL_STATS), null));
+            }
         }
         return launches;
     }

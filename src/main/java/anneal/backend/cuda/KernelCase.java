@@ -9,7 +9,7 @@ import java.util.Map;
  * {@code KernelEmulationTest} and on a real GPU by {@link DeviceKernelCheck}. A value passes when
  * {@code |got - expected| <= atol + rtol * |expected|}.
  *
- * <p>Values are {@code Integer}, {@code Double}, {@code float[]}, {@code int[]} or {@code byte[]}.
+ * <p>Values are {@code Integer}, {@code Double}, {@code float[]}, {@code double[]}, {@code int[]} or {@code byte[]}.
  */
 public record KernelCase(String name, String op, double atol, double rtol, Map<String, Object> inputs,
                          Map<String, Object> expected) {

@@ -28,12 +28,14 @@ import jcuda.driver.CUstream;
  * change between launches (the batch offset, the SGD step struct, a device-scalar slot) are rewritten in
  * place with {@link #setInt}, {@link #setWords} and {@link #setPointer}: plain memory writes, no JNI. The
  * driver copies the values at each launch (and a CUDA graph at node creation and update), so rewriting
- * them after a launch is safe.
+ * them after a launch is safe. Built without a device, a launch is a description only (name, grid, block and
+ * argument bytes, with symbolic device addresses), which the sanitizer emulation harness replays.
  */
 final class KernelLaunch {
     final String name;
     final int gridX;
     final int gridY;
+    final int gridZ;
     final int block;
     private final CUfunction function;
     private final Pointer params;
@@ -45,11 +47,13 @@ final class KernelLaunch {
     CUgraphNode node;
 
     private KernelLaunch(Builder b, CudaDevice device) {
-        if (b.gridX < 1 || b.gridY < 1) throw new IllegalArgumentException(b.name + ": empty grid " + b.gridX + " x " + b.gridY);
+        if (b.gridX < 1 || b.gridY < 1 || b.gridZ < 1)
+            throw new IllegalArgumentException(b.name + ": empty grid " + b.gridX + " x " + b.gridY + " x " + b.gridZ);
         name = b.name;
         function = b.function;
         gridX = b.gridX;
         gridY = b.gridY;
+        gridZ = b.gridZ;
         block = b.block;
         int n = b.args.size();
         offsets = new int[n];
@@ -62,18 +66,25 @@ final class KernelLaunch {
             sizes[i] = a.bytes.length;
             at += a.bytes.length;
         }
+        int valueBytes = Math.max(8, at);
+        if (device == null) {  // a description only (the emulation harness replays it): the values, no launchable params
+            values = ByteBuffer.allocate(valueBytes).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) values.put(offsets[i], b.args.get(i).bytes);
+            params = null;
+            return;
+        }
         int slotBytes = 8 * Math.max(1, n);
-        Pointer block0 = device.pinned(slotBytes + Math.max(8, at));
-        ByteBuffer all = block0.getByteBuffer(0, slotBytes + Math.max(8, at)).order(ByteOrder.LITTLE_ENDIAN);
+        Pointer block0 = device.pinned(slotBytes + valueBytes);
+        ByteBuffer all = block0.getByteBuffer(0, slotBytes + valueBytes).order(ByteOrder.LITTLE_ENDIAN);
         long base = NativeAddress.of(block0);
         for (int i = 0; i < n; i++) all.putLong(8 * i, base + slotBytes + offsets[i]);
-        values = all.slice(slotBytes, Math.max(8, at)).order(ByteOrder.LITTLE_ENDIAN);
+        values = all.slice(slotBytes, valueBytes).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) values.put(offsets[i], b.args.get(i).bytes);
         params = NativeAddress.raw(base);  // no buffer attached: JCuda passes it on with two field reads
         nodeParams.func = function;
         nodeParams.gridDimX = gridX;
         nodeParams.gridDimY = gridY;
-        nodeParams.gridDimZ = 1;
+        nodeParams.gridDimZ = gridZ;
         nodeParams.blockDimX = block;
         nodeParams.blockDimY = 1;
         nodeParams.blockDimZ = 1;
@@ -89,7 +100,8 @@ final class KernelLaunch {
     }
 
     void launch(CUstream stream) {
-        cuLaunchKernel(function, gridX, gridY, 1, block, 1, 1, 0, stream, params, null);
+        if (params == null) throw new IllegalStateException(name + ": a launch description without a device (a bug in Anneal)");
+        cuLaunchKernel(function, gridX, gridY, gridZ, block, 1, 1, 0, stream, params, null);
     }
 
     /**
@@ -109,7 +121,7 @@ final class KernelLaunch {
 
     /** Launches with another parameter array (the benchmark's legacy peer). */
     void launchWith(Pointer kernelParams) {
-        cuLaunchKernel(function, gridX, gridY, 1, block, 1, 1, 0, null, kernelParams, null);
+        cuLaunchKernel(function, gridX, gridY, gridZ, block, 1, 1, 0, null, kernelParams, null);
     }
 
     /** Rewrites int argument {@code arg}. */
@@ -159,14 +171,15 @@ final class KernelLaunch {
     static final class Builder {
         private final String name;
         private final CUfunction function;
-        private final int gridX, gridY, block;
+        private final int gridX, gridY, gridZ, block;
         private final List<Arg> args = new ArrayList<>();
 
-        Builder(String name, CUfunction function, int gridX, int gridY, int block) {
+        Builder(String name, CUfunction function, int gridX, int gridY, int gridZ, int block) {
             this.name = name;
             this.function = function;
             this.gridX = gridX;
             this.gridY = gridY;
+            this.gridZ = gridZ;
             this.block = block;
         }
 
@@ -195,6 +208,7 @@ final class KernelLaunch {
             return this;
         }
 
+        /** The launch, packed into {@code device}'s pinned memory; with {@code null}, a description only (not launchable). */
         KernelLaunch build(CudaDevice device) {
             return new KernelLaunch(this, device);
         }

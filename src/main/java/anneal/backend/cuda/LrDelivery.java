@@ -14,7 +14,7 @@ public enum LrDelivery {
     DEVICE_SCALAR,
     /**
      * The default: the whole step is one instantiated CUDA graph, and the lr is still a kernel argument of its
-     * SGD node; before each graph launch the gather node (batch offset) and the SGD node (lr, momentum, weight
+     * SGD node; before each graph launch the first node (batch offset) and the SGD node (lr, momentum, weight
      * decay) are updated with {@code cuGraphExecKernelNodeSetParams}. Three driver calls per step instead of
      * one launch per kernel (host cost per step: results/cuda-status.md).
      */

@@ -16,8 +16,9 @@ import jcuda.driver.CUstream;
 /**
  * The launches of one training step at one batch size, run either one by one on the stream (each a single
  * {@code cuLaunchKernel} with pre-packed arguments) or as one instantiated CUDA graph (a chain of kernel
- * nodes). The first launch is the gather (whose batch offset changes every step) and the last the SGD
- * update (whose step struct changes); the owner rewrites their arguments before {@link #run}. In graph mode
+ * nodes). The first launch takes the batch offset (argument {@link #offsetArg()}: the gather of kernel variant 1,
+ * the first layer's forward of variant 2, which hands it on through device memory) and the last is the SGD update
+ * (whose step struct changes); the owner rewrites their arguments before {@link #run}. In graph mode
  * only those two nodes are refreshed before each graph launch, with {@code cuGraphExecKernelNodeSetParams}.
  */
 final class TrainStepPlan implements AutoCloseable {
@@ -25,10 +26,12 @@ final class TrainStepPlan implements AutoCloseable {
     private final KernelLaunch[] array;
     private final KernelLaunch first;
     private final KernelLaunch last;
+    private final int offsetArg;
     private CUgraph graph;
     private CUgraphExec exec;
 
-    TrainStepPlan(List<KernelLaunch> launches, boolean asGraph) {
+    TrainStepPlan(List<KernelLaunch> launches, int offsetArg, boolean asGraph) {
+        this.offsetArg = offsetArg;
         this.launches = List.copyOf(launches);
         this.array = launches.toArray(new KernelLaunch[0]);
         this.first = launches.get(0);
@@ -55,8 +58,14 @@ final class TrainStepPlan implements AutoCloseable {
         return launches;
     }
 
-    KernelLaunch gather() {
+    /** The launch that takes the batch offset. */
+    KernelLaunch first() {
         return first;
+    }
+
+    /** Index of the first launch's batch-offset argument. */
+    int offsetArg() {
+        return offsetArg;
     }
 
     KernelLaunch sgd() {

@@ -14,11 +14,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Checks every CUDA kernel without a GPU: writes the {@link KernelCases} (inputs, and the expected
- * outputs of {@link anneal.backend.ReferenceOps}, the CPU backend's reference; tolerances stated
- * there) into {@code target/cuda-emu/cases}, then builds and runs {@code make -C kernels emu-check}, which
- * compiles the kernels as C++ against the emulator ({@code kernels/emu/cuda_emu.h}) under ASan + UBSan,
- * runs them and compares.
+ * Checks every CUDA kernel without a GPU: writes the inputs of the {@link KernelCases} into
+ * {@code target/cuda-emu/cases}, builds and runs {@code make -C kernels emu-check}, which compiles the kernels
+ * as C++ against the emulator ({@code kernels/emu/cuda_emu.h}) under ASan + UBSan and runs them, then judges
+ * what they wrote with {@link KernelJudge} against the outputs of {@link anneal.backend.ReferenceOps} (the CPU
+ * backend's reference; tolerances stated in KernelCases): the same judge as the device runs.
  */
 class KernelEmulationTest {
     private static final Path CASES = Path.of("target", "cuda-emu", "cases");
@@ -38,11 +38,19 @@ class KernelEmulationTest {
         for (KernelCase c : cases) EmulationCase.write(CASES, c);
         int written = cases.size();
         HarnessRun run = HarnessRun.make("emu-check", "CASES=" + CASES.toAbsolutePath());
-        long passed = run.output.lines().filter(l -> l.startsWith("PASS ")).count();
-        if (run.exitCode != 0 || passed != written)
-            fail("kernel emulation check failed (exit " + run.exitCode + ", " + passed + "/" + written + " passed):\n" + run.output);
-        assertEquals(written, passed);
-        assertTrue(run.output.contains(written + " cases, 0 failed"), run.output);
+        long ran = run.output.lines().filter(l -> l.startsWith("RAN ")).count();
+        if (run.exitCode != 0 || ran != written)
+            fail("kernel emulation harness failed (exit " + run.exitCode + ", " + ran + "/" + written + " cases ran):\n" + run.output);
+        StringBuilder misses = new StringBuilder();
+        int passed = 0;
+        for (KernelCase c : cases) {
+            DeviceKernelCheck.Result r = KernelJudge.judge(c, EmulationCase.readOutputs(CASES, c));
+            if (r.passed()) passed++;
+            else misses.append("FAIL ").append(r.name()).append(": ").append(r.firstMiss()).append('\n');
+            System.out.printf(java.util.Locale.ROOT, "%s %s max_abs_err=%.3g%n", r.passed() ? "PASS" : "FAIL", r.name(), r.maxAbsError());
+        }
+        assertEquals(written, passed, "kernel cases judged under emulation:\n" + misses);
+        assertTrue(run.output.contains(written + " cases, 0 could not run"), run.output);
     }
 
     /** Output and exit code of {@code make -C kernels ...}. */

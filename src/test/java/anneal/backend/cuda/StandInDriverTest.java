@@ -258,7 +258,7 @@ class StandInDriverTest {
         String report = Files.readString(out.resolve("gpu-check.md"));
         assertEquals(0, p.exit, report + p.err);
         assertTrue(report.contains("**Driver: Anneal's CPU stand-in (no GPU)."), report);
-        assertTrue(report.contains("79/79 kernel cases pass"), report);
+        assertTrue(report.contains("122/122 kernel cases pass"), report);
         assertTrue(report.contains("CPU stand-in driver: these figures time the emulation and are not meaningful"), report);
         assertTrue(report.contains("median") && report.contains("over 2 seeds"), report);
         assertTrue(report.contains("Overall: PASS"), report);

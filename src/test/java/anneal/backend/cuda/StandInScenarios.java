@@ -99,7 +99,10 @@ public final class StandInScenarios {
     }
 
     static OptimizerSetup start(Backend b, Splits data, long seed) {
-        MlpSpec spec = new MlpSpec(784, new int[] {256}, 10);
+        return start(b, data, seed, new MlpSpec(784, new int[] {256}, 10));
+    }
+
+    static OptimizerSetup start(Backend b, Splits data, long seed, MlpSpec spec) {
         Parameters init = Initialization.pytorchDefault(spec, seed);
         OptimizerSetup optimizer = OptimizerSetup.noDecayOnBias(new SgdConfig(0.9, 0, true, 5e-4), init.count());
         b.init(spec, init, optimizer);
@@ -119,7 +122,11 @@ public final class StandInScenarios {
     }
 
     static Run train(Backend b, Splits data, long seed) {
-        OptimizerSetup opt = start(b, data, seed);
+        return train(b, data, seed, new MlpSpec(784, new int[] {256}, 10));
+    }
+
+    static Run train(Backend b, Splits data, long seed, MlpSpec spec) {
+        OptimizerSetup opt = start(b, data, seed, spec);
         int perEpoch = data.train().count() / BATCH;
         double[] losses = new double[STEPS];
         for (int s = 0; s < STEPS; s++) {
@@ -174,6 +181,18 @@ public final class StandInScenarios {
             }
             System.out.printf(Locale.ROOT, "  (%s: %.0f ms per step through the stand-in, including evaluation)%n", d.cliName(),
                     (System.nanoTime() - t0) / 1e6 / STEPS);
+        }
+        try (CudaBackend b = CudaBackend.open(0, LrDelivery.DEFAULT, StepKernels.V1_SEPARATE)) {  // the old kernels stay right
+            compare("kernel variant 1, lr delivery " + LrDelivery.DEFAULT.cliName(), cpu, train(b, data, 11));
+        }
+        // two hidden layers: variant 2's step then also has a linear_backward_input launch
+        MlpSpec deep = new MlpSpec(784, new int[] {96, 40}, 10);
+        Run deepCpu;
+        try (Backend b = new CpuBackend()) {
+            deepCpu = train(b, data, 13, deep);
+        }
+        try (CudaBackend b = CudaBackend.open(0, LrDelivery.DEFAULT)) {
+            compare("784-96-40-10, kernel variant 2, lr delivery " + LrDelivery.DEFAULT.cliName(), deepCpu, train(b, data, 13, deep));
         }
     }
 
@@ -269,17 +288,26 @@ public final class StandInScenarios {
 
     /** The step's one launch description: kernel names, grids and argument bytes, as the backend launches them. */
     static void descriptions() {
-        try (CudaBackend b = CudaBackend.open(0, LrDelivery.KERNEL_ARGUMENT)) {
-            start(b, data(4), 4);
-            List<KernelLaunch> step = b.stepLaunches(BATCH);
-            StringBuilder names = new StringBuilder();
-            for (KernelLaunch k : step) names.append(k.name).append(' ');
-            System.out.println("step launches: " + names.toString().trim());
-            check(step.size() == b.kernelsPerStep(BATCH), "kernelsPerStep agrees with the plan");
-            KernelLaunch gather = step.get(0);
-            b.trainStep(3 * BATCH, BATCH, lr(0), new double[] {0.9, 0.9}, new double[] {5e-4, 0});
-            java.nio.ByteBuffer g = java.nio.ByteBuffer.wrap(gather.argumentBytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            check(g.getInt(24) == 3 * BATCH, "the gather's offset argument (bytes 24..27) is the step's offset: " + g.getInt(24));
-        }
+        for (StepKernels v : StepKernels.values())
+            try (CudaBackend b = CudaBackend.open(0, LrDelivery.KERNEL_ARGUMENT, v)) {
+                start(b, data(4), 4);
+                List<KernelLaunch> step = b.stepLaunches(BATCH);
+                StringBuilder names = new StringBuilder();
+                for (KernelLaunch k : step) names.append(k.name).append(' ');
+                System.out.println("kernel variant " + v.number() + ", step launches: " + names.toString().trim());
+                check(step.size() == b.kernelsPerStep(BATCH), "kernelsPerStep agrees with the plan");
+                int expected = v == StepKernels.V1_SEPARATE ? 10 : 5;
+                check(step.size() == expected, "variant " + v.number() + ": " + step.size() + " launches per 784-256-10 step, expected " + expected);
+                KernelLaunch first = step.get(0);
+                b.trainStep(3 * BATCH, BATCH, lr(0), new double[] {0.9, 0.9}, new double[] {5e-4, 0});
+                java.nio.ByteBuffer g = java.nio.ByteBuffer.wrap(first.argumentBytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                // gather_batch(X, labels, perm, offset, ...): bytes 24..27; linear_forward(X, perm, offset, ...): bytes 16..19
+                int at = v == StepKernels.V1_SEPARATE ? 24 : 16;
+                check(g.getInt(at) == 3 * BATCH, "the first launch's offset argument (bytes " + at + "..) is the step's offset: " + g.getInt(at));
+                if (v == StepKernels.V2_FUSED) {
+                    check(first.gridZ == 17, "layer-1 forward splits k = 784 into 17 chunks: " + first.gridZ);
+                    check(step.get(3).gridZ == 3, "the layer-1 weight gradient splits k = 128 into 3 chunks: " + step.get(3).gridZ);
+                }
+            }
     }
 }
