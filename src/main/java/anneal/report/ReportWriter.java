@@ -63,6 +63,27 @@ public final class ReportWriter {
         return report;
     }
 
+    /**
+     * What the seeds allow: the smallest adjusted p-value the exact sign-flip test can give with {@code pairs} pairs and
+     * Holm over {@code comparisons} ({@code comparisons x 2 / 2^pairs}, reached only when one schedule is slower on
+     * every pair), whether that is below {@link BudgetTable#ALPHA}, and if not how many pairs would be needed.
+     *
+     * @param unit what a pair is, plural ({@code seeds}, {@code studies})
+     */
+    static String attainable(int comparisons, int pairs, String unit) {
+        if (comparisons < 1) return "";
+        double smallest = Math.min(1, comparisons * anneal.stats.SignFlipTest.Result.smallestPossible(pairs));
+        int needed = anneal.stats.SignFlipTest.pairsNeeded(comparisons, BudgetTable.ALPHA);
+        String head = "With " + comparisons + " Holm-adjusted " + (comparisons == 1 ? "comparison" : "comparisons") + " and "
+                + pairs + " " + unit + " the smallest attainable adjusted p-value of the exact test is " + Fmt.pv(smallest)
+                + " (" + comparisons + " × 2/2^" + pairs + ", reached only when a schedule is slower than the reference in every "
+                + "pair)";
+        if (smallest < BudgetTable.ALPHA) return head + ", so a difference can reach p < " + BudgetTable.ALPHA + ".";
+        return head + ": **too few " + unit + " for significance**, no comparison can reach p < " + BudgetTable.ALPHA + "; "
+                + needed + " " + unit + " would be needed (a single comparison needs "
+                + anneal.stats.SignFlipTest.pairsNeeded(1, BudgetTable.ALPHA) + ").";
+    }
+
     /** Whether {@code r} is a tuning trial ({@code onecycle@3}). */
     static boolean isTrial(RunRecord r) {
         return r.schedule().indexOf(CatalogueEntry.TRIAL_SEPARATOR) >= 0;
@@ -124,15 +145,7 @@ public final class ReportWriter {
                 .append(t.seeds().size() == 1 ? " seed" : " seeds").append(", every schedule at its catalogue recipe, one peak lr)\n\n");
         md.append("Horizon tau = ").append(Fmt.sec(t.tau())).append(". Reference: `").append(ref.schedule())
                 .append("` (lowest restricted mean time to ").append(t.target()).append(").");
-        int needed = t.seedsNeeded();
-        if (t.seeds().size() < needed)
-            md.append(" **Too few seeds for significance**: with ").append(t.comparisonCount())
-                    .append(" Holm-adjusted comparisons the smallest possible adjusted p-value of the exact test with ")
-                    .append(t.seeds().size()).append(" seeds is ")
-                    .append(Fmt.pv(Math.min(1, t.comparisonCount() * anneal.stats.SignFlipTest.Result.smallestPossible(t.seeds().size()))))
-                    .append(", so no comparison can reach p < 0.05; ").append(needed).append(" seeds would be needed")
-                    .append(" (a single comparison needs ").append(anneal.stats.SignFlipTest.pairsNeeded(1, 0.05)).append(").");
-        md.append("\n\n");
+        md.append(' ').append(attainable(t.comparisonCount(), t.seeds().size(), "seeds")).append("\n\n");
         md.append("| schedule | reached | KM median [95% CI] | RMST [95% CI] | Δ restricted vs `").append(ref.schedule())
                 .append("` [95% CI] | p (Holm) | RMST epochs [95% CI] | p epochs (Holm) | final val acc | best val acc | final test acc | ")
                 .append("eval time (share) | set-up + load |\n");

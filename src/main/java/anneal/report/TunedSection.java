@@ -113,11 +113,7 @@ final class TunedSection {
                         .append(i == 0 ? "best" : Fmt.pv(holm[i - 1])).append(" | ").append(epochScores(inEpochs.get(r.schedule())))
                         .append(" | ").append(bestPoint(r)).append(" |\n");
             }
-            int needed = SignFlipTest.pairsNeeded(rows.size() - 1, BudgetTable.ALPHA);
-            if (best.studySeeds().size() < needed)
-                md.append("\nWith ").append(best.studySeeds().size()).append(" studies and ").append(rows.size() - 1)
-                        .append(" Holm-adjusted comparisons no difference can reach p < 0.05; ").append(needed)
-                        .append(" studies (seeds) would be needed.\n");
+            md.append('\n').append(ReportWriter.attainable(rows.size() - 1, best.studySeeds().size(), "studies")).append('\n');
             md.append("\nTuned score in epochs: the same scoring with epochs of training to the target instead of seconds ")
                     .append("(the machine's load cannot move it).\n\n");
         });
@@ -143,15 +139,15 @@ final class TunedSection {
     }
 
     /** The hyperparameters of the trial that was fastest in most studies. */
-    private static String bestPoint(Row r) {
+    private String bestPoint(Row r) {
         Map<Integer, Integer> votes = new TreeMap<>();
         for (int k : r.score().bestTrial()) if (k > 0) votes.merge(k, 1, Integer::sum);
         if (votes.isEmpty()) return "none reached the target";
         int k = votes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-        CatalogueEntry e = ScheduleCatalogue.get(r.schedule() + CatalogueEntry.TRIAL_SEPARATOR + k);
+        CatalogueEntry e = settings.entry(r.schedule() + CatalogueEntry.TRIAL_SEPARATOR + k);
         StringBuilder sb = new StringBuilder("trial " + k + ":");
-        e.point().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(p -> sb.append(' ').append(p.getKey()).append('=').append(String.format(Locale.ROOT, "%.3g", p.getValue())));
+        for (var d : e.space().dimensions())
+            sb.append(' ').append(d.name()).append('=').append(String.format(Locale.ROOT, "%.3g", e.point().get(d.name())));
         return sb.toString();
     }
 }
