@@ -57,7 +57,8 @@ public final class ReportWriter {
             md.append("## Selection guide").append(trials.isEmpty() ? " (untuned: every schedule at its catalogue recipe)" : "")
                     .append("\n\n").append(new SelectionGuide(tables).markdown()).append('\n');
         failures(md, journal.runs());
-        catalogue(md, journal.runs());
+        catalogue(md, untuned);
+        if (!trials.isEmpty()) searchSpaces(md, trials, settings);
         Path report = dir.resolve("REPORT.md");
         anneal.util.AtomicFiles.write(report, md.toString().getBytes(StandardCharsets.UTF_8));
         return report;
@@ -340,7 +341,30 @@ public final class ReportWriter {
         md.append('\n');
     }
 
+    /**
+     * The search spaces a tuned sweep drew its trials from: the journal's ({@code --space} overrides included), or the
+     * catalogue's for journals written before spaces were recorded; the first trial's spec shows how a point becomes one.
+     */
+    private static void searchSpaces(StringBuilder md, List<RunRecord> trials, SweepSettings settings) {
+        md.append("## Search spaces as tuned\n\n").append(settings.spaces() != null ? "As recorded in the journal header "
+                + "(`settings.spaces`, with any `--space` overrides)" : "The catalogue's (this journal predates recorded "
+                + "spaces)").append("; log: sampled on a log scale.\n\n| schedule | search space | trials | trial 1 as trained |\n"
+                + "|---|---|---:|---|\n");
+        int longest = trials.stream().mapToInt(RunRecord::epochs).max().orElse(0);
+        for (CatalogueEntry e : ScheduleCatalogue.all()) {
+            List<RunRecord> rs = trials.stream().filter(r -> CatalogueEntry.baseName(r.schedule()).equals(e.name())).toList();
+            if (rs.isEmpty()) continue;
+            int k = rs.stream().mapToInt(r -> ScheduleCatalogue.get(r.schedule()).trialNumber()).max().orElse(0);
+            String first = rs.stream().filter(r -> r.schedule().equals(e.name() + CatalogueEntry.TRIAL_SEPARATOR + 1)
+                    && r.epochs() == longest).map(RunRecord::spec).findFirst().orElse("–");
+            md.append("| ").append(e.name()).append(" | ").append(settings.entry(e.name() + CatalogueEntry.TRIAL_SEPARATOR + 1)
+                    .space().describe()).append(" | ").append(k).append(" | `").append(first).append("` |\n");
+        }
+        md.append('\n');
+    }
+
     private static void catalogue(StringBuilder md, List<RunRecord> runs) {
+        if (runs.isEmpty()) return;
         md.append("## Schedules as trained\n\n| schedule | what | lr | spec (longest budget) |\n|---|---|---:|---|\n");
         int longest = runs.stream().mapToInt(RunRecord::epochs).max().orElse(0);
         for (CatalogueEntry e : ScheduleCatalogue.all())
