@@ -278,7 +278,11 @@ public final class ReportWriter {
                     .findFirst().ifPresent(r -> first.put(name, r));
         if (first.isEmpty()) return;
         Charts.lrGrid(first, dir.resolve("lr-curves.png"));
+        boolean trials = first.values().stream().anyMatch(ReportWriter::isTrial);
         md.append("## Learning-rate curves (").append(longest).append(longest == 1 ? " epoch" : " epochs").append(", as trained)\n\n")
+                .append(trials ? "A tuned sweep: each panel is the schedule's first recorded trial ("
+                        + String.join(", ", first.values().stream().map(r -> r.schedule() + " seed " + r.seed()).toList())
+                        + "), one point of its search space.\n\n" : "")
                 .append("![lr curves](lr-curves.png)\n\n");
     }
 
