@@ -294,10 +294,15 @@ final class SweepCommand implements Callable<Integer> {
         AtomicReference<String> phase = new AtomicReference<>("cells");
         // Ctrl-C / SIGTERM (also passed on by the launcher): kill the JMH fork in flight first, so that nothing is
         // appended after the message, then say how to continue.
+        // the data decompressed once for all cells (a full disk or plain files: none, the cells read --data)
+        Path cache = anneal.bench.DataCache.create(Path.of(journal.header().settings().dataDir()), dir);
+        List<String> cellJvmArgs = new ArrayList<>(forkJvmArgs);
+        if (cache != null) cellJvmArgs.add(anneal.bench.DataCache.optionFor(cache));
         ConsoleSweepListener console = new ConsoleSweepListener(out, err);
         Thread hint = new Thread(() -> {
             stopping.set(true);
             ParentWatch.killDescendants();
+            anneal.bench.DataCache.delete(cache);
             console.finished();
             err.println("\nsweep interrupted; every finished cell is in " + journal.file() + "; "
                     + ("cells".equals(phase.get()) ? "continue with: anneal sweep --resume --out " + dir
@@ -308,7 +313,7 @@ final class SweepCommand implements Callable<Integer> {
             SweepDriver.Outcome outcome;
             try {
                 outcome = new SweepDriver(journal,
-                        new JmhCellExecutor(dir.resolve(SweepFolder.LOGS), forkJvmArgs.toArray(String[]::new)),
+                        new JmhCellExecutor(dir.resolve(SweepFolder.LOGS), cellJvmArgs.toArray(String[]::new)),
                         console, stopping::get, maxRetries).run(plan);
             } catch (InterruptedException e) {
                 return 130;
@@ -317,6 +322,7 @@ final class SweepCommand implements Callable<Integer> {
                 err.println("anneal sweep: " + e.getMessage());
                 return EXIT_STOPPED;
             }
+            anneal.bench.DataCache.delete(cache);
             phase.set("overhead");
             out.println("sweep: " + outcome.ran() + " cells run (" + outcome.retried() + " retried), " + outcome.skipped()
                     + " already done; " + outcome.failed() + " failed, " + outcome.diverged() + " diverged; journal "
@@ -343,6 +349,7 @@ final class SweepCommand implements Callable<Integer> {
             if (diverged > 0) err.println("sweep: " + diverged + " run(s) in the journal diverged; exit code " + Errors.FAILED);
             return outcome.failed() == 0 && diverged == 0 ? Errors.OK : Errors.FAILED;
         } finally {
+            anneal.bench.DataCache.delete(cache);
             try {
                 Runtime.getRuntime().removeShutdownHook(hint);
             } catch (IllegalStateException shuttingDown) {
