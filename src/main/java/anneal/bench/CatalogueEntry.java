@@ -72,6 +72,11 @@ public record CatalogueEntry(String name, String family, String description, Sea
                 space, space.point(k), template, optimizerLr);
     }
 
+    /** This entry with another search space (a {@code --space} override), its untuned recipe unchanged. */
+    public CatalogueEntry withSpace(SearchSpace newSpace) {
+        return new CatalogueEntry(name, family, description, newSpace, point, template, optimizerLr);
+    }
+
     /** {@code onecycle@3} to {@code onecycle}. */
     public static String baseName(String name) {
         int i = name.indexOf(TRIAL_SEPARATOR);

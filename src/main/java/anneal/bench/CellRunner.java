@@ -73,7 +73,8 @@ public final class CellRunner {
      */
     public static Prepared prepare(SweepCell cell, SweepSettings settings, PrintStream notices) {
         long t0 = System.nanoTime();
-        Splits splits = firstTrainImages(FashionMnist.load(Path.of(settings.dataDir()), settings.validationSize(), cell.seed()),
+        Splits splits = firstTrainImages(FashionMnist.load(DataCache.forCell(Path.of(settings.dataDir())),
+                        settings.validationSize(), cell.seed()),
                 settings.trainSize());
         int stepsPerEpoch = TrainConfig.stepsPerEpoch(splits.train().count(), settings.batch());
         TrainConfig config = settings.trainConfig(cell, stepsPerEpoch);

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import anneal.tuning.Dimension;
+import anneal.tuning.Domain;
+import anneal.tuning.SpaceOverride;
 import anneal.tuning.SearchSpace;
 
 /**
@@ -34,32 +36,32 @@ public final class ScheduleCatalogue {
     private static final Map<String, CatalogueEntry> ENTRIES = new LinkedHashMap<>();
 
     /** Peak lr range of every search space: a decade around lr-find's 0.1 on each side, log scale. */
-    static final Dimension LR = Dimension.log("lr", 0.02, 0.5);
+    static final Dimension LR = Dimension.log("lr", 0.02, 0.5, Domain.POSITIVE);
     /** Warmup length as a fraction of the run. */
-    static final Dimension WARMUP = Dimension.linear("warmup", 0.02, 0.3);
+    static final Dimension WARMUP = Dimension.linear("warmup", 0.02, 0.3, Domain.FRACTION_OF_RUN);
 
     static {
         add("constant", "constant lr", "The baseline: the optimizer's lr for the whole run.",
-                space(Dimension.log("lr", 0.01, 0.3)), Map.of("lr", 0.05), (b, p) -> "ConstantLR(factor=1.0, total_iters=1)");
+                space(Dimension.log("lr", 0.01, 0.3, Domain.POSITIVE)), Map.of("lr", 0.05), (b, p) -> "ConstantLR(factor=1.0, total_iters=1)");
         add("step", "StepLR", "lr x gamma (0.1) every interval (a third) of the run, at least every epoch.",
-                space(LR, Dimension.log("gamma", 0.05, 0.5), Dimension.linear("interval", 0.2, 0.5)),
+                space(LR, Dimension.log("gamma", 0.05, 0.5, Domain.FACTOR), Dimension.linear("interval", 0.2, 0.5, Domain.FRACTION_OF_RUN)),
                 Map.of("lr", 0.1, "gamma", 0.1, "interval", 1.0 / 3),
                 (b, p) -> "StepLR(step_size=" + b.epochs(p.get("interval")) + ", gamma=" + num(p.get("gamma")) + ")");
         add("multistep", "MultiStepLR", "lr x gamma (0.1) at fractions first (50%) and second (75%) of the epochs (the "
                         + "ResNet recipe; only the first when the second would fall on the run's end).",
-                space(LR, Dimension.log("gamma", 0.05, 0.5), Dimension.linear("first", 0.3, 0.6), Dimension.linear("second", 0.6, 0.9)),
+                space(LR, Dimension.log("gamma", 0.05, 0.5, Domain.FACTOR), Dimension.linear("first", 0.3, 0.6, Domain.FRACTION_OF_RUN), Dimension.linear("second", 0.6, 0.9, Domain.FRACTION_OF_RUN)),
                 Map.of("lr", 0.1, "gamma", 0.1, "first", 0.5, "second", 0.75),
                 (b, p) -> "MultiStepLR(milestones=" + milestones(b, p.get("first"), p.get("second")) + ", gamma="
                         + num(p.get("gamma")) + ")");
         add("exponential", "ExponentialLR", "Decays every epoch so that the last epoch runs at end (1/100) of the start.",
-                space(LR, Dimension.log("end", 0.001, 0.1)), Map.of("lr", 0.1, "end", 0.01),
+                space(LR, Dimension.log("end", 0.001, 0.1, Domain.FACTOR)), Map.of("lr", 0.1, "end", 0.01),
                 (b, p) -> "ExponentialLR(gamma=" + num(Math.pow(p.get("end"), 1.0 / Math.max(1, b.epochs() - 1))) + ")");
         add("cosine", "CosineAnnealingLR", "Half a cosine from the lr to floor x lr (0) over the epochs.",
-                space(LR, Dimension.linear("floor", 0, 0.1)), Map.of("lr", 0.1, "floor", 0.0),
+                space(LR, Dimension.linear("floor", 0, 0.1, Domain.SHARE)), Map.of("lr", 0.1, "floor", 0.0),
                 (b, p) -> "CosineAnnealingLR(T_max=" + b.epochs() + ", eta_min=" + num(p.get("floor") * p.get("lr")) + ")");
         add("cyclic", "CyclicLR", "triangular2 between base x lr and lr (0.025 and 0.1; Smith: base = max / 4), half-cycles "
                         + "of half (a quarter) of the run, momentum cycled 0.8-0.9.",
-                space(LR, Dimension.linear("base", 0.1, 0.5), Dimension.linear("half", 0.1, 0.5)),
+                space(LR, Dimension.linear("base", 0.1, 0.5, Domain.FACTOR), Dimension.linear("half", 0.1, 0.5, Domain.FRACTION_OF_RUN)),
                 Map.of("lr", 0.1, "base", 0.25, "half", 0.25),
                 (b, p) -> "CyclicLR(base_lr=" + num(p.get("base") * p.get("lr")) + ", max_lr=" + num(p.get("lr"))
                         + ", step_size_up=" + b.steps(p.get("half"))
@@ -67,7 +69,7 @@ public final class ScheduleCatalogue {
                 p -> p.get("base") * p.get("lr"));
         add("onecycle", "OneCycleLR", "Smith's super-convergence: cosine from lr/div (25) up to lr in pct_start (30%) of "
                         + "the steps, then down to lr/(div*1e4); momentum cycled 0.95-0.85.",
-                space(LR, Dimension.linear("pct_start", 0.1, 0.5), Dimension.log("div", 5, 100)),
+                space(LR, Dimension.linear("pct_start", 0.1, 0.5, Domain.FRACTION_OF_RUN), Dimension.log("div", 5, 100, Domain.POSITIVE)),
                 Map.of("lr", 0.1, "pct_start", 0.3, "div", 25.0), (b, p) -> {
                     boolean torchDefaults = p.get("pct_start") == 0.3 && p.get("div") == 25.0;
                     return "OneCycleLR(max_lr=" + num(p.get("lr")) + ", total_steps=" + b.totalSteps()
@@ -77,14 +79,14 @@ public final class ScheduleCatalogue {
         add("sgdr", "CosineAnnealingWarmRestarts", "SGDR: cosine restarts from lr to floor x lr (0) growing by T_mult (2 "
                         + "where it fits), the last cycle ending with the run (3 epochs: T_0 = 1, T_mult = 2), stepped per "
                         + "batch with fractional epochs.",
-                space(LR, Dimension.linear("floor", 0, 0.1)), Map.of("lr", 0.1, "floor", 0.0), (b, p) -> {
+                space(LR, Dimension.linear("floor", 0, 0.1, Domain.SHARE)), Map.of("lr", 0.1, "floor", 0.0), (b, p) -> {
                     int[] restarts = sgdrCycles(b.epochs());
                     return "CosineAnnealingWarmRestarts(T_0=" + restarts[0] + ", T_mult=" + restarts[1]
                             + ", eta_min=" + num(p.get("floor") * p.get("lr")) + ", steps_per_epoch=" + b.stepsPerEpoch() + ")";
                 });
         add("plateau", "ReduceLROnPlateau", "Multiplies the lr by factor (0.5) when the validation loss stops improving "
                         + "for more than patience (0) evaluations.",
-                space(LR, Dimension.linear("factor", 0.1, 0.8), Dimension.linear("patience", 0, 4)),
+                space(LR, Dimension.linear("factor", 0.1, 0.8, Domain.FACTOR), Dimension.linear("patience", 0, 4, Domain.COUNT)),
                 Map.of("lr", 0.1, "factor", 0.5, "patience", 0.0),
                 (b, p) -> "ReduceLROnPlateau(mode='min', factor=" + num(p.get("factor")) + ", patience="
                         + Math.round(p.get("patience")) + ", threshold=0.001)");
@@ -102,7 +104,7 @@ public final class ScheduleCatalogue {
                         + "the steps, then lr * sqrt(W / k) at step k.", space(LR, WARMUP), Map.of("lr", 0.1, "warmup", 0.1),
                 (b, p) -> "InverseSqrtLR(warmup_steps=" + b.steps(p.get("warmup")) + ")");
         add("wsd", "warmup-stable-decay", "WSD: warmup (10%), constant, linear decay to 1% over the last decay (20%) of the "
-                        + "steps.", space(LR, Dimension.linear("warmup", 0.02, 0.2), Dimension.linear("decay", 0.1, 0.5)),
+                        + "steps.", space(LR, Dimension.linear("warmup", 0.02, 0.2, Domain.FRACTION_OF_RUN), Dimension.linear("decay", 0.1, 0.5, Domain.FRACTION_OF_RUN)),
                 Map.of("lr", 0.1, "warmup", 0.1, "decay", 0.2), (b, p) -> {
                     int w = b.steps(p.get("warmup"));
                     int d = b.steps(p.get("decay"));
@@ -110,7 +112,7 @@ public final class ScheduleCatalogue {
                             + ", decay_steps=" + d + ", decay_type='linear', min_lr_ratio=0.01)";
                 });
         add("polynomial", "PolynomialLR", "lr * (1 - epoch / epochs)^power (2), stepped per epoch (PyTorch's cadence), "
-                        + "to 0 at the end.", space(LR, Dimension.linear("power", 0.5, 3)), Map.of("lr", 0.1, "power", 2.0),
+                        + "to 0 at the end.", space(LR, Dimension.linear("power", 0.5, 3, Domain.POSITIVE)), Map.of("lr", 0.1, "power", 2.0),
                 (b, p) -> "PolynomialLR(total_iters=" + b.epochs() + ", power=" + num(p.get("power")) + ")");
     }
 
@@ -119,8 +121,11 @@ public final class ScheduleCatalogue {
      * ExponentialLR, CosineAnnealingLR, CyclicLR, OneCycleLR, SGDR, ReduceLROnPlateau, linear / exponential / cosine
      * warmup + cosine) and the constant baseline.
      */
-    public static final List<String> DEFAULT_NAMES = List.of("constant", "step", "multistep", "exponential", "cosine",
-            "cyclic", "onecycle", "sgdr", "plateau", "warmup-linear", "warmup-exp", "warmup-cos");
+    public static final String DEFAULT_SCHEDULES = "constant,step,multistep,exponential,cosine,cyclic,onecycle,sgdr,"
+            + "plateau,warmup-linear,warmup-exp,warmup-cos";
+
+    /** {@link #DEFAULT_SCHEDULES} as a list (the one source: that constant, which help texts can quote). */
+    public static final List<String> DEFAULT_NAMES = List.of(DEFAULT_SCHEDULES.split(","));
 
     private ScheduleCatalogue() {
     }
@@ -175,6 +180,43 @@ public final class ScheduleCatalogue {
     static String num(double x) {
         String s = Double.toString(x);
         return s.contains("E") ? String.format(Locale.ROOT, "%.17g", x) : s;
+    }
+
+    /**
+     * The search space of every catalogue entry with {@code overrides} applied (catalogue order): what a tuned sweep
+     * records in its journal header ({@link SweepSettings#spaces()}), so that trial points are read from the journal,
+     * not from whatever the catalogue says later.
+     *
+     * @param swept the schedules the sweep tunes: an override must name one of them (or {@code all}: every one of
+     *              them that has the parameter)
+     * @throws ConfigurationException naming {@code --space} and the value
+     */
+    public static Map<String, SearchSpace> spaces(List<SpaceOverride> overrides, List<String> swept) {
+        Map<String, SearchSpace> out = new LinkedHashMap<>();
+        for (CatalogueEntry e : ENTRIES.values()) out.put(e.name(), e.space());
+        for (SpaceOverride o : overrides) {
+            if (o.schedule().equals(SpaceOverride.ALL)) {
+                int applied = 0;
+                for (String name : swept) {
+                    SearchSpace space = out.get(name);
+                    if (space.dimension(o.param()).isEmpty()) continue;
+                    out.put(name, o.applyTo(name, space));
+                    applied++;
+                }
+                if (applied == 0)
+                    throw new ConfigurationException(SpaceOverride.OPTION + " " + o.text() + ": no tuned schedule has a "
+                            + "parameter '" + o.param() + "'; allowed: a parameter of one of " + String.join(", ", swept));
+                continue;
+            }
+            if (!ENTRIES.containsKey(o.schedule()))
+                throw new ConfigurationException(SpaceOverride.OPTION + " " + o.text() + ": no schedule '" + o.schedule()
+                        + "'; allowed: one of " + String.join(", ", ENTRIES.keySet()) + " or all");
+            if (!swept.contains(o.schedule()))
+                throw new ConfigurationException(SpaceOverride.OPTION + " " + o.text() + ": " + o.schedule() + " is not "
+                        + "swept; allowed: one of the sweep's --schedules (" + String.join(", ", swept) + ") or all");
+            out.put(o.schedule(), o.applyTo(o.schedule(), out.get(o.schedule())));
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     /** Every entry, in the catalogue's order. */

@@ -6,6 +6,9 @@ import anneal.schedule.Budget;
 import anneal.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import anneal.tuning.SearchSpace;
 
 /**
  * Everything a sweep holds fixed across its cells (the paired-comparison protocol: same model, optimizer,
@@ -26,10 +29,14 @@ import java.util.Arrays;
  * @param evalOnClock    count evaluation time towards time to target (MLPerf) instead of pausing the clock (AlgoPerf)
  * @param trainSize      train on the first N images of the training split (0: all of it)
  * @param targetSource   where the target came from ({@code default}, {@code --target}, or the calibration that set it)
+ * @param spaces         a tuned sweep's search space of every catalogue schedule ({@code --space} overrides applied),
+ *                       which trial {@code NAME@K} draws its point from; null for an untuned sweep and for journals
+ *                       written before the field (then trials use the catalogue's spaces)
  */
 public record SweepSettings(double target, int batch, int[] hidden, double momentum, boolean nesterov,
                             double weightDecay, int validationSize, int evalEvery, String dataDir,
-                            int evalsPerEpoch, boolean evalOnClock, int trainSize, String targetSource) {
+                            int evalsPerEpoch, boolean evalOnClock, int trainSize, String targetSource,
+                            Map<String, SearchSpace> spaces) {
     /** Evaluations per epoch by default: a quarter epoch, so a 2-epoch budget has at least 8 possible times to target. */
     public static final int DEFAULT_EVALS_PER_EPOCH = 4;
 
@@ -67,6 +74,14 @@ public record SweepSettings(double target, int batch, int[] hidden, double momen
         this(target, batch, hidden, momentum, nesterov, weightDecay, validationSize, evalEvery, dataDir, 0, false, 0, null);
     }
 
+    /** The settings without recorded search spaces (an untuned sweep). */
+    public SweepSettings(double target, int batch, int[] hidden, double momentum, boolean nesterov, double weightDecay,
+                         int validationSize, int evalEvery, String dataDir, int evalsPerEpoch, boolean evalOnClock,
+                         int trainSize, String targetSource) {
+        this(target, batch, hidden, momentum, nesterov, weightDecay, validationSize, evalEvery, dataDir, evalsPerEpoch,
+                evalOnClock, trainSize, targetSource, null);
+    }
+
     public SweepSettings {
         if (!(target > 0 && target < 1))
             throw new ConfigurationException("--target must be a validation accuracy in (0, 1), got " + target);
@@ -75,12 +90,30 @@ public record SweepSettings(double target, int batch, int[] hidden, double momen
         if (evalsPerEpoch < 0) throw new ConfigurationException("--evals-per-epoch must be >= 0, got " + evalsPerEpoch);
         if (trainSize < 0) throw new ConfigurationException("--train-size must be >= 0 (0: all), got " + trainSize);
         hidden = hidden.clone();
+        if (spaces != null) spaces = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(spaces));
+    }
+
+    /** This protocol with {@code newSpaces} as the tuned search spaces (null: none recorded). */
+    public SweepSettings withSpaces(Map<String, SearchSpace> newSpaces) {
+        return new SweepSettings(target, batch, hidden, momentum, nesterov, weightDecay, validationSize, evalEvery,
+                dataDir, evalsPerEpoch, evalOnClock, trainSize, targetSource, newSpaces);
+    }
+
+    /**
+     * The catalogue entry a cell's schedule names: {@code onecycle}, or trial {@code onecycle@3} at its point of the
+     * recorded search space ({@link #spaces()}; the catalogue's own when none is recorded).
+     */
+    public CatalogueEntry entry(String cellSchedule) {
+        CatalogueEntry e = ScheduleCatalogue.get(cellSchedule);
+        if (spaces == null || e.trialNumber() == 0) return e;
+        SearchSpace space = spaces.get(e.scheduleName());
+        return space == null ? e : ScheduleCatalogue.get(e.scheduleName()).withSpace(space).trial(e.trialNumber());
     }
 
     /** This protocol with another target and the note of where it came from. */
     public SweepSettings withTarget(double newTarget, String source) {
         return new SweepSettings(newTarget, batch, hidden, momentum, nesterov, weightDecay, validationSize, evalEvery,
-                dataDir, evalsPerEpoch, evalOnClock, trainSize, source);
+                dataDir, evalsPerEpoch, evalOnClock, trainSize, source, spaces);
     }
 
     /** Steps between evaluations for an epoch of {@code stepsPerEpoch} steps (0: epoch ends only). */
@@ -92,7 +125,7 @@ public record SweepSettings(double target, int batch, int[] hidden, double momen
 
     /** The training config of {@code cell} (schedule spec resolved for {@code stepsPerEpoch}). */
     public TrainConfig trainConfig(SweepCell cell, int stepsPerEpoch) {
-        CatalogueEntry entry = ScheduleCatalogue.get(cell.schedule());
+        CatalogueEntry entry = entry(cell.schedule());
         String spec = entry.spec(new Budget(cell.epochs(), stepsPerEpoch));
         return new TrainConfig(spec, entry.baseLr(), cell.epochs(), batch, target, cell.seed(), hidden,
                 sgd(), false, validationSize, evalEverySteps(stepsPerEpoch), false);

@@ -52,7 +52,7 @@ final class SlurmOptions {
     String account;
 
     @Option(names = "--max-running", paramLabel = "N", description = "With --slurm: at most N array tasks at once "
-            + "(--array=...%N).")
+            + "(--array=...%%N).")
     Integer maxRunning;
 
     @Option(names = "--sbatch", paramLabel = "OPTION", description = "With --slurm: one more #SBATCH line, e.g. "

@@ -16,6 +16,7 @@ import anneal.bench.SweepPlan;
 import anneal.bench.SweepSettings;
 import anneal.bench.SweepStoppedException;
 import anneal.bench.TargetCalibration;
+import anneal.tuning.SpaceOverride;
 import anneal.tuning.TuningPlan;
 import anneal.data.FashionMnist;
 import anneal.report.ReportWriter;
@@ -46,18 +47,25 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Time-to-accuracy sweep of the schedule catalogue on Fashion-MNIST, driven by JMH.",
-                "Default: every schedule of the chapter (12) x 6 paired seeds x 3 epochs on the first "
-                        + SweepCommand.DEFAULT_TRAIN_SIZE + " training images; --full: the whole catalogue (15) x 10 "
-                        + "seeds x 3 and 10 epochs on all 55,000.",
-                "The target is on validation accuracy (5,000 seeded images held out of training); test accuracy is "
+                "Default: every schedule of the seed chapter (" + ScheduleCatalogue.DEFAULT_SCHEDULES + ") x "
+                        + "enough paired seeds for a Holm-adjusted p < 0.05 (see --seeds) x " + SweepCommand.DEFAULT_EPOCHS
+                        + " epochs on the first " + SweepCommand.DEFAULT_TRAIN_SIZE + " training images; --full: the whole "
+                        + "catalogue x at least " + SweepCommand.FULL_SEEDS + " seeds x " + SweepCommand.FULL_EPOCHS
+                        + " epochs on all the training images.",
+                "The target is on validation accuracy (" + SweepSettings.DEFAULT_VALIDATION + " seeded images held out "
+                        + "of training); test accuracy is "
                         + "reported, never used to stop or rank. Evaluation every quarter epoch, clock paused while "
                         + "evaluating (AlgoPerf); --tune gives every schedule the same tuning budget.",
                 "Every finished run is appended to OUT/journal.jsonl; --resume continues an interrupted sweep; the "
                         + "report is OUT/REPORT.md."})
 final class SweepCommand implements Callable<Integer> {
-    static final String FULL_SEEDS = "10";
+    /** Seeds of {@code --full} at least: MLPerf's run count (more when its comparisons need more, see {@link #defaultSeeds}). */
+    static final int FULL_SEEDS = 10;
     static final String FULL_EPOCHS = "3,10";
-    static final String DEFAULT_SEEDS = "6";
+    /** How the default seed count is chosen, as the help says it ({@link #defaultSeeds} computes it). */
+    static final String SEEDS_RULE = "the fewest with which the " + anneal.stats.SignFlipTest.NAME + ", Holm-adjusted over "
+            + "the comparisons with the best schedule, can reach p < " + anneal.report.BudgetTable.ALPHA + ": 9 for the 12 "
+            + "default schedules, 6 for 2";
     static final String DEFAULT_EPOCHS = "3";
     /** Training images of the default sweep (the first of the 55,000 left after the validation hold-out). */
     static final int DEFAULT_TRAIN_SIZE = 20_000;
@@ -75,16 +83,17 @@ final class SweepCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--schedules", paramLabel = "NAMES",
-            description = "Catalogue names, comma separated, or 'all' (default: constant,step,cosine,onecycle,warmup-linear; "
-                    + "--list shows the catalogue).")
+            description = "Catalogue names, comma separated, or 'all' (default: " + ScheduleCatalogue.DEFAULT_SCHEDULES
+                    + "; --full: all; --list shows the catalogue and the search spaces).")
     String schedules;
 
     @Option(names = "--list", description = "Print the catalogue (name, schedule, lr, spec for the first --epochs budget "
-            + "of Fashion-MNIST at --batch) and exit.")
+            + "of Fashion-MNIST at --batch, search space with any --space applied) and exit; with --tune TRIALS also each "
+            + "schedule's TRIALS trial points and specs (a dry run of the tuning plan).")
     boolean list;
 
     @Option(names = "--seeds", paramLabel = "N|LIST", description = "A count N (seeds 0..N-1) or a list such as 3,7,11 "
-            + "(default: " + DEFAULT_SEEDS + "; --full: " + FULL_SEEDS + ").")
+            + "(default: " + SEEDS_RULE + "; --full: at least " + FULL_SEEDS + ", MLPerf's run count).")
     String seeds;
 
     @Option(names = "--epochs", paramLabel = "E[,E...]", description = "Epoch budget(s) (default: " + DEFAULT_EPOCHS
@@ -92,7 +101,7 @@ final class SweepCommand implements Callable<Integer> {
     String epochs;
 
     @Option(names = "--target", description = "Validation accuracy that counts as reached, in (0, 1) (default: "
-            + DEFAULT_TARGET + "; --full: 0.88). Measured on the seeded validation split, never on the test set.")
+            + DEFAULT_TARGET + "; --full: " + SweepSettings.DEFAULT_TARGET + "). Measured on the seeded validation split, never on the test set.")
     Double target;
 
     @Option(names = "--calibrate-target", description = "Set the target as AlgoPerf does: rerun warmup-linear 3 times at "
@@ -106,6 +115,14 @@ final class SweepCommand implements Callable<Integer> {
             + "schedule the median over studies (a miss counts as infinite). STUDIES defaults to the number of seeds.")
     String tune;
 
+    @Option(names = "--space", paramLabel = "NAME.PARAM=LOW:HIGH", description = "With --tune (or --list): new bounds for "
+            + "one parameter of a schedule's search space, e.g. onecycle.lr=0.01:0.3 or onecycle.pct_start=0.1:0.4; "
+            + "NAME.PARAM=VALUE fixes it; all.PARAM sets it for every tuned schedule that has it; @FILE reads one such "
+            + "value per line (# comments). The scale (log or linear) and what the parameter allows stay the catalogue's "
+            + "(--list prints them); the journal header records every space, so --resume with another is refused. "
+            + "Repeatable.")
+    List<String> space = List.of();
+
     @Option(names = "--eval-on-clock", description = "Count evaluation time towards time to target (MLPerf) instead of "
             + "pausing the clock while evaluating (AlgoPerf, the default).")
     boolean evalOnClock;
@@ -114,7 +131,8 @@ final class SweepCommand implements Callable<Integer> {
             + "when --eval-every is not given (default: " + SweepSettings.DEFAULT_EVALS_PER_EPOCH + ").")
     Integer evalsPerEpoch;
 
-    @Option(names = "--train-size", paramLabel = "N", description = "Train on the first N of the 55,000 training images "
+    @Option(names = "--train-size", paramLabel = "N", description = "Train on the first N of the training images left after "
+            + "the validation hold-out "
             + "(default: " + DEFAULT_TRAIN_SIZE + "; --full: all; 0: all).")
     Integer trainSize;
 
@@ -125,9 +143,10 @@ final class SweepCommand implements Callable<Integer> {
             description = "Folder for the journal, JMH logs, plots and REPORT.md (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--full", description = "The long sweep: every schedule (15) x 10 seeds (MLPerf's run count) x 3 and 10 "
-            + "epochs on all 55,000 training images, target 0.88 (300 runs; not yet timed under this protocol: the earlier "
-            + "150-run full sweep took 27.5 min on an idle 2-core CPU).")
+    @Option(names = "--full", description = "The long sweep: every schedule of the catalogue x at least " + FULL_SEEDS
+            + " seeds (MLPerf's run count) x " + FULL_EPOCHS + " epochs on all the training images, target "
+            + SweepSettings.DEFAULT_TARGET + " (not yet timed under this protocol: the earlier 150-run full sweep took "
+            + "27.5 min on an idle 2-core CPU).")
     boolean full;
 
     @Option(names = "--resume", description = "Continue the sweep in --out: finished cells are skipped, FAILED ones "
@@ -143,7 +162,7 @@ final class SweepCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}, i.e. three attempts in all; 0: never retried).")
     int maxRetries;
 
-    @Option(names = "--batch", description = "Batch size (default: 128).")
+    @Option(names = "--batch", description = "Batch size (default: " + SweepSettings.DEFAULT_BATCH + ").")
     Integer batch;
 
     @Option(names = "--eval-every", paramLabel = "STEPS", description = "Evaluate every STEPS optimizer steps and at "
@@ -151,7 +170,7 @@ final class SweepCommand implements Callable<Integer> {
     Integer evalEvery;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX folder (default: "
-            + "/usr/share/datasets/fashion-mnist).")
+            + FashionMnist.DEFAULT_DIR_NAME + ").")
     Path data;
 
     @Option(names = "--fork-jvm-arg", paramLabel = "ARG", description = "Extra argument for each forked benchmark JVM "
@@ -176,9 +195,9 @@ final class SweepCommand implements Callable<Integer> {
 
     /** The header a sweep started now would get; on --resume, options left out fall back to {@code recorded}. */
     private JournalHeader requestedHeader(JournalHeader recorded) {
-        SweepSettings settings = requestedSettings(recorded != null ? recorded.settings()
-                : defaults());
         SweepPlan plan = plan(recorded != null ? recorded.plan() : null);
+        SweepSettings settings = withSpaces(requestedSettings(recorded != null ? recorded.settings() : defaults()), plan,
+                recorded != null ? recorded.settings() : null);
         requireData(settings);
         return new JournalHeader(Journal.FORMAT, Journal.VERSION, Instant.now().toString(), settings, plan, environment());
     }
@@ -214,8 +233,8 @@ final class SweepCommand implements Callable<Integer> {
                 if (calibrateTarget)
                     throw new UsageException("--calibrate-target: " + journal.file() + " already has its target ("
                             + recorded.settings().target() + "); drop the option on --resume");
-                SweepSettings settings = requestedSettings(recorded.settings());
                 SweepPlan asked = plan(recorded.plan());
+                SweepSettings settings = withSpaces(requestedSettings(recorded.settings()), asked, recorded.settings());
                 SweepPlan plan;
                 if (extend) {
                     List<String> diff = HeaderContract.differences(recorded, headerOf(settings, asked, recorded),
@@ -224,7 +243,14 @@ final class SweepCommand implements Callable<Integer> {
                         throw new UsageException("--resume --extend: " + journal.file() + " was recorded with another "
                                 + "protocol (" + String.join("; ", diff) + "); --extend only adds cells: drop those options "
                                 + "or use another --out");
+                    if (recorded.plan() != null && asked.tuningDifference(recorded.plan()) != null)
+                        throw new UsageException("--resume --extend: " + journal.file() + " has another "
+                                + asked.tuningDifference(recorded.plan()) + " (in the journal vs asked); --extend only adds "
+                                + "cells to the same --tune plan: drop --tune or use another --out");
                     plan = recorded.plan() == null ? asked : HeaderContract.union(recorded.plan(), asked);
+                    if (recorded.plan() != null && recorded.plan().tuning() != null)  // union() keeps no tuning plan
+                        plan = new SweepPlan(plan.schedules(), plan.seeds(), plan.epochs(), plan.backend(),
+                                recorded.plan().tuning());
                 } else {
                     List<String> diff = HeaderContract.differences(recorded, headerOf(settings, asked, recorded), null);
                     if (!diff.isEmpty())
@@ -240,8 +266,8 @@ final class SweepCommand implements Callable<Integer> {
                 return runLocked(journal, plan, out, err);
             }
         }
-        SweepSettings settings = requestedSettings(defaults());
         SweepPlan plan = plan(null);
+        SweepSettings settings = withSpaces(requestedSettings(defaults()), plan, null);
         requireData(settings);
         if (Files.exists(Journal.fileIn(dir))) Journal.create(dir, null); // refuses, naming --resume
         SweepFolder.requireWritable(dir);
@@ -268,10 +294,15 @@ final class SweepCommand implements Callable<Integer> {
         AtomicReference<String> phase = new AtomicReference<>("cells");
         // Ctrl-C / SIGTERM (also passed on by the launcher): kill the JMH fork in flight first, so that nothing is
         // appended after the message, then say how to continue.
+        // the data decompressed once for all cells (a full disk or plain files: none, the cells read --data)
+        Path cache = anneal.bench.DataCache.create(Path.of(journal.header().settings().dataDir()), dir);
+        List<String> cellJvmArgs = new ArrayList<>(forkJvmArgs);
+        if (cache != null) cellJvmArgs.add(anneal.bench.DataCache.optionFor(cache));
         ConsoleSweepListener console = new ConsoleSweepListener(out, err);
         Thread hint = new Thread(() -> {
             stopping.set(true);
             ParentWatch.killDescendants();
+            anneal.bench.DataCache.delete(cache);
             console.finished();
             err.println("\nsweep interrupted; every finished cell is in " + journal.file() + "; "
                     + ("cells".equals(phase.get()) ? "continue with: anneal sweep --resume --out " + dir
@@ -282,7 +313,7 @@ final class SweepCommand implements Callable<Integer> {
             SweepDriver.Outcome outcome;
             try {
                 outcome = new SweepDriver(journal,
-                        new JmhCellExecutor(dir.resolve(SweepFolder.LOGS), forkJvmArgs.toArray(String[]::new)),
+                        new JmhCellExecutor(dir.resolve(SweepFolder.LOGS), cellJvmArgs.toArray(String[]::new)),
                         console, stopping::get, maxRetries).run(plan);
             } catch (InterruptedException e) {
                 return 130;
@@ -291,6 +322,7 @@ final class SweepCommand implements Callable<Integer> {
                 err.println("anneal sweep: " + e.getMessage());
                 return EXIT_STOPPED;
             }
+            anneal.bench.DataCache.delete(cache);
             phase.set("overhead");
             out.println("sweep: " + outcome.ran() + " cells run (" + outcome.retried() + " retried), " + outcome.skipped()
                     + " already done; " + outcome.failed() + " failed, " + outcome.diverged() + " diverged; journal "
@@ -317,6 +349,7 @@ final class SweepCommand implements Callable<Integer> {
             if (diverged > 0) err.println("sweep: " + diverged + " run(s) in the journal diverged; exit code " + Errors.FAILED);
             return outcome.failed() == 0 && diverged == 0 ? Errors.OK : Errors.FAILED;
         } finally {
+            anneal.bench.DataCache.delete(cache);
             try {
                 Runtime.getRuntime().removeShutdownHook(hint);
             } catch (IllegalStateException shuttingDown) {
@@ -377,14 +410,30 @@ final class SweepCommand implements Callable<Integer> {
         int size = trainSize != null ? trainSize : full ? 0 : DEFAULT_TRAIN_SIZE;
         if (size > 0) images = Math.min(images, size);
         anneal.schedule.Budget budget = new anneal.schedule.Budget(e, anneal.train.TrainConfig.stepsPerEpoch(images, b));
-        out.println("catalogue for " + e + " epochs of " + budget.stepsPerEpoch() + " steps (batch " + b + "):");
+        Map<String, anneal.tuning.SearchSpace> spaces = ScheduleCatalogue.spaces(SpaceOverride.parseAll(space),
+                ScheduleCatalogue.names());
+        TuningPlan tuning = tune != null ? TuningPlan.parse(tune, 1) : null;
+        out.println("catalogue for " + e + " epochs of " + budget.stepsPerEpoch() + " steps (batch " + b + ")"
+                + (space.isEmpty() ? "" : ", search spaces with --space") + ":");
         for (anneal.bench.CatalogueEntry c : ScheduleCatalogue.all()) {
             out.printf(java.util.Locale.ROOT, "%-14s %-30s lr %-6s %s%n", c.name(), c.family(), c.baseLr(), c.spec(budget));
             out.printf(java.util.Locale.ROOT, "%-14s %s%n", "", c.description());
-            out.printf(java.util.Locale.ROOT, "%-14s search space: %s%n", "", c.space().dimensions().stream()
-                    .map(x -> x.name() + " in [" + x.low() + ", " + x.high() + "]" + (x.log() ? " log" : ""))
-                    .collect(java.util.stream.Collectors.joining(", ")));
+            anneal.bench.CatalogueEntry tuned = c.withSpace(spaces.get(c.name()));
+            out.printf(java.util.Locale.ROOT, "%-14s search space: %s%n", "", tuned.space().describe());
+            for (int k = 1; tuning != null && k <= tuning.trials(); k++) {
+                anneal.bench.CatalogueEntry t = tuned.trial(k);
+                out.printf(java.util.Locale.ROOT, "%-14s trial %d: %s  %s%n", "", k, point(t), t.spec(budget));
+            }
         }
+    }
+
+    /** A trial's hyperparameters as {@code lr=0.0707 pct_start=0.3}, 3 significant digits. */
+    private static String point(anneal.bench.CatalogueEntry t) {
+        StringBuilder sb = new StringBuilder();
+        for (anneal.tuning.Dimension d : t.space().dimensions())
+            sb.append(sb.length() == 0 ? "" : " ").append(d.name()).append('=')
+                    .append(String.format(java.util.Locale.ROOT, "%.3g", t.point().get(d.name())));
+        return sb.toString();
     }
 
     /** The protocol of a new sweep before the options: the harness defaults, with the default or --full scale. */
@@ -394,6 +443,24 @@ final class SweepCommand implements Callable<Integer> {
         return new SweepSettings(DEFAULT_TARGET, d.batch(), d.hidden(), d.momentum(), d.nesterov(), d.weightDecay(),
                 d.validationSize(), d.evalEvery(), d.dataDir(), d.evalsPerEpoch(), d.evalOnClock(), DEFAULT_TRAIN_SIZE,
                 "default 0.86: chosen below --calibrate-target's 0.887 on this protocol so that 3 epochs can reach it");
+    }
+
+    /**
+     * {@code settings} with the search spaces a sweep of {@code plan} records: none for an untuned plan (where
+     * {@code --space} is refused: only --tune draws points from the spaces); on --resume without {@code --space} the
+     * journal's ({@code recorded}; none for a journal from before spaces were recorded, whose trials used the
+     * catalogue's); else every catalogue space with the overrides applied.
+     */
+    private SweepSettings withSpaces(SweepSettings settings, SweepPlan plan, SweepSettings recorded) {
+        if (plan.tuning() == null) {
+            if (!space.isEmpty())
+                throw new UsageException("--space " + space.get(0) + ": search spaces are only sampled by --tune; allowed "
+                        + "with --tune TRIALS[xSTUDIES] (or with --list to print them); the untuned sweep trains each "
+                        + "schedule at its catalogue recipe");
+            return settings.withSpaces(null);
+        }
+        if (space.isEmpty() && recorded != null) return settings.withSpaces(recorded.spaces());
+        return settings.withSpaces(ScheduleCatalogue.spaces(SpaceOverride.parseAll(space), plan.schedules()));
     }
 
     /** The settings asked for on the command line, defaulting to {@code base}'s. */
@@ -414,13 +481,24 @@ final class SweepCommand implements Callable<Integer> {
                 : fromJournal ? recorded.schedules()
                 : full ? ScheduleCatalogue.names() : ScheduleCatalogue.DEFAULT_NAMES;
         List<Long> seedList = seeds != null ? SweepPlan.parseSeeds(seeds)
-                : fromJournal ? recorded.seeds() : SweepPlan.parseSeeds(full ? FULL_SEEDS : DEFAULT_SEEDS);
+                : fromJournal ? recorded.seeds() : SweepPlan.parseSeeds(Integer.toString(defaultSeeds(names.size(), full)));
         List<Integer> epochList = epochs != null ? SweepPlan.parseEpochs(epochs)
                 : fromJournal ? recorded.epochs() : SweepPlan.parseEpochs(full ? FULL_EPOCHS : DEFAULT_EPOCHS);
         String be = backend != null ? resolveBackend(backend) : recorded != null ? recorded.backend() : resolveBackend("auto");
         TuningPlan tuning = tune != null ? TuningPlan.parse(tune, seedList.size()) : recorded != null ? recorded.tuning() : null;
         if (tuning != null) tuning.requireSeeds(seedList.size());
         return new SweepPlan(names, seedList, epochList, be, tuning);
+    }
+
+    /**
+     * Seeds of a sweep of {@code schedules} schedules when {@code --seeds} is not given: the fewest paired seeds with
+     * which the exact sign-flip test can reach p &lt; {@link anneal.report.BudgetTable#ALPHA} after Holm's adjustment over
+     * the report's comparisons with the best schedule ({@code schedules - 1}; at least 6, what one comparison needs);
+     * with {@code --full} at least MLPerf's {@value #FULL_SEEDS} runs.
+     */
+    static int defaultSeeds(int schedules, boolean full) {
+        int needed = anneal.stats.SignFlipTest.pairsNeeded(schedules - 1, anneal.report.BudgetTable.ALPHA);
+        return full ? Math.max(FULL_SEEDS, needed) : needed;
     }
 
     /** {@code auto} becomes the backend it picks here, so that the journal names a real backend. */

@@ -23,7 +23,9 @@ import java.util.SplittableRandom;
  */
 public final class FashionMnist {
     /** Where Debian's {@code dataset-fashion-mnist} installs the files. */
-    public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+    public static final String DEFAULT_DIR_NAME = "/usr/share/datasets/fashion-mnist";
+    /** {@link #DEFAULT_DIR_NAME} as a path. */
+    public static final Path DEFAULT_DIR = Path.of(DEFAULT_DIR_NAME);
     /** Number of classes. */
     public static final int CLASSES = 10;
 

@@ -57,10 +57,32 @@ public final class ReportWriter {
             md.append("## Selection guide").append(trials.isEmpty() ? " (untuned: every schedule at its catalogue recipe)" : "")
                     .append("\n\n").append(new SelectionGuide(tables).markdown()).append('\n');
         failures(md, journal.runs());
-        catalogue(md, journal.runs());
+        catalogue(md, untuned);
+        if (!trials.isEmpty()) searchSpaces(md, trials, settings);
         Path report = dir.resolve("REPORT.md");
         anneal.util.AtomicFiles.write(report, md.toString().getBytes(StandardCharsets.UTF_8));
         return report;
+    }
+
+    /**
+     * What the seeds allow: the smallest adjusted p-value the exact sign-flip test can give with {@code pairs} pairs and
+     * Holm over {@code comparisons} ({@code comparisons x 2 / 2^pairs}, reached only when one schedule is slower on
+     * every pair), whether that is below {@link BudgetTable#ALPHA}, and if not how many pairs would be needed.
+     *
+     * @param unit what a pair is, plural ({@code seeds}, {@code studies})
+     */
+    static String attainable(int comparisons, int pairs, String unit) {
+        if (comparisons < 1) return "";
+        double smallest = Math.min(1, comparisons * anneal.stats.SignFlipTest.Result.smallestPossible(pairs));
+        int needed = anneal.stats.SignFlipTest.pairsNeeded(comparisons, BudgetTable.ALPHA);
+        String head = "With " + comparisons + " Holm-adjusted " + (comparisons == 1 ? "comparison" : "comparisons") + " and "
+                + pairs + " " + unit + " the smallest attainable adjusted p-value of the exact test is " + Fmt.pv(smallest)
+                + " (" + comparisons + " × 2/2^" + pairs + ", reached only when a schedule is slower than the reference in every "
+                + "pair)";
+        if (smallest < BudgetTable.ALPHA) return head + ", so a difference can reach p < " + BudgetTable.ALPHA + ".";
+        return head + ": **too few " + unit + " for significance**, no comparison can reach p < " + BudgetTable.ALPHA + "; "
+                + needed + " " + unit + " would be needed (a single comparison needs "
+                + anneal.stats.SignFlipTest.pairsNeeded(1, BudgetTable.ALPHA) + ").";
     }
 
     /** Whether {@code r} is a tuning trial ({@code onecycle@3}). */
@@ -124,15 +146,7 @@ public final class ReportWriter {
                 .append(t.seeds().size() == 1 ? " seed" : " seeds").append(", every schedule at its catalogue recipe, one peak lr)\n\n");
         md.append("Horizon tau = ").append(Fmt.sec(t.tau())).append(". Reference: `").append(ref.schedule())
                 .append("` (lowest restricted mean time to ").append(t.target()).append(").");
-        int needed = t.seedsNeeded();
-        if (t.seeds().size() < needed)
-            md.append(" **Too few seeds for significance**: with ").append(t.comparisonCount())
-                    .append(" Holm-adjusted comparisons the smallest possible adjusted p-value of the exact test with ")
-                    .append(t.seeds().size()).append(" seeds is ")
-                    .append(Fmt.pv(Math.min(1, t.comparisonCount() * anneal.stats.SignFlipTest.Result.smallestPossible(t.seeds().size()))))
-                    .append(", so no comparison can reach p < 0.05; ").append(needed).append(" seeds would be needed")
-                    .append(" (a single comparison needs ").append(anneal.stats.SignFlipTest.pairsNeeded(1, 0.05)).append(").");
-        md.append("\n\n");
+        md.append(' ').append(attainable(t.comparisonCount(), t.seeds().size(), "seeds")).append("\n\n");
         md.append("| schedule | reached | KM median [95% CI] | RMST [95% CI] | Δ restricted vs `").append(ref.schedule())
                 .append("` [95% CI] | p (Holm) | RMST epochs [95% CI] | p epochs (Holm) | final val acc | best val acc | final test acc | ")
                 .append("eval time (share) | set-up + load |\n");
@@ -264,7 +278,11 @@ public final class ReportWriter {
                     .findFirst().ifPresent(r -> first.put(name, r));
         if (first.isEmpty()) return;
         Charts.lrGrid(first, dir.resolve("lr-curves.png"));
+        boolean trials = first.values().stream().anyMatch(ReportWriter::isTrial);
         md.append("## Learning-rate curves (").append(longest).append(longest == 1 ? " epoch" : " epochs").append(", as trained)\n\n")
+                .append(trials ? "A tuned sweep: each panel is the schedule's first recorded trial ("
+                        + String.join(", ", first.values().stream().map(r -> r.schedule() + " seed " + r.seed()).toList())
+                        + "), one point of its search space.\n\n" : "")
                 .append("![lr curves](lr-curves.png)\n\n");
     }
 
@@ -327,7 +345,30 @@ public final class ReportWriter {
         md.append('\n');
     }
 
+    /**
+     * The search spaces a tuned sweep drew its trials from: the journal's ({@code --space} overrides included), or the
+     * catalogue's for journals written before spaces were recorded; the first trial's spec shows how a point becomes one.
+     */
+    private static void searchSpaces(StringBuilder md, List<RunRecord> trials, SweepSettings settings) {
+        md.append("## Search spaces as tuned\n\n").append(settings.spaces() != null ? "As recorded in the journal header "
+                + "(`settings.spaces`, with any `--space` overrides)" : "The catalogue's (this journal predates recorded "
+                + "spaces)").append("; log: sampled on a log scale.\n\n| schedule | search space | trials | trial 1 as trained |\n"
+                + "|---|---|---:|---|\n");
+        int longest = trials.stream().mapToInt(RunRecord::epochs).max().orElse(0);
+        for (CatalogueEntry e : ScheduleCatalogue.all()) {
+            List<RunRecord> rs = trials.stream().filter(r -> CatalogueEntry.baseName(r.schedule()).equals(e.name())).toList();
+            if (rs.isEmpty()) continue;
+            int k = rs.stream().mapToInt(r -> ScheduleCatalogue.get(r.schedule()).trialNumber()).max().orElse(0);
+            String first = rs.stream().filter(r -> r.schedule().equals(e.name() + CatalogueEntry.TRIAL_SEPARATOR + 1)
+                    && r.epochs() == longest).map(RunRecord::spec).findFirst().orElse("–");
+            md.append("| ").append(e.name()).append(" | ").append(settings.entry(e.name() + CatalogueEntry.TRIAL_SEPARATOR + 1)
+                    .space().describe()).append(" | ").append(k).append(" | `").append(first).append("` |\n");
+        }
+        md.append('\n');
+    }
+
     private static void catalogue(StringBuilder md, List<RunRecord> runs) {
+        if (runs.isEmpty()) return;
         md.append("## Schedules as trained\n\n| schedule | what | lr | spec (longest budget) |\n|---|---|---:|---|\n");
         int longest = runs.stream().mapToInt(RunRecord::epochs).max().orElse(0);
         for (CatalogueEntry e : ScheduleCatalogue.all())

@@ -37,7 +37,23 @@ final class TunedSection {
     }
 
     /** A schedule's scores at one budget. */
-    record Row(String schedule, TuningScore score, List<Long> studySeeds, int trials) {
+    record Row(String schedule, TuningScore score, List<Long> studySeeds, int trials, List<RunRecord> runs) {
+        /** The record of study {@code j}'s trial {@code k} (1-based), or null. */
+        RunRecord run(int j, int k) {
+            for (RunRecord r : runs)
+                if (r.seed() == studySeeds.get(j) && ScheduleCatalogue.get(r.schedule()).trialNumber() == k) return r;
+            return null;
+        }
+
+        /** Final validation accuracy of each study's best trial (NaN where no trial reached the target). */
+        double[] bestTrialsFinalAccuracy() {
+            double[] out = new double[studySeeds.size()];
+            for (int j = 0; j < out.length; j++) {
+                RunRecord r = score.bestTrial()[j] > 0 ? run(j, score.bestTrial()[j]) : null;
+                out[j] = r == null ? Double.NaN : r.finalValAccuracy();
+            }
+            return out;
+        }
     }
 
     /** Rows of one budget and backend, best first: lowest score, then highest robustness. */
@@ -62,7 +78,7 @@ final class TunedSection {
                 t[seeds.indexOf(r.seed())][ScheduleCatalogue.get(r.schedule()).trialNumber() - 1] =
                         Double.isFinite(v) ? v : Double.POSITIVE_INFINITY;
             }
-            out.add(new Row(name, TuningScore.of(t), seeds, k));
+            out.add(new Row(name, TuningScore.of(t), seeds, k, List.copyOf(rs)));
         });
         out.sort(Comparator.comparingDouble((Row r) -> r.score().score()).thenComparingDouble(r -> -r.score().robustness()));
         return out;
@@ -82,7 +98,8 @@ final class TunedSection {
             double tau = longest.values().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
             List<Row> rows = rows(done, settings.target(), settings.evalOnClock());
             Map<String, TuningScore> inEpochs = new LinkedHashMap<>();
-            for (Row r : rows(done, r -> ScheduleSummary.epochsTo(r, settings.target()))) inEpochs.put(r.schedule(), r.score());
+            List<Row> epochRows = rows(done, r -> ScheduleSummary.epochsTo(r, settings.target()));
+            for (Row r : epochRows) inEpochs.put(r.schedule(), r.score());
             if (rows.isEmpty()) return;
             RunRecord any = rs.get(0);
             md.append("## Tuned comparison: ").append(any.epochs()).append(any.epochs() == 1 ? " epoch" : " epochs")
@@ -101,9 +118,24 @@ final class TunedSection {
             for (int i = 1; i < rows.size(); i++)
                 raw[i - 1] = SignFlipTest.test(restricted(rows.get(i), best.studySeeds(), tau), ref).pValue();
             double[] holm = Holm.adjust(raw);
+            // rank by the score in epochs, ties sharing the better rank (1 + the schedules strictly ahead)
+            Map<String, Integer> epochRank = new LinkedHashMap<>();
+            for (String n : inEpochs.keySet())
+                epochRank.put(n, 1 + (int) inEpochs.values().stream().filter(t -> t.score() < inEpochs.get(n).score()).count());
+            // the same paired test on epochs to target (restricted to the budget) against the best schedule in epochs
+            Map<String, Double> epochP = new LinkedHashMap<>();
+            Row bestInEpochs = epochRows.get(0);
+            double[] refEpochs = restricted(bestInEpochs, bestInEpochs.studySeeds(), any.epochs());
+            double[] rawEpochs = new double[epochRows.size() - 1];
+            for (int i = 1; i < epochRows.size(); i++)
+                rawEpochs[i - 1] = SignFlipTest.test(restricted(epochRows.get(i), bestInEpochs.studySeeds(), any.epochs()),
+                        refEpochs).pValue();
+            double[] holmEpochs = Holm.adjust(rawEpochs);
+            for (int i = 1; i < epochRows.size(); i++) epochP.put(epochRows.get(i).schedule(), holmEpochs[i - 1]);
             md.append("| rank | schedule | tuned score | study scores | robustness | p vs `").append(best.schedule())
-                    .append("` (Holm) | tuned score in epochs (study scores) | best trial's hyperparameters |\n")
-                    .append("|---:|---|---:|---|---:|---:|---|---|\n");
+                    .append("` (Holm) | tuned score in epochs (study scores) | rank in epochs | final val acc of the best ")
+                    .append("trials | best trial's hyperparameters |\n")
+                    .append("|---:|---|---:|---|---:|---:|---|---:|---:|---|\n");
             for (int i = 0; i < rows.size(); i++) {
                 Row r = rows.get(i);
                 StringBuilder studies = new StringBuilder();
@@ -111,16 +143,24 @@ final class TunedSection {
                 md.append("| ").append(i + 1).append(" | ").append(r.schedule()).append(" | ").append(Fmt.sec(r.score().score()))
                         .append(" | ").append(studies).append(" | ").append(Fmt.pct(r.score().robustness())).append(" | ")
                         .append(i == 0 ? "best" : Fmt.pv(holm[i - 1])).append(" | ").append(epochScores(inEpochs.get(r.schedule())))
-                        .append(" | ").append(bestPoint(r)).append(" |\n");
+                        .append(" | ").append(epochRank.get(r.schedule())).append(" | ")
+                        .append(Fmt.num(mean(r.bestTrialsFinalAccuracy()), 4)).append(" | ").append(bestPoint(r)).append(" |\n");
             }
-            int needed = SignFlipTest.pairsNeeded(rows.size() - 1, BudgetTable.ALPHA);
-            if (best.studySeeds().size() < needed)
-                md.append("\nWith ").append(best.studySeeds().size()).append(" studies and ").append(rows.size() - 1)
-                        .append(" Holm-adjusted comparisons no difference can reach p < 0.05; ").append(needed)
-                        .append(" studies (seeds) would be needed.\n");
+            md.append('\n').append(ReportWriter.attainable(rows.size() - 1, best.studySeeds().size(), "studies")).append('\n');
             md.append("\nTuned score in epochs: the same scoring with epochs of training to the target instead of seconds ")
-                    .append("(the machine's load cannot move it).\n\n");
+                    .append("(the machine's load cannot move it); rank in epochs orders by it, ties sharing a rank. On a ")
+                    .append("loaded machine read it before the seconds: every schedule costs the same per step, so where the two ")
+                    .append("rankings disagree the seconds are the machine's noise. Final val acc of the best trials: ")
+                    .append("the mean over studies of the final validation accuracy of each study's fastest trial (studies ")
+                    .append("without one left out). Best trial's hyperparameters: the trial fastest in most studies, at its point ")
+                    .append("of the search space the journal records (`Search spaces as tuned` below).\n\n");
+            new TunedTree(rows, inEpochs, epochRank, bestInEpochs.schedule(), epochP, best.studySeeds().size()).write(md);
         });
+    }
+
+    /** Mean of the finite entries (NaN without one). */
+    static double mean(double[] x) {
+        return java.util.Arrays.stream(x).filter(Double::isFinite).average().orElse(Double.NaN);
     }
 
     private static String epochScores(TuningScore t) {
@@ -143,15 +183,20 @@ final class TunedSection {
     }
 
     /** The hyperparameters of the trial that was fastest in most studies. */
-    private static String bestPoint(Row r) {
+    private String bestPoint(Row r) {
         Map<Integer, Integer> votes = new TreeMap<>();
         for (int k : r.score().bestTrial()) if (k > 0) votes.merge(k, 1, Integer::sum);
         if (votes.isEmpty()) return "none reached the target";
         int k = votes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-        CatalogueEntry e = ScheduleCatalogue.get(r.schedule() + CatalogueEntry.TRIAL_SEPARATOR + k);
+        CatalogueEntry e = settings.entry(r.schedule() + CatalogueEntry.TRIAL_SEPARATOR + k);
         StringBuilder sb = new StringBuilder("trial " + k + ":");
-        e.point().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(p -> sb.append(' ').append(p.getKey()).append('=').append(String.format(Locale.ROOT, "%.3g", p.getValue())));
+        for (var d : e.space().dimensions())
+            sb.append(' ').append(d.name()).append('=').append(value(d, e.point().get(d.name())));
         return sb.toString();
+    }
+
+    /** A point's value: 3 significant digits, a count rounded as the schedule's template rounds it. */
+    static String value(anneal.tuning.Dimension d, double v) {
+        return d.domain() == anneal.tuning.Domain.COUNT ? Long.toString(Math.round(v)) : String.format(Locale.ROOT, "%.3g", v);
     }
 }

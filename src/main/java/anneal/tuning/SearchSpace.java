@@ -49,6 +49,70 @@ public record SearchSpace(List<Dimension> dimensions) {
         return out;
     }
 
+    /**
+     * This space with {@code param}'s bounds replaced (scale and domain kept).
+     *
+     * @throws ConfigurationException when the space has no such parameter (naming the ones it has) or the bounds are
+     *                                outside the parameter's domain
+     */
+    public SearchSpace withBounds(String param, double low, double high) {
+        List<Dimension> out = new ArrayList<>();
+        boolean found = false;
+        for (Dimension d : dimensions) {
+            if (d.name().equals(param)) {
+                out.add(d.withBounds(low, high));
+                found = true;
+            } else {
+                out.add(d);
+            }
+        }
+        if (!found)
+            throw new ConfigurationException("no parameter '" + param + "'; its parameters: " + names());
+        return new SearchSpace(out);
+    }
+
+    /** The parameter names, comma separated, in the space's order. */
+    public String names() {
+        return String.join(", ", dimensions.stream().map(Dimension::name).toList());
+    }
+
+    /** {@code lr in [0.02, 0.5] log, pct_start in [0.1, 0.5]}, as {@code sweep --list} prints it. */
+    public String describe() {
+        return String.join(", ", dimensions.stream().map(Dimension::describe).toList());
+    }
+
+    /**
+     * The JSON form in a journal header: parameter name to {@code {low, high, scale, domain}}, so that a header
+     * comparison names the one bound that differs ({@code settings.spaces.onecycle.lr.high}).
+     */
+    @com.fasterxml.jackson.annotation.JsonValue
+    Map<String, Map<String, Object>> json() {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        for (Dimension d : dimensions) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("low", d.low());
+            m.put("high", d.high());
+            m.put("scale", d.log() ? "log" : "linear");
+            m.put("domain", d.domain().jsonName());
+            out.put(d.name(), m);
+        }
+        return out;
+    }
+
+    /** Reads {@link #json()}'s form back. */
+    @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+    static SearchSpace fromJson(Map<String, Map<String, Object>> json) {
+        List<Dimension> dims = new ArrayList<>();
+        json.forEach((name, m) -> {
+            if (!(m.get("low") instanceof Number low) || !(m.get("high") instanceof Number high)
+                    || !(m.get("scale") instanceof String scale) || !(m.get("domain") instanceof String domain))
+                throw new IllegalArgumentException("search space parameter " + name + ": expected low, high, scale and "
+                        + "domain, got " + m);
+            dims.add(new Dimension(name, low.doubleValue(), high.doubleValue(), scale.equals("log"), Domain.fromJson(domain)));
+        });
+        return new SearchSpace(dims);
+    }
+
     /** The dimension called {@code name}, if any. */
     public java.util.Optional<Dimension> dimension(String name) {
         return dimensions.stream().filter(d -> d.name().equals(name)).findFirst();

@@ -204,6 +204,14 @@ class BadInputTableTest {
         return withOption("sweep", option, value);
     }
 
+    /** A tuned sweep of onecycle (--tune 1, one seed) with these --space values. */
+    private static List<String> tunedSweep(String... spaces) {
+        List<String> a = new ArrayList<>(sweep("--schedules", "onecycle"));
+        a.addAll(List.of("--tune", "1"));
+        for (String v : spaces) a.add("--space=" + v);
+        return a;
+    }
+
     private static List<String> withOption(String command, String option, String value) {
         return args(command, option, value);
     }
@@ -276,6 +284,36 @@ class BadInputTableTest {
         for (String names : List.of("nope", "", ",", "cosine,nope")) {
             cases.put("sweep --schedules " + names + "|--schedules", sweep("--schedules", names));
         }
+        // --space (search-space bounds for --tune): each refusal names the option, the value and what is allowed
+        Path spaceFile = Files.writeString(tmp.resolve("spaces.txt"), "# bounds\nonecycle.lr=0.01:0.3\nonecycle.div=0:9\n");
+        cases.put("sweep --space without --tune|--space constant.lr=0.01:0.1: search spaces are only sampled by --tune",
+                sweep("--space", "constant.lr=0.01:0.1"));
+        cases.put("sweep --space inverted bound|--space onecycle.lr=0.3:0.01: the low bound 0.3 is above the high bound 0.01",
+                tunedSweep("onecycle.lr=0.3:0.01"));
+        cases.put("sweep --space non-positive log bound|--space onecycle.lr=0:0.3: onecycle's lr is sampled on a log scale; "
+                + "allowed: bounds > 0", tunedSweep("onecycle.lr=0:0.3"));
+        cases.put("sweep --space negative log bound|allowed: bounds > 0", tunedSweep("onecycle.lr=-1:0.3"));
+        cases.put("sweep --space fraction above 1|--space onecycle.pct_start=0.1:1.5: onecycle's pct_start is a fraction "
+                + "of the run in (0, 1]", tunedSweep("onecycle.pct_start=0.1:1.5"));
+        cases.put("sweep --space fraction of 0|fraction of the run in (0, 1]", tunedSweep("onecycle.pct_start=0:0.4"));
+        cases.put("sweep --space unknown schedule|--space onecycl.lr=0.01:0.3: no schedule 'onecycl'; allowed: one of",
+                tunedSweep("onecycl.lr=0.01:0.3"));
+        cases.put("sweep --space schedule not swept|--space cosine.lr=0.01:0.3: cosine is not swept",
+                tunedSweep("cosine.lr=0.01:0.3"));
+        cases.put("sweep --space unknown parameter|--space onecycle.gamma=0.1:0.5: onecycle has no parameter 'gamma'; "
+                + "its parameters: lr, pct_start, div", tunedSweep("onecycle.gamma=0.1:0.5"));
+        cases.put("sweep --space all. unknown parameter|no tuned schedule has a parameter 'gamma'", tunedSweep("all.gamma=0.1:0.5"));
+        cases.put("sweep --space malformed|--space 'onecycle.lr': allowed: SCHEDULE.PARAM=LOW:HIGH", tunedSweep("onecycle.lr"));
+        cases.put("sweep --space not a number|--space onecycle.lr=a:0.3: 'a' is not a number", tunedSweep("onecycle.lr=a:0.3"));
+        cases.put("sweep --space NaN|--space onecycle.lr=nan:0.3", tunedSweep("onecycle.lr=nan:0.3"));
+        cases.put("sweep --space three bounds|--space onecycle.lr=0.1:0.2:0.3", tunedSweep("onecycle.lr=0.1:0.2:0.3"));
+        cases.put("sweep --space twice|is already set by --space onecycle.lr=0.01:0.3",
+                tunedSweep("onecycle.lr=0.01:0.3", "onecycle.lr=0.02:0.2"));
+        cases.put("sweep --space @FILE with a bad line|--space onecycle.div=0:9: onecycle's div is sampled on a log scale",
+                tunedSweep("@" + spaceFile));
+        cases.put("sweep --space @missing|--space file", tunedSweep("@" + tmp.resolve("missing-spaces.txt")));
+        cases.put("sweep --list --space bad|--space onecycle.lr=0.3:0.01", List.of("sweep", "--list", "--space",
+                "onecycle.lr=0.3:0.01"));
         for (String command : List.of("train", "lr-find", "sweep")) {
             cases.put(command + " --backend tpu|--backend", withOption(command, "--backend", "tpu"));
             cases.put(command + " --data a symlink loop|Fashion-MNIST", withOption(command, "--data", loop.toString()));

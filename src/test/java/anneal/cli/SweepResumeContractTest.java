@@ -98,6 +98,37 @@ class SweepResumeContractTest {
     }
 
     @Test
+    void aResumeWithAnotherSearchSpaceOrTuningPlanIsRefusedByTheHeader() throws Exception {
+        Path dir = tmp.resolve("tuned");
+        List<String> schedules = List.of("cosine", "onecycle");
+        SweepSettings settings = SweepSettings.defaults(Path.of("/usr/share/datasets/fashion-mnist"))
+                .withSpaces(anneal.bench.ScheduleCatalogue.spaces(
+                        List.of(anneal.tuning.SpaceOverride.parse("onecycle.pct_start=0.2:0.4")), schedules));
+        Journal j = Journal.create(dir, new JournalHeader(Journal.FORMAT, Journal.VERSION, "2026-01-01T00:00:00Z", settings,
+                new SweepPlan(schedules, List.of(0L, 1L), List.of(1), "cpu", new anneal.tuning.TuningPlan(2, 2)),
+                Map.of("command", "test")));
+        byte[] before = Files.readAllBytes(j.file());
+        String d = dir.toString();
+        // the catalogue's lr bounds of onecycle are [0.02, 0.5]: the header names the one bound that differs
+        String lr = run(2, "sweep", "--resume", "--out", d, "--space", "onecycle.lr=0.01:0.5");
+        assertTrue(lr.contains("settings.spaces.onecycle.lr.low: 0.02 in the journal, 0.01 asked"), lr);
+        // the recorded override has to be given again (or left out: then the journal's spaces are used)
+        String dropped = run(2, "sweep", "--resume", "--out", d, "--space", "cosine.floor=0:0.1");
+        assertTrue(dropped.contains("settings.spaces.onecycle.pct_start.low: 0.2 in the journal, 0.1 asked"), dropped);
+        String tune = run(2, "sweep", "--resume", "--out", d, "--tune", "3x2");
+        assertTrue(tune.contains("plan.tuning.trials: 2 in the journal, 3 asked"), tune);
+        String ext = run(2, "sweep", "--resume", "--extend", "--out", d, "--tune", "3x2", "--seeds", "3");
+        assertTrue(ext.startsWith("anneal sweep: --resume --extend:") && ext.contains("tuning plan"), ext);
+        String extSpace = run(2, "sweep", "--resume", "--extend", "--out", d, "--space", "onecycle.lr=0.01:0.5");
+        assertTrue(extSpace.contains("settings.spaces.onecycle.lr.low"), extSpace);
+        assertArrayEquals(before, Files.readAllBytes(j.file()));
+        // the header holds the spaces in a form that reads back equal
+        assertEquals(settings.spaces(), Journal.read(j.file()).header().settings().spaces());
+        assertEquals(0.2, Journal.read(j.file()).header().settings().spaces().get("onecycle").dimension("pct_start")
+                .orElseThrow().low());
+    }
+
+    @Test
     void aSecondSweepOnALockedFolderIsRefusedWithOneLine() throws Exception {
         Path dir = tmp.resolve("locked");
         Journal j = journal(dir);

@@ -75,6 +75,8 @@ class ReportWriterTest {
         assertTrue(md.contains("| cosine | 6/6 | 22.50 s [20.50, 24.50] | 22.50 s [21.17, 23.83] | 10.00 s [10.00, 10.00] | 0.125 (0.0313) |"), md);
         // constant never reaches 0.88: censored at 50 s on every seed, never dropped
         assertTrue(md.contains("| constant | 0/6 | ∞ [∞, ∞] | 50.00 s [50.00, 50.00] | 37.50 s ["), md);
+        // 4 Holm-adjusted comparisons, 6 seeds: the smallest attainable adjusted p is 4 x 2/2^6 = 0.125; 4 x 2/2^8 < 0.05
+        assertTrue(md.contains("the smallest attainable adjusted p-value of the exact test is 0.125 (4 × 2/2^6"), md);
         assertTrue(md.contains("8 seeds would be needed"), md);
         // final validation accuracy of constant = 0.85 on every seed; its test accuracy 0.87 is reported beside it
         assertTrue(md.contains("| 0.8500 ± 0.0000 | 0.8500 ± 0.0000 | 0.8700 ± 0.0000 | 3.00 s (6%) |"), md);

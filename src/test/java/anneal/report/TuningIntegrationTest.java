@@ -66,7 +66,8 @@ class TuningIntegrationTest {
             executed.add(cell);
             Splits data = SyntheticData.blobs(20, 4, 640, 200, 200, 1.0, cell.seed());
             if (CatalogueEntry.baseName(cell.schedule()).equals(NEVER)) data = new Splits(data.train(), mislabelled(data.validation()), data.test());
-            TrainConfig config = settings().trainConfig(cell, 640 / 32);
+            // as a cell's JVM does: the protocol (and a tuned sweep's search spaces) from the journal's header
+            TrainConfig config = Journal.read(journalFile).header().settings().trainConfig(cell, 640 / 32);
             try (CpuBackend b = new CpuBackend(1)) {
                 RunResult r = new Trainer(b, data).warmupSteps(0).testAtEpochEndsOnly(true).run(config, TrainListener.NONE);
                 Journal.append(journalFile, RunRecord.of(cell, r, 0));
@@ -81,8 +82,42 @@ class TuningIntegrationTest {
     }
 
     static Journal start(Path dir) {
-        return Journal.create(dir, new JournalHeader(Journal.FORMAT, Journal.VERSION, "2026-01-01T00:00:00Z", settings(),
+        return start(dir, settings());
+    }
+
+    static Journal start(Path dir, SweepSettings settings) {
+        return Journal.create(dir, new JournalHeader(Journal.FORMAT, Journal.VERSION, "2026-01-01T00:00:00Z", settings,
                 plan(), Map.of()));
+    }
+
+    @Test
+    void theRecordedSpacesDecideTheTrialsAndTheReportReadsTheTreeFromThem() throws Exception {
+        Path dir = tmp.resolve("spaces");
+        // --space onecycle.lr=0.05 --space all.floor=0.05: every onecycle trial at peak lr 0.05, every cosine floor 5%
+        SweepSettings s = settings().withSpaces(anneal.bench.ScheduleCatalogue.spaces(List.of(
+                anneal.tuning.SpaceOverride.parse("onecycle.lr=0.05"), anneal.tuning.SpaceOverride.parse("all.floor=0.05")),
+                plan().schedules()));
+        new SweepDriver(start(dir, s), new SyntheticExecutor(), SweepListener.NONE).run(plan());
+        List<RunRecord> runs = Journal.read(Journal.fileIn(dir)).runs();
+        for (RunRecord r : runs) {
+            if (r.schedule().startsWith("onecycle@")) {
+                assertEquals(0.05, r.lr(), r.schedule());
+                assertTrue(r.spec().startsWith("OneCycleLR(max_lr=0.05, "), r.spec());
+            }
+            if (r.schedule().startsWith("cosine@"))  // eta_min = floor x lr
+                assertTrue(r.spec().endsWith("eta_min=" + 0.05 * r.lr() + ")"), r.spec());
+        }
+        String md = Files.readString(new ReportWriter(dir).write());
+        assertTrue(md.contains("## Search spaces as tuned\n\nAs recorded in the journal header"), md);
+        assertTrue(md.contains("| onecycle | lr = 0.05, pct_start in [0.1, 0.5], div in [5.0, 100.0] log | 3 | "), md);
+        assertTrue(md.contains("| cosine | lr in [0.02, 0.5] log, floor = 0.05 | 3 | "), md);
+        // onecycle's best trial is reported at its recorded point (lr fixed at 0.05), not at the catalogue's
+        assertTrue(md.matches("(?s).*\\| onecycle \\|[^\n]*\\| trial \\d: lr=0\\.0500 pct_start=.*"), md);
+        assertTrue(md.contains("### Does the selection tree survive tuning?"), md);
+        assertTrue(md.contains("**With 3 studies no test can separate two schedules**"), md);
+        // constant misses in every trial: its score in epochs is infinite and the tree says where it ranks
+        assertTrue(md.contains("Tuned, the constant baseline's score is ∞ epochs, rank 3 of 3"), md);
+        assertTrue(md.contains("2 × 2/2^3"), md);
     }
 
     /** Per schedule: the median over studies of each study's fastest trial, by plain loops over the journal. */

@@ -38,11 +38,16 @@ class TuningTest {
     @Test
     void badBoundsNameTheDimension() {
         String m = assertThrows(IllegalArgumentException.class, () -> Dimension.linear("warmup", 0.3, 0.1)).getMessage();
-        assertTrue(m.contains("warmup") && m.contains("low < high"), m);
+        assertTrue(m.contains("warmup") && m.contains("low <= high"), m);
         m = assertThrows(IllegalArgumentException.class, () -> Dimension.log("lr", 0, 1)).getMessage();
         assertTrue(m.contains("lr") && m.contains("low > 0"), m);
         assertThrows(IllegalArgumentException.class, () -> Dimension.log("lr", -1, 1));
-        assertThrows(IllegalArgumentException.class, () -> Dimension.linear("x", 1, 1));
+        // equal bounds fix the parameter: every trial gets the value
+        SearchSpace fixed = SearchSpace.of(Dimension.linear("x", 1, 1), Dimension.log("y", 0.5, 0.5));
+        for (int k = 1; k <= 5; k++) assertEquals(java.util.Map.of("x", 1.0, "y", 0.5), fixed.point(k));
+        m = assertThrows(IllegalArgumentException.class, () -> Dimension.linear("pct", 0.1, 1.5, Domain.FRACTION_OF_RUN))
+                .getMessage();
+        assertTrue(m.contains("pct") && m.contains("fraction of the run in (0, 1]"), m);
         assertThrows(IllegalArgumentException.class, () -> Dimension.linear("x", 0, Double.NaN));
     }
 
