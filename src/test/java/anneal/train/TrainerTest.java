@@ -1,5 +1,7 @@
 package anneal.train;
 
+import anneal.schedule.HyperparameterTable;
+import anneal.schedule.Hyperparameter;
 import anneal.data.EpochOrder;
 import anneal.optim.OptimizerSetup;
 import anneal.optim.SgdConfig;
@@ -123,10 +125,10 @@ class TrainerTest {
         }
         @Override public void upload(Splits splits) { inner.upload(splits); }
         @Override public void beginEpoch(int[] order) { inner.beginEpoch(order); }
-        @Override public void trainStep(int offset, int batchSize, double[] lr, double[] momentum, double[] weightDecay) {
-            weightDecays.add(weightDecay.clone());
-            momenta.add(momentum.clone());
-            inner.trainStep(offset, batchSize, lr, momentum, weightDecay);
+        @Override public void trainStep(int offset, int batchSize, HyperparameterTable hyperparameters) {
+            weightDecays.add(hyperparameters.row(Hyperparameter.WEIGHT_DECAY).clone());
+            momenta.add(hyperparameters.row(Hyperparameter.MOMENTUM).clone());
+            inner.trainStep(offset, batchSize, hyperparameters);
         }
         @Override public double lastLoss() { return inner.lastLoss(); }
         @Override public double drainMeanLoss() { return inner.drainMeanLoss(); }
@@ -148,8 +150,8 @@ class TrainerTest {
         double[] momentum0 = b.momenta.stream().mapToDouble(m -> m[0]).toArray();
         double[] wd0 = b.weightDecays.stream().mapToDouble(w -> w[0]).toArray();
         anneal.schedule.LrScheduler s = Trainer.schedule(c);
-        assertArrayEquals(s.schedulesMomentum() ? momentum0 : new double[0], r.momenta());
-        assertArrayEquals(s.schedulesWeightDecay() ? wd0 : new double[0], r.weightDecays());
+        assertArrayEquals(s.schedules(Hyperparameter.MOMENTUM) ? momentum0 : new double[0], r.perStep(Hyperparameter.MOMENTUM));
+        assertArrayEquals(s.schedules(Hyperparameter.WEIGHT_DECAY) ? wd0 : new double[0], r.perStep(Hyperparameter.WEIGHT_DECAY));
         return b;
     }
 

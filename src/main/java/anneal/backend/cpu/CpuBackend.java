@@ -7,6 +7,8 @@ import anneal.model.MlpSpec;
 import anneal.model.Parameters;
 import anneal.optim.OptimizerSetup;
 import anneal.optim.SgdConfig;
+import anneal.schedule.Hyperparameter;
+import anneal.schedule.HyperparameterTable;
 
 /**
  * The pure-Java CPU backend: {@link VectorKernels} (Vector API) on a fixed {@link WorkerPool}.
@@ -187,15 +189,18 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void trainStep(int offset, int batchSize, double[] lr, double[] momentum, double[] weightDecay) {
+    public void trainStep(int offset, int batchSize, HyperparameterTable hyperparameters) {
         if (order == null) throw new IllegalStateException("beginEpoch() must come before trainStep()");
         if (batchSize < 1 || offset < 0 || offset + batchSize > order.length)
             throw new IllegalArgumentException("batch [" + offset + ", " + (offset + batchSize) + ") outside the epoch's "
                     + order.length + " samples");
         int groups = optimizer.groups().length;
-        if (lr.length != groups || momentum.length != groups || weightDecay.length != groups)
-            throw new IllegalArgumentException("expected " + groups + " lr, momentum and weight decay values, got "
-                    + lr.length + ", " + momentum.length + " and " + weightDecay.length);
+        if (hyperparameters.groups() != groups)
+            throw new IllegalArgumentException("expected hyperparameters for " + groups + " optimizer groups, got "
+                    + hyperparameters.groups());
+        double[] lr = hyperparameters.row(Hyperparameter.LR);
+        double[] momentum = hyperparameters.row(Hyperparameter.MOMENTUM);
+        double[] weightDecay = hyperparameters.row(Hyperparameter.WEIGHT_DECAY);
         ensureCapacity(batchSize);
         stepOffset = offset;
         stepRows = batchSize;
