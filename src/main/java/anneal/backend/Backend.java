@@ -47,17 +47,17 @@ public interface Backend extends AutoCloseable {
      */
     void trainStep(int offset, int batchSize, HyperparameterTable hyperparameters);
 
-    /** Mean train loss of the last {@link #trainStep} (forces a device sync; for lr-find and tests). */
+    /** Mean train loss of the last {@link #trainStep} (forces a device sync; for lr-find and tests, never per step of a run). */
     double lastLoss();
 
     /**
      * Mean train loss over the steps since the previous call of this method (or since {@link #init}); NaN when
-     * no step was taken. The trainer calls it once per evaluation record (one device sync). The default,
-     * for backends that do not track it, is the last step's loss.
+     * no step was taken. The trainer calls it once per evaluation record (one device sync). It is also the run's
+     * divergence flag: the sum it divides is NaN or infinite once any step since the previous call had a NaN or
+     * infinite loss and stays so (sticky) until this call, so the trainer finds a divergence at the next evaluation
+     * without reading {@link #lastLoss()}.
      */
-    default double drainMeanLoss() {
-        return lastLoss();
-    }
+    double drainMeanLoss();
 
     /** End the epoch; returns the mean train loss over its steps (NaN/inf when training diverged). */
     double endEpoch();

@@ -55,12 +55,13 @@ import java.util.List;
  * and the real splits are uploaded.
  *
  * <h2>Divergence</h2>
- * The last step's loss is checked every {@value #DIVERGENCE_CHECK_EVERY} steps and at every evaluation; a NaN or
- * infinite loss ends the run with {@link RunStatus#DIVERGED}, after one last evaluation that is recorded.
+ * Checked at every evaluation, never between (the loop never calls {@link Backend#lastLoss()}, a device sync on
+ * CUDA): the backend's {@link Backend#drainMeanLoss()} is non-finite when any step since the previous evaluation
+ * had a NaN or infinite loss (a sticky flag), and so are the evaluated losses of diverged parameters. A divergence
+ * ends the run with {@link RunStatus#DIVERGED} at that evaluation, which is recorded. A run that evaluates only at
+ * epoch ends therefore finds a divergence at the end of its epoch (use {@code evalEverySteps} to find it sooner).
  */
 public final class Trainer {
-    /** Steps between checks of the last loss for NaN / infinity. */
-    public static final int DIVERGENCE_CHECK_EVERY = 10;
 
     private final Backend backend;
     private final Splits data;
@@ -200,14 +201,13 @@ public final class Trainer {
                 }
                 if (scheduler.interval() == Interval.STEP && !scheduler.needsMetric()) scheduler.step();
                 listener.onStep(step, totalSteps);
-                boolean diverged = step % DIVERGENCE_CHECK_EVERY == 0 && !Double.isFinite(backend.lastLoss());
                 boolean lastOfEpoch = s == stepsPerEpoch - 1;
                 boolean midEval = config.evalEverySteps() > 0 && step % config.evalEverySteps() == 0 && !lastOfEpoch;
-                if (diverged || midEval) {
+                if (midEval) {
                     trainNanos += System.nanoTime() - t0;
                     long e0 = System.nanoTime();
                     stop = record(config, scheduler, epoch + (s + 1.0) / stepsPerEpoch, step, lr[0], trainNanos,
-                            evalNanos, diverged, diverged || !testAtEpochEndsOnly);
+                            evalNanos, !testAtEpochEndsOnly);
                     evalNanos += System.nanoTime() - e0;
                     fixElapsed(trainNanos, evalNanos, listener);
                     t0 = System.nanoTime();
@@ -220,7 +220,7 @@ public final class Trainer {
             backend.endEpoch();
             trainNanos += System.nanoTime() - t0;
             long e0 = System.nanoTime();
-            stop = record(config, scheduler, epoch + 1, steps, lr[0], trainNanos, evalNanos, false, true);
+            stop = record(config, scheduler, epoch + 1, steps, lr[0], trainNanos, evalNanos, true);
             evalNanos += System.nanoTime() - e0;
             fixElapsed(trainNanos, evalNanos, listener);
             if (!stop && scheduler.interval() == Interval.EPOCH && !scheduler.needsMetric()) scheduler.step();
@@ -252,24 +252,25 @@ public final class Trainer {
             int offset = (s % WARMUP_BATCHES) * config.batchSize();
             backend.trainStep(offset, config.batchSize(), lrZero);
         }
-        backend.lastLoss();
         backend.endEpoch();
         backend.evaluate(Backend.Split.VALIDATION);
         backend.evaluate(Backend.Split.TEST);
     }
 
     /**
-     * Evaluates, records, steps a metric-driven schedule and decides whether to stop. The record's times are the
-     * timed totals at the end of this evaluation (patched in by {@link #fixElapsed}).
+     * Evaluates, records, steps a metric-driven schedule and decides whether to stop (at a divergence, with the test
+     * split evaluated too). The record's times are the timed totals at the end of this evaluation (patched in by
+     * {@link #fixElapsed}).
      */
     private boolean record(TrainConfig config, LrScheduler scheduler, double epoch, long step, double lr,
-                           long trainNanos, long evalNanos, boolean divergedAlready, boolean withTest) {
+                           long trainNanos, long evalNanos, boolean withTest) {
         double trainLoss = backend.drainMeanLoss();
         Backend.Evaluation val = backend.evaluate(Backend.Split.VALIDATION);
-        Backend.Evaluation test = withTest ? backend.evaluate(Backend.Split.TEST) : new Backend.Evaluation(Double.NaN, Double.NaN, 0);
         double valLoss = val.loss();
-        boolean diverged = divergedAlready || !Double.isFinite(backend.lastLoss()) || !Double.isFinite(trainLoss)
-                || (withTest && !Double.isFinite(test.loss())) || !Double.isFinite(valLoss);
+        boolean diverged = !Double.isFinite(trainLoss) || !Double.isFinite(valLoss);
+        boolean testNow = withTest || diverged;  // a diverged run's last record has its test numbers
+        Backend.Evaluation test = testNow ? backend.evaluate(Backend.Split.TEST) : new Backend.Evaluation(Double.NaN, Double.NaN, 0);
+        diverged |= testNow && !Double.isFinite(test.loss());
         EpochRecord r = new EpochRecord(epoch, step, trainLoss, valLoss, val.accuracy(),
                 test.loss(), test.accuracy(), lr, trainNanos * 1e-9, evalNanos * 1e-9);
         boolean reachedNow;

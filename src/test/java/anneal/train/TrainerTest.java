@@ -215,6 +215,37 @@ class TrainerTest {
         assertTrue(last.step() < 3 * 63, "stopped early, at step " + last.step());
     }
 
+    /** A recording backend that counts {@link anneal.backend.Backend#lastLoss()} calls since its last init. */
+    static final class CountingBackend extends RecordingBackend {
+        int lastLossCalls;
+
+        @Override public void init(anneal.model.MlpSpec spec, anneal.model.Parameters initial, OptimizerSetup optimizer) {
+            super.init(spec, initial, optimizer);
+            lastLossCalls = 0;
+        }
+        @Override public double lastLoss() {
+            lastLossCalls++;
+            return super.lastLoss();
+        }
+    }
+
+    @Test
+    void divergenceIsFoundAtTheNextEvaluationWithoutReadingTheLastLoss() {
+        // before: the loop read lastLoss() every 10 steps (a blocking device-to-host copy on CUDA) and stopped at
+        // step 10; now the drained mean loss (NaN once any step's loss was) flags it at the evaluation of step 25
+        TrainConfig c = new TrainConfig("test", 1e4, 3, 32, 0.9, 5, new int[] {32}, new SgdConfig(0.9, 0, false, 0),
+                false, 200, 25, false);
+        try (CountingBackend b = new CountingBackend()) {
+            RunResult r = new Trainer(b, BLOBS).warmupSteps(3).run(c, TestSchedules.constant(1e4, 1), TrainListener.NONE);
+            assertEquals(0, b.lastLossCalls, "lastLoss() calls in the timed loop");
+            assertEquals(RunStatus.DIVERGED, r.status());
+            EpochRecord last = r.records().get(r.records().size() - 1);
+            assertEquals(25, last.step(), "found at the first evaluation after the divergence");
+            assertTrue(!Double.isFinite(last.trainLoss()), "the record shows the non-finite train loss: " + last.trainLoss());
+            assertTrue(!Double.isNaN(last.testAccuracy()), "the diverged record has its test numbers");
+        }
+    }
+
     @Test
     void runsAreReproducibleAndIndependentOfTheThreadCount() {
         RunResult a = run(config(2, 50, 1.0, false, 0), TestSchedules.constant(0.05, 2), 2, new ArrayList<>());
