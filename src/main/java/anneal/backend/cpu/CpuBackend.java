@@ -190,17 +190,20 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void trainStep(int offset, int batchSize, HyperparameterTable hyperparameters) {
+        trainStep(offset, batchSize, hyperparameters.row(Hyperparameter.LR), hyperparameters.row(Hyperparameter.MOMENTUM),
+                hyperparameters.row(Hyperparameter.WEIGHT_DECAY));
+    }
+
+    /** One step with each group's lr, momentum and weight decay (the rows of the step's table). */
+    private void trainStep(int offset, int batchSize, double[] lr, double[] momentum, double[] weightDecay) {
         if (order == null) throw new IllegalStateException("beginEpoch() must come before trainStep()");
         if (batchSize < 1 || offset < 0 || offset + batchSize > order.length)
             throw new IllegalArgumentException("batch [" + offset + ", " + (offset + batchSize) + ") outside the epoch's "
                     + order.length + " samples");
         int groups = optimizer.groups().length;
-        if (hyperparameters.groups() != groups)
-            throw new IllegalArgumentException("expected hyperparameters for " + groups + " optimizer groups, got "
-                    + hyperparameters.groups());
-        double[] lr = hyperparameters.row(Hyperparameter.LR);
-        double[] momentum = hyperparameters.row(Hyperparameter.MOMENTUM);
-        double[] weightDecay = hyperparameters.row(Hyperparameter.WEIGHT_DECAY);
+        if (lr.length != groups || momentum.length != groups || weightDecay.length != groups)
+            throw new IllegalArgumentException("expected " + groups + " lr, momentum and weight decay values, got "
+                    + lr.length + ", " + momentum.length + " and " + weightDecay.length);
         ensureCapacity(batchSize);
         stepOffset = offset;
         stepRows = batchSize;
