@@ -38,13 +38,25 @@ class StepAllocationCpuTest {
             b.beginEpoch(order);
             HyperparameterTable step = optimizer.configured().with(Hyperparameter.LR, 0.01);
             double sink = 0;
-            for (int s = 0; s < 2000; s++) {
+            long[] ids = threadIds(b);
+            // warm up until the JIT has compiled the Vector API kernels (uncompiled, they box every vector): at least
+            // 2000 steps, then in chunks of 500 until one allocates under the limit, at most 20000 steps in all (on a
+            // loaded machine C2 can lag 2000 steps; a backend that allocates per step never gets quiet and fails below)
+            int s = 0;
+            for (; s < 2000; s++) {
                 b.trainStep((s * 32) % 1968, 32, step);
                 sink += b.lastLoss();
             }
-            long[] ids = threadIds(b);
+            while (s < 20_000) {
+                long mark = total(counter, ids);
+                for (int end = s + 500; s < end; s++) {
+                    b.trainStep((s * 32) % 1968, 32, step);
+                    sink += b.lastLoss();
+                }
+                if (total(counter, ids) - mark < 8192) break;
+            }
             long before = total(counter, ids);
-            for (int s = 0; s < 300; s++) {
+            for (int k = 0; k < 300; k++, s++) {
                 b.trainStep((s * 32) % 1968, 32, step);
                 sink += b.lastLoss();
             }
