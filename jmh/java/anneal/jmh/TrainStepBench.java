@@ -9,6 +9,8 @@ import anneal.model.MlpSpec;
 import anneal.model.Parameters;
 import anneal.optim.OptimizerSetup;
 import anneal.optim.SgdConfig;
+import anneal.schedule.Hyperparameter;
+import anneal.schedule.HyperparameterTable;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -66,9 +68,7 @@ public class TrainStepBench {
     private Backend device;
     private int trainCount;
     private int offset;
-    private double[] lr;
-    private double[] momentum;
-    private double[] weightDecay;
+    private HyperparameterTable hyperparameters;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -76,23 +76,21 @@ public class TrainStepBench {
         Splits splits = FashionMnist.load(FashionMnist.DEFAULT_DIR, 5000, 0);
         MlpSpec spec = new MlpSpec(splits.train().featureCount(), new int[] {hidden}, splits.train().classes());
         device = backend.equals("cpu") ? new anneal.backend.cpu.CpuBackend(threads) : Backends.create(backend, System.err);
-        device.init(spec, Initialization.pytorchDefault(spec, 0), OptimizerSetup.single(new SgdConfig(0.9, 0, true, 5e-4),
-                2 * spec.layers()));
+        OptimizerSetup optimizer = OptimizerSetup.single(new SgdConfig(0.9, 0, true, 5e-4), 2 * spec.layers());
+        device.init(spec, Initialization.pytorchDefault(spec, 0), optimizer);
         device.upload(splits);
         trainCount = splits.train().count();
         int[] order = new int[trainCount];
         for (int i = 0; i < trainCount; i++) order[i] = i;
         device.beginEpoch(order);
-        lr = new double[] {0.01};
-        momentum = new double[] {0.9};
-        weightDecay = new double[] {5e-4};
+        hyperparameters = optimizer.configured().with(Hyperparameter.LR, 0.01);
     }
 
     /** One training step; returns its loss so nothing is dead code. */
     @Benchmark
     public double step() {
         if (offset + batch > trainCount) offset = 0;
-        device.trainStep(offset, batch, lr, momentum, weightDecay);
+        device.trainStep(offset, batch, hyperparameters);
         offset += batch;
         return device.lastLoss();
     }

@@ -8,6 +8,8 @@ import anneal.model.Parameters;
 import anneal.data.EpochOrder;
 import anneal.optim.OptimizerSetup;
 import anneal.optim.SgdConfig;
+import anneal.schedule.Hyperparameter;
+import anneal.schedule.HyperparameterTable;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jcuda.Pointer;
@@ -54,7 +56,7 @@ public class CudaHostCostBench {
     String kernels;
 
     private CudaBackend backend;
-    private double[] lr, momentum, weightDecay;
+    private HyperparameterTable hyperparameters;
     private int step;
     private List<KernelLaunch> launches;
     private Pointer[] legacyParams;
@@ -73,10 +75,8 @@ public class CudaHostCostBench {
         backend.init(spec, init, opt);
         backend.upload(data);
         backend.beginEpoch(EpochOrder.of(data.train().count(), 1, 0));
-        lr = new double[] {0.05, 0.05};
-        momentum = opt.momenta();
-        weightDecay = opt.weightDecays();
-        backend.trainStep(0, BATCH, lr, momentum, weightDecay);  // builds the plan (and the graph)
+        hyperparameters = opt.configured().with(Hyperparameter.LR, 0.05, 0.05);
+        backend.trainStep(0, BATCH, hyperparameters);  // builds the plan (and the graph)
         launches = backend.stepLaunches(BATCH);
         legacyParams = new Pointer[launches.size()];
         for (int i = 0; i < legacyParams.length; i++) legacyParams[i] = launches.get(i).legacyParams();
@@ -84,7 +84,7 @@ public class CudaHostCostBench {
 
     @Benchmark
     public void trainStep() {
-        backend.trainStep((step++ % BATCHES) * BATCH, BATCH, lr, momentum, weightDecay);
+        backend.trainStep((step++ % BATCHES) * BATCH, BATCH, hyperparameters);
     }
 
     /** The same launches as kernel-arg, each with a nested Pointer array as the pre-#13 backend passed (kernels=1: the pre-#13 step). */

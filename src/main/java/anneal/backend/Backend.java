@@ -4,11 +4,13 @@ import anneal.data.Splits;
 import anneal.model.MlpSpec;
 import anneal.model.Parameters;
 import anneal.optim.OptimizerSetup;
+import anneal.schedule.HyperparameterTable;
 
 /**
  * Where training runs. The trainer owns the loop, the schedule and the clock; a backend owns the
  * tensors. The contract is shaped for a device backend: data is uploaded once, each epoch sends one
- * sample order, each step sends only scalars (lr, momentum and weight decay per group), and results come back as
+ * sample order, each step sends only scalars (a {@link HyperparameterTable}: lr, momentum, weight decay per group),
+ * and results come back as
  * a few numbers, never tensors, except through {@link #parameters()}.
  *
  * <p>Call order: {@link #init}, {@link #upload}, then per epoch {@link #beginEpoch}, {@link #trainStep}
@@ -39,24 +41,23 @@ public interface Backend extends AutoCloseable {
      * One SGD step on the batch {@code order[offset .. offset + batchSize)} of the current epoch:
      * forward, softmax cross-entropy (mean over the batch), backward, fused update.
      *
-     * @param lr       learning rate per optimizer group
-     * @param momentum momentum per optimizer group (the group's configured momentum unless the schedule cycles it)
-     * @param weightDecay weight decay per optimizer group (the group's configured weight decay unless the schedule
-     *                    co-schedules it); PyTorch's coupled L2 form, {@code g + weight_decay * p}
+     * @param hyperparameters this step's value of every {@link anneal.schedule.Hyperparameter} per optimizer group
+     *                        (the schedule's where it sets one, else the group's configured value); weight decay in
+     *                        PyTorch's coupled L2 form, {@code g + weight_decay * p}. Read during the call only.
      */
-    void trainStep(int offset, int batchSize, double[] lr, double[] momentum, double[] weightDecay);
+    void trainStep(int offset, int batchSize, HyperparameterTable hyperparameters);
 
-    /** Mean train loss of the last {@link #trainStep} (forces a device sync; for lr-find and tests). */
+    /** Mean train loss of the last {@link #trainStep} (forces a device sync; for lr-find and tests, never per step of a run). */
     double lastLoss();
 
     /**
      * Mean train loss over the steps since the previous call of this method (or since {@link #init}); NaN when
-     * no step was taken. The trainer calls it once per evaluation record (one device sync). The default,
-     * for backends that do not track it, is the last step's loss.
+     * no step was taken. The trainer calls it once per evaluation record (one device sync). It is also the run's
+     * divergence flag: the sum it divides is NaN or infinite once any step since the previous call had a NaN or
+     * infinite loss and stays so (sticky) until this call, so the trainer finds a divergence at the next evaluation
+     * without reading {@link #lastLoss()}.
      */
-    default double drainMeanLoss() {
-        return lastLoss();
-    }
+    double drainMeanLoss();
 
     /** End the epoch; returns the mean train loss over its steps (NaN/inf when training diverged). */
     double endEpoch();

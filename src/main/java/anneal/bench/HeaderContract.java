@@ -53,6 +53,16 @@ public final class HeaderContract {
         return out;
     }
 
+    /**
+     * The differences of two protocols, field by field as in a header ({@code "settings.batch: 128 in the journal,
+     * 64 asked"}); what {@link SweepSettings#equals} asks, so settings compare by the contract's one rule.
+     */
+    public static List<String> differences(SweepSettings recorded, SweepSettings requested) {
+        List<String> out = new ArrayList<>();
+        compare("settings", JSON.valueToTree(recorded), JSON.valueToTree(requested), out, RESUME);
+        return out;
+    }
+
     private static void compare(String path, JsonNode a, JsonNode b, List<String> out, Wording w) {
         if (a != null && b != null && a.isObject() && b.isObject()) {
             for (String f : fieldNames(a, b)) compare(path + "." + f, a.get(f), b.get(f), out, w);

@@ -4,6 +4,8 @@ import anneal.ConfigurationException;
 import anneal.backend.Backend;
 import anneal.data.EpochOrder;
 import anneal.optim.OptimizerSetup;
+import anneal.schedule.Hyperparameter;
+import anneal.schedule.HyperparameterTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -91,20 +93,19 @@ public final class LrRangeTest {
      */
     public static Result run(Backend backend, int trainCount, OptimizerSetup optimizer, Settings s, long seed,
                              Listener listener) {
-        double[] momentum = optimizer.momenta();
-        double[] weightDecay = optimizer.weightDecays();
+        HyperparameterTable step = optimizer.configured();
+        double[] lr = step.row(Hyperparameter.LR);
         int pass = 0;
         backend.beginEpoch(EpochOrder.of(trainCount, seed, pass));
         int offset = 0;
-        double[] lr = new double[momentum.length];
         double avg = 0;
         double best = Double.POSITIVE_INFINITY;
         List<Point> points = new ArrayList<>();
         String reason = "reached --max-lr";
         for (int i = 0; i < s.steps(); i++) {
             int size = Math.min(s.batch(), trainCount - offset);
-            java.util.Arrays.fill(lr, s.lr(i));
-            backend.trainStep(offset, size, lr, momentum, weightDecay);
+            for (int g = 0; g < lr.length; g++) step.set(Hyperparameter.LR, g, s.lr(i));
+            backend.trainStep(offset, size, step);
             double loss = backend.lastLoss();
             offset += size;
             if (offset >= trainCount) {

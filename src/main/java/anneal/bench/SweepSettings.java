@@ -131,25 +131,13 @@ public record SweepSettings(double target, int batch, int[] hidden, double momen
                 sgd(), false, validationSize, evalEverySteps(stepsPerEpoch), false);
     }
 
-    /** Whether two settings describe the same protocol (used by {@code --resume}). */
-    public String differenceFrom(SweepSettings other) {
-        if (target != other.target) return "target " + other.target + " vs " + target;
-        if (batch != other.batch) return "batch " + other.batch + " vs " + batch;
-        if (!Arrays.equals(hidden, other.hidden))
-            return "hidden " + Arrays.toString(other.hidden) + " vs " + Arrays.toString(hidden);
-        if (momentum != other.momentum || nesterov != other.nesterov || weightDecay != other.weightDecay)
-            return "optimizer settings";
-        if (validationSize != other.validationSize) return "validation size " + other.validationSize + " vs " + validationSize;
-        if (evalEvery != other.evalEvery) return "eval-every " + other.evalEvery + " vs " + evalEvery;
-        if (evalsPerEpoch != other.evalsPerEpoch) return "evals per epoch " + other.evalsPerEpoch + " vs " + evalsPerEpoch;
-        if (evalOnClock != other.evalOnClock) return "eval-on-clock " + other.evalOnClock + " vs " + evalOnClock;
-        if (trainSize != other.trainSize) return "train size " + other.trainSize + " vs " + trainSize;
-        return null;
-    }
-
+    /**
+     * Equal when the journal header's contract finds no difference ({@link HeaderContract#differences(SweepSettings,
+     * SweepSettings)}: every field, the hidden widths by value), the rule {@code --resume} applies.
+     */
     @Override
     public boolean equals(Object o) {
-        return o instanceof SweepSettings s && differenceFrom(s) == null && dataDir.equals(s.dataDir);
+        return o instanceof SweepSettings s && HeaderContract.differences(this, s).isEmpty();
     }
 
     @Override

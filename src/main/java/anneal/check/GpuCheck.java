@@ -16,6 +16,8 @@ import anneal.data.EpochOrder;
 import anneal.optim.OptimizerSetup;
 import anneal.train.RunResult;
 import anneal.optim.SgdConfig;
+import anneal.schedule.Hyperparameter;
+import anneal.schedule.HyperparameterTable;
 import anneal.train.TrainConfig;
 import anneal.train.TrainListener;
 import anneal.train.Trainer;
@@ -155,14 +157,19 @@ public final class GpuCheck {
         return optimizer;
     }
 
+    /** Every step's hyperparameters: {@link #LR} per group, the optimizer's momentum and weight decay. */
+    private static HyperparameterTable steps(OptimizerSetup optimizer) {
+        return optimizer.configured().with(Hyperparameter.LR, LR);
+    }
+
     /** One epoch, constant lr 0.05, same weights and order; returns the sampled step losses. */
     private double[] epoch(Backend b, List<Double> accuracy) {
         OptimizerSetup optimizer = start(b);
         int steps = data.train().count() / BATCH;
-        double[] mom = optimizer.momenta(), wd = optimizer.weightDecays();
+        HyperparameterTable step = steps(optimizer);
         double[] losses = new double[(steps + LOSS_EVERY - 1) / LOSS_EVERY];
         for (int s = 0; s < steps; s++) {
-            b.trainStep(s * BATCH, BATCH, LR, mom, wd);
+            b.trainStep(s * BATCH, BATCH, step);
             if (s % LOSS_EVERY == 0) losses[s / LOSS_EVERY] = b.lastLoss();
         }
         b.endEpoch();
@@ -200,18 +207,18 @@ public final class GpuCheck {
         try (CudaBackend b = CudaBackend.open(ordinal, delivery, variant)) {
             OptimizerSetup optimizer = start(b);
             kernelsPerStep[0] = b.kernelsPerStep(BATCH);
-            return b.microsecondsPerStep(steps, BATCH, LR, optimizer.momenta(), optimizer.weightDecays());
+            return b.microsecondsPerStep(steps, BATCH, steps(optimizer));
         }
     }
 
     private double cpuMicrosPerStep(int steps) {
         try (Backend b = new CpuBackend()) {
             OptimizerSetup optimizer = start(b);
-            double[] mom = optimizer.momenta(), wd = optimizer.weightDecays();
+            HyperparameterTable step = steps(optimizer);
             int batches = Math.max(1, data.train().count() / BATCH);  // cycle within the epoch's order
-            for (int s = 0; s < 20; s++) b.trainStep((s % batches) * BATCH, BATCH, LR, mom, wd);
+            for (int s = 0; s < 20; s++) b.trainStep((s % batches) * BATCH, BATCH, step);
             long t0 = System.nanoTime();
-            for (int s = 0; s < steps; s++) b.trainStep((s % batches) * BATCH, BATCH, LR, mom, wd);
+            for (int s = 0; s < steps; s++) b.trainStep((s % batches) * BATCH, BATCH, step);
             b.lastLoss();
             return (System.nanoTime() - t0) / 1e3 / steps;
         }

@@ -3,6 +3,7 @@ package anneal.cli;
 import anneal.report.SchedulePlot;
 import anneal.schedule.Budget;
 import anneal.schedule.Clock;
+import anneal.schedule.Hyperparameter;
 import anneal.schedule.LrScheduler;
 import anneal.schedule.spec.Schedules;
 import anneal.schedule.TorchScheduler;
@@ -407,19 +408,18 @@ final class ScheduleCommand implements Callable<Integer> {
     private static List<String> columns(LrScheduler s) {
         List<String> cols = new ArrayList<>();
         int n = s.groups();
-        for (int g = 0; g < n; g++) cols.add(n == 1 ? "lr" : "lr" + g);
-        if (s.schedulesMomentum()) for (int g = 0; g < n; g++) cols.add(n == 1 ? "momentum" : "momentum" + g);
-        if (s.schedulesWeightDecay()) for (int g = 0; g < n; g++) cols.add(n == 1 ? "weight_decay" : "weight_decay" + g);
+        for (Hyperparameter h : Hyperparameter.values()) {
+            if (s.schedules(h)) for (int g = 0; g < n; g++) cols.add(n == 1 ? h.key() : h.key() + g);
+        }
         return cols;
     }
 
-    /** The row's values into {@code r}: lr per group, then momentum and weight decay where scheduled. */
+    /** The row's values into {@code r}: per scheduled {@link Hyperparameter} (lr first), one value per group. */
     private static double[] row(LrScheduler s, double[] r) {
-        int n = s.groups();
-        int momentum = s.schedulesMomentum() ? n : 0;
-        for (int g = 0; g < n; g++) r[g] = s.lr(g);
-        for (int g = 0; g < momentum; g++) r[n + g] = s.momentum(g);
-        if (s.schedulesWeightDecay()) for (int g = 0; g < n; g++) r[n + momentum + g] = s.weightDecay(g);
+        int n = s.groups(), i = 0;
+        for (Hyperparameter h : Hyperparameter.values()) {
+            if (s.schedules(h)) for (int g = 0; g < n; g++) r[i++] = s.value(h, g);
+        }
         return r;
     }
 

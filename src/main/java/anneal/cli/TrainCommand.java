@@ -6,6 +6,10 @@ import anneal.backend.Backend;
 import anneal.train.Backends;
 import anneal.data.FashionMnist;
 import anneal.data.Splits;
+import anneal.schedule.Budget;
+import anneal.bench.CatalogueEntry;
+import anneal.bench.ScheduleCatalogue;
+import anneal.bench.TargetCalibration;
 import anneal.schedule.LrScheduler;
 import anneal.schedule.spec.Lint;
 import anneal.train.EpochRecord;
@@ -30,7 +34,9 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code anneal train}: one training run of an MLP on Fashion-MNIST with a schedule, reporting time to a target
@@ -46,9 +52,14 @@ import picocli.CommandLine.Option;
                 "Exit codes: 0 done (target reached or not), 1 the run failed part-way, 2 bad input, 3 the run"
                         + " diverged, 70 a bug in Anneal (ANNEAL_STACKTRACE=1 shows the trace)."})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--schedule", required = true, paramLabel = "SPEC",
-            description = "Schedule spec with PyTorch's names, e.g. \"OneCycleLR(max_lr=0.1, total_steps=1290)\".")
+    @Option(names = "--schedule", paramLabel = "SPEC",
+            description = "Schedule spec with PyTorch's names, e.g. \"OneCycleLR(max_lr=0.1, total_steps=1290)\" (default:"
+                    + " the protocol's schedule, the sweep catalogue's '" + TargetCalibration.REFERENCE + "' resolved for"
+                    + " this run's epochs and steps, at its lr unless --lr is given).")
     String schedule;
+
+    @Spec
+    CommandSpec command;
 
     @Option(names = "--torch", defaultValue = "2", paramLabel = "VERSION", description = "PyTorch whose lr_scheduler.py "
             + "PyTorch-named schedules reproduce: 1.13 or 2 (default: ${DEFAULT-VALUE}); a spec's torch= argument wins.")
@@ -58,7 +69,7 @@ final class TrainCommand implements Callable<Integer> {
     int epochs;
 
     @Option(names = "--lr", defaultValue = "0.1", description = "The optimizer's lr, the schedule's base lr"
-            + " (default: ${DEFAULT-VALUE}).")
+            + " (default: ${DEFAULT-VALUE}; without --schedule: the protocol schedule's lr).")
     double lr;
 
     @Option(names = "--target", defaultValue = "0.88", description = "Validation accuracy that counts as reached, in (0, 1]"
@@ -111,7 +122,7 @@ final class TrainCommand implements Callable<Integer> {
     private boolean lintPasses(TrainConfig config, int trainCount) {
         int stepsPerEpoch = config.stepsPerEpoch(trainCount);
         List<Lint.Finding> findings = Lint.check(config.scheduleSpec(), config.baseLrs(),
-                new anneal.schedule.Budget(config.epochs(), stepsPerEpoch));
+                new Budget(config.epochs(), stepsPerEpoch));
         for (Lint.Finding f : findings) {
             System.err.println("anneal train: " + (strict ? "error: " : "warning: ") + f);
         }
@@ -128,11 +139,14 @@ final class TrainCommand implements Callable<Integer> {
         anneal.schedule.TorchScheduler.useOnThisThread(new anneal.schedule.TorchScheduler.Options(
                 anneal.schedule.TorchVersion.parse("--torch", torch), -1));
         PrintStream stdout = System.out;
-        SgdConfig sgd = training.sgd();
-        TrainConfig config = new TrainConfig(schedule, lr, epochs, training.batch, target, seed, training.hidden,
-                sgd, training.noBiasDecay, training.validation, evalEvery, !noStop);
+        CatalogueEntry protocol = schedule == null ? protocolSchedule() : null;
+        double runLr = protocol != null && !command.commandLine().getParseResult().hasMatchedOption("--lr")
+                ? protocol.baseLr() : lr;
+        // every option is checked before the data loads; the protocol's spec needs the data's size, so its
+        // provisional budget here (one step per epoch) is replaced below
+        TrainConfig checked = config(protocol == null ? schedule : protocol.spec(new Budget(Math.max(1, epochs), 1)), runLr);
         if (threads != null && threads < 1) throw ConfigurationException.of("train", "threads", threads, "an integer >= 1");
-        LrScheduler scheduler = Trainer.schedule(config);
+        LrScheduler given = protocol == null ? Trainer.schedule(checked) : null;
         if (out != null) checkWritable(out);
         // The save-on-interrupt hook is in place before the data loads: a SIGTERM at any point leaves either the
         // run so far or a record saying it was interrupted before training started.
@@ -161,6 +175,13 @@ final class TrainCommand implements Callable<Integer> {
                 System.err)) {
             Splits splits = FashionMnist.load(training.data, training.validation, seed);
             trainImages.set(splits.train().count());
+            TrainConfig config = protocol == null ? checked
+                    : config(protocol.spec(new Budget(epochs, checked.stepsPerEpoch(splits.train().count()))), runLr);
+            LrScheduler scheduler = protocol == null ? given : Trainer.schedule(config);
+            if (protocol != null) {
+                stdout.println("anneal train: no --schedule given: the protocol's schedule '" + protocol.name() + "' ("
+                        + protocol.family() + ", the sweep's reference recipe) at lr " + runLr);
+            }
             checkFits(config, splits);
             if (!lintPasses(config, splits.train().count())) {
                 finished.set(true);
@@ -169,8 +190,8 @@ final class TrainCommand implements Callable<Integer> {
             Trainer trainer = new Trainer(b, splits);
             started.set(trainer);
             stdout.printf(Locale.ROOT, "anneal train: %s on %s, %s, batch %d, lr %s, %d train / %d validation / %d test%n",
-                    schedule, "MLP " + splits.train().featureCount() + "-" + joined(config.hidden()) + "-"
-                            + splits.train().classes(), b.description(), training.batch, lr, splits.train().count(),
+                    config.scheduleSpec(), "MLP " + splits.train().featureCount() + "-" + joined(config.hidden()) + "-"
+                            + splits.train().classes(), b.description(), training.batch, runLr, splits.train().count(),
                     splits.validation().count(), splits.test().count());
             RunResult result;
             try (ProgressBar bar = quiet ? null : new ProgressBarBuilder().setTaskName("train").setInitialMax(1)
@@ -211,6 +232,19 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The schedule {@code train} runs without {@code --schedule}: the sweep catalogue's reference recipe
+     * ({@link TargetCalibration#REFERENCE}, the schedule the sweep calibrates its target with), one source for both.
+     */
+    static CatalogueEntry protocolSchedule() {
+        return ScheduleCatalogue.get(TargetCalibration.REFERENCE);
+    }
+
+    private TrainConfig config(String spec, double runLr) {
+        return new TrainConfig(spec, runLr, epochs, training.batch, target, seed, training.hidden, training.sgd(),
+                training.noBiasDecay, training.validation, evalEvery, !noStop);
     }
 
     /** Runs {@code run}; when it fails part-way, writes the records so far to --out with the error, then rethrows. */

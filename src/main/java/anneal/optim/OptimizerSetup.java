@@ -1,9 +1,11 @@
 package anneal.optim;
 
-import anneal.optim.SgdConfig;
+import anneal.schedule.Hyperparameter;
+import anneal.schedule.HyperparameterTable;
+
 /**
  * Maps each parameter tensor to an optimizer parameter group, and each group to its SGD config.
- * Group {@code g} gets the schedule's lr {@code g} (and momentum {@code g} when the schedule cycles it).
+ * Group {@code g} gets the schedule's values of group {@code g} ({@link HyperparameterTable} column {@code g}).
  *
  * @param groups      SGD config per group
  * @param groupOfTensor group index for every tensor of {@link anneal.model.Parameters}, in tensor order
@@ -15,17 +17,16 @@ public record OptimizerSetup(SgdConfig[] groups, int[] groupOfTensor) {
                 throw new IllegalArgumentException("tensor group " + g + " outside 0.." + (groups.length - 1));
     }
 
-    /** Each group's configured momentum, the per-step momentum when the schedule does not cycle it. */
-    public double[] momenta() {
-        double[] out = new double[groups.length];
-        for (int g = 0; g < out.length; g++) out[g] = groups[g].momentum();
-        return out;
-    }
-
-    /** Each group's configured weight decay, the per-step weight decay when the schedule does not co-schedule it. */
-    public double[] weightDecays() {
-        double[] out = new double[groups.length];
-        for (int g = 0; g < out.length; g++) out[g] = groups[g].weightDecay();
+    /**
+     * A fresh table of every group's configured hyperparameters ({@link SgdConfig#configured}): what each step uses
+     * where the schedule does not set a value (the lr row is 0 until the schedule writes it).
+     */
+    public HyperparameterTable configured() {
+        HyperparameterTable out = new HyperparameterTable(groups.length);
+        for (int i = 0; i < Hyperparameter.COUNT; i++) {
+            Hyperparameter h = Hyperparameter.of(i);
+            for (int g = 0; g < groups.length; g++) out.set(h, g, groups[g].configured(h));
+        }
         return out;
     }
 

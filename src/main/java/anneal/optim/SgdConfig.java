@@ -1,6 +1,7 @@
 package anneal.optim;
 
 import anneal.ConfigurationException;
+import anneal.schedule.Hyperparameter;
 
 /**
  * Hyper-parameters of one parameter group of {@code torch.optim.SGD} other than the learning rate
@@ -23,6 +24,18 @@ public record SgdConfig(double momentum, double dampening, boolean nesterov, dou
         if (nesterov && (momentum <= 0 || dampening != 0))
             throw ConfigurationException.of("SGD", "nesterov", true, "only with momentum > 0 and dampening = 0 (momentum="
                     + momentum + ", dampening=" + dampening + ")");
+    }
+
+    /**
+     * This group's configured value of {@code h}, what every step uses unless the schedule sets {@code h}. The
+     * learning rate has none (the schedule always sets it; 0 before it does, as in the trainer's warm-up).
+     */
+    public double configured(Hyperparameter h) {
+        return switch (h) {
+            case LR -> 0;
+            case MOMENTUM -> momentum;
+            case WEIGHT_DECAY -> weightDecay;
+        };
     }
 
     /** Same config with a different weight decay (e.g. 0 for biases). */

@@ -5,6 +5,7 @@ import anneal.data.Splits;
 import anneal.model.Initialization;
 import anneal.model.MlpSpec;
 import anneal.model.Parameters;
+import anneal.schedule.Hyperparameter;
 import anneal.schedule.LrScheduler;
 import anneal.data.EpochOrder;
 import anneal.optim.SgdConfig;
@@ -76,7 +77,7 @@ public final class PeerProtocol {
             LrScheduler s = Trainer.schedule(config);
             for (int i = 0; i < steps; i++) {
                 lr[i] = s.lr(0);
-                momentum[i] = s.schedulesMomentum() ? s.momentum(0) : config.sgd().momentum();
+                momentum[i] = s.schedules(Hyperparameter.MOMENTUM) ? s.value(Hyperparameter.MOMENTUM, 0) : config.sgd().momentum();
                 s.step();
             }
             Map<String, Object> files = new LinkedHashMap<>();

@@ -11,8 +11,7 @@ import java.util.function.Function;
  * {@code CosineAnnealingLR(T_max=T)} from 0.95 is {@code 0.95 (1 + cos(pi t / T)) / 2}. All three step together
  * (metric-driven parts receive the metric); the momentum schedule overrides momentum the lr schedule may cycle.
  * The co-scheduled values are written to the groups' {@code momentum} and {@code weight_decay} (what the optimizer
- * reads, and what composites around this one expose) and read through {@link #momentum(int)} and
- * {@link #weightDecay(int)}. Counts per step if any part does, else per epoch.
+ * reads, and what composites around this one expose) and read through {@link #value}. Counts per step if any part does, else per epoch.
  */
 public final class CoScheduleLR extends WrappingScheduler {
     private final OptimizerBound momentum;
@@ -95,13 +94,9 @@ public final class CoScheduleLR extends WrappingScheduler {
     }
 
     @Override
-    public boolean schedulesMomentum() {
-        return momentum != null || inner.schedulesMomentum();
-    }
-
-    @Override
-    public boolean schedulesWeightDecay() {
-        return weightDecay != null || inner.schedulesWeightDecay();
+    public boolean schedules(Hyperparameter h) {
+        return h == Hyperparameter.MOMENTUM && momentum != null || h == Hyperparameter.WEIGHT_DECAY && weightDecay != null
+                || inner.schedules(h);
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * What {@link SequentialLR} and {@link ChainedScheduler} share: children built on the same groups, which this
- * needs a metric, schedules momentum or weight decay exactly when one of them does, runs per step if any child
+ * needs a metric, schedules a hyperparameter exactly when one of them does, runs per step if any child
  * does (else per epoch), saves as the list of the children's own states, and cannot be stepped to an epoch
  * (PyTorch 1.13 raises TypeError for both).
  */
@@ -40,14 +40,8 @@ abstract class CompositeScheduler extends TorchScheduler {
     }
 
     @Override
-    public boolean schedulesMomentum() {
-        for (LrScheduler s : schedulers) if (s.schedulesMomentum()) return true;
-        return false;
-    }
-
-    @Override
-    public boolean schedulesWeightDecay() {
-        for (LrScheduler s : schedulers) if (s.schedulesWeightDecay()) return true;
+    public boolean schedules(Hyperparameter h) {
+        for (LrScheduler s : schedulers) if (s.schedules(h)) return true;
         return false;
     }
 

@@ -132,8 +132,8 @@ public final class CyclicLR extends ChainableScheduler implements ClosedForm {
     }
 
     @Override
-    public boolean schedulesMomentum() {
-        return cycleMomentum;
+    public boolean schedules(Hyperparameter h) {
+        return h == Hyperparameter.LR || h == Hyperparameter.MOMENTUM && cycleMomentum;
     }
 
     @Override

@@ -36,24 +36,32 @@ public interface LrScheduler {
         return out;
     }
 
-    /** Whether this scheduler also sets the optimizer's momentum (CyclicLR, OneCycleLR with cycle_momentum). */
-    default boolean schedulesMomentum() {
-        return false;
+    /**
+     * Whether this scheduler sets {@code h} (every scheduler sets {@link Hyperparameter#LR}; CyclicLR and
+     * OneCycleLR with {@code cycle_momentum} also momentum; {@link CoScheduleLR} momentum and weight decay).
+     */
+    default boolean schedules(Hyperparameter h) {
+        return h == Hyperparameter.LR;
     }
 
-    /** Scheduled momentum of group {@code group}; {@code NaN} when {@link #schedulesMomentum()} is false. */
-    default double momentum(int group) {
-        return Double.NaN;
+    /** Current value of {@code h} for group {@code group}; {@code NaN} where {@link #schedules} is false. */
+    default double value(Hyperparameter h, int group) {
+        return h == Hyperparameter.LR ? lr(group) : Double.NaN;
     }
 
-    /** Whether this scheduler also sets the optimizer's weight decay ({@link CoScheduleLR}). */
-    default boolean schedulesWeightDecay() {
-        return false;
-    }
-
-    /** Scheduled weight decay of group {@code group}; {@code NaN} when {@link #schedulesWeightDecay()} is false. */
-    default double weightDecay(int group) {
-        return Double.NaN;
+    /**
+     * Writes the current value of every hyperparameter this scheduler sets into {@code table} (one value per
+     * group) and leaves the others as they are (the optimizer's configured values). Allocates nothing.
+     */
+    default void writeTo(HyperparameterTable table) {
+        int groups = groups();
+        if (table.groups() != groups)
+            throw new IllegalArgumentException("the table has " + table.groups() + " groups, the schedule " + groups);
+        for (int i = 0; i < Hyperparameter.COUNT; i++) {
+            Hyperparameter h = Hyperparameter.of(i);
+            if (!schedules(h)) continue;
+            for (int g = 0; g < groups; g++) table.set(h, g, value(h, g));
+        }
     }
 
     /** PyTorch's {@code last_epoch} counter: 0 after construction, +1 per step. */

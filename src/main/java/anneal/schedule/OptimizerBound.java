@@ -34,13 +34,8 @@ public interface OptimizerBound extends LrScheduler {
     }
 
     @Override
-    default double momentum(int group) {
-        return schedulesMomentum() ? paramGroups().momentum[group] : Double.NaN;
-    }
-
-    @Override
-    default double weightDecay(int group) {
-        return schedulesWeightDecay() ? paramGroups().weightDecay[group] : Double.NaN;
+    default double value(Hyperparameter h, int group) {
+        return schedules(h) ? paramGroups().values.get(h, group) : Double.NaN;
     }
 
     @Override

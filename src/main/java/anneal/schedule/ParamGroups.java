@@ -11,8 +11,15 @@ import java.util.Map;
  * {@link CoScheduleLR} starts its weight-decay schedule there and writes it back). Schedulers built on the same instance share it exactly as
  * PyTorch schedulers share one optimizer, which is what makes chained and sequential composition (and
  * PyTorch's quirks around {@code initial_lr}) come out identical. Unset keys hold {@code NaN}.
+ *
+ * <p>The keys an optimizer reads ({@link Hyperparameter}: lr, momentum, weight decay) live in one
+ * {@link HyperparameterTable}; {@link #lr}, {@link #momentum} and {@link #weightDecay} are its rows, so schedule
+ * formulas write {@code groups.lr[g]} and {@link OptimizerBound#value} reads the table. The other keys are the
+ * schedulers' own bookkeeping.
  */
 public final class ParamGroups {
+    /** lr, momentum and weight decay per group; the three arrays below are its rows. */
+    final HyperparameterTable values;
     final double[] lr;
     final double[] initialLr;
     final double[] momentum;
@@ -24,14 +31,16 @@ public final class ParamGroups {
 
     private ParamGroups(double[] lrs) {
         int n = lrs.length;
-        lr = lrs.clone();
+        values = new HyperparameterTable(n).with(Hyperparameter.LR, lrs);
+        lr = values.row(Hyperparameter.LR);
+        momentum = values.row(Hyperparameter.MOMENTUM);
+        weightDecay = values.row(Hyperparameter.WEIGHT_DECAY);
+        java.util.Arrays.fill(momentum, Double.NaN);
         initialLr = nans(n);
-        momentum = nans(n);
         maxLr = nans(n);
         minLr = nans(n);
         maxMomentum = nans(n);
         baseMomentum = nans(n);
-        weightDecay = new double[n];
     }
 
     /** An optimizer whose group {@code g} starts at learning rate {@code lrs[g]} (at least one group). */
@@ -71,6 +80,11 @@ public final class ParamGroups {
     /** Number of parameter groups. */
     public int size() {
         return lr.length;
+    }
+
+    /** {@code param_groups[g][h.key()]}: the value an optimizer would read (momentum {@code NaN} until a scheduler sets it). */
+    public double value(Hyperparameter h, int g) {
+        return values.get(h, g);
     }
 
     /** {@code param_groups[g]['lr']}. */

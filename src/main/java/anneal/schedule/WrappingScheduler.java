@@ -5,8 +5,8 @@ import java.util.function.Function;
 
 /**
  * A scheduler around one inner schedule built on the same groups ({@link WarmupLR}, {@link NoisyLR}): it cannot be
- * stepped to an epoch (so it may only be first in a SequentialLR), and it needs a metric or schedules momentum
- * or weight decay exactly when its inner schedule does.
+ * stepped to an epoch (so it may only be first in a SequentialLR), and it needs a metric or schedules a
+ * hyperparameter besides the lr exactly when its inner schedule does.
  */
 abstract class WrappingScheduler extends TorchScheduler {
     /** The wrapped schedule; null where the wrapper allows none (a warmup to a constant lr). */
@@ -118,12 +118,7 @@ abstract class WrappingScheduler extends TorchScheduler {
     }
 
     @Override
-    public boolean schedulesMomentum() {
-        return inner != null && inner.schedulesMomentum();
-    }
-
-    @Override
-    public boolean schedulesWeightDecay() {
-        return inner != null && inner.schedulesWeightDecay();
+    public boolean schedules(Hyperparameter h) {
+        return h == Hyperparameter.LR || inner != null && inner.schedules(h);
     }
 }

@@ -10,6 +10,8 @@ import anneal.model.Initialization;
 import anneal.model.MlpSpec;
 import anneal.model.Parameters;
 import anneal.schedule.Clock;
+import anneal.schedule.Hyperparameter;
+import anneal.schedule.HyperparameterTable;
 import anneal.schedule.LrScheduler;
 import anneal.schedule.spec.Schedules;
 import java.util.ArrayList;
@@ -23,9 +25,10 @@ import java.util.List;
  * Each epoch visits the training split in the order {@link EpochOrder#of} gives for the run's seed, in batches
  * of {@code batchSize}; the last batch of an epoch is kept even when it is smaller (PyTorch
  * {@code DataLoader}'s default {@code drop_last=False}), so an epoch has {@code ceil(n / batch)} steps. Every
- * step uses the schedule's current lr per group, its momentum when it cycles momentum and its weight decay when it
- * co-schedules weight decay (otherwise each group's configured momentum and weight decay). The schedule is stepped
- * at its own cadence:
+ * step hands the backend one {@link HyperparameterTable}, allocated once per run: each group's configured values
+ * ({@link OptimizerSetup#configured}), overwritten by the schedule with every {@link Hyperparameter} it sets
+ * ({@link LrScheduler#writeTo}: the lr always, momentum where it cycles momentum, weight decay where it
+ * co-schedules it). The schedule is stepped at its own cadence:
  * <ul>
  *   <li>{@link Clock#STEP}: after every optimizer step;</li>
  *   <li>{@link Clock#EPOCH}: after every epoch, after the epoch's evaluation;</li>
@@ -52,12 +55,13 @@ import java.util.List;
  * and the real splits are uploaded.
  *
  * <h2>Divergence</h2>
- * The last step's loss is checked every {@value #DIVERGENCE_CHECK_EVERY} steps and at every evaluation; a NaN or
- * infinite loss ends the run with {@link RunStatus#DIVERGED}, after one last evaluation that is recorded.
+ * Checked at every evaluation, never between (the loop never calls {@link Backend#lastLoss()}, a device sync on
+ * CUDA): the backend's {@link Backend#drainMeanLoss()} is non-finite when any step since the previous evaluation
+ * had a NaN or infinite loss (a sticky flag), and so are the evaluated losses of diverged parameters. A divergence
+ * ends the run with {@link RunStatus#DIVERGED} at that evaluation, which is recorded. A run that evaluates only at
+ * epoch ends therefore finds a divergence at the end of its epoch (use {@code evalEverySteps} to find it sooner).
  */
 public final class Trainer {
-    /** Steps between checks of the last loss for NaN / infinity. */
-    public static final int DIVERGENCE_CHECK_EVERY = 10;
 
     private final Backend backend;
     private final Splits data;
@@ -70,9 +74,8 @@ public final class Trainer {
     private final Object lock = new Object();
     private TrainConfig config;
     private final List<EpochRecord> records = new ArrayList<>();
-    private double[] lrs = new double[0];
-    private double[] momenta = new double[0];
-    private double[] weightDecays = new double[0];
+    /** Per hyperparameter (by ordinal), group 0's value at every step when the schedule sets it, else empty. */
+    private double[][] perStep = emptySeries();
     private long steps;
     private double setupSeconds;
     private RunStatus status = RunStatus.NOT_REACHED;
@@ -131,7 +134,7 @@ public final class Trainer {
      * @throws IllegalArgumentException naming the schedule argument that is wrong
      */
     public static LrScheduler schedule(TrainConfig config) {
-        return Schedules.fromSpec(config.scheduleSpec(), config.baseLrs(), optimizer(config, 2).weightDecays());
+        return Schedules.fromSpec(config.scheduleSpec(), config.baseLrs(), optimizer(config, 2).configured().row(Hyperparameter.WEIGHT_DECAY));
     }
 
     /** The optimizer groups of {@code config} for a model of {@code tensors} parameter tensors. */
@@ -162,24 +165,22 @@ public final class Trainer {
             this.config = config;
             records.clear();
             int recorded = (int) Math.min(totalSteps, Integer.MAX_VALUE - 16);
-            lrs = new double[recorded];
-            momenta = new double[scheduler.schedulesMomentum() ? recorded : 0];
-            weightDecays = new double[scheduler.schedulesWeightDecay() ? recorded : 0];
+            for (int h = 0; h < Hyperparameter.COUNT; h++)
+                perStep[h] = new double[scheduler.schedules(Hyperparameter.of(h)) ? recorded : 0];
             steps = 0;
             status = RunStatus.NOT_REACHED;
             timeToTarget = epochsToTarget = Double.NaN;
         }
         Parameters initial = Initialization.pytorchDefault(spec, config.seed());
         int[] order = new int[n];
-        warmUp(spec, initial, optimizer, config, groups);
+        warmUp(spec, initial, optimizer, config);
         backend.init(spec, initial, optimizer);
         backend.upload(data);
         backend.drainMeanLoss();
         setupSeconds = (System.nanoTime() - setupStart) * 1e-9;
 
-        double[] lr = new double[groups];
-        double[] momentum = optimizer.momenta();
-        double[] weightDecay = optimizer.weightDecays();
+        HyperparameterTable hyperparameters = optimizer.configured();
+        double[] lr = hyperparameters.row(Hyperparameter.LR);
         long trainNanos = 0, evalNanos = 0;
         boolean stop = false;
         for (int epoch = 0; epoch < config.epochs() && !stop; epoch++) {
@@ -189,29 +190,24 @@ public final class Trainer {
             for (int s = 0; s < stepsPerEpoch && !stop; s++) {
                 int offset = s * config.batchSize();
                 int rows = Math.min(config.batchSize(), n - offset);
-                for (int g = 0; g < groups; g++) {
-                    lr[g] = scheduler.lr(g);
-                    if (scheduler.schedulesMomentum()) momentum[g] = scheduler.momentum(g);
-                    if (scheduler.schedulesWeightDecay()) weightDecay[g] = scheduler.weightDecay(g);
-                }
-                backend.trainStep(offset, rows, lr, momentum, weightDecay);
+                scheduler.writeTo(hyperparameters);
+                backend.trainStep(offset, rows, hyperparameters);
                 long step;
                 synchronized (lock) {
                     step = ++steps;
-                    if (step <= lrs.length) lrs[(int) step - 1] = lr[0];
-                    if (step <= momenta.length) momenta[(int) step - 1] = momentum[0];
-                    if (step <= weightDecays.length) weightDecays[(int) step - 1] = weightDecay[0];
+                    for (int h = 0; h < Hyperparameter.COUNT; h++) {
+                        if (step <= perStep[h].length) perStep[h][(int) step - 1] = hyperparameters.get(Hyperparameter.of(h), 0);
+                    }
                 }
                 if (scheduler.clock().perStep() && !scheduler.needsMetric()) scheduler.step();
                 listener.onStep(step, totalSteps);
-                boolean diverged = step % DIVERGENCE_CHECK_EVERY == 0 && !Double.isFinite(backend.lastLoss());
                 boolean lastOfEpoch = s == stepsPerEpoch - 1;
                 boolean midEval = config.evalEverySteps() > 0 && step % config.evalEverySteps() == 0 && !lastOfEpoch;
-                if (diverged || midEval) {
+                if (midEval) {
                     trainNanos += System.nanoTime() - t0;
                     long e0 = System.nanoTime();
                     stop = record(config, scheduler, epoch + (s + 1.0) / stepsPerEpoch, step, lr[0], trainNanos,
-                            evalNanos, diverged, diverged || !testAtEpochEndsOnly);
+                            evalNanos, !testAtEpochEndsOnly);
                     evalNanos += System.nanoTime() - e0;
                     fixElapsed(trainNanos, evalNanos, listener);
                     t0 = System.nanoTime();
@@ -224,7 +220,7 @@ public final class Trainer {
             backend.endEpoch();
             trainNanos += System.nanoTime() - t0;
             long e0 = System.nanoTime();
-            stop = record(config, scheduler, epoch + 1, steps, lr[0], trainNanos, evalNanos, false, true);
+            stop = record(config, scheduler, epoch + 1, steps, lr[0], trainNanos, evalNanos, true);
             evalNanos += System.nanoTime() - e0;
             fixElapsed(trainNanos, evalNanos, listener);
             if (!stop && !scheduler.clock().perStep() && !scheduler.needsMetric()) scheduler.step();
@@ -239,7 +235,7 @@ public final class Trainer {
      * Runs a few steps and an evaluation on a throwaway model and synthetic data of the run's shape so that the JIT
      * (or device) is warm; the caller re-initialises the backend and uploads the real data afterwards.
      */
-    private void warmUp(MlpSpec spec, Parameters initial, OptimizerSetup optimizer, TrainConfig config, int groups) {
+    private void warmUp(MlpSpec spec, Parameters initial, OptimizerSetup optimizer, TrainConfig config) {
         if (warmupSteps == 0) return;
         int rows = WARMUP_BATCHES * config.batchSize();
         Splits fake = SyntheticData.blobs(spec.inputs(), spec.classes(), rows, config.batchSize(), 2 * config.batchSize(),
@@ -248,34 +244,33 @@ public final class Trainer {
         backend.upload(fake);
         int[] order = new int[rows];
         EpochOrder.fill(order, config.seed() ^ 0x5DEECE66DL, 0);
-        double[] zero = new double[groups];
-        double[] momentum = optimizer.momenta();
-        double[] weightDecay = optimizer.weightDecays();
+        HyperparameterTable lrZero = optimizer.configured();  // lr 0: the throwaway model does not move
         backend.beginEpoch(order);
         long start = System.nanoTime();
         for (int s = 0; s < warmupSteps
                 || (s < 20 * warmupSteps && (System.nanoTime() - start) * 1e-9 < warmupSeconds); s++) {
             int offset = (s % WARMUP_BATCHES) * config.batchSize();
-            backend.trainStep(offset, config.batchSize(), zero, momentum, weightDecay);
+            backend.trainStep(offset, config.batchSize(), lrZero);
         }
-        backend.lastLoss();
         backend.endEpoch();
         backend.evaluate(Backend.Split.VALIDATION);
         backend.evaluate(Backend.Split.TEST);
     }
 
     /**
-     * Evaluates, records, steps a metric-driven schedule and decides whether to stop. The record's times are the
-     * timed totals at the end of this evaluation (patched in by {@link #fixElapsed}).
+     * Evaluates, records, steps a metric-driven schedule and decides whether to stop (at a divergence, with the test
+     * split evaluated too). The record's times are the timed totals at the end of this evaluation (patched in by
+     * {@link #fixElapsed}).
      */
     private boolean record(TrainConfig config, LrScheduler scheduler, double epoch, long step, double lr,
-                           long trainNanos, long evalNanos, boolean divergedAlready, boolean withTest) {
+                           long trainNanos, long evalNanos, boolean withTest) {
         double trainLoss = backend.drainMeanLoss();
         Backend.Evaluation val = backend.evaluate(Backend.Split.VALIDATION);
-        Backend.Evaluation test = withTest ? backend.evaluate(Backend.Split.TEST) : new Backend.Evaluation(Double.NaN, Double.NaN, 0);
         double valLoss = val.loss();
-        boolean diverged = divergedAlready || !Double.isFinite(backend.lastLoss()) || !Double.isFinite(trainLoss)
-                || (withTest && !Double.isFinite(test.loss())) || !Double.isFinite(valLoss);
+        boolean diverged = !Double.isFinite(trainLoss) || !Double.isFinite(valLoss);
+        boolean testNow = withTest || diverged;  // a diverged run's last record has its test numbers
+        Backend.Evaluation test = testNow ? backend.evaluate(Backend.Split.TEST) : new Backend.Evaluation(Double.NaN, Double.NaN, 0);
+        diverged |= testNow && !Double.isFinite(test.loss());
         EpochRecord r = new EpochRecord(epoch, step, trainLoss, valLoss, val.accuracy(),
                 test.loss(), test.accuracy(), lr, trainNanos * 1e-9, evalNanos * 1e-9);
         boolean reachedNow;
@@ -305,6 +300,12 @@ public final class Trainer {
         listener.onRecord(fixed);
     }
 
+    private static double[][] emptySeries() {
+        double[][] out = new double[Hyperparameter.COUNT][];
+        for (int h = 0; h < out.length; h++) out[h] = new double[0];
+        return out;
+    }
+
     /** The entries of a per-step record for the steps taken so far (all of it when it is shorter). */
     private double[] stepsSoFar(double[] perStep) {
         return Arrays.copyOf(perStep, (int) Math.min(steps, perStep.length));
@@ -323,8 +324,10 @@ public final class Trainer {
                 if (Double.isNaN(best) || r.testAccuracy() > best) best = r.testAccuracy();
                 last = r.testAccuracy();
             }
+            double[][] soFar = new double[Hyperparameter.COUNT][];
+            for (int h = 0; h < soFar.length; h++) soFar[h] = stepsSoFar(perStep[h]);
             return new RunResult(config, backend.description(), status, timeToTarget, epochsToTarget, best, last,
-                    setupSeconds, List.copyOf(records), stepsSoFar(lrs), stepsSoFar(momenta), stepsSoFar(weightDecays));
+                    setupSeconds, List.copyOf(records), soFar);
         }
     }
 }

@@ -1,5 +1,7 @@
 package anneal.bench;
 
+import anneal.schedule.HyperparameterTable;
+import anneal.schedule.Hyperparameter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,14 +41,16 @@ class LrRangeTestTest {
         @Override public void init(MlpSpec spec, Parameters initial, OptimizerSetup optimizer) { }
         @Override public void upload(Splits splits) { }
         @Override public void beginEpoch(int[] order) { epochs++; }
-        @Override public void trainStep(int offset, int batchSize, double[] lr, double[] momentum, double[] weightDecay) {
-            lrs.add(lr[0]);
-            momenta.add(momentum[0]);
-            weightDecays.add(weightDecay[0]);
+        @Override public void trainStep(int offset, int batchSize, HyperparameterTable hyperparameters) {
+            double lr = hyperparameters.get(Hyperparameter.LR, 0);
+            lrs.add(lr);
+            momenta.add(hyperparameters.get(Hyperparameter.MOMENTUM, 0));
+            weightDecays.add(hyperparameters.get(Hyperparameter.WEIGHT_DECAY, 0));
             offsets.add(offset);
-            last = loss.applyAsDouble(lr[0]);
+            last = loss.applyAsDouble(lr);
         }
         @Override public double lastLoss() { return last; }
+        @Override public double drainMeanLoss() { return last; }  // lr-find reads lastLoss only
         @Override public double endEpoch() { return 0; }
         @Override public Evaluation evaluate(Split split) { return new Evaluation(0, 0, 0); }
         @Override public Parameters parameters() { return null; }

@@ -98,6 +98,26 @@ class TrainCommandTest {
     }
 
     @Test
+    void withoutAScheduleItRunsTheProtocolsScheduleAndSaysWhich() throws Exception {
+        // before: exit 2, "Missing required option: '--schedule=SPEC'"
+        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed");
+        Path json = dir.resolve("protocol.json");
+        Outcome o = run("train", "--epochs", "1", "--target", "0.5", "--backend", "cpu", "--quiet", "--out", json.toString());
+        assertEquals(0, o.code(), o.err());
+        // the catalogue's linear warmup + cosine: warmup 10% of 1 epoch of ceil(55000 / 128) = 430 steps, from 1% of lr 0.1
+        String spec = "WarmupCosineLR(warmup_steps=43, total_steps=430, warmup_start_factor=0.01)";
+        assertTrue(o.out().contains("no --schedule given: the protocol's schedule 'warmup-linear' (linear warmup + cosine,"
+                + " the sweep's reference recipe) at lr 0.1"), o.out());
+        assertTrue(o.out().contains("anneal train: " + spec + " on MLP 784-256-10"), o.out());
+        JsonNode run = new ObjectMapper().readTree(json.toFile()).get("run");
+        assertEquals(spec, run.get("config").get("scheduleSpec").asText());
+        assertEquals(0.1, run.get("config").get("lr").asDouble());
+        assertEquals(430, run.get("lrs").size());
+        assertEquals(0.001, run.get("lrs").get(0).asDouble(), 1e-15, "the warmup starts at 1% of the lr");
+        assertEquals(0.1, run.get("lrs").get(43).asDouble(), 1e-15, "the peak after 43 warmup steps");
+    }
+
+    @Test
     void aRunThatFailsPartWayKeepsItsRecordsAndSaysWhy() throws Exception {
         assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed");
         Path json = dir.resolve("failed.json");

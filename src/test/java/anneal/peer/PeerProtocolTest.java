@@ -1,5 +1,7 @@
 package anneal.peer;
 
+import anneal.schedule.HyperparameterTable;
+import anneal.schedule.Hyperparameter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import anneal.backend.Backend;
@@ -49,12 +51,13 @@ class PeerProtocolTest {
         }
         @Override public void upload(Splits splits) { uploaded = splits; inner.upload(splits); }
         @Override public void beginEpoch(int[] order) { orders.writeBytes(PeerProtocol.bytes(order)); inner.beginEpoch(order); }
-        @Override public void trainStep(int offset, int batchSize, double[] lr, double[] momentum, double[] weightDecay) {
-            lrs.add(lr[0]);
-            momenta.add(momentum[0]);
-            inner.trainStep(offset, batchSize, lr, momentum, weightDecay);
+        @Override public void trainStep(int offset, int batchSize, HyperparameterTable hyperparameters) {
+            lrs.add(hyperparameters.get(Hyperparameter.LR, 0));
+            momenta.add(hyperparameters.get(Hyperparameter.MOMENTUM, 0));
+            inner.trainStep(offset, batchSize, hyperparameters);
         }
         @Override public double lastLoss() { return inner.lastLoss(); }
+        @Override public double drainMeanLoss() { return inner.drainMeanLoss(); }
         @Override public double endEpoch() { return inner.endEpoch(); }
         @Override public Evaluation evaluate(Split split) { return inner.evaluate(split); }
         @Override public Parameters parameters() { return inner.parameters(); }

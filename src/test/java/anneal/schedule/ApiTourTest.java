@@ -36,8 +36,8 @@ class ApiTourTest {
         plateau.step(0.87);     // e.g. validation accuracy
         assertTrue(plateau.needsMetric());
         LrScheduler oneCycle = Schedules.fromSpec("OneCycleLR(max_lr=0.1, total_steps=1290)", 0.1);
-        assertTrue(oneCycle.schedulesMomentum());
-        assertEquals(0.95, oneCycle.momentum(0), 0.0);   // max_momentum at step 0
+        assertTrue(oneCycle.schedules(Hyperparameter.MOMENTUM));
+        assertEquals(0.95, oneCycle.value(Hyperparameter.MOMENTUM, 0), 0.0);   // max_momentum at step 0
         assertEquals(0.1 / 25, oneCycle.lr(0), 1e-15);    // max_lr / div_factor
 
         // 4. Java constructors on shared param groups (PyTorch's optimizer), and closed forms.

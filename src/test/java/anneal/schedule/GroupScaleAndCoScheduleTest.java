@@ -31,11 +31,11 @@ class GroupScaleAndCoScheduleTest {
         LrScheduler s = Schedules.fromSpec("GroupScaleLR(scheduler=OneCycleLR(max_lr=0.4, total_steps=20), "
                 + "scales=[0.1, 1.0])", 0.1, 0.1);
         LrScheduler plain = Schedules.fromSpec("OneCycleLR(max_lr=0.4, total_steps=20)", 0.1, 0.1);
-        assertTrue(s.schedulesMomentum());
+        assertTrue(s.schedules(Hyperparameter.MOMENTUM));
         for (int t = 0; t <= 20; t++) {
             assertRel(plain.lr(0) * 0.1, s.lr(0), "t=" + t);
             assertEquals(plain.lr(1), s.lr(1), "t=" + t);
-            assertEquals(plain.momentum(0), s.momentum(0), "momentum untouched at t=" + t);
+            assertEquals(plain.value(Hyperparameter.MOMENTUM, 0), s.value(Hyperparameter.MOMENTUM, 0), "momentum untouched at t=" + t);
             if (t == 20) break;
             s.step();
             plain.step();
@@ -50,14 +50,14 @@ class GroupScaleAndCoScheduleTest {
         LrScheduler s = Schedules.fromSpec("CoScheduleLR(scheduler=CosineAnnealingLR(T_max=10), "
                 + "momentum=CosineAnnealingLR(T_max=10, eta_min=0.85), base_momentum=0.95, "
                 + "weight_decay=LinearLR(start_factor=0.1, total_iters=4), base_weight_decay=0.0005)", 0.1);
-        assertTrue(s.schedulesMomentum());
-        assertTrue(s.schedulesWeightDecay());
-        assertFalse(Schedules.fromSpec("StepLR(step_size=2)", 0.1).schedulesWeightDecay());
+        assertTrue(s.schedules(Hyperparameter.MOMENTUM));
+        assertTrue(s.schedules(Hyperparameter.WEIGHT_DECAY));
+        assertFalse(Schedules.fromSpec("StepLR(step_size=2)", 0.1).schedules(Hyperparameter.WEIGHT_DECAY));
         for (int t = 0; t <= 10; t++) {
             double cos = (1 + Math.cos(Math.PI * t / 10)) / 2;
             assertRel(0.1 * cos, s.lr(0), "lr t=" + t);
-            assertRel(0.85 + (0.95 - 0.85) * cos, s.momentum(0), "momentum t=" + t);
-            assertRel(0.0005 * (0.1 + 0.9 * Math.min(t, 4) / 4.0), s.weightDecay(0), "weight decay t=" + t);
+            assertRel(0.85 + (0.95 - 0.85) * cos, s.value(Hyperparameter.MOMENTUM, 0), "momentum t=" + t);
+            assertRel(0.0005 * (0.1 + 0.9 * Math.min(t, 4) / 4.0), s.value(Hyperparameter.WEIGHT_DECAY, 0), "weight decay t=" + t);
             s.step();
         }
     }
@@ -77,16 +77,16 @@ class GroupScaleAndCoScheduleTest {
         LrScheduler s = Schedules.fromSpec("CoScheduleLR(scheduler=ConstantLR(factor=1.0, total_iters=1), "
                 + "weight_decay=ExponentialLR(gamma=0.5))", new double[] {0.1, 0.1}, new double[] {5e-4, 0});
         for (int t = 0; t < 4; t++) {
-            assertEquals(5e-4 * Math.pow(0.5, t), s.weightDecay(0), 1e-20, "t=" + t);
-            assertEquals(0.0, s.weightDecay(1), "t=" + t);
+            assertEquals(5e-4 * Math.pow(0.5, t), s.value(Hyperparameter.WEIGHT_DECAY, 0), 1e-20, "t=" + t);
+            assertEquals(0.0, s.value(Hyperparameter.WEIGHT_DECAY, 1), "t=" + t);
             s.step();
         }
         LrScheduler explicit = Schedules.fromSpec("CoScheduleLR(scheduler=ConstantLR(factor=1.0, total_iters=1), "
                 + "weight_decay=ExponentialLR(gamma=0.5), base_weight_decay=0.01)", new double[] {0.1, 0.1},
                 new double[] {5e-4, 0});
-        assertEquals(0.01, explicit.weightDecay(0));
-        assertEquals(0.01, explicit.weightDecay(1));
-        assertTrue(Double.isNaN(Schedules.fromSpec("StepLR(step_size=1)", 0.1).weightDecay(0)),
+        assertEquals(0.01, explicit.value(Hyperparameter.WEIGHT_DECAY, 0));
+        assertEquals(0.01, explicit.value(Hyperparameter.WEIGHT_DECAY, 1));
+        assertTrue(Double.isNaN(Schedules.fromSpec("StepLR(step_size=1)", 0.1).value(Hyperparameter.WEIGHT_DECAY, 0)),
                 "a schedule that does not co-schedule weight decay has none to report");
     }
 
@@ -102,20 +102,20 @@ class GroupScaleAndCoScheduleTest {
         };
         for (String spec : around) {
             LrScheduler s = Schedules.fromSpec(spec, new double[] {0.1}, new double[] {1e-3});
-            assertTrue(s.schedulesWeightDecay(), spec);
-            assertEquals(1e-3, s.weightDecay(0), spec);
+            assertTrue(s.schedules(Hyperparameter.WEIGHT_DECAY), spec);
+            assertEquals(1e-3, s.value(Hyperparameter.WEIGHT_DECAY, 0), spec);
             s.step();
-            assertEquals(5e-4, s.weightDecay(0), spec);
+            assertEquals(5e-4, s.value(Hyperparameter.WEIGHT_DECAY, 0), spec);
         }
         // a warmup outside the decay holds the wrapped schedule, weight decay included, until the warmup ends
         LrScheduler outside = Schedules.fromSpec("WarmupLR(scheduler=" + co + ", warmup_steps=2)", new double[] {0.1},
                 new double[] {1e-3});
         double[] held = {1e-3, 1e-3, 1e-3, 5e-4, 2.5e-4};
-        for (int t = 0; t < held.length; t++, outside.step()) assertEquals(held[t], outside.weightDecay(0), "t=" + t);
+        for (int t = 0; t < held.length; t++, outside.step()) assertEquals(held[t], outside.value(Hyperparameter.WEIGHT_DECAY, 0), "t=" + t);
         // SequentialLR past the milestone: the decay keeps the last value its part wrote (PyTorch's param_groups)
         LrScheduler seq = Schedules.fromSpec(around[0], new double[] {0.1}, new double[] {1e-3});
         for (int t = 0; t < 5; t++) seq.step();
-        assertEquals(5e-4, seq.weightDecay(0));
+        assertEquals(5e-4, seq.value(Hyperparameter.WEIGHT_DECAY, 0));
     }
 
     @Test
@@ -146,7 +146,7 @@ class GroupScaleAndCoScheduleTest {
                     + "total_iters=1)], milestones=[3])", new double[] {1}, new double[] {1e-3});
             for (int t = 0; t < torch.length; t++) {
                 assertEquals(torch[t], s.lr(0), 1e-15, first + " t=" + t);
-                if (s.schedulesWeightDecay()) assertEquals(1e-3 * Math.pow(0.5, Math.min(t, 2)), s.weightDecay(0), 1e-18);
+                if (s.schedules(Hyperparameter.WEIGHT_DECAY)) assertEquals(1e-3 * Math.pow(0.5, Math.min(t, 2)), s.value(Hyperparameter.WEIGHT_DECAY, 0), 1e-18);
                 s.step();
             }
         }

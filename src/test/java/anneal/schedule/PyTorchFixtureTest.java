@@ -43,7 +43,7 @@ class PyTorchFixtureTest {
             return;
         }
         LrScheduler s = Schedules.build(c.spec(), groups, torch);
-        assertEquals(c.momentum() != null, s.schedulesMomentum(), "schedulesMomentum");
+        assertEquals(c.momentum() != null, s.schedules(Hyperparameter.MOMENTUM), "schedulesMomentum");
         assertRow(c, s, 0);
         for (int row = 1; row < c.steps(); row++) {
             if (row == c.raisesAtRow()) {
@@ -76,9 +76,9 @@ class PyTorchFixtureTest {
             if (!Fixtures.close(c.lr()[row][g], s.lr(g))) {
                 fail("row " + row + " group " + g + ": PyTorch lr " + c.lr()[row][g] + ", Java " + s.lr(g));
             }
-            if (c.momentum() != null && !Fixtures.close(c.momentum()[row][g], s.momentum(g))) {
+            if (c.momentum() != null && !Fixtures.close(c.momentum()[row][g], s.value(Hyperparameter.MOMENTUM, g))) {
                 fail("row " + row + " group " + g + ": PyTorch momentum " + c.momentum()[row][g] + ", Java "
-                        + s.momentum(g));
+                        + s.value(Hyperparameter.MOMENTUM, g));
             }
         }
     }

@@ -103,7 +103,7 @@ class ScheduleConfigTest {
         LrScheduler c = Schedules.fromSpec("@" + text, 0.1, 0.01);
         for (int t = 0; t < 40; t++) {
             assertEquals(a.lr(1), b.lr(1));
-            assertEquals(a.momentum(0), b.momentum(0));
+            assertEquals(a.value(Hyperparameter.MOMENTUM, 0), b.value(Hyperparameter.MOMENTUM, 0));
             assertEquals(a.lr(0), c.lr(0));
             a.step();
             b.step();

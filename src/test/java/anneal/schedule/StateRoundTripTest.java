@@ -117,7 +117,7 @@ class StateRoundTripTest {
             double[] r = new double[2 * baseLrs.length];
             for (int g = 0; g < baseLrs.length; g++) {
                 r[g] = s.lr(g);
-                r[baseLrs.length + g] = s.momentum(g);
+                r[baseLrs.length + g] = s.value(Hyperparameter.MOMENTUM, g);
             }
             rows.add(r);
         }

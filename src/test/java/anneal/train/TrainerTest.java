@@ -1,5 +1,7 @@
 package anneal.train;
 
+import anneal.schedule.HyperparameterTable;
+import anneal.schedule.Hyperparameter;
 import anneal.data.EpochOrder;
 import anneal.optim.OptimizerSetup;
 import anneal.optim.SgdConfig;
@@ -123,10 +125,10 @@ class TrainerTest {
         }
         @Override public void upload(Splits splits) { inner.upload(splits); }
         @Override public void beginEpoch(int[] order) { inner.beginEpoch(order); }
-        @Override public void trainStep(int offset, int batchSize, double[] lr, double[] momentum, double[] weightDecay) {
-            weightDecays.add(weightDecay.clone());
-            momenta.add(momentum.clone());
-            inner.trainStep(offset, batchSize, lr, momentum, weightDecay);
+        @Override public void trainStep(int offset, int batchSize, HyperparameterTable hyperparameters) {
+            weightDecays.add(hyperparameters.row(Hyperparameter.WEIGHT_DECAY).clone());
+            momenta.add(hyperparameters.row(Hyperparameter.MOMENTUM).clone());
+            inner.trainStep(offset, batchSize, hyperparameters);
         }
         @Override public double lastLoss() { return inner.lastLoss(); }
         @Override public double drainMeanLoss() { return inner.drainMeanLoss(); }
@@ -148,8 +150,8 @@ class TrainerTest {
         double[] momentum0 = b.momenta.stream().mapToDouble(m -> m[0]).toArray();
         double[] wd0 = b.weightDecays.stream().mapToDouble(w -> w[0]).toArray();
         anneal.schedule.LrScheduler s = Trainer.schedule(c);
-        assertArrayEquals(s.schedulesMomentum() ? momentum0 : new double[0], r.momenta());
-        assertArrayEquals(s.schedulesWeightDecay() ? wd0 : new double[0], r.weightDecays());
+        assertArrayEquals(s.schedules(Hyperparameter.MOMENTUM) ? momentum0 : new double[0], r.perStep(Hyperparameter.MOMENTUM));
+        assertArrayEquals(s.schedules(Hyperparameter.WEIGHT_DECAY) ? wd0 : new double[0], r.perStep(Hyperparameter.WEIGHT_DECAY));
         return b;
     }
 
@@ -211,6 +213,37 @@ class TrainerTest {
         EpochRecord last = r.records().get(r.records().size() - 1);
         assertTrue(!Double.isFinite(last.trainLoss()) || !Double.isFinite(last.testLoss()));
         assertTrue(last.step() < 3 * 63, "stopped early, at step " + last.step());
+    }
+
+    /** A recording backend that counts {@link anneal.backend.Backend#lastLoss()} calls since its last init. */
+    static final class CountingBackend extends RecordingBackend {
+        int lastLossCalls;
+
+        @Override public void init(anneal.model.MlpSpec spec, anneal.model.Parameters initial, OptimizerSetup optimizer) {
+            super.init(spec, initial, optimizer);
+            lastLossCalls = 0;
+        }
+        @Override public double lastLoss() {
+            lastLossCalls++;
+            return super.lastLoss();
+        }
+    }
+
+    @Test
+    void divergenceIsFoundAtTheNextEvaluationWithoutReadingTheLastLoss() {
+        // before: the loop read lastLoss() every 10 steps (a blocking device-to-host copy on CUDA) and stopped at
+        // step 10; now the drained mean loss (NaN once any step's loss was) flags it at the evaluation of step 25
+        TrainConfig c = new TrainConfig("test", 1e4, 3, 32, 0.9, 5, new int[] {32}, new SgdConfig(0.9, 0, false, 0),
+                false, 200, 25, false);
+        try (CountingBackend b = new CountingBackend()) {
+            RunResult r = new Trainer(b, BLOBS).warmupSteps(3).run(c, TestSchedules.constant(1e4, 1), TrainListener.NONE);
+            assertEquals(0, b.lastLossCalls, "lastLoss() calls in the timed loop");
+            assertEquals(RunStatus.DIVERGED, r.status());
+            EpochRecord last = r.records().get(r.records().size() - 1);
+            assertEquals(25, last.step(), "found at the first evaluation after the divergence");
+            assertTrue(!Double.isFinite(last.trainLoss()), "the record shows the non-finite train loss: " + last.trainLoss());
+            assertTrue(!Double.isNaN(last.testAccuracy()), "the diverged record has its test numbers");
+        }
     }
 
     @Test

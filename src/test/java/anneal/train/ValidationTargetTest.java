@@ -1,5 +1,6 @@
 package anneal.train;
 
+import anneal.schedule.HyperparameterTable;
 import anneal.optim.SgdConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,9 +81,9 @@ class ValidationTargetTest {
             }
 
             @Override
-            public void trainStep(int offset, int batchSize, double[] lr, double[] momentum, double[] weightDecay) {
+            public void trainStep(int offset, int batchSize, HyperparameterTable hyperparameters) {
                 steps[0]++;
-                super.trainStep(offset, batchSize, lr, momentum, weightDecay);
+                super.trainStep(offset, batchSize, hyperparameters);
             }
         }) {
             Splits real = new Splits(rename(TrainerTest.BLOBS.train()), TrainerTest.BLOBS.validation(), TrainerTest.BLOBS.test());

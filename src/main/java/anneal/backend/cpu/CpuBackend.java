@@ -7,6 +7,8 @@ import anneal.model.MlpSpec;
 import anneal.model.Parameters;
 import anneal.optim.OptimizerSetup;
 import anneal.optim.SgdConfig;
+import anneal.schedule.Hyperparameter;
+import anneal.schedule.HyperparameterTable;
 
 /**
  * The pure-Java CPU backend: {@link VectorKernels} (Vector API) on a fixed {@link WorkerPool}.
@@ -187,7 +189,13 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void trainStep(int offset, int batchSize, double[] lr, double[] momentum, double[] weightDecay) {
+    public void trainStep(int offset, int batchSize, HyperparameterTable hyperparameters) {
+        trainStep(offset, batchSize, hyperparameters.row(Hyperparameter.LR), hyperparameters.row(Hyperparameter.MOMENTUM),
+                hyperparameters.row(Hyperparameter.WEIGHT_DECAY));
+    }
+
+    /** One step with each group's lr, momentum and weight decay (the rows of the step's table). */
+    private void trainStep(int offset, int batchSize, double[] lr, double[] momentum, double[] weightDecay) {
         if (order == null) throw new IllegalStateException("beginEpoch() must come before trainStep()");
         if (batchSize < 1 || offset < 0 || offset + batchSize > order.length)
             throw new IllegalArgumentException("batch [" + offset + ", " + (offset + batchSize) + ") outside the epoch's "

@@ -14,6 +14,7 @@ import anneal.data.Splits;
 import anneal.model.MlpSpec;
 import anneal.model.Parameters;
 import anneal.optim.OptimizerSetup;
+import anneal.schedule.HyperparameterTable;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +29,7 @@ import jcuda.driver.CUevent;
  * The MLP trained on one NVIDIA GPU with the custom kernels of {@code kernels/} (loaded through JCuda).
  *
  * <p>Device-resident: the three splits are uploaded once ({@link #upload}); {@link #beginEpoch} uploads one
- * permutation; {@link #trainStep} sends only scalars (the batch offset, lr, momentum and weight decay per group) and
+ * permutation; {@link #trainStep} sends only scalars (the batch offset and the step's hyperparameter table) and
  * enqueues the step's kernels without waiting: with kernel variant 2 (default, {@link StepKernels}) the first
  * layer's forward reading the batch through the permutation, the hidden layers' forwards (bias + ReLU fused), the
  * last layer fused with softmax + cross-entropy + gradient and its input gradient, per layer a weight-gradient
@@ -274,13 +275,13 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void trainStep(int offset, int batchSize, double[] lr, double[] momentum, double[] weightDecay) {
+    public void trainStep(int offset, int batchSize, HyperparameterTable hyperparameters) {
         DeviceSplit train = requireSplit(Backend.Split.TRAIN);
         if (batchSize < 1 || offset < 0 || (long) offset + batchSize > train.count())
             throw new IllegalArgumentException("batch [" + offset + ", " + ((long) offset + batchSize) + ") outside the "
                     + train.count() + " train rows");
         device.makeCurrent();
-        sgd.setStep(lr, momentum, weightDecay);
+        sgd.setStep(hyperparameters);
         TrainStepPlan plan = plan(batchSize);
         plan.first().setInt(plan.offsetArg(), offset);
         if (delivery == LrDelivery.DEVICE_SCALAR) {
@@ -476,17 +477,17 @@ public final class CudaBackend implements Backend {
      * GPU time per training step, measured with CUDA events around {@code steps} steps (after 20 warm-up
      * steps), at this batch size, cycling through the current epoch's order.
      */
-    public double microsecondsPerStep(int steps, int batchSize, double[] lr, double[] momentum, double[] weightDecay) {
+    public double microsecondsPerStep(int steps, int batchSize, HyperparameterTable hyperparameters) {
         DeviceSplit train = requireSplit(Backend.Split.TRAIN);
         device.makeCurrent();
         int batches = Math.max(1, train.count() / batchSize);
-        for (int s = 0; s < 20; s++) trainStep((s % batches) * batchSize, batchSize, lr, momentum, weightDecay);
+        for (int s = 0; s < 20; s++) trainStep((s % batches) * batchSize, batchSize, hyperparameters);
         CUevent start = new CUevent(), stop = new CUevent();
         cuEventCreate(start, 0);
         cuEventCreate(stop, 0);
         try {
             cuEventRecord(start, device.stream);
-            for (int s = 0; s < steps; s++) trainStep((s % batches) * batchSize, batchSize, lr, momentum, weightDecay);
+            for (int s = 0; s < steps; s++) trainStep((s % batches) * batchSize, batchSize, hyperparameters);
             cuEventRecord(stop, device.stream);
             cuEventSynchronize(stop);
             float[] ms = new float[1];

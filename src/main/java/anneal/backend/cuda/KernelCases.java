@@ -3,6 +3,8 @@ package anneal.backend.cuda;
 import anneal.backend.ReferenceOps;
 import anneal.optim.OptimizerSetup;
 import anneal.optim.SgdConfig;
+import anneal.schedule.Hyperparameter;
+import anneal.schedule.HyperparameterTable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -285,14 +287,16 @@ public final class KernelCases {
                     OptimizerSetup setup = twoGroups ? OptimizerSetup.noDecayOnBias(cfg, tensors) : OptimizerSetup.single(cfg, tensors);
                     int groups = setup.groups().length;
                     SgdArgs args = new SgdArgs(sizes, setup);
-                    double[] lr = new double[groups], mom = new double[groups], wd = new double[groups];
+                    HyperparameterTable step = setup.configured();
+                    double[] lr = step.row(Hyperparameter.LR), mom = step.row(Hyperparameter.MOMENTUM);
+                    double[] wd = step.row(Hyperparameter.WEIGHT_DECAY);
                     for (int g = 0; g < groups; g++) {
-                        lr[g] = 0.1 * (g + 1) * (0.5 + r.nextDouble());
-                        mom[g] = setup.groups()[g].momentum() * (later == 1 ? 0.97 : 1);  // a cycled momentum
-                        wd[g] = setup.groups()[g].weightDecay() * (later == 1 ? 0.4 : 1);  // a co-scheduled weight decay
+                        step.set(Hyperparameter.LR, g, 0.1 * (g + 1) * (0.5 + r.nextDouble()));
+                        if (later == 1) step.set(Hyperparameter.MOMENTUM, g, mom[g] * 0.97);  // a cycled momentum
+                        if (later == 1) step.set(Hyperparameter.WEIGHT_DECAY, g, wd[g] * 0.4);  // a co-scheduled weight decay
                     }
-                    if (later == 1) args.setStep(lr, mom, wd);  // buffers exist: this is a later step
-                    args.setStep(lr, mom, wd);
+                    if (later == 1) args.setStep(step);  // buffers exist: this is a later step
+                    args.setStep(step);
                     int total = args.totalFloats();
                     float[] p = gaussian(r, total, 0.1), gr = gaussian(r, total, 0.01), buf = gaussian(r, total, 0.01);
                     float[] expP = p.clone(), expBuf = buf.clone();

@@ -3,6 +3,8 @@ package anneal.backend.cuda;
 import anneal.model.Parameters;
 import anneal.optim.OptimizerSetup;
 import anneal.optim.SgdConfig;
+import anneal.schedule.Hyperparameter;
+import anneal.schedule.HyperparameterTable;
 
 /**
  * Host images of the two by-value arguments of the fused SGD kernel ({@code kernels/sgd.cu}), packed as
@@ -13,6 +15,9 @@ import anneal.optim.SgdConfig;
  *                    float oneMinusDampening[8]; int nesterov[8]; };                               // 324 bytes
  * struct SgdStep   { float lr[8]; float momentum[8]; float weightDecay[8]; int firstStep[8]; };   // 128 bytes
  * </pre>
+ * {@code SgdStep} is the step's {@link HyperparameterTable} in float: one row of {@code MAX_GROUPS} words per
+ * {@link Hyperparameter}, in the enumeration's order ({@link #stepRow}), then {@code firstStep}; a new
+ * hyperparameter is a new row before {@code firstStep} in {@code kernels/sgd.cu}, and nothing here changes.
  * The layout is written once per run; {@link #setStep} overwrites the step words in place before each
  * launch, so a training step allocates nothing. lr, momentum, weight decay and {@code 1 - dampening} are
  * rounded to float exactly as {@link anneal.backend.ReferenceOps#sgdUpdate} rounds them.
@@ -30,11 +35,13 @@ public final class SgdArgs {
     static final int LAYOUT_NESTEROV = LAYOUT_ONE_MINUS_DAMPENING + MAX_GROUPS;
     static final int LAYOUT_WORDS = LAYOUT_NESTEROV + MAX_GROUPS;
 
-    static final int STEP_LR = 0;
-    static final int STEP_MOMENTUM = STEP_LR + MAX_GROUPS;
-    static final int STEP_WEIGHT_DECAY = STEP_MOMENTUM + MAX_GROUPS;
-    static final int STEP_FIRST = STEP_WEIGHT_DECAY + MAX_GROUPS;
+    static final int STEP_FIRST = Hyperparameter.COUNT * MAX_GROUPS;
     static final int STEP_WORDS = STEP_FIRST + MAX_GROUPS;
+
+    /** The first word of {@code h}'s row in {@code SgdStep}. */
+    static int stepRow(Hyperparameter h) {
+        return h.ordinal() * MAX_GROUPS;
+    }
 
     private final int[] layout = new int[LAYOUT_WORDS];
     private final int[] step = new int[STEP_WORDS];
@@ -71,21 +78,22 @@ public final class SgdArgs {
     }
 
     /**
-     * Writes this step's lr, momentum and weight decay per group; marks the groups whose momentum buffers this step
-     * creates.
+     * Writes this step's hyperparameters per group (every row of {@code hyperparameters}, rounded to float); marks
+     * the groups whose momentum buffers this step creates.
      */
-    public void setStep(double[] lr, double[] momentum, double[] weightDecay) {
-        if (lr.length != groups || momentum.length != groups || weightDecay.length != groups)
-            throw new IllegalArgumentException("expected lr, momentum and weight decay for " + groups + " groups, got "
-                    + lr.length + ", " + momentum.length + " and " + weightDecay.length);
+    public void setStep(HyperparameterTable hyperparameters) {
+        if (hyperparameters.groups() != groups)
+            throw new IllegalArgumentException("expected hyperparameters for " + groups + " optimizer groups, got "
+                    + hyperparameters.groups());
+        for (int i = 0; i < Hyperparameter.COUNT; i++) {
+            Hyperparameter h = Hyperparameter.of(i);
+            int row = stepRow(h);
+            for (int g = 0; g < groups; g++) step[row + g] = Float.floatToRawIntBits((float) hyperparameters.get(h, g));
+        }
         for (int g = 0; g < groups; g++) {
-            float m = (float) momentum[g];
-            step[STEP_LR + g] = Float.floatToRawIntBits((float) lr[g]);
-            step[STEP_MOMENTUM + g] = Float.floatToRawIntBits(m);
-            step[STEP_WEIGHT_DECAY + g] = Float.floatToRawIntBits((float) weightDecay[g]);
-            boolean first = m != 0 && !bufferCreated[g];
-            step[STEP_FIRST + g] = first ? 1 : 0;
-            if (m != 0) bufferCreated[g] = true;
+            boolean moves = (float) hyperparameters.get(Hyperparameter.MOMENTUM, g) != 0;
+            step[STEP_FIRST + g] = moves && !bufferCreated[g] ? 1 : 0;
+            if (moves) bufferCreated[g] = true;
         }
     }
 

@@ -3,6 +3,7 @@ package anneal.schedule.spec;
 import anneal.schedule.Budget;
 import anneal.schedule.Check;
 import anneal.schedule.Clock;
+import anneal.schedule.Hyperparameter;
 import anneal.schedule.LrScheduler;
 import anneal.schedule.OptimizerBound;
 import anneal.schedule.ParamGroups;
@@ -113,7 +114,8 @@ public final class Lint {
     private double[][] simulate(LrScheduler s) {
         List<double[]> rows = new ArrayList<>();
         rows.add(s.lastLr());
-        long[] badCoScheduled = {-1, -1};  // first row with a NaN or negative momentum, weight decay
+        long[] badCoScheduled = new long[Hyperparameter.COUNT];  // first row with a NaN or negative value, per hyperparameter
+        java.util.Arrays.fill(badCoScheduled, -1);
         checkCoScheduled(s, 0, badCoScheduled);
         for (long t = 1; t <= length; t++) {
             try {
@@ -126,18 +128,18 @@ public final class Lint {
             rows.add(s.lastLr());
             checkCoScheduled(s, t, badCoScheduled);
         }
-        String[] what = {"momentum", "weight decay"};
-        for (int k = 0; k < 2; k++) {
-            if (badCoScheduled[k] >= 0) add(Rule.VALUE, what[k] + " is NaN or negative at row " + badCoScheduled[k]);
+        for (Hyperparameter h : Hyperparameter.values()) {
+            long row = badCoScheduled[h.ordinal()];
+            if (h != Hyperparameter.LR && row >= 0) add(Rule.VALUE, h.label() + " is NaN or negative at row " + row);
         }
         return rows.toArray(new double[0][]);
     }
 
-    /** Records the first row whose scheduled momentum ({@code bad[0]}) or weight decay ({@code bad[1]}) is NaN or < 0. */
+    /** Records in {@code bad[h]} the first row whose scheduled hyperparameter {@code h} other than the lr is NaN or < 0. */
     private static void checkCoScheduled(LrScheduler s, long row, long[] bad) {
-        for (int g = 0; g < s.groups(); g++) {
-            if (bad[0] < 0 && s.schedulesMomentum() && !(s.momentum(g) >= 0)) bad[0] = row;
-            if (bad[1] < 0 && s.schedulesWeightDecay() && !(s.weightDecay(g) >= 0)) bad[1] = row;
+        for (Hyperparameter h : Hyperparameter.values()) {
+            if (h == Hyperparameter.LR || bad[h.ordinal()] >= 0 || !s.schedules(h)) continue;
+            for (int g = 0; g < s.groups(); g++) if (!(s.value(h, g) >= 0)) bad[h.ordinal()] = row;
         }
     }
 

@@ -1,5 +1,6 @@
 package anneal.backend.cpu;
 
+import anneal.schedule.HyperparameterTable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import anneal.data.Dataset;
@@ -54,7 +55,7 @@ class GradientCheckTest {
             int[] order = new int[rows];
             for (int i = 0; i < rows; i++) order[i] = i;
             b.beginEpoch(order);
-            b.trainStep(0, rows, new double[] {0.0}, new double[] {0.0}, new double[] {0.0});
+            b.trainStep(0, rows, new HyperparameterTable(1));  // lr, momentum and weight decay 0
             grads = new float[init.count()][];
             for (int t = 0; t < init.count(); t++) grads[t] = b.lastGradients().tensor(t);
             double[][] p = new double[init.count()][];

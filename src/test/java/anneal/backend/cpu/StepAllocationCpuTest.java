@@ -1,5 +1,7 @@
 package anneal.backend.cpu;
 
+import anneal.schedule.HyperparameterTable;
+import anneal.schedule.Hyperparameter;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import anneal.data.SyntheticData;
@@ -28,21 +30,34 @@ class StepAllocationCpuTest {
         Splits data = SyntheticData.blobs(64, 10, 2000, 0, 100, 1.0, 3);
         MlpSpec spec = new MlpSpec(64, new int[] {128}, 10);
         try (CpuBackend b = new CpuBackend(threads)) {
-            b.init(spec, Initialization.pytorchDefault(spec, 1), OptimizerSetup.single(new SgdConfig(0.9, 0, true, 5e-4), 4));
+            OptimizerSetup optimizer = OptimizerSetup.single(new SgdConfig(0.9, 0, true, 5e-4), 4);
+            b.init(spec, Initialization.pytorchDefault(spec, 1), optimizer);
             b.upload(data);
             int[] order = new int[data.train().count()];
             for (int i = 0; i < order.length; i++) order[i] = i;
             b.beginEpoch(order);
-            double[] lr = {0.01}, momentum = {0.9}, weightDecay = {5e-4};
+            HyperparameterTable step = optimizer.configured().with(Hyperparameter.LR, 0.01);
             double sink = 0;
-            for (int s = 0; s < 2000; s++) {
-                b.trainStep((s * 32) % 1968, 32, lr, momentum, weightDecay);
+            long[] ids = threadIds(b);
+            // warm up until the JIT has compiled the Vector API kernels (uncompiled, they box every vector): at least
+            // 2000 steps, then in chunks of 500 until one allocates under the limit, at most 20000 steps in all (on a
+            // loaded machine C2 can lag 2000 steps; a backend that allocates per step never gets quiet and fails below)
+            int s = 0;
+            for (; s < 2000; s++) {
+                b.trainStep((s * 32) % 1968, 32, step);
                 sink += b.lastLoss();
             }
-            long[] ids = threadIds(b);
+            while (s < 20_000) {
+                long mark = total(counter, ids);
+                for (int end = s + 500; s < end; s++) {
+                    b.trainStep((s * 32) % 1968, 32, step);
+                    sink += b.lastLoss();
+                }
+                if (total(counter, ids) - mark < 8192) break;
+            }
             long before = total(counter, ids);
-            for (int s = 0; s < 300; s++) {
-                b.trainStep((s * 32) % 1968, 32, lr, momentum, weightDecay);
+            for (int k = 0; k < 300; k++, s++) {
+                b.trainStep((s * 32) % 1968, 32, step);
                 sink += b.lastLoss();
             }
             long allocated = total(counter, ids) - before;

@@ -1,5 +1,7 @@
 package anneal.backend.cpu;
 
+import anneal.schedule.HyperparameterTable;
+import anneal.schedule.Hyperparameter;
 import anneal.backend.ReferenceOps;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -74,8 +76,9 @@ class TrainingFixtureTest {
             int[] order = new int[2 * batch];
             for (int i = 0; i < order.length; i++) order[i] = i;
             b.beginEpoch(order);
-            double[] momentum = {cfg.momentum()}, weightDecay = {cfg.weightDecay()};
-            b.trainStep(0, batch, new double[] {f.get("lrs").get(0).asDouble()}, momentum, weightDecay);
+            HyperparameterTable step = OptimizerSetup.single(cfg, init.length).configured();
+            step.set(Hyperparameter.LR, 0, f.get("lrs").get(0).asDouble());
+            b.trainStep(0, batch, step);
             assertEquals(f.get("loss").get(0).asDouble(), b.lastLoss(), 1e-6, "loss of step 1");
             Parameters grads = b.lastGradients();
             for (int t = 0; t < init.length; t++)
@@ -83,7 +86,8 @@ class TrainingFixtureTest {
             Parameters p1 = b.parameters();
             for (int t = 0; t < init.length; t++)
                 assertClose(floats(f.get("params_step1").get(t)), p1.tensor(t), 1e-6, "step-1 " + p1.name(t));
-            b.trainStep(batch, batch, new double[] {f.get("lrs").get(1).asDouble()}, momentum, weightDecay);
+            step.set(Hyperparameter.LR, 0, f.get("lrs").get(1).asDouble());
+            b.trainStep(batch, batch, step);
             assertEquals(f.get("loss").get(1).asDouble(), b.lastLoss(), 1e-6, "loss of step 2");
             Parameters p2 = b.parameters();
             for (int t = 0; t < init.length; t++)

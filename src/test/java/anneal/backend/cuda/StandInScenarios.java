@@ -1,5 +1,7 @@
 package anneal.backend.cuda;
 
+import anneal.schedule.HyperparameterTable;
+import anneal.schedule.Hyperparameter;
 import anneal.backend.Backend;
 import anneal.backend.BackendUnavailableException;
 import anneal.backend.cpu.CpuBackend;
@@ -117,6 +119,12 @@ public final class StandInScenarios {
         return new double[] {v, v};
     }
 
+    /** A step's hyperparameters: lr, momentum and weight decay per group. */
+    static HyperparameterTable step(double[] lr, double[] momentum, double[] weightDecay) {
+        return new HyperparameterTable(lr.length).with(Hyperparameter.LR, lr).with(Hyperparameter.MOMENTUM, momentum)
+                .with(Hyperparameter.WEIGHT_DECAY, weightDecay);
+    }
+
     /** Losses of STEPS steps (crossing an epoch boundary), then the test-split evaluation and the parameters. */
     record Run(double[] losses, Backend.Evaluation test, Parameters params, double drained) {
     }
@@ -134,9 +142,10 @@ public final class StandInScenarios {
                 b.endEpoch();
                 b.beginEpoch(EpochOrder.of(data.train().count(), seed, s / perEpoch));
             }
-            double[] mom = opt.momenta().clone();
-            mom[0] *= 1 - 0.1 * Math.cos(s);  // a cycled momentum on the weights' group
-            b.trainStep((s % perEpoch) * BATCH, BATCH, lr(s), mom, opt.weightDecays());
+            HyperparameterTable step = opt.configured().with(Hyperparameter.LR, lr(s));
+            double cycled = step.get(Hyperparameter.MOMENTUM, 0) * (1 - 0.1 * Math.cos(s));
+            step.set(Hyperparameter.MOMENTUM, 0, cycled);  // a cycled momentum on the weights' group
+            b.trainStep((s % perEpoch) * BATCH, BATCH, step);
             losses[s] = b.lastLoss();
         }
         double drained = b.drainMeanLoss();
@@ -248,7 +257,7 @@ public final class StandInScenarios {
         check(results.size() == cases.size(), "every case ran");
         try (CudaBackend b = CudaBackend.open(0, LrDelivery.KERNEL_ARGUMENT)) {
             start(b, data(2), 2);
-            b.trainStep(0, BATCH, lr(0), new double[] {0.9, 0.9}, new double[] {5e-4, 0});
+            b.trainStep(0, BATCH, step(lr(0), new double[] {0.9, 0.9}, new double[] {5e-4, 0}));
             check(Double.isFinite(b.lastLoss()), "a training step after the fault: loss " + b.lastLoss());
         }
     }
@@ -257,7 +266,7 @@ public final class StandInScenarios {
     static void describe() {
         try (CudaBackend b = CudaBackend.open(0, LrDelivery.KERNEL_ARGUMENT)) {
             start(b, data(5), 5);
-            b.trainStep(0, BATCH, lr(0), new double[] {0.9, 0.9}, new double[] {5e-4, 0});
+            b.trainStep(0, BATCH, step(lr(0), new double[] {0.9, 0.9}, new double[] {5e-4, 0}));
             check(Double.isFinite(b.lastLoss()), "one step: loss " + b.lastLoss());
             System.out.println("DESCRIPTION " + b.description());
         }
@@ -272,7 +281,7 @@ public final class StandInScenarios {
             var mx = java.lang.management.ManagementFactory.getThreadMXBean();
             for (int s = -3; s < ms.length; s++) {
                 long t0 = System.nanoTime(), c0 = mx.getCurrentThreadCpuTime();
-                b.trainStep(((s + 3) % 8) * BATCH, BATCH, lr(s + 3), opt.momenta(), opt.weightDecays());
+                b.trainStep(((s + 3) % 8) * BATCH, BATCH, opt.configured().with(Hyperparameter.LR, lr(s + 3)));
                 b.lastLoss();  // waits for the step (the stand-in runs it on this thread)
                 if (s >= 0) {
                     ms[s] = (System.nanoTime() - t0) / 1e6;
@@ -299,7 +308,7 @@ public final class StandInScenarios {
                 int expected = v == StepKernels.V1_SEPARATE ? 10 : 5;
                 check(step.size() == expected, "variant " + v.number() + ": " + step.size() + " launches per 784-256-10 step, expected " + expected);
                 KernelLaunch first = step.get(0);
-                b.trainStep(3 * BATCH, BATCH, lr(0), new double[] {0.9, 0.9}, new double[] {5e-4, 0});
+                b.trainStep(3 * BATCH, BATCH, step(lr(0), new double[] {0.9, 0.9}, new double[] {5e-4, 0}));
                 java.nio.ByteBuffer g = java.nio.ByteBuffer.wrap(first.argumentBytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
                 // gather_batch(X, labels, perm, offset, ...): bytes 24..27; linear_forward(X, perm, offset, ...): bytes 16..19
                 int at = v == StepKernels.V1_SEPARATE ? 24 : 16;
