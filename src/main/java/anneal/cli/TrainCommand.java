@@ -9,6 +9,7 @@ import anneal.data.Splits;
 import anneal.schedule.Budget;
 import anneal.bench.CatalogueEntry;
 import anneal.bench.ScheduleCatalogue;
+import anneal.bench.SweepSettings;
 import anneal.bench.TargetCalibration;
 import anneal.schedule.LrScheduler;
 import anneal.schedule.spec.Lint;
@@ -72,7 +73,7 @@ final class TrainCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}; without --schedule: the protocol schedule's lr).")
     double lr;
 
-    @Option(names = "--target", defaultValue = "0.88", description = "Validation accuracy that counts as reached, in (0, 1]"
+    @Option(names = "--target", defaultValue = "" + SweepSettings.DEFAULT_TARGET, description = "Validation accuracy that counts as reached, in (0, 1]"
             + " (default: ${DEFAULT-VALUE}).")
     double target;
 

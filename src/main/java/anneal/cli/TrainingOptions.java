@@ -46,7 +46,7 @@ final class TrainingOptions {
     int validation;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX files, gzipped or not (default: "
-            + "/usr/share/datasets/fashion-mnist).")
+            + FashionMnist.DEFAULT_DIR_NAME + ").")
     Path data = FashionMnist.DEFAULT_DIR;
 
     @Option(names = "--backend", defaultValue = "auto", description = "cpu, cuda or auto (default: ${DEFAULT-VALUE}:"
