@@ -35,10 +35,15 @@ public final class CpuBackend implements Backend {
     static final boolean PHASE_TIMES = Boolean.getBoolean("anneal.cpu.phaseTimes");
     /** The phases of {@link #panelStep} that {@link #PHASE_TIMES} times, in order. */
     private static final String[] PHASES = {"layer-1 forward X W0^T + b0, ReLU", "barrier 1",
-        "rows: other layers' forward, softmax + cross-entropy, dH", "barrier 2",
+        "rows: pack X for dW0, other layers' forward, softmax, dH", "barrier 2",
         "layer-1 weight gradient dH^T X + fused SGD of W0, b0", "other layers' weight gradients + SGD"};
-    /** Per worker, per phase: nanoseconds summed over the timed steps; the last column is the caller's whole step. */
-    private long[][] phaseNanos;
+    /** Steps whose phases {@link #PHASE_TIMES} keeps (the most recent ones). */
+    private static final int TIMED_STEPS = 4096;
+    /**
+     * Per worker, per phase, per kept step (ring): nanoseconds; the last phase column is the caller's whole step.
+     * Medians and minimums over steps, not means, so that the steps a shared machine preempts do not dominate.
+     */
+    private long[][][] phaseNanos;
     private long timedSteps;
 
     /** Rows per worker per evaluation chunk. */
@@ -86,6 +91,8 @@ public final class CpuBackend implements Backend {
     private int[] rowOffsets;
     /** Per worker: the row offsets of its evaluation chunk. */
     private int[][] evalRowOffsets;
+    /** The batch in {@link Panels#packGroups} layout, for the first layer's weight gradient. */
+    private float[] groupedX;
     /** Per worker: one panel's columns of the first layer's output gradient, contiguous. */
     private float[][] gradientScratch;
 
@@ -140,6 +147,7 @@ public final class CpuBackend implements Backend {
         this.spec = spec;
         this.layers = spec.layers();
         this.optimizer = optimizer;
+        this.panelFirst = Panels.fits(spec.fanOut(0));
         int count = initial.count();
         if (!sameShape) {
             params = new float[count][];
@@ -152,11 +160,10 @@ public final class CpuBackend implements Backend {
             }
             exps = new double[pool.threads()][spec.classes()];
             evalRowOffsets = new int[pool.threads()][EVAL_ROWS_PER_WORKER];
-            phaseNanos = new long[pool.threads()][PHASES.length + 1];
+            phaseNanos = new long[pool.threads()][PHASES.length + 1][PHASE_TIMES ? TIMED_STEPS : 0];
             capacityRows = 0;
             ensureCapacity(pool.threads() * EVAL_ROWS_PER_WORKER);
         }
-        panelFirst = Panels.fits(spec.fanOut(0));
         for (int t = 0; t < count; t++) {
             if (t == 0 && panelFirst) Panels.pack(initial.tensor(0), params[0], spec.fanOut(0), spec.fanIn(0));
             else System.arraycopy(initial.tensor(t), 0, params[t], 0, params[t].length);
@@ -164,7 +171,6 @@ public final class CpuBackend implements Backend {
             java.util.Arrays.fill(buffers[t], 0f);
         }
         bufferReady = new boolean[count];
-        for (long[] row : phaseNanos) java.util.Arrays.fill(row, 0);
         timedSteps = 0;
         lastLoss = Double.NaN;
         epochLossSum = markLossSum = 0;
@@ -178,6 +184,7 @@ public final class CpuBackend implements Backend {
         y = new byte[rows];
         rowLoss = new double[rows];
         rowOffsets = new int[rows];
+        groupedX = panelFirst ? new float[rows * spec.inputs()] : null;
         gradientScratch = new float[pool.threads()][rows * Panels.WIDTH];
         act = new float[layers][];
         delta = new float[layers][];
@@ -239,7 +246,7 @@ public final class CpuBackend implements Backend {
             long t0 = PHASE_TIMES ? System.nanoTime() : 0;
             pool.run(panelStep);
             if (PHASE_TIMES) {
-                phaseNanos[0][PHASES.length] += System.nanoTime() - t0;
+                phaseNanos[0][PHASES.length][(int) (timedSteps % TIMED_STEPS)] = System.nanoTime() - t0;
                 timedSteps++;
             }
         } else {
@@ -307,8 +314,9 @@ public final class CpuBackend implements Backend {
      * step to step), and reads the batch in place; the rest is split by batch rows, then by output neurons.
      * <ol>
      *   <li>{@code H = relu(X W0^T + b0)}, this worker's panels, all rows;</li>
-     *   <li>barrier; this worker's rows: the other layers' forward, softmax + cross-entropy + gradient, the backward of
-     *       the activations down to {@code dH} (ReLU mask fused);</li>
+     *   <li>barrier; this worker's rows: packs them for the weight gradient ({@link Panels#packGroups}), the other
+     *       layers' forward, softmax + cross-entropy + gradient, the backward of the activations down to {@code dH}
+     *       (ReLU mask fused);</li>
      *   <li>barrier; {@code dW0 = dH^T X} for this worker's panels, each block SGD-updated as soon as it is computed, and
      *       {@code b0}'s gradient and update for the same columns; the other layers' weight gradients and updates for
      *       this worker's output neurons.</li>
@@ -327,6 +335,7 @@ public final class CpuBackend implements Backend {
         if (PHASE_TIMES) t = phase(w, 1, t);
         int r0 = WorkerPool.split(w, threads, rows, 1), r1 = WorkerPool.split(w + 1, threads, rows, 1);
         if (r0 < r1) {
+            Panels.packGroups(features, rowOffsets, groupedX, rows, in, r0, r1);
             forward(null, 0, null, r0, r1 - r0, 1);
             int last = layers - 1;
             VectorKernels.softmaxCrossEntropy(act[last], y, 0, delta[last], rowLoss, 0, r0, r1, spec.classes(), rows, exps[w]);
@@ -340,8 +349,8 @@ public final class CpuBackend implements Backend {
         pool.barrier(w);
         if (PHASE_TIMES) t = phase(w, 3, t);
         if (q0 < q1) {
-            Panels.weightGradient(features, rowOffsets, delta[0], grads[0], q0, q1, hidden, in, rows, gradientScratch[w],
-                    updateFirstWeight);
+            Panels.weightGradient(features, rowOffsets, groupedX, delta[0], grads[0], q0, q1, hidden, in, rows,
+                    gradientScratch[w], updateFirstWeight);
             VectorKernels.biasGrad(delta[0], grads[1], rows, hidden, q0 * Panels.WIDTH, q1 * Panels.WIDTH);
             update(1, q0 * Panels.WIDTH, q1 * Panels.WIDTH);
         }
@@ -360,40 +369,44 @@ public final class CpuBackend implements Backend {
 
     private long phase(int w, int phase, long since) {
         long now = System.nanoTime();
-        phaseNanos[w][phase] += now - since;
+        phaseNanos[w][phase][(int) (timedSteps % TIMED_STEPS)] = now - since;
         return now;
     }
 
     /**
-     * With {@code -Danneal.cpu.phaseTimes=true}: microseconds per step of each phase of the panel step on each worker,
-     * the caller's whole step, and the first layer's two products in GFLOP/s per worker, over the steps since
-     * {@link #init} (or the previous call, which resets them); null when phase timing is off or no step was timed.
+     * With {@code -Danneal.cpu.phaseTimes=true}: the median and the minimum over the last steps (at most
+     * {@value #TIMED_STEPS}, since {@link #init} or the previous call, which resets them) of each phase of the panel
+     * step on each worker and of the caller's whole step, in microseconds, and the first layer's two products in
+     * GFLOP/s per worker at the medians; null when phase timing is off or no step was timed.
      */
     public String phaseTimes() {
         if (!PHASE_TIMES || timedSteps == 0) return null;
-        StringBuilder sb = new StringBuilder();
         int threads = pool.threads(), panels = spec.fanOut(0) / Panels.WIDTH;
-        double steps = timedSteps, rows = stepRows;
-        sb.append(String.format("%d steps of batch %d (the last one's), %d worker%s; us per step%n", timedSteps, stepRows,
-                threads, threads == 1 ? "" : "s"));
-        for (int p = 0; p < PHASES.length; p++) {
-            sb.append(String.format("  %-58s", PHASES[p]));
-            for (int w = 0; w < threads; w++) sb.append(String.format(" %9.1f", phaseNanos[w][p] / steps / 1e3));
+        int kept = (int) Math.min(timedSteps, TIMED_STEPS);
+        double[][] median = new double[threads][PHASES.length + 1], min = new double[threads][PHASES.length + 1];
+        for (int w = 0; w < threads; w++)
+            for (int p = 0; p <= PHASES.length; p++) {
+                long[] v = java.util.Arrays.copyOf(phaseNanos[w][p], kept);
+                java.util.Arrays.sort(v);
+                median[w][p] = (kept % 2 == 1 ? v[kept / 2] : (v[kept / 2 - 1] + v[kept / 2]) / 2.0) / 1e3;
+                min[w][p] = v[0] / 1e3;
+            }
+        StringBuilder sb = new StringBuilder(String.format("%d steps of batch %d, %d worker%s; us per step, median (min)%n",
+                kept, stepRows, threads, threads == 1 ? "" : "s"));
+        for (int p = 0; p <= PHASES.length; p++) {
+            if (p == PHASES.length && threads > 1) continue;
+            sb.append(String.format("  %-58s", p < PHASES.length ? PHASES[p] : "whole step (caller)"));
+            for (int w = 0; w < threads; w++) sb.append(String.format(" %8.1f (%6.1f)", median[w][p], min[w][p]));
             sb.append('\n');
         }
-        double phasesOf0 = 0;
-        for (int p = 0; p < PHASES.length; p++) phasesOf0 += phaseNanos[0][p];
-        double total = phaseNanos[0][PHASES.length];
-        sb.append(String.format("  %-58s %9.1f%n", "whole step (caller)", total / steps / 1e3));
-        sb.append(String.format("  %-58s %9.1f%n", "hand-offs into and out of the step (caller: whole - phases)",
-                (total - phasesOf0) / steps / 1e3));
+        if (threads > 1) sb.append(String.format("  %-58s %8.1f (%6.1f)%n", "whole step (caller)", median[0][PHASES.length],
+                min[0][PHASES.length]));
         for (int w = 0; w < threads; w++) {
             int mine = WorkerPool.split(w + 1, threads, panels, 1) - WorkerPool.split(w, threads, panels, 1);
-            double flop = 2.0 * rows * spec.inputs() * mine * Panels.WIDTH;
-            sb.append(String.format("  worker %d: forward %.1f GFLOP/s, weight gradient (with the update) %.1f GFLOP/s%n", w,
-                    flop * steps / phaseNanos[w][0], flop * steps / phaseNanos[w][4]));
+            double flop = 2.0 * stepRows * spec.inputs() * mine * Panels.WIDTH;
+            sb.append(String.format("  worker %d: forward %.1f GFLOP/s, weight gradient with the update %.1f GFLOP/s%n", w,
+                    flop / median[w][0] / 1e3, flop / median[w][4] / 1e3));
         }
-        for (long[] row : phaseNanos) java.util.Arrays.fill(row, 0);
         timedSteps = 0;
         return sb.toString();
     }

@@ -188,78 +188,7 @@ final class Panels {
         store(c0v, c1v, c2v, c3v, c, c0);
     }
 
-    /**
-     * The weight gradient {@code dW = dY^T X} in panel layout for panels {@code [q0, q1)}, all {@code k} panel rows:
-     * {@code G[q][p][jj] = sum_i X[i][p] * dY[i][q * WIDTH + jj]} over {@code i in [0, rows)}, ascending. Row
-     * {@code i} of {@code X} starts at {@code rowOff[i]}; {@code dY} is {@code rows x n} row-major. After each block of
-     * {@code G} is stored, {@code then} (may be null) is called on its range.
-     */
-    static void weightGradient(float[] x, int[] rowOff, float[] dy, float[] g, int q0, int q1, int n, int k, int rows,
-                               float[] scratch, RangeUpdate then) {
-        for (int q = q0; q < q1; q++) {
-            int panel = q * k * WIDTH, col = q * WIDTH;
-            // dY's columns of this panel as one contiguous rows x WIDTH block: read with dY's own stride (n floats, a
-            // multiple of 1 KiB here), the 4 x rows cache lines of the block fall into a few L1 sets and evict each other
-            float[] d = dy;
-            int d0 = col, stride = n;
-            if (scratch != null) {
-                for (int i = 0; i < rows; i++) System.arraycopy(dy, i * n + col, scratch, i * WIDTH, WIDTH);
-                d = scratch;
-                d0 = 0;
-                stride = WIDTH;
-            }
-            int p = 0;
-            for (; p + ROWS <= k; p += ROWS) {
-                int g0 = panel + p * WIDTH;
-                gradientBlock(x, rowOff, d, d0, stride, g, g0, p, rows);
-                if (then != null) then.apply(g0, g0 + ROWS * WIDTH);
-            }
-            for (; p < k; p++) {
-                int g0 = panel + p * WIDTH;
-                gradientRow(x, rowOff, d, d0, stride, g, g0, p, rows);
-                if (then != null) then.apply(g0, g0 + WIDTH);
-            }
-        }
-    }
-
-    private static void gradientBlock(float[] x, int[] rowOff, float[] dy, int col, int n, float[] g, int g0, int p,
-                                      int rows) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
-        FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
-        for (int i = 0, dyo = col; i < rows; i++, dyo += n) {
-            int xo = rowOff[i] + p;
-            FloatVector d0 = FloatVector.fromArray(S, dy, dyo);
-            FloatVector d1 = FloatVector.fromArray(S, dy, dyo + L);
-            FloatVector d2 = FloatVector.fromArray(S, dy, dyo + 2 * L);
-            FloatVector d3 = FloatVector.fromArray(S, dy, dyo + 3 * L);
-            FloatVector v = FloatVector.broadcast(S, x[xo]);
-            c00 = v.fma(d0, c00);
-            c01 = v.fma(d1, c01);
-            c02 = v.fma(d2, c02);
-            c03 = v.fma(d3, c03);
-            v = FloatVector.broadcast(S, x[xo + 1]);
-            c10 = v.fma(d0, c10);
-            c11 = v.fma(d1, c11);
-            c12 = v.fma(d2, c12);
-            c13 = v.fma(d3, c13);
-            v = FloatVector.broadcast(S, x[xo + 2]);
-            c20 = v.fma(d0, c20);
-            c21 = v.fma(d1, c21);
-            c22 = v.fma(d2, c22);
-            c23 = v.fma(d3, c23);
-            v = FloatVector.broadcast(S, x[xo + 3]);
-            c30 = v.fma(d0, c30);
-            c31 = v.fma(d1, c31);
-            c32 = v.fma(d2, c32);
-            c33 = v.fma(d3, c33);
-        }
-        store(c00, c01, c02, c03, g, g0);
-        store(c10, c11, c12, c13, g, g0 + WIDTH);
-        store(c20, c21, c22, c23, g, g0 + 2 * WIDTH);
-        store(c30, c31, c32, c33, g, g0 + 3 * WIDTH);
-    }
-
+    /** One input {@code p} of {@link #weightGradient} (past the last whole group), from the rows in place. */
     private static void gradientRow(float[] x, int[] rowOff, float[] dy, int col, int n, float[] g, int g0, int p,
                                     int rows) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
@@ -271,5 +200,92 @@ final class Panels {
             c3 = v.fma(FloatVector.fromArray(S, dy, dyo + 3 * L), c3);
         }
         store(c0, c1, c2, c3, g, g0);
+    }
+
+    /**
+     * Rows {@code [r0, r1)} of the batch into {@code xt} in the layout the weight gradient broadcasts from: for each
+     * group of {@link #ROWS} inputs {@code p = 4 b .. 4 b + 3}, all {@code rows} rows' four values in a row,
+     * {@code xt[b * rows * 4 + i * 4 + pp] = X[i][4 b + pp]} (inputs past the last whole group are not packed).
+     */
+    static void packGroups(float[] x, int[] rowOff, float[] xt, int rows, int k, int r0, int r1) {
+        // group-major: the writes are one contiguous run per group, and each row's cache line of x is read by four
+        // consecutive groups (row-major, every 16-byte write would land on a different cache line)
+        int groups = k / ROWS;
+        for (int b = 0; b < groups; b++) {
+            int dst = b * rows * ROWS + r0 * ROWS, col = b * ROWS;
+            for (int i = r0; i < r1; i++, dst += ROWS) {
+                int src = rowOff[i] + col;
+                xt[dst] = x[src];
+                xt[dst + 1] = x[src + 1];
+                xt[dst + 2] = x[src + 2];
+                xt[dst + 3] = x[src + 3];
+            }
+        }
+    }
+
+    /**
+     * The weight gradient {@code dW = dY^T X} in panel layout for panels {@code [q0, q1)}, all {@code k} panel rows:
+     * {@code G[q][p][jj] = sum_i X[i][p] * dY[i][q * WIDTH + jj]} over {@code i in [0, rows)}, ascending. {@code X}'s
+     * whole groups of four inputs come from {@code xt} ({@link #packGroups} of all rows: each block's broadcasts are
+     * then one contiguous stream instead of a gather over the batch rows, 17% faster), the rest from row {@code i} at
+     * {@code rowOff[i]}; {@code dY} is {@code rows x n} row-major. After each block of {@code G} is stored,
+     * {@code then} (may be null) is called on its range. {@code scratch} ({@code rows * WIDTH} floats) takes dY's
+     * columns of one panel as one contiguous block: read with dY's own stride (n floats, a multiple of 1 KiB here),
+     * the block's {@code 4 rows} cache lines fall into a few L1 sets and evict each other.
+     */
+    static void weightGradient(float[] x, int[] rowOff, float[] xt, float[] dy, float[] g, int q0, int q1, int n,
+                               int k, int rows, float[] scratch, RangeUpdate then) {
+        for (int q = q0; q < q1; q++) {
+            int panel = q * k * WIDTH, col = q * WIDTH;
+            for (int i = 0; i < rows; i++) System.arraycopy(dy, i * n + col, scratch, i * WIDTH, WIDTH);
+            int p = 0;
+            for (; p + ROWS <= k; p += ROWS) {
+                int g0 = panel + p * WIDTH;
+                gradientBlock(xt, (p / ROWS) * rows * ROWS, scratch, g, g0, rows);
+                if (then != null) then.apply(g0, g0 + ROWS * WIDTH);
+            }
+            for (; p < k; p++) {
+                int g0 = panel + p * WIDTH;
+                gradientRow(x, rowOff, scratch, 0, WIDTH, g, g0, p, rows);
+                if (then != null) then.apply(g0, g0 + WIDTH);
+            }
+        }
+    }
+
+    private static void gradientBlock(float[] xt, int base, float[] dy, float[] g, int g0, int rows) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+        for (int i = 0; i < rows; i++) {
+            int xo = base + i * ROWS, dyo = i * WIDTH;
+            FloatVector d0 = FloatVector.fromArray(S, dy, dyo);
+            FloatVector d1 = FloatVector.fromArray(S, dy, dyo + L);
+            FloatVector d2 = FloatVector.fromArray(S, dy, dyo + 2 * L);
+            FloatVector d3 = FloatVector.fromArray(S, dy, dyo + 3 * L);
+            FloatVector v = FloatVector.broadcast(S, xt[xo]);
+            c00 = v.fma(d0, c00);
+            c01 = v.fma(d1, c01);
+            c02 = v.fma(d2, c02);
+            c03 = v.fma(d3, c03);
+            v = FloatVector.broadcast(S, xt[xo + 1]);
+            c10 = v.fma(d0, c10);
+            c11 = v.fma(d1, c11);
+            c12 = v.fma(d2, c12);
+            c13 = v.fma(d3, c13);
+            v = FloatVector.broadcast(S, xt[xo + 2]);
+            c20 = v.fma(d0, c20);
+            c21 = v.fma(d1, c21);
+            c22 = v.fma(d2, c22);
+            c23 = v.fma(d3, c23);
+            v = FloatVector.broadcast(S, xt[xo + 3]);
+            c30 = v.fma(d0, c30);
+            c31 = v.fma(d1, c31);
+            c32 = v.fma(d2, c32);
+            c33 = v.fma(d3, c33);
+        }
+        store(c00, c01, c02, c03, g, g0);
+        store(c10, c11, c12, c13, g, g0 + WIDTH);
+        store(c20, c21, c22, c23, g, g0 + 2 * WIDTH);
+        store(c30, c31, c32, c33, g, g0 + 3 * WIDTH);
     }
 }

@@ -75,13 +75,15 @@ class PanelsTest {
         float[] x = gather(set, rowOff, k);
         float[] expected = new float[n * k];
         ReferenceOps.matmulTN(dy, x, expected, n, k, rows);
-        float[] g = new float[n * k], visits = new float[n * k], scratch = new float[rows * W];
+        float[] g = new float[n * k], visits = new float[n * k], scratch = new float[rows * W], xt = new float[rows * k];
+        Panels.packGroups(set, rowOff, xt, rows, k, 0, rows / 2);
+        Panels.packGroups(set, rowOff, xt, rows, k, rows / 2, rows);
         Panels.RangeUpdate count1 = (from, to) -> {
             for (int i = from; i < to; i++) visits[i]++;
         };
         int mid = panels / 2;
-        Panels.weightGradient(set, rowOff, dy, g, 0, mid, n, k, rows, scratch, count1);
-        Panels.weightGradient(set, rowOff, dy, g, mid, panels, n, k, rows, scratch, count1);
+        Panels.weightGradient(set, rowOff, xt, dy, g, 0, mid, n, k, rows, scratch, count1);
+        Panels.weightGradient(set, rowOff, xt, dy, g, mid, panels, n, k, rows, scratch, count1);
         float[] rowMajor = new float[n * k];
         Panels.unpack(g, rowMajor, n, k);
         VectorKernelsTest.assertClose(expected, rowMajor, rows);
@@ -89,8 +91,8 @@ class PanelsTest {
         Arrays.fill(ones, 1f);
         assertArrayEquals(ones, visits, "the update hook sees every gradient element exactly once");
         float[] whole = new float[n * k];
-        Panels.weightGradient(set, rowOff, dy, whole, 0, panels, n, k, rows, null, null);
-        assertArrayEquals(whole, g, "split into panels, dY packed or read in place: not a single bit may change");
+        Panels.weightGradient(set, rowOff, xt, dy, whole, 0, panels, n, k, rows, scratch, null);
+        assertArrayEquals(whole, g, "split into panels: not a single bit may change");
     }
 
     @ParameterizedTest
@@ -103,7 +105,9 @@ class PanelsTest {
         for (int i = 0; i < rows; i++) rowOff[i] = i * k;
         float[] rowMajor = new float[n * k], panels = new float[n * k], unpacked = new float[n * k];
         VectorKernels.gemmTN(dy, n, x, rowMajor, 0, n, k, rows);
-        Panels.weightGradient(x, rowOff, dy, panels, 0, 2, n, k, rows, new float[rows * W], null);
+        float[] xt = new float[rows * k];
+        Panels.packGroups(x, rowOff, xt, rows, k, 0, rows);
+        Panels.weightGradient(x, rowOff, xt, dy, panels, 0, 2, n, k, rows, new float[rows * W], null);
         Panels.unpack(panels, unpacked, n, k);
         assertArrayEquals(rowMajor, unpacked);
     }
