@@ -161,6 +161,10 @@ public final class DjlPeer {
             r.put("setup_s", setup);
             r.put("hashes_ok", mismatched.isEmpty());
             r.put("hash_mismatches", mismatched);
+            if (Model.SECTIONS)
+                r.put("ms_per_step_sections", String.format("batch %.3f, forward+loss %.3f, backward %.3f, update %.3f",
+                        model.sections[0] / 1e6 / done, model.sections[1] / 1e6 / done, model.sections[2] / 1e6 / done,
+                        model.sections[3] / 1e6 / done));
             System.out.println(json(r));
             model.close();
         }
@@ -180,6 +184,9 @@ public final class DjlPeer {
         final NDArray[] p = new NDArray[4];
         final NDArray[] buf = new NDArray[4];
         final Loss loss = Loss.softmaxCrossEntropyLoss();
+        /** {@code -Danneal.djl.sections=true}: nanoseconds per section of the step (batch, forward+loss, backward, update). */
+        static final boolean SECTIONS = Boolean.getBoolean("anneal.djl.sections");
+        final long[] sections = new long[4];
         boolean first = true;
 
         Model(NDManager m, float[][] init, Shape[] shapes) {
@@ -198,14 +205,18 @@ public final class DjlPeer {
         double step(NDManager parent, NDArray xs, NDArray ys, NDArray epochOrder, long from, long to, float lr, float mu,
                     float wd) {
             try (NDManager sub = parent.newSubManager()) {
+                long t0 = System.nanoTime();
                 NDArray idx = epochOrder.get(sub, new NDIndex().addSliceDim(from, to));
                 NDArray xb = xs.get(sub, new NDIndex("{}", idx)), yb = ys.get(sub, new NDIndex("{}", idx));
                 float l;
+                long t1 = System.nanoTime(), t2;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray batchLoss = loss.evaluate(new NDList(yb), new NDList(forward(xb)));
+                    t2 = System.nanoTime();
                     gc.backward(batchLoss);
                     l = batchLoss.getFloat();
                 }
+                long t3 = System.nanoTime();
                 for (int t = 0; t < 4; t++) {
                     NDArray g = p[t].getGradient(); // p.grad itself (a view), used as d_p and zeroed at the end
                     g.attach(sub);
@@ -227,6 +238,12 @@ public final class DjlPeer {
                     JniUtils.zeroGrad((PtNDArray) p[t]);
                 }
                 first = false;
+                if (SECTIONS) {
+                    sections[0] += t1 - t0;
+                    sections[1] += t2 - t1;
+                    sections[2] += t3 - t2;
+                    sections[3] += System.nanoTime() - t3;
+                }
                 return l;
             }
         }
