@@ -11,7 +11,9 @@ import anneal.optim.SgdConfig;
 /**
  * The pure-Java CPU backend: {@link VectorKernels} (Vector API) on a fixed {@link WorkerPool}.
  *
- * <p>One training step is two parallel passes with a barrier between them:
+ * <p>A model whose first layer's outputs are a multiple of {@link Panels#WIDTH} (the sweep's 784-256-10) keeps that
+ * layer's weights in {@link Panels} layout and trains in one parallel region per step ({@link #panelStep}: the first
+ * layer split by panels of its outputs, the rest by rows, two barriers). Any other model takes two parallel passes:
  * <ol>
  *   <li><b>Rows</b>: each worker takes a contiguous share of the batch rows, gathers them from the training
  *       set, runs the forward pass (GEMM {@code X W^T} with fused bias + ReLU), the fused softmax +
