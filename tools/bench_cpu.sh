@@ -19,7 +19,7 @@
 # "auto" means OpenBLAS's own choice], BENCH_DJL_THREADS ["1 2"]; BENCH_NOTE adds a line to the report.
 #
 # Needs target/anneal.jar (mvn -o -q package -DskipTests) and Fashion-MNIST in /usr/share/datasets/fashion-mnist;
-# builds tools/djl-peer if needed (its jars come from Maven Central once, then ~/.m2). About 4 minutes on an idle
+# builds tools/djl-peer when it is missing or older than its sources (its jars come from Maven Central once, then ~/.m2). About 4 minutes on an idle
 # 2-core machine. Compare the ratios of one run; absolute times depend on what else the machine is doing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,8 +33,10 @@ WORK=target/bench-cpu
 mkdir -p "$WORK"
 RAW="$WORK/runs.jsonl"
 : > "$RAW"
-if [ ! -d tools/djl-peer/target/lib ]; then
-  echo "bench_cpu: building tools/djl-peer" >&2
+DJL_CLASS=tools/djl-peer/target/classes/anneal/peer/djl/DjlPeer.class
+if [ ! -d tools/djl-peer/target/lib ] || [ ! -f "$DJL_CLASS" ] \
+   || [ -n "$(find tools/djl-peer/src tools/djl-peer/pom.xml -newer "$DJL_CLASS" -print -quit)" ]; then
+  echo "bench_cpu: building tools/djl-peer (missing or older than its sources)" >&2
   mvn -B -ntp -q -f tools/djl-peer/pom.xml package >&2
 fi
 VEC="--add-modules=jdk.incubator.vector"

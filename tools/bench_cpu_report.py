@@ -49,12 +49,17 @@ L.append(f"Measured {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC by `tools/be
 L.append(f"- Machine: {cpu}, {nproc} cores, {isa}; Vector API species {lanes} x fp32; load average before / after: "
          f"{load0} / {load1}.")
 L.append(f"- Anneal: {jvm}; CPU backend through `anneal.peer.PeerBench run` (the Trainer of `anneal train`).")
+scan = [r for r in rows if r["phase"] == "scan"]
+vals = lambda peer, key: sorted({str(r.get(key) or "auto") for r in scan if r["peer"] == peer})
+coretypes = sorted({r["label"].split("OPENBLAS_CORETYPE=")[1] if "OPENBLAS_CORETYPE=" in r["label"] else "auto"
+                    for r in scan if r["peer"] == "pytorch"})
 L.append(f"- PyTorch 1.13: Debian python3-torch, OpenBLAS (its automatic core choice here: `{auto_core}`); tried torch "
-         "threads 1 and 2 x `OPENBLAS_NUM_THREADS` 1 and 2" + (" x `OPENBLAS_CORETYPE` (auto and the real cores)"
-                                                              if auto_core == "Prescott" else "") + ".")
+         f"threads {' and '.join(vals('pytorch', 'threads'))} x `OPENBLAS_NUM_THREADS` "
+         f"{' and '.join(vals('pytorch', 'openblas_env'))} x `OPENBLAS_CORETYPE` "
+         f"{' and '.join(coretypes)} ('auto': OpenBLAS's own choice).")
 L.append("- PyTorch 2.7.1 via DJL 0.36.0 (`tools/djl-peer`, `ai.djl.pytorch:pytorch-native-cpu:2.7.1:linux-x86_64`), "
          "offline (`DJL_OFFLINE=true`, `-Dai.djl.offline=true`, cache under `target/bench-cpu/djl-cache`), "
-         "`ai.djl.pytorch.num_threads` 1 and 2, interop threads 1.")
+         f"`ai.djl.pytorch.num_threads` {' and '.join(vals('djl', 'threads'))}, interop threads 1.")
 L.append("- Task, identical for all: Fashion-MNIST 55,000 train / 5,000 validation / 10,000 test as Anneal splits and "
          "normalises it, MLP 784-256-10, Anneal's initial weights and batch order (seed 1), batch 128, SGD momentum "
          "0.9 Nesterov, weight decay 5e-4, `OneCycleLR(max_lr=0.1, total_steps=1290)` lr and momentum per step from "

@@ -95,6 +95,15 @@ public class TrainStepBench {
         return device.lastLoss();
     }
 
+    /** With {@code -jvmArgsAppend -Danneal.cpu.phaseTimes=true}: the CPU step's phases, per worker, of this iteration. */
+    @TearDown(Level.Iteration)
+    public void phases() {
+        if (device instanceof anneal.backend.cpu.CpuBackend c) {
+            String report = c.phaseTimes();
+            if (report != null) System.out.print(report);
+        }
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() {
         device.close();

@@ -13,7 +13,9 @@ import anneal.schedule.HyperparameterTable;
 /**
  * The pure-Java CPU backend: {@link VectorKernels} (Vector API) on a fixed {@link WorkerPool}.
  *
- * <p>One training step is two parallel passes with a barrier between them:
+ * <p>A model whose first layer's outputs are a multiple of {@link Panels#WIDTH} (the sweep's 784-256-10) keeps that
+ * layer's weights in {@link Panels} layout and trains in one parallel region per step ({@link #panelStep}: the first
+ * layer split by panels of its outputs, the rest by rows, two barriers). Any other model takes two parallel passes:
  * <ol>
  *   <li><b>Rows</b>: each worker takes a contiguous share of the batch rows, gathers them from the training
  *       set, runs the forward pass (GEMM {@code X W^T} with fused bias + ReLU), the fused softmax +
@@ -30,6 +32,24 @@ import anneal.schedule.HyperparameterTable;
  * thread count).
  */
 public final class CpuBackend implements Backend {
+    /**
+     * {@code -Danneal.cpu.phaseTimes=true}: time each phase of the panel step on every worker ({@link #phaseTimes}); off,
+     * the timing code folds away.
+     */
+    static final boolean PHASE_TIMES = Boolean.getBoolean("anneal.cpu.phaseTimes");
+    /** The phases of {@link #panelStep} that {@link #PHASE_TIMES} times, in order. */
+    private static final String[] PHASES = {"layer-1 forward X W0^T + b0, ReLU", "barrier 1",
+        "rows: pack X for dW0, other layers' forward, softmax, dH", "barrier 2",
+        "layer-1 weight gradient dH^T X + fused SGD of W0, b0", "other layers' weight gradients + SGD"};
+    /** Steps whose phases {@link #PHASE_TIMES} keeps (the most recent ones). */
+    private static final int TIMED_STEPS = 4096;
+    /**
+     * Per worker, per phase, per kept step (ring): nanoseconds; the last phase column is the caller's whole step.
+     * Medians and minimums over steps, not means, so that the steps a shared machine preempts do not dominate.
+     */
+    private long[][][] phaseNanos;
+    private long timedSteps;
+
     /** Rows per worker per evaluation chunk. */
     private static final int EVAL_ROWS_PER_WORKER = 256;
 
@@ -70,6 +90,15 @@ public final class CpuBackend implements Backend {
     private boolean panelFirst;
     private final Panels.RangeUpdate updateFirstWeight = (from, to) -> update(0, from, to);
     private final WorkerPool.Task weightsPass = this::weightsPass;
+    private final WorkerPool.Task panelStep = this::panelStep;
+    /** Float offset in the training set's features of each batch row (the panel step reads the batch in place). */
+    private int[] rowOffsets;
+    /** Per worker: the row offsets of its evaluation chunk. */
+    private int[][] evalRowOffsets;
+    /** The batch in {@link Panels#packGroups} layout, for the first layer's weight gradient. */
+    private float[] groupedX;
+    /** Per worker: one panel's columns of the first layer's output gradient, contiguous. */
+    private float[][] gradientScratch;
 
     private Dataset evalSet;
     private final int[] evalCorrect;
@@ -122,6 +151,7 @@ public final class CpuBackend implements Backend {
         this.spec = spec;
         this.layers = spec.layers();
         this.optimizer = optimizer;
+        this.panelFirst = Panels.fits(spec.fanOut(0));
         int count = initial.count();
         if (!sameShape) {
             params = new float[count][];
@@ -133,10 +163,11 @@ public final class CpuBackend implements Backend {
                 buffers[t] = new float[params[t].length];
             }
             exps = new double[pool.threads()][spec.classes()];
+            evalRowOffsets = new int[pool.threads()][EVAL_ROWS_PER_WORKER];
+            phaseNanos = new long[pool.threads()][PHASES.length + 1][PHASE_TIMES ? TIMED_STEPS : 0];
             capacityRows = 0;
             ensureCapacity(pool.threads() * EVAL_ROWS_PER_WORKER);
         }
-        panelFirst = Panels.fits(spec.fanOut(0));
         for (int t = 0; t < count; t++) {
             if (t == 0 && panelFirst) Panels.pack(initial.tensor(0), params[0], spec.fanOut(0), spec.fanIn(0));
             else System.arraycopy(initial.tensor(t), 0, params[t], 0, params[t].length);
@@ -144,6 +175,7 @@ public final class CpuBackend implements Backend {
             java.util.Arrays.fill(buffers[t], 0f);
         }
         bufferReady = new boolean[count];
+        timedSteps = 0;
         lastLoss = Double.NaN;
         epochLossSum = markLossSum = 0;
         epochSteps = markSteps = 0;
@@ -155,6 +187,9 @@ public final class CpuBackend implements Backend {
         x = new float[rows * spec.inputs()];
         y = new byte[rows];
         rowLoss = new double[rows];
+        rowOffsets = new int[rows];
+        groupedX = panelFirst ? new float[rows * spec.inputs()] : null;
+        gradientScratch = new float[pool.threads()][rows * Panels.WIDTH];
         act = new float[layers][];
         delta = new float[layers][];
         for (int l = 0; l < layers; l++) {
@@ -210,11 +245,27 @@ public final class CpuBackend implements Backend {
         stepLr = lr;
         stepMomentum = momentum;
         stepWeightDecay = weightDecay;
-        pool.run(rowsPass);
+        if (panelFirst) {
+            int in = spec.inputs();
+            Dataset train = data.train();
+            for (int r = 0; r < batchSize; r++) {
+                int src = order[offset + r];
+                rowOffsets[r] = src * in;
+                y[r] = train.labels()[src];
+            }
+            long t0 = PHASE_TIMES ? System.nanoTime() : 0;
+            pool.run(panelStep);
+            if (PHASE_TIMES) {
+                phaseNanos[0][PHASES.length][(int) (timedSteps % TIMED_STEPS)] = System.nanoTime() - t0;
+                timedSteps++;
+            }
+        } else {
+            pool.run(rowsPass);
+            pool.run(weightsPass);
+        }
         double sum = 0;
         for (int r = 0; r < batchSize; r++) sum += rowLoss[r];
         lastLoss = sum / batchSize;
-        pool.run(weightsPass);
         for (int t = 0; t < params.length; t++)
             if (momentum[optimizer.groupOfTensor()[t]] != 0) bufferReady[t] = true;
         epochLossSum += lastLoss;
@@ -235,7 +286,7 @@ public final class CpuBackend implements Backend {
             System.arraycopy(features, src * in, x, r * in, in);
             y[r] = train.labels()[src];
         }
-        forward(x, r0 * in, r0, r1 - r0);
+        forward(x, r0 * in, null, r0, r1 - r0, 0);
         int last = layers - 1;
         VectorKernels.softmaxCrossEntropy(act[last], y, 0, delta[last], rowLoss, 0, r0, r1, spec.classes(), stepRows,
                 exps[w]);
@@ -245,14 +296,19 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /** Forward pass of {@code rows} rows of {@code input} (at float offset {@code inOff}) into buffer rows from {@code bufRow}. */
-    private void forward(float[] input, int inOff, int bufRow, int rows) {
-        float[] a = input;
-        int aOff = inOff;
-        for (int l = 0; l < layers; l++) {
+    /**
+     * Forward pass of {@code rows} rows of {@code input} (at float offset {@code inOff}) into buffer rows from
+     * {@code bufRow}, from layer {@code from} on ({@code from > 0}: the rows of {@code act[from - 1]}; {@code rowOff}, the
+     * rows' offsets in {@code input}, for a first layer in panel layout).
+     */
+    private void forward(float[] input, int inOff, int[] rowOff, int bufRow, int rows, int from) {
+        float[] a = from == 0 ? input : act[from - 1];
+        int aOff = from == 0 ? inOff : bufRow * spec.fanOut(from - 1);
+        for (int l = from; l < layers; l++) {
             int out = spec.fanOut(l);
             if (l == 0 && panelFirst)
-                Panels.forward(a, aOff, params[0], params[1], act[0], bufRow * out, rows, out, spec.fanIn(0), layers > 1);
+                Panels.forward(a, rowOff, params[0], params[1], act[0], bufRow * out, rows, out, spec.fanIn(0), 0,
+                        out / Panels.WIDTH, layers > 1);
             else
                 VectorKernels.gemmNT(a, aOff, params[2 * l], act[l], bufRow * out, rows, out, spec.fanIn(l), params[2 * l + 1],
                         l < layers - 1);
@@ -261,23 +317,116 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /**
+     * The whole training step of a model whose first layer is in panel layout, as one parallel region with two
+     * barriers. The first layer (the two large products) is split by panels of its outputs, so each worker reads and
+     * updates only its own columns of {@code W0}, its gradient and momentum buffer (they stay in that core's cache from
+     * step to step), and reads the batch in place; the rest is split by batch rows, then by output neurons.
+     * <ol>
+     *   <li>{@code H = relu(X W0^T + b0)}, this worker's panels, all rows;</li>
+     *   <li>barrier; this worker's rows: packs them for the weight gradient ({@link Panels#packGroups}), the other
+     *       layers' forward, softmax + cross-entropy + gradient, the backward of the activations down to {@code dH}
+     *       (ReLU mask fused);</li>
+     *   <li>barrier; {@code dW0 = dH^T X} for this worker's panels, each block SGD-updated as soon as it is computed, and
+     *       {@code b0}'s gradient and update for the same columns; the other layers' weight gradients and updates for
+     *       this worker's output neurons.</li>
+     * </ol>
+     */
+    private void panelStep(int w) {
+        int threads = pool.threads();
+        int rows = stepRows, in = spec.inputs(), hidden = spec.fanOut(0);
+        float[] features = data.train().features();
+        int panels = hidden / Panels.WIDTH;
+        int q0 = WorkerPool.split(w, threads, panels, 1), q1 = WorkerPool.split(w + 1, threads, panels, 1);
+        long t = PHASE_TIMES ? System.nanoTime() : 0;
+        if (q0 < q1) Panels.forward(features, rowOffsets, params[0], params[1], act[0], 0, rows, hidden, in, q0, q1, layers > 1);
+        if (PHASE_TIMES) t = phase(w, 0, t);
+        pool.barrier(w);
+        if (PHASE_TIMES) t = phase(w, 1, t);
+        int r0 = WorkerPool.split(w, threads, rows, 1), r1 = WorkerPool.split(w + 1, threads, rows, 1);
+        if (r0 < r1) {
+            Panels.packGroups(features, rowOffsets, groupedX, rows, in, r0, r1);
+            forward(null, 0, null, r0, r1 - r0, 1);
+            int last = layers - 1;
+            VectorKernels.softmaxCrossEntropy(act[last], y, 0, delta[last], rowLoss, 0, r0, r1, spec.classes(), rows, exps[w]);
+            for (int l = last; l >= 1; l--) {
+                int out = spec.fanOut(l), prev = spec.fanIn(l);
+                VectorKernels.gemmNN(delta[l], r0 * out, params[2 * l], delta[l - 1], r0 * prev, r1 - r0, prev, out,
+                        act[l - 1]);
+            }
+        }
+        if (PHASE_TIMES) t = phase(w, 2, t);
+        pool.barrier(w);
+        if (PHASE_TIMES) t = phase(w, 3, t);
+        if (q0 < q1) {
+            Panels.weightGradient(features, rowOffsets, groupedX, delta[0], grads[0], q0, q1, hidden, in, rows,
+                    gradientScratch[w], updateFirstWeight);
+            VectorKernels.biasGrad(delta[0], grads[1], rows, hidden, q0 * Panels.WIDTH, q1 * Panels.WIDTH);
+            update(1, q0 * Panels.WIDTH, q1 * Panels.WIDTH);
+        }
+        if (PHASE_TIMES) t = phase(w, 4, t);
+        for (int l = 1; l < layers; l++) {
+            int out = spec.fanOut(l), prev = spec.fanIn(l);
+            int i0 = WorkerPool.split(w, threads, out, 4), i1 = WorkerPool.split(w + 1, threads, out, 4);
+            if (i0 >= i1) continue;
+            VectorKernels.gemmTN(delta[l], out, act[l - 1], grads[2 * l], i0, i1, prev, rows);
+            VectorKernels.biasGrad(delta[l], grads[2 * l + 1], rows, out, i0, i1);
+            update(2 * l, i0 * prev, i1 * prev);
+            update(2 * l + 1, i0, i1);
+        }
+        if (PHASE_TIMES) phase(w, 5, t);
+    }
+
+    private long phase(int w, int phase, long since) {
+        long now = System.nanoTime();
+        phaseNanos[w][phase][(int) (timedSteps % TIMED_STEPS)] = now - since;
+        return now;
+    }
+
+    /**
+     * With {@code -Danneal.cpu.phaseTimes=true}: the median and the minimum over the last steps (at most
+     * {@value #TIMED_STEPS}, since {@link #init} or the previous call, which resets them) of each phase of the panel
+     * step on each worker and of the caller's whole step, in microseconds, and the first layer's two products in
+     * GFLOP/s per worker at the medians; null when phase timing is off or no step was timed.
+     */
+    public String phaseTimes() {
+        if (!PHASE_TIMES || timedSteps == 0) return null;
+        int threads = pool.threads(), panels = spec.fanOut(0) / Panels.WIDTH;
+        int kept = (int) Math.min(timedSteps, TIMED_STEPS);
+        double[][] median = new double[threads][PHASES.length + 1], min = new double[threads][PHASES.length + 1];
+        for (int w = 0; w < threads; w++)
+            for (int p = 0; p <= PHASES.length; p++) {
+                long[] v = java.util.Arrays.copyOf(phaseNanos[w][p], kept);
+                java.util.Arrays.sort(v);
+                median[w][p] = (kept % 2 == 1 ? v[kept / 2] : (v[kept / 2 - 1] + v[kept / 2]) / 2.0) / 1e3;
+                min[w][p] = v[0] / 1e3;
+            }
+        StringBuilder sb = new StringBuilder(String.format("%d steps of batch %d, %d worker%s; us per step, median (min)%n",
+                kept, stepRows, threads, threads == 1 ? "" : "s"));
+        for (int p = 0; p <= PHASES.length; p++) {
+            if (p == PHASES.length && threads > 1) continue;
+            sb.append(String.format("  %-58s", p < PHASES.length ? PHASES[p] : "whole step (caller)"));
+            for (int w = 0; w < threads; w++) sb.append(String.format(" %8.1f (%6.1f)", median[w][p], min[w][p]));
+            sb.append('\n');
+        }
+        if (threads > 1) sb.append(String.format("  %-58s %8.1f (%6.1f)%n", "whole step (caller)", median[0][PHASES.length],
+                min[0][PHASES.length]));
+        for (int w = 0; w < threads; w++) {
+            int mine = WorkerPool.split(w + 1, threads, panels, 1) - WorkerPool.split(w, threads, panels, 1);
+            double flop = 2.0 * stepRows * spec.inputs() * mine * Panels.WIDTH;
+            sb.append(String.format("  worker %d: forward %.1f GFLOP/s, weight gradient with the update %.1f GFLOP/s%n", w,
+                    flop / median[w][0] / 1e3, flop / median[w][4] / 1e3));
+        }
+        timedSteps = 0;
+        return sb.toString();
+    }
+
     private void weightsPass(int w) {
         int threads = pool.threads();
         for (int l = 0; l < layers; l++) {
             int out = spec.fanOut(l), in = spec.fanIn(l);
             int i0 = WorkerPool.split(w, threads, out, 4), i1 = WorkerPool.split(w + 1, threads, out, 4);
             int wt = 2 * l, bt = 2 * l + 1;
-            if (l == 0 && panelFirst) {
-                // split the inputs (panel rows) rather than the neurons: each worker reads half of X, and updates
-                // each gradient block in place as soon as it is computed
-                int p0 = WorkerPool.split(w, threads, in, Panels.ROWS), p1 = WorkerPool.split(w + 1, threads, in, Panels.ROWS);
-                if (p0 < p1) Panels.weightGradient(x, delta[0], grads[0], p0, p1, out, in, stepRows, updateFirstWeight);
-                if (i0 < i1) {
-                    VectorKernels.biasGrad(delta[0], grads[1], stepRows, out, i0, i1);
-                    update(1, i0, i1);
-                }
-                continue;
-            }
             if (i0 >= i1) continue;
             float[] input = l == 0 ? x : act[l - 1];
             VectorKernels.gemmTN(delta[l], out, input, grads[wt], i0, i1, in, stepRows);
@@ -346,7 +495,9 @@ public final class CpuBackend implements Backend {
         int correct = 0;
         for (int c0 = r0; c0 < r1; c0 += EVAL_ROWS_PER_WORKER) {
             int rows = Math.min(EVAL_ROWS_PER_WORKER, r1 - c0);
-            forward(d.features(), c0 * in, bufRow, rows);
+            int[] rowOff = evalRowOffsets[w];
+            for (int i = 0; i < rows; i++) rowOff[i] = (c0 + i) * in;
+            forward(d.features(), c0 * in, rowOff, bufRow, rows, 0);
             correct += VectorKernels.softmaxCrossEntropy(act[layers - 1], d.labels(), c0 - bufRow, null, evalLoss,
                     c0 - bufRow, bufRow, bufRow + rows, classes, rows, null);
         }

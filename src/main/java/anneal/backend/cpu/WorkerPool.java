@@ -39,16 +39,35 @@ final class WorkerPool implements AutoCloseable {
     private volatile boolean callerSleeping;
     private volatile boolean closed;
     private volatile Throwable failure;
+    /** Threads of the current {@link #run}: the caller as worker 0, then the pool's own. */
+    private final Thread[] running;
+    private final AtomicInteger arrived = new AtomicInteger();
+    /** Completed {@link #barrier}s of the current run. */
+    private volatile int barrierPhase;
+    /** 1 while worker {@code w} is (about to be) parked in a {@link #barrier}. */
+    private final AtomicIntegerArray barrierSleeping;
+    /** Set when a worker failed during a run: the others leave their barriers instead of waiting for it. */
+    private volatile boolean broken;
+    private static final IllegalStateException BROKEN = new IllegalStateException(
+            "another worker of the pool failed during this task") {
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    };
 
     WorkerPool(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
         this.workers = new Thread[threads];
         this.sleeping = new AtomicIntegerArray(threads);
+        this.barrierSleeping = new AtomicIntegerArray(threads);
+        this.running = new Thread[threads];
         for (int w = 1; w < threads; w++) {
             int id = w;
             workers[w] = new Thread(() -> loop(id), "anneal-cpu-" + w);
             workers[w].setDaemon(true);
+            running[w] = workers[w];
             workers[w].start();
         }
     }
@@ -73,7 +92,10 @@ final class WorkerPool implements AutoCloseable {
         }
         task = t;
         failure = null;
+        broken = false;
+        arrived.set(0);
         caller = Thread.currentThread();
+        running[0] = caller;
         remaining.set(threads - 1);
         generation = generation + 1; // publishes task, failure and remaining (single writer)
         for (int w = 1; w < threads; w++) if (sleeping.get(w) != 0) LockSupport.unpark(workers[w]);
@@ -82,10 +104,11 @@ final class WorkerPool implements AutoCloseable {
             t.run(0);
         } catch (Throwable e) {
             mine = e;
+            if (e != BROKEN) breakBarriers();
         }
         awaitWorkers();
         task = null;
-        Throwable first = mine != null ? mine : failure;
+        Throwable first = mine != null && mine != BROKEN ? mine : failure;
         if (first instanceof RuntimeException r) throw r;
         if (first instanceof Error e) throw e;
         if (first != null) throw new IllegalStateException(first);
@@ -122,11 +145,47 @@ final class WorkerPool implements AutoCloseable {
             try {
                 task.run(id);
             } catch (Throwable e) {
-                failure = e;
+                if (e != BROKEN) {
+                    failure = e;
+                    breakBarriers();
+                }
             } finally {
                 if (remaining.decrementAndGet() == 0 && callerSleeping) LockSupport.unpark(caller);
             }
         }
+    }
+
+    /**
+     * Waits inside a task until every worker of the current {@link #run} has called it (as many times): what each wrote
+     * before is then visible to all. Spins for at most {@link #SPIN_NANOS}, then parks; the last to arrive wakes the
+     * sleepers. Allocates nothing. If another worker failed, throws instead of waiting for it ({@link #run} rethrows
+     * that worker's failure).
+     */
+    void barrier(int worker) {
+        if (threads == 1) return;
+        int phase = barrierPhase;
+        if (arrived.incrementAndGet() == threads) {
+            arrived.set(0);
+            barrierPhase = phase + 1; // publishes arrived = 0 before anyone can arrive at the next barrier
+            for (int w = 0; w < threads; w++) if (w != worker && barrierSleeping.get(w) != 0) LockSupport.unpark(running[w]);
+            return;
+        }
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        while (barrierPhase == phase) {
+            if (broken) throw BROKEN;
+            if (System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            } else {
+                barrierSleeping.set(worker, 1);
+                if (barrierPhase == phase && !broken) LockSupport.park(this);
+                barrierSleeping.set(worker, 0);
+            }
+        }
+    }
+
+    private void breakBarriers() {
+        broken = true;
+        for (int w = 0; w < threads; w++) if (running[w] != null) LockSupport.unpark(running[w]);
     }
 
     /**

@@ -25,43 +25,65 @@ class PanelsTest {
         assertArrayEquals(w, back);
     }
 
-    @ParameterizedTest
-    @CsvSource({"1,1,1", "3,1,7", "4,1,784", "5,2,37", "7,1,129", "67,4,784", "13,2,1"})
-    void forwardMatchesReferenceAndDoesNotDependOnTheRowSplit(int m, int panels, int k) {
-        int n = panels * W, aOff = 3, cOff = 5;
-        float[] aFull = VectorKernelsTest.random(aOff + m * k, 2), w = VectorKernelsTest.random(n * k, 3), bias = VectorKernelsTest.random(n, 4), p = new float[n * k];
-        Panels.pack(w, p, n, k);
-        float[] a = Arrays.copyOfRange(aFull, aOff, aFull.length);
-        float[] expected = new float[m * n];
-        ReferenceOps.matmulNT(a, w, expected, m, n, k);
-        float[] c = new float[cOff + m * n];
-        Panels.forward(aFull, aOff, p, null, c, cOff, m, n, k, false);
-        VectorKernelsTest.assertClose(expected, Arrays.copyOfRange(c, cOff, c.length), k);
+    /** Row offsets of {@code m} rows picked out of order from a set of {@code count} rows of {@code k} floats. */
+    static int[] scattered(int m, int count, int k) {
+        int[] off = new int[m];
+        for (int i = 0; i < m; i++) off[i] = (int) ((i * 7L + 3) % count) * k;
+        return off;
+    }
 
-        ReferenceOps.biasActivation(expected, bias, m, n, true);
-        Panels.forward(aFull, aOff, p, bias, c, cOff, m, n, k, true);
-        VectorKernelsTest.assertClose(expected, Arrays.copyOfRange(c, cOff, c.length), k);
-        int mid = m / 2;
-        float[] split = new float[cOff + m * n];
-        Panels.forward(aFull, aOff, p, bias, split, cOff, mid, n, k, true);
-        Panels.forward(aFull, aOff + mid * k, p, bias, split, cOff + mid * n, m - mid, n, k, true);
-        assertArrayEquals(c, split, "rows split between workers must not change a single bit");
+    static float[] gather(float[] set, int[] rowOff, int k) {
+        float[] a = new float[rowOff.length * k];
+        for (int i = 0; i < rowOff.length; i++) System.arraycopy(set, rowOff[i], a, i * k, k);
+        return a;
     }
 
     @ParameterizedTest
-    @CsvSource({"1,1,1", "1,7,3", "2,37,9", "4,784,128", "1,5,129", "2,13,1"})
+    @CsvSource({"1,1,1", "3,1,7", "4,1,784", "5,2,37", "7,1,129", "67,4,784", "13,2,1", "9,3,300"})
+    void forwardMatchesReferenceAndDoesNotDependOnTheSplitOfRowsOrPanels(int m, int panels, int k) {
+        int n = panels * W, cOff = 5, count = m + 11;
+        float[] set = VectorKernelsTest.random(count * k, 2), w = VectorKernelsTest.random(n * k, 3);
+        float[] bias = VectorKernelsTest.random(n, 4), p = new float[n * k];
+        Panels.pack(w, p, n, k);
+        int[] rowOff = scattered(m, count, k);
+        float[] a = gather(set, rowOff, k);
+        float[] expected = new float[m * n];
+        ReferenceOps.matmulNT(a, w, expected, m, n, k);
+        float[] c = new float[cOff + m * n];
+        Panels.forward(set, rowOff, p, null, c, cOff, m, n, k, 0, panels, false);
+        VectorKernelsTest.assertClose(expected, Arrays.copyOfRange(c, cOff, c.length), k);
+
+        ReferenceOps.biasActivation(expected, bias, m, n, true);
+        Panels.forward(set, rowOff, p, bias, c, cOff, m, n, k, 0, panels, true);
+        VectorKernelsTest.assertClose(expected, Arrays.copyOfRange(c, cOff, c.length), k);
+        int mid = m / 2;
+        float[] byRows = new float[cOff + m * n], byPanels = new float[cOff + m * n];
+        Panels.forward(set, Arrays.copyOfRange(rowOff, 0, mid), p, bias, byRows, cOff, mid, n, k, 0, panels, true);
+        Panels.forward(set, Arrays.copyOfRange(rowOff, mid, m), p, bias, byRows, cOff + mid * n, m - mid, n, k, 0, panels,
+                true);
+        assertArrayEquals(c, byRows, "rows split between workers must not change a single bit");
+        for (int q = 0; q < panels; q++) Panels.forward(set, rowOff, p, bias, byPanels, cOff, m, n, k, q, q + 1, true);
+        assertArrayEquals(c, byPanels, "panels split between workers must not change a single bit");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1,1,1", "1,7,3", "2,37,9", "4,784,128", "1,5,129", "2,13,1", "3,10,6"})
     void weightGradientMatchesReferenceAndVisitsEveryBlockOnce(int panels, int k, int rows) {
-        int n = panels * W;
-        float[] x = VectorKernelsTest.random(rows * k, 5), dy = VectorKernelsTest.random(rows * n, 6);
+        int n = panels * W, count = rows + 5;
+        float[] set = VectorKernelsTest.random(count * k, 5), dy = VectorKernelsTest.random(rows * n, 6);
+        int[] rowOff = scattered(rows, count, k);
+        float[] x = gather(set, rowOff, k);
         float[] expected = new float[n * k];
         ReferenceOps.matmulTN(dy, x, expected, n, k, rows);
-        float[] g = new float[n * k], visits = new float[n * k];
-        int mid = (k / 2) / Panels.ROWS * Panels.ROWS + (k > 2 ? 1 : 0);
-        Panels.RangeUpdate count = (from, to) -> {
+        float[] g = new float[n * k], visits = new float[n * k], scratch = new float[rows * W], xt = new float[rows * k];
+        Panels.packGroups(set, rowOff, xt, rows, k, 0, rows / 2);
+        Panels.packGroups(set, rowOff, xt, rows, k, rows / 2, rows);
+        Panels.RangeUpdate count1 = (from, to) -> {
             for (int i = from; i < to; i++) visits[i]++;
         };
-        Panels.weightGradient(x, dy, g, 0, Math.min(mid, k), n, k, rows, count);
-        Panels.weightGradient(x, dy, g, Math.min(mid, k), k, n, k, rows, count);
+        int mid = panels / 2;
+        Panels.weightGradient(set, rowOff, xt, dy, g, 0, mid, n, k, rows, scratch, count1);
+        Panels.weightGradient(set, rowOff, xt, dy, g, mid, panels, n, k, rows, scratch, count1);
         float[] rowMajor = new float[n * k];
         Panels.unpack(g, rowMajor, n, k);
         VectorKernelsTest.assertClose(expected, rowMajor, rows);
@@ -69,8 +91,8 @@ class PanelsTest {
         Arrays.fill(ones, 1f);
         assertArrayEquals(ones, visits, "the update hook sees every gradient element exactly once");
         float[] whole = new float[n * k];
-        Panels.weightGradient(x, dy, whole, 0, k, n, k, rows, null);
-        assertArrayEquals(whole, g, "split into input ranges must not change a single bit");
+        Panels.weightGradient(set, rowOff, xt, dy, whole, 0, panels, n, k, rows, scratch, null);
+        assertArrayEquals(whole, g, "split into panels: not a single bit may change");
     }
 
     @ParameterizedTest
@@ -79,9 +101,13 @@ class PanelsTest {
         // both are one fused multiply-add chain per element over the batch, ascending: identical results
         int n = 2 * W;
         float[] x = VectorKernelsTest.random(rows * k, 7), dy = VectorKernelsTest.random(rows * n, 8);
+        int[] rowOff = new int[rows];
+        for (int i = 0; i < rows; i++) rowOff[i] = i * k;
         float[] rowMajor = new float[n * k], panels = new float[n * k], unpacked = new float[n * k];
         VectorKernels.gemmTN(dy, n, x, rowMajor, 0, n, k, rows);
-        Panels.weightGradient(x, dy, panels, 0, k, n, k, rows, null);
+        float[] xt = new float[rows * k];
+        Panels.packGroups(x, rowOff, xt, rows, k, 0, rows);
+        Panels.weightGradient(x, rowOff, xt, dy, panels, 0, 2, n, k, rows, new float[rows * W], null);
         Panels.unpack(panels, unpacked, n, k);
         assertArrayEquals(rowMajor, unpacked);
     }

@@ -2,11 +2,16 @@ package anneal.peer.djl;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.loss.Loss;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,10 +35,11 @@ import java.util.regex.Pattern;
  * weights, batch order and OneCycleLR lr and momentum per step. The SHA-256 of every array is recomputed from the
  * bytes this peer trains on and compared with the export's manifest.
  *
- * <p>Per step: {@code relu(x W0^T + b0) W1^T + b1}, mean softmax cross-entropy ({@code -sum(onehot * logSoftmax) / batch}),
- * backward through DJL's {@link GradientCollector} (torch autograd), then {@code torch.optim.SGD}'s update in
- * in-place tensor ops: {@code g += wd p; buf = first ? g : mu buf + g; g += mu buf; p -= lr g} (Nesterov,
- * dampening 0). Warm-up and timed region as Anneal's trainer (see {@code PeerProtocol}).
+ * <p>Per step ({@link Model}): {@code relu(x W0^T + b0) W1^T + b1} through DJL's functional {@code Linear.linear},
+ * DJL's softmax cross-entropy loss (mean over the batch), backward through DJL's {@link GradientCollector} (torch
+ * autograd), then {@code torch.optim.SGD}'s update in in-place tensor ops:
+ * {@code g += wd p; buf = first ? g : mu buf + g; g += mu buf; p -= lr g} (Nesterov, dampening 0), about 50 engine
+ * calls per step and no array left open. Warm-up and timed region as Anneal's trainer (see {@code PeerProtocol}).
  *
  * <pre>java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=T -cp target/classes:target/lib/* anneal.peer.djl.DjlPeer EXPORT_DIR</pre>
  * Prints one JSON line.
@@ -93,12 +99,12 @@ public final class DjlPeer {
 
             // warm-up on a throwaway copy with lr 0, as Anneal's trainer
             Model warm = new Model(m, init, shapes);
+            NDArray warmOrder = orders.get(0);
             long start = System.nanoTime();
             int s = 0;
             for (; s < warmupSteps || (s < 20 * warmupSteps && (System.nanoTime() - start) * 1e-9 < warmupSeconds); s++) {
                 int b = s % spe;
-                warm.step(m, xtr, ytr, orders.get(new NDIndex("0, {}:{}", b * batch, Math.min(n, (b + 1) * batch))), 0f,
-                        (float) mom[0], wd, out);
+                warm.step(m, xtr, ytr, warmOrder, (long) b * batch, Math.min(n, (b + 1) * batch), 0f, (float) mom[0], wd);
             }
             int warmed = s;
             warm.evaluate(m, xte, yte);
@@ -120,11 +126,11 @@ public final class DjlPeer {
             Double timeToTarget = null;
             double testAcc = Double.NaN, lastLoss = Double.NaN;
             for (int e = 0; e < epochs; e++) {
+                NDArray epochOrder = orders.get(e);
                 long t0 = System.nanoTime();
                 for (int b = 0; b < spe; b++) {
                     int from = b * batch, to = Math.min(n, (b + 1) * batch);
-                    lastLoss = model.step(m, xtr, ytr, orders.get(new NDIndex("{}, {}:{}", e, from, to)), (float) lr[done],
-                            (float) mom[done], wd, out);
+                    lastLoss = model.step(m, xtr, ytr, epochOrder, from, to, (float) lr[done], (float) mom[done], wd);
                     samples += to - from;
                     done++;
                 }
@@ -142,6 +148,8 @@ public final class DjlPeer {
             r.put("threads", JniUtils.getNumThreads());
             r.put("interop_threads", JniUtils.getNumInteropThreads());
             r.put("blas", "libtorch's own (MKL/oneDNN); features " + JniUtils.getFeatures());
+            r.put("env", "OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + " MKL_NUM_THREADS="
+                    + System.getenv("MKL_NUM_THREADS") + " KMP_BLOCKTIME=" + System.getenv("KMP_BLOCKTIME"));
             r.put("steps", done);
             r.put("warmup_steps", warmed);
             r.put("train_s", trainS);
@@ -153,15 +161,32 @@ public final class DjlPeer {
             r.put("setup_s", setup);
             r.put("hashes_ok", mismatched.isEmpty());
             r.put("hash_mismatches", mismatched);
+            if (Model.SECTIONS)
+                r.put("ms_per_step_sections", String.format("batch %.3f, forward+loss %.3f, backward %.3f, update %.3f",
+                        model.sections[0] / 1e6 / done, model.sections[1] / 1e6 / done, model.sections[2] / 1e6 / done,
+                        model.sections[3] / 1e6 / done));
             System.out.println(json(r));
             model.close();
         }
     }
 
-    /** Parameters with gradients and momentum buffers. */
+    /**
+     * Parameters with gradients and momentum buffers, trained as a DJL user at their best would: the forward is DJL's
+     * functional {@link Linear#linear} (libtorch's fused {@code addmm}) and {@link Activation#relu}, the loss is DJL's
+     * {@link Loss#softmaxCrossEntropyLoss()}, the backward is torch autograd through a {@link GradientCollector}, and the
+     * update is {@code torch.optim.SGD}'s arithmetic in place on the parameters, their {@code .grad} and one momentum
+     * buffer each. Every temporary of a step lives in a sub-manager closed at the end of the step (nothing is left
+     * attached to the long-lived manager), and gradients are zeroed per parameter with {@code JniUtils.zeroGrad}
+     * ({@code optimizer.zero_grad()}) instead of {@link GradientCollector#zeroGradients()}, which walks every array the
+     * engine has ever created and leaks a wrapper per array and call (DJL disabled it in its own collector for that).
+     */
     private static final class Model implements AutoCloseable {
         final NDArray[] p = new NDArray[4];
         final NDArray[] buf = new NDArray[4];
+        final Loss loss = Loss.softmaxCrossEntropyLoss();
+        /** {@code -Danneal.djl.sections=true}: nanoseconds per section of the step (batch, forward+loss, backward, update). */
+        static final boolean SECTIONS = Boolean.getBoolean("anneal.djl.sections");
+        final long[] sections = new long[4];
         boolean first = true;
 
         Model(NDManager m, float[][] init, Shape[] shapes) {
@@ -172,38 +197,54 @@ public final class DjlPeer {
         }
 
         NDArray forward(NDArray x) {
-            NDArray h = x.matMul(p[0].transpose()).addi(p[1]);
-            h = h.maximum(0f);
-            return h.matMul(p[2].transpose()).addi(p[3]);
+            NDArray h = Activation.relu(Linear.linear(x, p[0], p[1]).singletonOrThrow());
+            return Linear.linear(h, p[2], p[3]).singletonOrThrow();
         }
 
-        double step(NDManager parent, NDArray xs, NDArray ys, NDArray idx, float lr, float mu, float wd, int classes) {
+        /** One step on the rows {@code [from, to)} of {@code epochOrder}; returns the batch's mean loss. */
+        double step(NDManager parent, NDArray xs, NDArray ys, NDArray epochOrder, long from, long to, float lr, float mu,
+                    float wd) {
             try (NDManager sub = parent.newSubManager()) {
-                NDArray xb = xs.get(idx), yb = ys.get(idx);
-                xb.attach(sub);
-                yb.attach(sub);
-                float loss;
+                long t0 = System.nanoTime();
+                NDArray idx = epochOrder.get(sub, new NDIndex().addSliceDim(from, to));
+                NDArray xb = xs.get(sub, new NDIndex("{}", idx)), yb = ys.get(sub, new NDIndex("{}", idx));
+                float l;
+                long t1 = System.nanoTime(), t2;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    gc.zeroGradients(); // torch accumulates into .grad: optimizer.zero_grad()
-                    NDArray logits = forward(xb);
-                    NDArray l = logits.logSoftmax(1).mul(yb.oneHot(classes)).sum().neg().div((float) xb.getShape().get(0));
-                    gc.backward(l);
-                    loss = l.getFloat();
+                    NDArray batchLoss = loss.evaluate(new NDList(yb), new NDList(forward(xb)));
+                    t2 = System.nanoTime();
+                    gc.backward(batchLoss);
+                    l = batchLoss.getFloat();
                 }
+                long t3 = System.nanoTime();
                 for (int t = 0; t < 4; t++) {
-                    NDArray g = p[t].getGradient().duplicate();
+                    NDArray g = p[t].getGradient(); // p.grad itself (a view), used as d_p and zeroed at the end
                     g.attach(sub);
-                    if (wd != 0) g.addi(p[t].mul(wd));
-                    if (mu != 0) {
-                        if (first) buf[t] = g.duplicate();
-                        else buf[t].muli(mu).addi(g);
-                        buf[t].attach(parent);
-                        g.addi(buf[t].mul(mu));
+                    if (wd != 0) try (NDArray decay = p[t].mul(wd)) {
+                        g.addi(decay); // d_p = grad + wd p
                     }
-                    p[t].subi(g.muli(lr));
+                    if (mu != 0) {
+                        if (first) {
+                            buf[t] = g.duplicate(); // buf = clone(d_p)
+                            buf[t].attach(parent);
+                        } else {
+                            buf[t].muli(mu).addi(g); // buf = mu buf + (1 - dampening) d_p, dampening 0
+                        }
+                        try (NDArray look = buf[t].mul(mu)) {
+                            g.addi(look); // Nesterov: d_p = d_p + mu buf
+                        }
+                    }
+                    p[t].subi(g.muli(lr)); // p -= lr d_p
+                    JniUtils.zeroGrad((PtNDArray) p[t]);
                 }
                 first = false;
-                return loss;
+                if (SECTIONS) {
+                    sections[0] += t1 - t0;
+                    sections[1] += t2 - t1;
+                    sections[2] += t3 - t2;
+                    sections[3] += System.nanoTime() - t3;
+                }
+                return l;
             }
         }
 
