@@ -11,6 +11,8 @@ import anneal.model.MlpSpec;
 import anneal.model.Parameters;
 import anneal.optim.OptimizerSetup;
 import anneal.optim.SgdConfig;
+import anneal.schedule.Hyperparameter;
+import anneal.schedule.HyperparameterTable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -49,7 +51,8 @@ class ThreadCountReproducibilityTest {
             double[] losses = new double[40];
             for (int s = 0; s < 40; s++) {
                 int offset = (s * batch) % n, rows = Math.min(batch, n - offset);
-                b.trainStep(offset, rows, new double[] {0.05 + 0.001 * s}, new double[] {0.9}, new double[] {5e-4});
+                b.trainStep(offset, rows, new HyperparameterTable(1).with(Hyperparameter.LR, 0.05 + 0.001 * s)
+                        .with(Hyperparameter.MOMENTUM, 0.9).with(Hyperparameter.WEIGHT_DECAY, 5e-4));
                 losses[s] = b.lastLoss();
             }
             Parameters p = b.parameters();
