@@ -4,18 +4,23 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * The sweep's terminal output: a progress bar on stderr (cells done of all, the current cell, an ETA from
- * the cells run so far) and one summary line per finished cell on stdout.
+ * the cells run so far) and one summary line per finished cell on stdout. On a terminal the bar redraws one line
+ * every second and is cleared before each summary line; in a log file or pipe (no console) it is written as a whole
+ * line every {@link #LOG_UPDATE_MILLIS} ms instead, so a {@code 2>&1} log never has a summary glued to a bar.
  */
 public final class ConsoleSweepListener implements SweepListener {
     private final PrintStream out;
     private final PrintStream err;
     private ProgressBar bar;
+    /** How often the bar is written as a line when stderr is not a terminal. */
+    static final int LOG_UPDATE_MILLIS = 30_000;
 
     public ConsoleSweepListener(PrintStream out, PrintStream err) {
         this.out = out;
@@ -25,9 +30,10 @@ public final class ConsoleSweepListener implements SweepListener {
     @Override
     public synchronized void started(int total, int alreadyDone) {
         if (alreadyDone > 0) out.println("resuming: " + alreadyDone + " of " + total + " cells already in the journal");
+        boolean terminal = System.console() != null;
         bar = new ProgressBarBuilder().setTaskName("sweep").setInitialMax(total)
-                .setConsumer(new ConsoleProgressBarConsumer(err)).setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(1000).continuousUpdate().startsFrom(alreadyDone, Duration.ZERO).setUnit(" cells", 1)
+                .setConsumer(terminal ? new ConsoleProgressBarConsumer(err) : new DelegatingProgressBarConsumer(err::println, 100))
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(terminal ? 1000 : LOG_UPDATE_MILLIS).continuousUpdate().startsFrom(alreadyDone, Duration.ZERO).setUnit(" cells", 1)
                 .build();
     }
 

@@ -184,4 +184,21 @@ class SweepDriverTest {
         String line = ConsoleSweepListener.summary(JournalTest.run("step", 0, "REACHED", 4.5));
         assertTrue(line.contains("REACHED") && line.contains("4.50 s") && line.contains("0.8850"), line);
     }
+
+    /** In a log (stderr not a terminal, as under {@code 2>&1 > log}) the bar is whole lines, never a carriage return. */
+    @Test
+    void withoutATerminalTheBarIsWrittenAsLinesAndNeverGluedToASummary() {
+        java.io.ByteArrayOutputStream outBytes = new java.io.ByteArrayOutputStream(), errBytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(outBytes, true), err = new java.io.PrintStream(errBytes, true);
+        ConsoleSweepListener l = new ConsoleSweepListener(out, err);
+        l.started(2, 0);
+        l.cellFinished(null, JournalTest.run("step", 0, "REACHED", 4.5));
+        l.cellFinished(null, JournalTest.run("cosine", 0, "REACHED", 3.5));
+        l.finished();
+        String e = errBytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(e.contains("sweep") && e.contains("2/2") && !e.contains("\r"), e);
+        String[] lines = outBytes.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        assertEquals(2, lines.length);
+        assertTrue(lines[0].startsWith("step") && lines[1].startsWith("cosine"), String.join("|", lines));
+    }
 }
