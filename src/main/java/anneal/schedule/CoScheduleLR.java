@@ -4,44 +4,51 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Co-schedules momentum and weight decay by any schedule, not only CyclicLR and OneCycleLR: the lr follows the
- * wrapped schedule; momentum follows a second schedule whose "lr" starts at {@code base_momentum} (per group),
- * and weight decay a third that starts at {@code base_weight_decay} (default: the optimizer's {@code weight_decay} per
- * group, so a group without weight decay keeps none under a multiplicative schedule). E.g. momentum by
- * {@code CosineAnnealingLR(T_max=T)} from 0.95 is {@code 0.95 (1 + cos(pi t / T)) / 2}. All three step together
- * (metric-driven parts receive the metric); the momentum schedule overrides momentum the lr schedule may cycle.
- * The co-scheduled values are written to the groups' {@code momentum} and {@code weight_decay} (what the optimizer
- * reads, and what composites around this one expose) and read through {@link #value}. Counts per step if any part does, else per epoch.
+ * Co-schedules any scheduled hyperparameter other than the lr (today momentum and weight decay, every
+ * {@link Hyperparameter} but {@code LR}) by any schedule, not only CyclicLR and OneCycleLR: the lr follows the wrapped
+ * schedule; each co-scheduled hyperparameter {@code h} follows its own schedule whose "lr" starts at
+ * {@code base_<h.key()>} per group ({@code base_momentum}, {@code base_weight_decay}; by default the optimizer's value,
+ * see {@code ScheduleRegistry}), so a group without weight decay keeps none under a multiplicative schedule. E.g.
+ * momentum by {@code CosineAnnealingLR(T_max=T)} from 0.95 is {@code 0.95 (1 + cos(pi t / T)) / 2}. All parts step
+ * together (metric-driven parts receive the metric); a co-scheduled momentum overrides momentum the lr schedule may
+ * cycle. The values are written to the groups' {@code param_groups[g][h.key()]} (what the optimizer reads, and what
+ * composites around this one expose) and read through {@link #value}. Counts per step if any part does, else per
+ * epoch. Adding a hyperparameter to {@link Hyperparameter} makes it co-schedulable here with no change to this class.
  */
 public final class CoScheduleLR extends WrappingScheduler {
-    private final OptimizerBound momentum;
-    private final OptimizerBound weightDecay;
-
-    /**
-     * @param momentum builds the momentum schedule on groups starting at {@code baseMomentum} (null: not co-scheduled)
-     * @param weightDecay builds the weight-decay schedule on groups starting at {@code baseWeightDecay} (or null)
-     * @param baseWeightDecay per group; null: the groups' {@link ParamGroups#weightDecay(int) weight_decay}
-     */
-    public CoScheduleLR(ParamGroups groups, Function<ParamGroups, ? extends OptimizerBound> inner,
-            Function<ParamGroups, ? extends OptimizerBound> momentum, double[] baseMomentum,
-            Function<ParamGroups, ? extends OptimizerBound> weightDecay, double[] baseWeightDecay) {
-        super(groups, "CoScheduleLR", java.util.Objects.requireNonNull(inner, "CoScheduleLR: scheduler"));
-        if (momentum == null && weightDecay == null) {
-            throw Check.bad(name, "momentum", "None", "a momentum or weight_decay schedule (or both)");
+    /** One co-scheduled hyperparameter: its schedule, built on groups whose lr is {@code base} (null: the optimizer's value). */
+    public record Part(Hyperparameter hyperparameter, Function<ParamGroups, ? extends OptimizerBound> schedule, double[] base) {
+        public Part {
+            if (hyperparameter == Hyperparameter.LR) throw new IllegalArgumentException("CoScheduleLR: the lr is the wrapped scheduler's");
+            java.util.Objects.requireNonNull(schedule, "CoScheduleLR: schedule");
         }
-        this.momentum = momentum == null ? null
-                : momentum.apply(ParamGroups.of(Check.perGroup(name, "base_momentum", baseMomentum, groups.size())));
-        this.weightDecay = weightDecay == null ? null : weightDecay.apply(
-                ParamGroups.of(baseWeightDecay == null ? groups.weightDecay.clone()
-                        : Check.perGroup(name, "base_weight_decay", baseWeightDecay, groups.size())));
+    }
+
+    private final java.util.EnumMap<Hyperparameter, OptimizerBound> parts = new java.util.EnumMap<>(Hyperparameter.class);
+
+    /** @param parts the co-scheduled hyperparameters, at least one, each at most once */
+    public CoScheduleLR(ParamGroups groups, Function<ParamGroups, ? extends OptimizerBound> inner, java.util.List<Part> parts) {
+        super(groups, "CoScheduleLR", java.util.Objects.requireNonNull(inner, "CoScheduleLR: scheduler"));
+        if (parts.isEmpty()) {
+            java.util.List<String> keys = new java.util.ArrayList<>();
+            for (Hyperparameter h : Hyperparameter.values()) if (h != Hyperparameter.LR) keys.add(h.key());
+            throw Check.bad(name, keys.get(0), "None", "a " + String.join(" or ", keys) + " schedule (one at least)");
+        }
+        for (Part p : parts) {
+            Hyperparameter h = p.hyperparameter();
+            if (this.parts.containsKey(h)) throw new IllegalArgumentException("CoScheduleLR: " + h.key() + " twice");
+            double[] base = new double[groups.size()];
+            if (p.base() == null) for (int g = 0; g < base.length; g++) base[g] = groups.value(h, g);
+            else base = Check.perGroup(name, "base_" + h.key(), p.base(), groups.size());
+            this.parts.put(h, p.schedule().apply(ParamGroups.of(base)));
+        }
         lastEpoch = 0;
         writeCoScheduled();
     }
 
     private void writeCoScheduled() {
-        for (int g = 0; g < groups.size(); g++) {
-            if (momentum != null) groups.momentum[g] = momentum.lr(g);
-            if (weightDecay != null) groups.weightDecay[g] = weightDecay.lr(g);
+        for (Map.Entry<Hyperparameter, OptimizerBound> e : parts.entrySet()) {
+            for (int g = 0; g < groups.size(); g++) groups.values.set(e.getKey(), g, e.getValue().lr(g));
         }
     }
 
@@ -60,16 +67,14 @@ public final class CoScheduleLR extends WrappingScheduler {
         stepCount++;
         lastEpoch++;
         stepPart(inner, metric);
-        stepPart(momentum, metric);
-        stepPart(weightDecay, metric);
+        for (OptimizerBound p : parts.values()) stepPart(p, metric);
         writeCoScheduled();
     }
 
     @Override
     protected void markInitial(boolean on) {
         super.markInitial(on);
-        markInitial(momentum, on);
-        markInitial(weightDecay, on);
+        for (OptimizerBound p : parts.values()) markInitial(p, on);
     }
 
     /** First in a SequentialLR, every part is stepped again by the re-run initial step: rewind them all. */
@@ -77,8 +82,7 @@ public final class CoScheduleLR extends WrappingScheduler {
     void rewindOneEpoch(TorchVersion undoneBy) {
         super.rewindOneEpoch(undoneBy);
         rewind(inner, undoneBy);
-        rewind(momentum, undoneBy);
-        rewind(weightDecay, undoneBy);
+        for (OptimizerBound p : parts.values()) rewind(p, undoneBy);
     }
 
     private static void stepPart(OptimizerBound part, double metric) {
@@ -89,40 +93,39 @@ public final class CoScheduleLR extends WrappingScheduler {
 
     @Override
     public boolean needsMetric() {
-        return inner.needsMetric() || momentum != null && momentum.needsMetric()
-                || weightDecay != null && weightDecay.needsMetric();
+        if (inner.needsMetric()) return true;
+        for (OptimizerBound p : parts.values()) if (p.needsMetric()) return true;
+        return false;
     }
 
     @Override
     public boolean schedules(Hyperparameter h) {
-        return h == Hyperparameter.MOMENTUM && momentum != null || h == Hyperparameter.WEIGHT_DECAY && weightDecay != null
-                || inner.schedules(h);
+        return parts.containsKey(h) || inner.schedules(h);
     }
 
     @Override
     public Clock clock() {
-        for (OptimizerBound p : new OptimizerBound[] {inner, momentum, weightDecay}) {
-            if (p != null && p.clock().perStep()) return Clock.STEP;
-        }
+        if (inner.clock().perStep()) return Clock.STEP;
+        for (OptimizerBound p : parts.values()) if (p.clock().perStep()) return Clock.STEP;
         return Clock.EPOCH;
     }
 
     @Override
     protected void saveExtra(Map<String, Object> out) {
         out.put("inner", inner.ownState());
-        if (momentum != null) out.put("momentum", momentum.stateDict());
-        if (weightDecay != null) out.put("weight_decay", weightDecay.stateDict());
+        for (Map.Entry<Hyperparameter, OptimizerBound> e : parts.entrySet()) out.put(e.getKey().key(), e.getValue().stateDict());
     }
 
     @Override
     protected void loadExtra(Map<String, Object> state) {
         inner.loadOwnState(StateValues.map(state, "inner"));
-        if (momentum != null) momentum.loadStateDict(StateValues.map(state, "momentum"));
-        if (weightDecay != null) weightDecay.loadStateDict(StateValues.map(state, "weight_decay"));
+        for (Map.Entry<Hyperparameter, OptimizerBound> e : parts.entrySet()) {
+            e.getValue().loadStateDict(StateValues.map(state, e.getKey().key()));
+        }
         writeCoScheduled();
     }
 
-    /** The lr schedule's (the momentum and weight-decay schedules set no lr). */
+    /** The lr schedule's (the co-scheduled parts set no lr). */
     @Override
     public Shape shape() {
         return Shape.around(name, inner.shape());

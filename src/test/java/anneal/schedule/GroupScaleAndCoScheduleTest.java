@@ -151,4 +151,28 @@ class GroupScaleAndCoScheduleTest {
             }
         }
     }
+
+    /**
+     * CoScheduleLR's arguments are the hyperparameters' own keys ({@code KEY=schedule}, {@code base_KEY}), for every
+     * constant but the lr: each follows ExponentialLR(gamma=0.5) from its base, 0.4 * 0.5^t (closed form), and only
+     * it is reported as scheduled. A hyperparameter added to the enumeration is covered without editing this test.
+     */
+    @Test
+    void everyHyperparameterButTheLrIsCoSchedulableByItsKey() {
+        for (Hyperparameter h : Hyperparameter.values()) {
+            if (h == Hyperparameter.LR) continue;
+            LrScheduler s = Schedules.fromSpec("CoScheduleLR(scheduler=ConstantLR(factor=1.0, total_iters=1), "
+                    + h.key() + "=ExponentialLR(gamma=0.5), base_" + h.key() + "=0.4)", 0.1);
+            for (Hyperparameter other : Hyperparameter.values()) {
+                assertEquals(other == h || other == Hyperparameter.LR, s.schedules(other), h + " co-scheduled: " + other);
+            }
+            for (int t = 0; t < 5; t++) {
+                assertRel(0.4 * Math.pow(0.5, t), s.value(h, 0), h.key() + " t=" + t);
+                s.step();
+            }
+        }
+        String e = assertThrows(IllegalArgumentException.class,
+                () -> Schedules.fromSpec("CoScheduleLR(scheduler=StepLR(step_size=2))", 0.1)).getMessage();
+        assertTrue(e.contains("momentum or weight_decay"), e);
+    }
 }

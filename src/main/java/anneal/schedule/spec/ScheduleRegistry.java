@@ -3,6 +3,7 @@ package anneal.schedule.spec;
 import anneal.ConfigurationException;
 import anneal.schedule.ChainedScheduler;
 import anneal.schedule.CoScheduleLR;
+import anneal.schedule.Hyperparameter;
 import anneal.schedule.GroupScaleLR;
 import anneal.schedule.HorizonLR;
 import anneal.schedule.WarmupInsideLR;
@@ -244,13 +245,30 @@ public final class ScheduleRegistry {
         return new GroupScaleLR(g, p -> a.build(inner, p), scales);
     }
 
+    /**
+     * {@code CoScheduleLR(scheduler=..., KEY=schedule, base_KEY=...)} for every {@link Hyperparameter} but the lr
+     * ({@code momentum}, {@code weight_decay}): a hyperparameter added there is co-schedulable with no change here.
+     */
     private static OptimizerBound coSchedule(Args a, ParamGroups g) {
         Call inner = requiredCall(a, "scheduler");
-        Call momentum = a.call("momentum");
-        Call decay = a.call("weight_decay");
-        return new CoScheduleLR(g, p -> a.build(inner, p), momentum == null ? null : p -> a.build(momentum, p),
-                a.perGroup("base_momentum", 0.9), decay == null ? null : p -> a.build(decay, p),
-                a.has("base_weight_decay") ? a.perGroup("base_weight_decay", null) : null);
+        List<CoScheduleLR.Part> parts = new ArrayList<>();
+        for (Hyperparameter h : Hyperparameter.values()) {
+            if (h == Hyperparameter.LR) continue;
+            String baseKey = "base_" + h.key();
+            Double fallback = coScheduleBase(h);
+            double[] base = a.has(baseKey) || fallback != null ? a.perGroup(baseKey, fallback) : null;
+            Call schedule = a.call(h.key());
+            if (schedule != null) parts.add(new CoScheduleLR.Part(h, p -> a.build(schedule, p), base));
+        }
+        return new CoScheduleLR(g, p -> a.build(inner, p), parts);
+    }
+
+    /**
+     * Where a co-scheduled hyperparameter starts without {@code base_KEY}: momentum at 0.9 (PyTorch SGD's usual
+     * momentum; the groups carry none until a scheduler sets it), any other at the optimizer's own value (null).
+     */
+    private static Double coScheduleBase(Hyperparameter h) {
+        return h == Hyperparameter.MOMENTUM ? 0.9 : null;
     }
 
     private static OptimizerBound noisy(Args a, ParamGroups g) {
