@@ -24,7 +24,9 @@ public final class CoScheduleLR extends WrappingScheduler {
         }
     }
 
-    private final java.util.EnumMap<Hyperparameter, OptimizerBound> parts = new java.util.EnumMap<>(Hyperparameter.class);
+    /** The co-scheduled hyperparameters and, at the same index, their schedules (arrays: stepped without an iterator). */
+    private final Hyperparameter[] keys;
+    private final OptimizerBound[] parts;
 
     /** @param parts the co-scheduled hyperparameters, at least one, each at most once */
     public CoScheduleLR(ParamGroups groups, Function<ParamGroups, ? extends OptimizerBound> inner, java.util.List<Part> parts) {
@@ -34,21 +36,26 @@ public final class CoScheduleLR extends WrappingScheduler {
             for (Hyperparameter h : Hyperparameter.values()) if (h != Hyperparameter.LR) keys.add(h.key());
             throw Check.bad(name, keys.get(0), "None", "a " + String.join(" or ", keys) + " schedule (one at least)");
         }
-        for (Part p : parts) {
+        this.keys = new Hyperparameter[parts.size()];
+        this.parts = new OptimizerBound[parts.size()];
+        java.util.EnumSet<Hyperparameter> seen = java.util.EnumSet.noneOf(Hyperparameter.class);
+        for (int i = 0; i < parts.size(); i++) {
+            Part p = parts.get(i);
             Hyperparameter h = p.hyperparameter();
-            if (this.parts.containsKey(h)) throw new IllegalArgumentException("CoScheduleLR: " + h.key() + " twice");
+            if (!seen.add(h)) throw new IllegalArgumentException("CoScheduleLR: " + h.key() + " twice");
             double[] base = new double[groups.size()];
             if (p.base() == null) for (int g = 0; g < base.length; g++) base[g] = groups.value(h, g);
             else base = Check.perGroup(name, "base_" + h.key(), p.base(), groups.size());
-            this.parts.put(h, p.schedule().apply(ParamGroups.of(base)));
+            keys[i] = h;
+            this.parts[i] = p.schedule().apply(ParamGroups.of(base));
         }
         lastEpoch = 0;
         writeCoScheduled();
     }
 
     private void writeCoScheduled() {
-        for (Map.Entry<Hyperparameter, OptimizerBound> e : parts.entrySet()) {
-            for (int g = 0; g < groups.size(); g++) groups.values.set(e.getKey(), g, e.getValue().lr(g));
+        for (int i = 0; i < parts.length; i++) {
+            for (int g = 0; g < groups.size(); g++) groups.values.set(keys[i], g, parts[i].lr(g));
         }
     }
 
@@ -67,14 +74,14 @@ public final class CoScheduleLR extends WrappingScheduler {
         stepCount++;
         lastEpoch++;
         stepPart(inner, metric);
-        for (OptimizerBound p : parts.values()) stepPart(p, metric);
+        for (OptimizerBound p : parts) stepPart(p, metric);
         writeCoScheduled();
     }
 
     @Override
     protected void markInitial(boolean on) {
         super.markInitial(on);
-        for (OptimizerBound p : parts.values()) markInitial(p, on);
+        for (OptimizerBound p : parts) markInitial(p, on);
     }
 
     /** First in a SequentialLR, every part is stepped again by the re-run initial step: rewind them all. */
@@ -82,7 +89,7 @@ public final class CoScheduleLR extends WrappingScheduler {
     void rewindOneEpoch(TorchVersion undoneBy) {
         super.rewindOneEpoch(undoneBy);
         rewind(inner, undoneBy);
-        for (OptimizerBound p : parts.values()) rewind(p, undoneBy);
+        for (OptimizerBound p : parts) rewind(p, undoneBy);
     }
 
     private static void stepPart(OptimizerBound part, double metric) {
@@ -94,34 +101,33 @@ public final class CoScheduleLR extends WrappingScheduler {
     @Override
     public boolean needsMetric() {
         if (inner.needsMetric()) return true;
-        for (OptimizerBound p : parts.values()) if (p.needsMetric()) return true;
+        for (OptimizerBound p : parts) if (p.needsMetric()) return true;
         return false;
     }
 
     @Override
     public boolean schedules(Hyperparameter h) {
-        return parts.containsKey(h) || inner.schedules(h);
+        for (Hyperparameter k : keys) if (k == h) return true;
+        return inner.schedules(h);
     }
 
     @Override
     public Clock clock() {
         if (inner.clock().perStep()) return Clock.STEP;
-        for (OptimizerBound p : parts.values()) if (p.clock().perStep()) return Clock.STEP;
+        for (OptimizerBound p : parts) if (p.clock().perStep()) return Clock.STEP;
         return Clock.EPOCH;
     }
 
     @Override
     protected void saveExtra(Map<String, Object> out) {
         out.put("inner", inner.ownState());
-        for (Map.Entry<Hyperparameter, OptimizerBound> e : parts.entrySet()) out.put(e.getKey().key(), e.getValue().stateDict());
+        for (int i = 0; i < parts.length; i++) out.put(keys[i].key(), parts[i].stateDict());
     }
 
     @Override
     protected void loadExtra(Map<String, Object> state) {
         inner.loadOwnState(StateValues.map(state, "inner"));
-        for (Map.Entry<Hyperparameter, OptimizerBound> e : parts.entrySet()) {
-            e.getValue().loadStateDict(StateValues.map(state, e.getKey().key()));
-        }
+        for (int i = 0; i < parts.length; i++) parts[i].loadStateDict(StateValues.map(state, keys[i].key()));
         writeCoScheduled();
     }
 
