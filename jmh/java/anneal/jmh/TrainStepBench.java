@@ -65,6 +65,16 @@ public class TrainStepBench {
     @Param("2")
     public int threads;
 
+    /**
+     * Which rows each step trains on: {@code sequential}, the next 128 rows of the training set (the regression
+     * guard's default); {@code shuffled}, the next batch of a seeded shuffle, as in training, so the rows are
+     * scattered over the 172 MB training set and fetched from memory on first touch; {@code same}, the first batch
+     * every step, so its rows stay in cache. {@code same} against {@code shuffled} separates a step's compute
+     * from its first-touch misses.
+     */
+    @Param("sequential")
+    public String order;
+
     private Backend device;
     private int trainCount;
     private int offset;
@@ -80,9 +90,21 @@ public class TrainStepBench {
         device.init(spec, Initialization.pytorchDefault(spec, 0), optimizer);
         device.upload(splits);
         trainCount = splits.train().count();
-        int[] order = new int[trainCount];
-        for (int i = 0; i < trainCount; i++) order[i] = i;
-        device.beginEpoch(order);
+        int[] rows = new int[trainCount];
+        for (int i = 0; i < trainCount; i++) rows[i] = i;
+        switch (order) {
+            case "sequential", "same" -> { }
+            case "shuffled" -> {
+                java.util.Random random = new java.util.Random(1);
+                for (int i = trainCount - 1; i > 0; i--) {
+                    int j = random.nextInt(i + 1), t = rows[i];
+                    rows[i] = rows[j];
+                    rows[j] = t;
+                }
+            }
+            default -> throw new IllegalArgumentException("order: " + order + " is not allowed; allowed: sequential, shuffled, same");
+        }
+        device.beginEpoch(rows);
         hyperparameters = optimizer.configured().with(Hyperparameter.LR, 0.01);
     }
 
@@ -91,7 +113,7 @@ public class TrainStepBench {
     public double step() {
         if (offset + batch > trainCount) offset = 0;
         device.trainStep(offset, batch, hyperparameters);
-        offset += batch;
+        if (!order.equals("same")) offset += batch;
         return device.lastLoss();
     }
 
