@@ -3,6 +3,7 @@ package anneal.jmh;
 import anneal.backend.Backend;
 import anneal.train.Backends;
 import anneal.model.Initialization;
+import anneal.data.EpochOrder;
 import anneal.data.FashionMnist;
 import anneal.data.Splits;
 import anneal.model.MlpSpec;
@@ -67,8 +68,9 @@ public class TrainStepBench {
 
     /**
      * Which rows each step trains on: {@code sequential}, the next 128 rows of the training set (the regression
-     * guard's default); {@code shuffled}, the next batch of a seeded shuffle, as in training, so the rows are
-     * scattered over the 172 MB training set and fetched from memory on first touch; {@code same}, the first batch
+     * guard's default); {@code shuffled}, the batches of epoch 0 of seed 1 in the trainer's own order
+     * ({@link EpochOrder}), so the rows are scattered over the 172 MB training set and fetched from memory on first
+     * touch; {@code same}, the first batch
      * every step, so its rows stay in cache. {@code same} against {@code shuffled} separates a step's compute
      * from its first-touch misses.
      */
@@ -78,6 +80,8 @@ public class TrainStepBench {
     private Backend device;
     private int trainCount;
     private int offset;
+    /** Whether each step takes the next batch (every order but {@code same}). */
+    private boolean advance;
     private HyperparameterTable hyperparameters;
 
     @Setup(Level.Trial)
@@ -90,20 +94,12 @@ public class TrainStepBench {
         device.init(spec, Initialization.pytorchDefault(spec, 0), optimizer);
         device.upload(splits);
         trainCount = splits.train().count();
-        int[] rows = new int[trainCount];
-        for (int i = 0; i < trainCount; i++) rows[i] = i;
-        switch (order) {
-            case "sequential", "same" -> { }
-            case "shuffled" -> {
-                java.util.Random random = new java.util.Random(1);
-                for (int i = trainCount - 1; i > 0; i--) {
-                    int j = random.nextInt(i + 1), t = rows[i];
-                    rows[i] = rows[j];
-                    rows[j] = t;
-                }
-            }
+        int[] rows = switch (order) {
+            case "sequential", "same" -> java.util.stream.IntStream.range(0, trainCount).toArray();
+            case "shuffled" -> EpochOrder.of(trainCount, 1, 0); // the trainer's order of epoch 0 for seed 1
             default -> throw new IllegalArgumentException("order: " + order + " is not allowed; allowed: sequential, shuffled, same");
-        }
+        };
+        advance = !order.equals("same");
         device.beginEpoch(rows);
         hyperparameters = optimizer.configured().with(Hyperparameter.LR, 0.01);
     }
@@ -113,7 +109,7 @@ public class TrainStepBench {
     public double step() {
         if (offset + batch > trainCount) offset = 0;
         device.trainStep(offset, batch, hyperparameters);
-        if (!order.equals("same")) offset += batch;
+        if (advance) offset += batch;
         return device.lastLoss();
     }
 
