@@ -66,14 +66,14 @@ public class CpuKernelBench {
     /** Layer 1 forward {@code relu(X W0^T + b0)}, 51.4 MFLOP. */
     @Benchmark
     public float forwardLayer1() {
-        Panels.forward(features, rowOffsets, w0, b0, h, 0, ROWS, HIDDEN, IN, 0, HIDDEN / Panels.WIDTH, true);
+        Panels.forward(features, rowOffsets, w0, b0, h, 0, ROWS, HIDDEN, IN, 0, HIDDEN / Panels.WIDTH, true, scratch);
         return h[7];
     }
 
     /** Layer 1 weight gradient {@code dH^T X}, 51.4 MFLOP, gradient only (the packing of the batch included). */
     @Benchmark
     public float gradientLayer1() {
-        Panels.packGroups(features, rowOffsets, xt, ROWS, IN, 0, ROWS);
+        Panels.packGroups(features, rowOffsets, xt, ROWS, 0, Panels.groups(IN));
         Panels.weightGradient(features, rowOffsets, xt, dh, g0, 0, HIDDEN / Panels.WIDTH, HIDDEN, IN, ROWS, scratch,
                 null);
         return g0[7];
@@ -82,7 +82,7 @@ public class CpuKernelBench {
     /** Layer 1 weight gradient with the fused SGD update of every block. */
     @Benchmark
     public float gradientUpdateLayer1() {
-        Panels.packGroups(features, rowOffsets, xt, ROWS, IN, 0, ROWS);
+        Panels.packGroups(features, rowOffsets, xt, ROWS, 0, Panels.groups(IN));
         Panels.weightGradient(features, rowOffsets, xt, dh, g0, 0, HIDDEN / Panels.WIDTH, HIDDEN, IN, ROWS, scratch, update);
         return w0[7];
     }

@@ -38,8 +38,8 @@ public final class CpuBackend implements Backend {
      */
     static final boolean PHASE_TIMES = Boolean.getBoolean("anneal.cpu.phaseTimes");
     /** The phases of {@link #panelStep} that {@link #PHASE_TIMES} times, in order. */
-    private static final String[] PHASES = {"layer-1 forward X W0^T + b0, ReLU", "barrier 1",
-        "rows: pack X for dW0, other layers' forward, softmax, dH", "barrier 2",
+    private static final String[] PHASES = {"layer-1 forward X W0^T + b0, ReLU; pack X for dW0", "barrier 1",
+        "rows: other layers' forward, softmax, dH", "barrier 2",
         "layer-1 weight gradient dH^T X + fused SGD of W0, b0", "other layers' weight gradients + SGD"};
     /** Steps whose phases {@link #PHASE_TIMES} keeps (the most recent ones). */
     private static final int TIMED_STEPS = 4096;
@@ -97,8 +97,11 @@ public final class CpuBackend implements Backend {
     private int[][] evalRowOffsets;
     /** The batch in {@link Panels#packGroups} layout, for the first layer's weight gradient. */
     private float[] groupedX;
-    /** Per worker: one panel's columns of the first layer's output gradient, contiguous. */
-    private float[][] gradientScratch;
+    /**
+     * Per worker, {@code rows * WIDTH} floats of its own: the first layer's partial sums between slices of the forward
+     * ({@link Panels#forward}), then, in the weight gradient, one panel's columns of that layer's output gradient.
+     */
+    private float[][] panelScratch;
 
     private Dataset evalSet;
     private final int[] evalCorrect;
@@ -162,7 +165,9 @@ public final class CpuBackend implements Backend {
                 grads[t] = new float[params[t].length];
                 buffers[t] = new float[params[t].length];
             }
-            exps = new double[pool.threads()][spec.classes()];
+            exps = new double[pool.threads()][];
+            // 8 doubles (one cache line) past the end of each: the workers' rows write these at once
+            for (int w = 0; w < exps.length; w++) exps[w] = new double[spec.classes() + 8];
             evalRowOffsets = new int[pool.threads()][EVAL_ROWS_PER_WORKER];
             phaseNanos = new long[pool.threads()][PHASES.length + 1][PHASE_TIMES ? TIMED_STEPS : 0];
             capacityRows = 0;
@@ -189,7 +194,7 @@ public final class CpuBackend implements Backend {
         rowLoss = new double[rows];
         rowOffsets = new int[rows];
         groupedX = panelFirst ? new float[rows * spec.inputs()] : null;
-        gradientScratch = new float[pool.threads()][rows * Panels.WIDTH];
+        panelScratch = new float[pool.threads()][rows * Panels.WIDTH];
         act = new float[layers][];
         delta = new float[layers][];
         for (int l = 0; l < layers; l++) {
@@ -286,7 +291,7 @@ public final class CpuBackend implements Backend {
             System.arraycopy(features, src * in, x, r * in, in);
             y[r] = train.labels()[src];
         }
-        forward(x, r0 * in, null, r0, r1 - r0, 0);
+        forward(w, x, r0 * in, null, r0, r1 - r0, 0);
         int last = layers - 1;
         VectorKernels.softmaxCrossEntropy(act[last], y, 0, delta[last], rowLoss, 0, r0, r1, spec.classes(), stepRows,
                 exps[w]);
@@ -297,18 +302,18 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * Forward pass of {@code rows} rows of {@code input} (at float offset {@code inOff}) into buffer rows from
-     * {@code bufRow}, from layer {@code from} on ({@code from > 0}: the rows of {@code act[from - 1]}; {@code rowOff}, the
-     * rows' offsets in {@code input}, for a first layer in panel layout).
+     * Worker {@code w}'s forward pass of {@code rows} rows of {@code input} (at float offset {@code inOff}) into buffer
+     * rows from {@code bufRow}, from layer {@code from} on ({@code from > 0}: the rows of {@code act[from - 1]};
+     * {@code rowOff}, the rows' offsets in {@code input}, for a first layer in panel layout).
      */
-    private void forward(float[] input, int inOff, int[] rowOff, int bufRow, int rows, int from) {
+    private void forward(int w, float[] input, int inOff, int[] rowOff, int bufRow, int rows, int from) {
         float[] a = from == 0 ? input : act[from - 1];
         int aOff = from == 0 ? inOff : bufRow * spec.fanOut(from - 1);
         for (int l = from; l < layers; l++) {
             int out = spec.fanOut(l);
             if (l == 0 && panelFirst)
                 Panels.forward(a, rowOff, params[0], params[1], act[0], bufRow * out, rows, out, spec.fanIn(0), 0,
-                        out / Panels.WIDTH, layers > 1);
+                        out / Panels.WIDTH, layers > 1, panelScratch[w]);
             else
                 VectorKernels.gemmNT(a, aOff, params[2 * l], act[l], bufRow * out, rows, out, spec.fanIn(l), params[2 * l + 1],
                         l < layers - 1);
@@ -323,10 +328,10 @@ public final class CpuBackend implements Backend {
      * updates only its own columns of {@code W0}, its gradient and momentum buffer (they stay in that core's cache from
      * step to step), and reads the batch in place; the rest is split by batch rows, then by output neurons.
      * <ol>
-     *   <li>{@code H = relu(X W0^T + b0)}, this worker's panels, all rows;</li>
-     *   <li>barrier; this worker's rows: packs them for the weight gradient ({@link Panels#packGroups}), the other
-     *       layers' forward, softmax + cross-entropy + gradient, the backward of the activations down to {@code dH}
-     *       (ReLU mask fused);</li>
+     *   <li>{@code H = relu(X W0^T + b0)}, this worker's panels, all rows; this worker's groups of inputs of the batch
+     *       packed for the weight gradient ({@link Panels#packGroups});</li>
+     *   <li>barrier; this worker's rows: the other layers' forward, softmax + cross-entropy + gradient, the backward of
+     *       the activations down to {@code dH} (ReLU mask fused);</li>
      *   <li>barrier; {@code dW0 = dH^T X} for this worker's panels, each block SGD-updated as soon as it is computed, and
      *       {@code b0}'s gradient and update for the same columns; the other layers' weight gradients and updates for
      *       this worker's output neurons.</li>
@@ -339,14 +344,18 @@ public final class CpuBackend implements Backend {
         int panels = hidden / Panels.WIDTH;
         int q0 = WorkerPool.split(w, threads, panels, 1), q1 = WorkerPool.split(w + 1, threads, panels, 1);
         long t = PHASE_TIMES ? System.nanoTime() : 0;
-        if (q0 < q1) Panels.forward(features, rowOffsets, params[0], params[1], act[0], 0, rows, hidden, in, q0, q1, layers > 1);
+        if (q0 < q1)
+            Panels.forward(features, rowOffsets, params[0], params[1], act[0], 0, rows, hidden, in, q0, q1, layers > 1,
+                    panelScratch[w]);
+        int groups = Panels.groups(in);
+        Panels.packGroups(features, rowOffsets, groupedX, rows, WorkerPool.split(w, threads, groups, 1),
+                WorkerPool.split(w + 1, threads, groups, 1));
         if (PHASE_TIMES) t = phase(w, 0, t);
         pool.barrier(w);
         if (PHASE_TIMES) t = phase(w, 1, t);
         int r0 = WorkerPool.split(w, threads, rows, 1), r1 = WorkerPool.split(w + 1, threads, rows, 1);
         if (r0 < r1) {
-            Panels.packGroups(features, rowOffsets, groupedX, rows, in, r0, r1);
-            forward(null, 0, null, r0, r1 - r0, 1);
+            forward(w, null, 0, null, r0, r1 - r0, 1);
             int last = layers - 1;
             VectorKernels.softmaxCrossEntropy(act[last], y, 0, delta[last], rowLoss, 0, r0, r1, spec.classes(), rows, exps[w]);
             for (int l = last; l >= 1; l--) {
@@ -360,7 +369,7 @@ public final class CpuBackend implements Backend {
         if (PHASE_TIMES) t = phase(w, 3, t);
         if (q0 < q1) {
             Panels.weightGradient(features, rowOffsets, groupedX, delta[0], grads[0], q0, q1, hidden, in, rows,
-                    gradientScratch[w], updateFirstWeight);
+                    panelScratch[w], updateFirstWeight);
             VectorKernels.biasGrad(delta[0], grads[1], rows, hidden, q0 * Panels.WIDTH, q1 * Panels.WIDTH);
             update(1, q0 * Panels.WIDTH, q1 * Panels.WIDTH);
         }
@@ -497,7 +506,7 @@ public final class CpuBackend implements Backend {
             int rows = Math.min(EVAL_ROWS_PER_WORKER, r1 - c0);
             int[] rowOff = evalRowOffsets[w];
             for (int i = 0; i < rows; i++) rowOff[i] = (c0 + i) * in;
-            forward(d.features(), c0 * in, rowOff, bufRow, rows, 0);
+            forward(w, d.features(), c0 * in, rowOff, bufRow, rows, 0);
             correct += VectorKernels.softmaxCrossEntropy(act[layers - 1], d.labels(), c0 - bufRow, null, evalLoss,
                     c0 - bufRow, bufRow, bufRow + rows, classes, rows, null);
         }

@@ -92,49 +92,62 @@ final class Panels {
      * {@code X W^T + b}, optional ReLU.
      *
      * <p>Blocked over the reduction in {@link #KC}-row slices of the panel, so the slice stays in L1 while every
-     * row block of {@code A} passes over it; the partial sums go through {@code C} between slices (a float store and
-     * reload is exact, so each element is still one chain of fused multiply-adds, {@code p} ascending).
+     * row block of {@code A} passes over it. The partial sums between slices go through {@code part} ({@code m * WIDTH}
+     * floats, this worker's own), one contiguous block, and only the last slice writes C: C's rows are {@code n}
+     * floats apart (1 KiB in the sweep's model), so one panel's columns of them fall into a few L1 sets and evict each
+     * other, and the cache lines where two workers' panels meet would change cores at every slice (4-8% of a 2-thread
+     * step, measured in one JVM against writing the partial sums into C). A float store and reload is exact, so each
+     * element is still one chain of fused multiply-adds, {@code p} ascending.
      */
     static void forward(float[] a, int[] rowOff, float[] w, float[] bias, float[] c, int cOff, int m, int n, int k,
-                        int q0, int q1, boolean relu) {
+                        int q0, int q1, boolean relu, float[] part) {
         for (int q = q0; q < q1; q++) {
             int panel = q * k * WIDTH, col = q * WIDTH;
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int p1 = Math.min(k, p0 + KC);
+                boolean last = p1 == k;
+                float[] in = p0 == 0 ? null : part, out = last ? c : part;
                 int i = 0;
                 for (; i + ROWS <= m; i += ROWS)
-                    forwardBlock(a, rowOff[i], rowOff[i + 1], rowOff[i + 2], rowOff[i + 3], w, panel, c,
-                            cOff + i * n + col, n, p0, p1);
-                for (; i < m; i++) forwardRow(a, rowOff[i], w, panel, c, cOff + i * n + col, p0, p1);
+                    forwardBlock(a, rowOff[i], rowOff[i + 1], rowOff[i + 2], rowOff[i + 3], w, panel, in, i * WIDTH, out,
+                            last ? cOff + i * n + col : i * WIDTH, last ? n : WIDTH, p0, p1);
+                for (; i < m; i++) {
+                    forwardRow(a, rowOff[i], w, panel, part, i * WIDTH, p0, p1);
+                    if (last) System.arraycopy(part, i * WIDTH, c, cOff + i * n + col, WIDTH);
+                }
             }
             if (bias != null || relu) for (int i = 0; i < m; i++) epilogue(c, cOff + i * n + col, bias, col, relu);
         }
     }
 
-    /** One {@code ROWS x WIDTH} block of {@link #forward} over panel rows {@code [p0, p1)}, continuing C's sums unless p0 == 0. */
-    private static void forwardBlock(float[] a, int a0, int a1, int a2, int a3, float[] w, int panel, float[] c, int c0,
-                                     int n, int p0, int p1) {
+    /**
+     * One {@code ROWS x WIDTH} block of {@link #forward} over panel rows {@code [p0, p1)}: starts from zero
+     * ({@code in == null}) or from the partial sums at {@code in[i0 ..]} (rows {@code WIDTH} apart), and stores the sums
+     * at {@code out[o0 ..]}, rows {@code outStride} apart.
+     */
+    private static void forwardBlock(float[] a, int a0, int a1, int a2, int a3, float[] w, int panel, float[] in, int i0,
+                                     float[] out, int o0, int outStride, int p0, int p1) {
         FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
-        if (p0 == 0) {
+        if (in == null) {
             c00 = c01 = c02 = c03 = c10 = c11 = c12 = c13 = FloatVector.zero(S);
             c20 = c21 = c22 = c23 = c30 = c31 = c32 = c33 = c00;
         } else {
-            c00 = FloatVector.fromArray(S, c, c0);
-            c01 = FloatVector.fromArray(S, c, c0 + L);
-            c02 = FloatVector.fromArray(S, c, c0 + 2 * L);
-            c03 = FloatVector.fromArray(S, c, c0 + 3 * L);
-            c10 = FloatVector.fromArray(S, c, c0 + n);
-            c11 = FloatVector.fromArray(S, c, c0 + n + L);
-            c12 = FloatVector.fromArray(S, c, c0 + n + 2 * L);
-            c13 = FloatVector.fromArray(S, c, c0 + n + 3 * L);
-            c20 = FloatVector.fromArray(S, c, c0 + 2 * n);
-            c21 = FloatVector.fromArray(S, c, c0 + 2 * n + L);
-            c22 = FloatVector.fromArray(S, c, c0 + 2 * n + 2 * L);
-            c23 = FloatVector.fromArray(S, c, c0 + 2 * n + 3 * L);
-            c30 = FloatVector.fromArray(S, c, c0 + 3 * n);
-            c31 = FloatVector.fromArray(S, c, c0 + 3 * n + L);
-            c32 = FloatVector.fromArray(S, c, c0 + 3 * n + 2 * L);
-            c33 = FloatVector.fromArray(S, c, c0 + 3 * n + 3 * L);
+            c00 = FloatVector.fromArray(S, in, i0);
+            c01 = FloatVector.fromArray(S, in, i0 + L);
+            c02 = FloatVector.fromArray(S, in, i0 + 2 * L);
+            c03 = FloatVector.fromArray(S, in, i0 + 3 * L);
+            c10 = FloatVector.fromArray(S, in, i0 + WIDTH);
+            c11 = FloatVector.fromArray(S, in, i0 + WIDTH + L);
+            c12 = FloatVector.fromArray(S, in, i0 + WIDTH + 2 * L);
+            c13 = FloatVector.fromArray(S, in, i0 + WIDTH + 3 * L);
+            c20 = FloatVector.fromArray(S, in, i0 + 2 * WIDTH);
+            c21 = FloatVector.fromArray(S, in, i0 + 2 * WIDTH + L);
+            c22 = FloatVector.fromArray(S, in, i0 + 2 * WIDTH + 2 * L);
+            c23 = FloatVector.fromArray(S, in, i0 + 2 * WIDTH + 3 * L);
+            c30 = FloatVector.fromArray(S, in, i0 + 3 * WIDTH);
+            c31 = FloatVector.fromArray(S, in, i0 + 3 * WIDTH + L);
+            c32 = FloatVector.fromArray(S, in, i0 + 3 * WIDTH + 2 * L);
+            c33 = FloatVector.fromArray(S, in, i0 + 3 * WIDTH + 3 * L);
         }
         for (int p = p0, bo = panel + p0 * WIDTH; p < p1; p++, bo += WIDTH) {
             FloatVector b0 = FloatVector.fromArray(S, w, bo);
@@ -162,10 +175,10 @@ final class Panels {
             c32 = x.fma(b2, c32);
             c33 = x.fma(b3, c33);
         }
-        store(c00, c01, c02, c03, c, c0);
-        store(c10, c11, c12, c13, c, c0 + n);
-        store(c20, c21, c22, c23, c, c0 + 2 * n);
-        store(c30, c31, c32, c33, c, c0 + 3 * n);
+        store(c00, c01, c02, c03, out, o0);
+        store(c10, c11, c12, c13, out, o0 + outStride);
+        store(c20, c21, c22, c23, out, o0 + 2 * outStride);
+        store(c30, c31, c32, c33, out, o0 + 3 * outStride);
     }
 
     private static void forwardRow(float[] a, int a0, float[] w, int panel, float[] c, int c0, int p0, int p1) {
@@ -203,17 +216,18 @@ final class Panels {
     }
 
     /**
-     * Rows {@code [r0, r1)} of the batch into {@code xt} in the layout the weight gradient broadcasts from: for each
+     * Groups {@code [b0, b1)} of the batch into {@code xt} in the layout the weight gradient broadcasts from: for each
      * group of {@link #ROWS} inputs {@code p = 4 b .. 4 b + 3}, all {@code rows} rows' four values in a row,
      * {@code xt[b * rows * 4 + i * 4 + pp] = X[i][4 b + pp]} (inputs past the last whole group are not packed).
+     * Workers split it by groups, so each one writes one contiguous range of {@code xt} (split by rows, both wrote
+     * into every group's run, and the cache line where their halves met changed cores once per group).
      */
-    static void packGroups(float[] x, int[] rowOff, float[] xt, int rows, int k, int r0, int r1) {
+    static void packGroups(float[] x, int[] rowOff, float[] xt, int rows, int b0, int b1) {
         // group-major: the writes are one contiguous run per group, and each row's cache line of x is read by four
         // consecutive groups (row-major, every 16-byte write would land on a different cache line)
-        int groups = k / ROWS;
-        for (int b = 0; b < groups; b++) {
-            int dst = b * rows * ROWS + r0 * ROWS, col = b * ROWS;
-            for (int i = r0; i < r1; i++, dst += ROWS) {
+        for (int b = b0; b < b1; b++) {
+            int dst = b * rows * ROWS, col = b * ROWS;
+            for (int i = 0; i < rows; i++, dst += ROWS) {
                 int src = rowOff[i] + col;
                 xt[dst] = x[src];
                 xt[dst + 1] = x[src + 1];
@@ -223,10 +237,15 @@ final class Panels {
         }
     }
 
+    /** Whole groups of four inputs in a reduction of {@code k} (what {@link #packGroups} packs). */
+    static int groups(int k) {
+        return k / ROWS;
+    }
+
     /**
      * The weight gradient {@code dW = dY^T X} in panel layout for panels {@code [q0, q1)}, all {@code k} panel rows:
      * {@code G[q][p][jj] = sum_i X[i][p] * dY[i][q * WIDTH + jj]} over {@code i in [0, rows)}, ascending. {@code X}'s
-     * whole groups of four inputs come from {@code xt} ({@link #packGroups} of all rows: each block's broadcasts are
+     * whole groups of four inputs come from {@code xt} ({@link #packGroups} of all groups: each block's broadcasts are
      * then one contiguous stream instead of a gather over the batch rows, 17% faster), the rest from row {@code i} at
      * {@code rowOff[i]}; {@code dY} is {@code rows x n} row-major. After each block of {@code G} is stored,
      * {@code then} (may be null) is called on its range. {@code scratch} ({@code rows * WIDTH} floats) takes dY's

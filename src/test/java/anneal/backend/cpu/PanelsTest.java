@@ -50,19 +50,21 @@ class PanelsTest {
         float[] expected = new float[m * n];
         ReferenceOps.matmulNT(a, w, expected, m, n, k);
         float[] c = new float[cOff + m * n];
-        Panels.forward(set, rowOff, p, null, c, cOff, m, n, k, 0, panels, false);
+        float[] part = new float[m * W];
+        Panels.forward(set, rowOff, p, null, c, cOff, m, n, k, 0, panels, false, part);
         VectorKernelsTest.assertClose(expected, Arrays.copyOfRange(c, cOff, c.length), k);
 
         ReferenceOps.biasActivation(expected, bias, m, n, true);
-        Panels.forward(set, rowOff, p, bias, c, cOff, m, n, k, 0, panels, true);
+        Panels.forward(set, rowOff, p, bias, c, cOff, m, n, k, 0, panels, true, part);
         VectorKernelsTest.assertClose(expected, Arrays.copyOfRange(c, cOff, c.length), k);
         int mid = m / 2;
         float[] byRows = new float[cOff + m * n], byPanels = new float[cOff + m * n];
-        Panels.forward(set, Arrays.copyOfRange(rowOff, 0, mid), p, bias, byRows, cOff, mid, n, k, 0, panels, true);
+        Panels.forward(set, Arrays.copyOfRange(rowOff, 0, mid), p, bias, byRows, cOff, mid, n, k, 0, panels, true, part);
         Panels.forward(set, Arrays.copyOfRange(rowOff, mid, m), p, bias, byRows, cOff + mid * n, m - mid, n, k, 0, panels,
-                true);
+                true, part);
         assertArrayEquals(c, byRows, "rows split between workers must not change a single bit");
-        for (int q = 0; q < panels; q++) Panels.forward(set, rowOff, p, bias, byPanels, cOff, m, n, k, q, q + 1, true);
+        for (int q = 0; q < panels; q++)
+            Panels.forward(set, rowOff, p, bias, byPanels, cOff, m, n, k, q, q + 1, true, new float[m * W]);
         assertArrayEquals(c, byPanels, "panels split between workers must not change a single bit");
     }
 
@@ -76,8 +78,9 @@ class PanelsTest {
         float[] expected = new float[n * k];
         ReferenceOps.matmulTN(dy, x, expected, n, k, rows);
         float[] g = new float[n * k], visits = new float[n * k], scratch = new float[rows * W], xt = new float[rows * k];
-        Panels.packGroups(set, rowOff, xt, rows, k, 0, rows / 2);
-        Panels.packGroups(set, rowOff, xt, rows, k, rows / 2, rows);
+        int groups = Panels.groups(k);
+        Panels.packGroups(set, rowOff, xt, rows, 0, groups / 2);
+        Panels.packGroups(set, rowOff, xt, rows, groups / 2, groups);
         Panels.RangeUpdate count1 = (from, to) -> {
             for (int i = from; i < to; i++) visits[i]++;
         };
@@ -106,7 +109,7 @@ class PanelsTest {
         float[] rowMajor = new float[n * k], panels = new float[n * k], unpacked = new float[n * k];
         VectorKernels.gemmTN(dy, n, x, rowMajor, 0, n, k, rows);
         float[] xt = new float[rows * k];
-        Panels.packGroups(x, rowOff, xt, rows, k, 0, rows);
+        Panels.packGroups(x, rowOff, xt, rows, 0, Panels.groups(k));
         Panels.weightGradient(x, rowOff, xt, dy, panels, 0, 2, n, k, rows, new float[rows * W], null);
         Panels.unpack(panels, unpacked, n, k);
         assertArrayEquals(rowMajor, unpacked);
