@@ -101,23 +101,30 @@ final class Panels {
      */
     static void forward(float[] a, int[] rowOff, float[] w, float[] bias, float[] c, int cOff, int m, int n, int k,
                         int q0, int q1, boolean relu, float[] part) {
-        for (int q = q0; q < q1; q++) {
-            int panel = q * k * WIDTH, col = q * WIDTH;
-            for (int p0 = 0; p0 < k; p0 += KC) {
-                int p1 = Math.min(k, p0 + KC);
-                boolean last = p1 == k;
-                float[] in = p0 == 0 ? null : part, out = last ? c : part;
-                int i = 0;
-                for (; i + ROWS <= m; i += ROWS)
-                    forwardBlock(a, rowOff[i], rowOff[i + 1], rowOff[i + 2], rowOff[i + 3], w, panel, in, i * WIDTH, out,
-                            last ? cOff + i * n + col : i * WIDTH, last ? n : WIDTH, p0, p1);
-                for (; i < m; i++) {
-                    forwardRow(a, rowOff[i], w, panel, part, i * WIDTH, p0, p1);
-                    if (last) System.arraycopy(part, i * WIDTH, c, cOff + i * n + col, WIDTH);
-                }
+        for (int q = q0; q < q1; q++) forwardRows(a, rowOff, w, bias, c, cOff, 0, m, n, k, q, relu, part);
+    }
+
+    /**
+     * Rows {@code [i0, i1)} of panel {@code q} of {@link #forward} (one task of the step's first phase); {@code part}
+     * holds {@code (i1 - i0) * WIDTH} floats.
+     */
+    static void forwardRows(float[] a, int[] rowOff, float[] w, float[] bias, float[] c, int cOff, int i0, int i1, int n,
+                            int k, int q, boolean relu, float[] part) {
+        int panel = q * k * WIDTH, col = q * WIDTH;
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int p1 = Math.min(k, p0 + KC);
+            boolean last = p1 == k;
+            float[] in = p0 == 0 ? null : part, out = last ? c : part;
+            int i = i0;
+            for (; i + ROWS <= i1; i += ROWS)
+                forwardBlock(a, rowOff[i], rowOff[i + 1], rowOff[i + 2], rowOff[i + 3], w, panel, in, (i - i0) * WIDTH,
+                        out, last ? cOff + i * n + col : (i - i0) * WIDTH, last ? n : WIDTH, p0, p1);
+            for (; i < i1; i++) {
+                forwardRow(a, rowOff[i], w, panel, part, (i - i0) * WIDTH, p0, p1);
+                if (last) System.arraycopy(part, (i - i0) * WIDTH, c, cOff + i * n + col, WIDTH);
             }
-            if (bias != null || relu) for (int i = 0; i < m; i++) epilogue(c, cOff + i * n + col, bias, col, relu);
         }
+        if (bias != null || relu) for (int i = i0; i < i1; i++) epilogue(c, cOff + i * n + col, bias, col, relu);
     }
 
     /**
@@ -255,19 +262,35 @@ final class Panels {
     static void weightGradient(float[] x, int[] rowOff, float[] xt, float[] dy, float[] g, int q0, int q1, int n,
                                int k, int rows, float[] scratch, RangeUpdate then) {
         for (int q = q0; q < q1; q++) {
-            int panel = q * k * WIDTH, col = q * WIDTH;
-            for (int i = 0; i < rows; i++) System.arraycopy(dy, i * n + col, scratch, i * WIDTH, WIDTH);
-            int p = 0;
-            for (; p + ROWS <= k; p += ROWS) {
-                int g0 = panel + p * WIDTH;
-                gradientBlock(xt, (p / ROWS) * rows * ROWS, scratch, g, g0, rows);
-                if (then != null) then.apply(g0, g0 + ROWS * WIDTH);
-            }
-            for (; p < k; p++) {
-                int g0 = panel + p * WIDTH;
-                gradientRow(x, rowOff, scratch, 0, WIDTH, g, g0, p, rows);
-                if (then != null) then.apply(g0, g0 + WIDTH);
-            }
+            copyPanelColumns(dy, scratch, q, n, rows);
+            gradientGroups(x, rowOff, xt, scratch, g, q, 0, groups(k), k, rows, then);
+        }
+    }
+
+    /** Panel {@code q}'s columns of {@code dY} ({@code rows x n} row-major) into {@code scratch}, contiguous. */
+    static void copyPanelColumns(float[] dy, float[] scratch, int q, int n, int rows) {
+        int col = q * WIDTH;
+        for (int i = 0; i < rows; i++) System.arraycopy(dy, i * n + col, scratch, i * WIDTH, WIDTH);
+    }
+
+    /**
+     * Groups {@code [b0, b1)} of panel {@code q} of {@link #weightGradient} (one task of the step's last phase), and the
+     * inputs past the last whole group when {@code b1} is the last group; {@code scratch} holds the panel's columns of
+     * dY ({@link #copyPanelColumns}).
+     */
+    static void gradientGroups(float[] x, int[] rowOff, float[] xt, float[] scratch, float[] g, int q, int b0, int b1,
+                               int k, int rows, RangeUpdate then) {
+        int panel = q * k * WIDTH;
+        for (int b = b0; b < b1; b++) {
+            int g0 = panel + b * ROWS * WIDTH;
+            gradientBlock(xt, b * rows * ROWS, scratch, g, g0, rows);
+            if (then != null) then.apply(g0, g0 + ROWS * WIDTH);
+        }
+        if (b1 < groups(k)) return;
+        for (int p = groups(k) * ROWS; p < k; p++) {
+            int g0 = panel + p * WIDTH;
+            gradientRow(x, rowOff, scratch, 0, WIDTH, g, g0, p, rows);
+            if (then != null) then.apply(g0, g0 + WIDTH);
         }
     }
 

@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The CPU backend gives the same bits whatever its thread count: every loss, parameter and evaluation after 40 steps
  * (a partial last batch included) with 2 and 3 threads equals the 1-thread run's. The first model's first layer
- * (256 outputs: 4 panels on AVX-512, 8 on AVX2) takes the panel step, split by panels across the workers; the
+ * (256 outputs: 4 panels on AVX-512, 8 on AVX2) takes the panel step, split by panels across the workers, which steal
+ * each other's tasks when they finish first (also run here without stealing, each worker on its own share); the
  * second (33 hidden, two hidden layers) the two-pass row-major step.
  */
 class ThreadCountReproducibilityTest {
@@ -29,18 +30,19 @@ class ThreadCountReproducibilityTest {
         MlpSpec spec = new MlpSpec(in, h2 == 0 ? new int[] {h1} : new int[] {h1, h2}, classes);
         Splits data = SyntheticData.blobs(in, classes, 1000, 100, 200, 1.0, 5);
         double[][] reference = null;
-        for (int threads : new int[] {1, 2, 3}) {
-            double[][] run = train(spec, data, threads, batch);
-            if (reference == null) reference = run;
-            else
-                for (int i = 0; i < reference.length; i++)
-                    assertArrayEquals(reference[i], run[i], threads + " threads, record " + i);
-        }
+        for (int threads : new int[] {1, 2, 3})
+            for (boolean stealing : new boolean[] {true, false}) {
+                double[][] run = train(spec, data, threads, batch, stealing);
+                if (reference == null) reference = run;
+                else
+                    for (int i = 0; i < reference.length; i++)
+                        assertArrayEquals(reference[i], run[i], threads + " threads, stealing " + stealing + ", record " + i);
+            }
     }
 
     /** Losses of 40 steps, then every parameter, then validation loss and accuracy, as doubles. */
-    private static double[][] train(MlpSpec spec, Splits data, int threads, int batch) {
-        try (CpuBackend b = new CpuBackend(threads)) {
+    private static double[][] train(MlpSpec spec, Splits data, int threads, int batch, boolean stealing) {
+        try (CpuBackend b = new CpuBackend(threads, stealing)) {
             b.init(spec, Initialization.pytorchDefault(spec, 3), OptimizerSetup.single(new SgdConfig(0.9, 0, true, 5e-4),
                     2 * spec.layers()));
             b.upload(data);
