@@ -38,32 +38,24 @@ final class TaskQueues {
 
     /** The next task for worker {@code w}: its own front, else another's back; -1 when none is left. */
     int next(int w) {
-        int own = takeFront(w);
+        int own = take(w, true);
         if (own >= 0 || !stealing) return own;
         for (int d = 1; d < threads; d++) {
-            int stolen = takeBack((w + d) % threads);
+            int stolen = take((w + d) % threads, false);
             if (stolen >= 0) return stolen;
         }
         return -1;
     }
 
-    private int takeFront(int w) {
+    /** Takes the first ({@code front}) or the last task of worker {@code w}'s range; -1 when it is empty. */
+    private int take(int w, boolean front) {
         int at = w * STRIDE;
         while (true) {
             long v = ranges.get(at);
-            int front = (int) (v >>> 32), end = (int) v;
-            if (front >= end) return -1;
-            if (ranges.compareAndSet(at, v, ((long) (front + 1) << 32) | end)) return front;
-        }
-    }
-
-    private int takeBack(int w) {
-        int at = w * STRIDE;
-        while (true) {
-            long v = ranges.get(at);
-            int front = (int) (v >>> 32), end = (int) v;
-            if (front >= end) return -1;
-            if (ranges.compareAndSet(at, v, ((long) front << 32) | (end - 1))) return end - 1;
+            int first = (int) (v >>> 32), end = (int) v;
+            if (first >= end) return -1;
+            long rest = front ? ((long) (first + 1) << 32) | end : ((long) first << 32) | (end - 1);
+            if (ranges.compareAndSet(at, v, rest)) return front ? first : end - 1;
         }
     }
 }
