@@ -431,7 +431,7 @@ public final class CpuBackend implements Backend {
      * With {@code -Danneal.cpu.phaseTimes=true}: the median and the minimum over the last steps (at most
      * {@value #TIMED_STEPS}, since {@link #init} or the previous call, which resets them) of each phase of the panel
      * step on each worker and of the caller's whole step, in microseconds, and the first layer's two products in
-     * GFLOP/s per worker at the medians; null when phase timing is off or no step was timed.
+     * GFLOP/s at the slower worker's median; null when phase timing is off or no step was timed.
      */
     public String phaseTimes() {
         if (!PHASE_TIMES || timedSteps == 0) return null;
@@ -455,12 +455,14 @@ public final class CpuBackend implements Backend {
         }
         if (threads > 1) sb.append(String.format("  %-58s %8.1f (%6.1f)%n", "whole step (caller)", median[0][PHASES.length],
                 min[0][PHASES.length]));
+        // the workers steal each other's tasks, so a worker's share varies: the layer's FLOP over the slower worker
+        double flop = 2.0 * stepRows * spec.inputs() * panels * Panels.WIDTH, forward = 0, gradient = 0;
         for (int w = 0; w < threads; w++) {
-            int mine = WorkerPool.split(w + 1, threads, panels, 1) - WorkerPool.split(w, threads, panels, 1);
-            double flop = 2.0 * stepRows * spec.inputs() * mine * Panels.WIDTH;
-            sb.append(String.format("  worker %d: forward %.1f GFLOP/s, weight gradient with the update %.1f GFLOP/s%n", w,
-                    flop / median[w][0] / 1e3, flop / median[w][4] / 1e3));
+            forward = Math.max(forward, median[w][0]);
+            gradient = Math.max(gradient, median[w][4]);
         }
+        sb.append(String.format("  all workers: forward %.1f GFLOP/s, weight gradient with the update %.1f GFLOP/s "
+                + "(the layer's FLOP over the slower worker's median)%n", flop / forward / 1e3, flop / gradient / 1e3));
         timedSteps = 0;
         return sb.toString();
     }
