@@ -66,6 +66,12 @@ class PanelsTest {
         for (int q = 0; q < panels; q++)
             Panels.forward(set, rowOff, p, bias, byPanels, cOff, m, n, k, q, q + 1, true, new float[m * W]);
         assertArrayEquals(c, byPanels, "panels split between workers must not change a single bit");
+        float[] byTasks = new float[cOff + m * n];
+        for (int q = 0; q < panels; q++)
+            for (int i0 = 0; i0 < m; i0 += 3)
+                Panels.forwardRows(set, rowOff, p, bias, byTasks, cOff, i0, Math.min(m, i0 + 3), n, k, q, true,
+                        new float[3 * W]);
+        assertArrayEquals(c, byTasks, "tasks of 3 rows of a panel must not change a single bit");
     }
 
     @ParameterizedTest
@@ -96,6 +102,14 @@ class PanelsTest {
         float[] whole = new float[n * k];
         Panels.weightGradient(set, rowOff, xt, dy, whole, 0, panels, n, k, rows, scratch, null);
         assertArrayEquals(whole, g, "split into panels: not a single bit may change");
+        float[] byTasks = new float[n * k];
+        int third = Math.max(1, groups / 3);
+        for (int q = 0; q < panels; q++) {
+            Panels.copyPanelColumns(dy, scratch, q, n, rows);
+            for (int b0 = 0; b0 < Math.max(groups, 1); b0 += third)
+                Panels.gradientGroups(set, rowOff, xt, scratch, byTasks, q, b0, Math.min(groups, b0 + third), k, rows, null);
+        }
+        assertArrayEquals(whole, byTasks, "split into ranges of input groups: not a single bit may change");
     }
 
     @ParameterizedTest
