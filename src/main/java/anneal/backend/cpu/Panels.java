@@ -97,8 +97,8 @@ final class Panels {
      * floats apart (1 KiB in the sweep's model), so one panel's columns of them fall into a few L1 sets and evict each
      * other, and the cache lines where two workers' panels meet would change cores at every slice (about 3% of a
      * 2-thread step alone, 3-8% with the other two changes of its commit, measured in one JVM against writing the
-     * partial sums into C). A float store and reload is exact, so each
-     * element is still one chain of fused multiply-adds, {@code p} ascending.
+     * partial sums into C). A float store and reload is exact, so each element is still one chain of fused
+     * multiply-adds, {@code p} ascending.
      */
     static void forward(float[] a, int[] rowOff, float[] w, float[] bias, float[] c, int cOff, int m, int n, int k,
                         int q0, int q1, boolean relu, float[] part) {
