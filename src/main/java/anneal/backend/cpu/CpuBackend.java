@@ -364,7 +364,7 @@ public final class CpuBackend implements Backend {
      *       the activations down to {@code dH} (ReLU mask fused);</li>
      *   <li>barrier; {@code dW0 = dH^T X} for this worker's panels (and any it steals), each block SGD-updated as soon as it is computed, and
      *       {@code b0}'s gradient and update for the same columns; the other layers' weight gradients and updates for
-     *       this worker's output neurons.</li>
+     *       this worker's range of their inputs (columns of their weights).</li>
      * </ol>
      */
     private void panelStep(int w) {
@@ -411,13 +411,19 @@ public final class CpuBackend implements Backend {
         }
         if (PHASE_TIMES) t = phase(w, 4, t);
         for (int l = 1; l < layers; l++) {
+            // split by the layer's inputs (columns of its weight), not by its outputs: the classifier has ten, so a
+            // split by 4-row blocks gave one worker 4 rows and the other 6 (twice the time)
             int out = spec.fanOut(l), prev = spec.fanIn(l);
-            int i0 = WorkerPool.split(w, threads, out, 4), i1 = WorkerPool.split(w + 1, threads, out, 4);
-            if (i0 >= i1) continue;
-            VectorKernels.gemmTN(delta[l], out, act[l - 1], grads[2 * l], i0, i1, prev, rows);
-            VectorKernels.biasGrad(delta[l], grads[2 * l + 1], rows, out, i0, i1);
-            update(2 * l, i0 * prev, i1 * prev);
-            update(2 * l + 1, i0, i1);
+            int j0 = WorkerPool.split(w, threads, prev, VectorKernels.L);
+            int j1 = WorkerPool.split(w + 1, threads, prev, VectorKernels.L);
+            if (j0 < j1) {
+                VectorKernels.gemmTN(delta[l], out, act[l - 1], grads[2 * l], 0, out, prev, rows, j0, j1);
+                for (int o = 0; o < out; o++) update(2 * l, o * prev + j0, o * prev + j1);
+            }
+            if (w == threads - 1) {
+                VectorKernels.biasGrad(delta[l], grads[2 * l + 1], rows, out, 0, out);
+                update(2 * l + 1, 0, out);
+            }
         }
         if (PHASE_TIMES) phase(w, 5, t);
     }

@@ -90,9 +90,18 @@ final class VectorKernels {
                 c[r2 + 3] = finish(c23.reduceLanes(VectorOperators.ADD), a, a2, b, b3, kv, k, bias, j + 3, relu);
             }
             for (; j < jEnd; j++) {
-                c[cOff + i * n + j] = dot(a, a0, b, j * k, kv, k, bias, j, relu);
-                c[cOff + (i + 1) * n + j] = dot(a, a1, b, j * k, kv, k, bias, j, relu);
-                c[cOff + (i + 2) * n + j] = dot(a, a2, b, j * k, kv, k, bias, j, relu);
+                // three rows' chains side by side (each the same arithmetic as dot(), which runs one chain at a time)
+                int b0 = j * k;
+                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0;
+                for (int p = 0; p < kv; p += L) {
+                    FloatVector w0 = FloatVector.fromArray(S, b, b0 + p);
+                    s0 = FloatVector.fromArray(S, a, a0 + p).fma(w0, s0);
+                    s1 = FloatVector.fromArray(S, a, a1 + p).fma(w0, s1);
+                    s2 = FloatVector.fromArray(S, a, a2 + p).fma(w0, s2);
+                }
+                c[cOff + i * n + j] = finish(s0.reduceLanes(VectorOperators.ADD), a, a0, b, b0, kv, k, bias, j, relu);
+                c[cOff + (i + 1) * n + j] = finish(s1.reduceLanes(VectorOperators.ADD), a, a1, b, b0, kv, k, bias, j, relu);
+                c[cOff + (i + 2) * n + j] = finish(s2.reduceLanes(VectorOperators.ADD), a, a2, b, b0, kv, k, bias, j, relu);
             }
         }
         for (; i < m; i++) {
@@ -123,11 +132,20 @@ final class VectorKernels {
      * Per element: one fused multiply-add per p, p ascending, from 0.
      */
     static void gemmTN(float[] a, int lda, float[] b, float[] c, int i0, int i1, int n, int k) {
+        gemmTN(a, lda, b, c, i0, i1, n, k, 0, n);
+    }
+
+    /**
+     * {@link #gemmTN} for columns {@code [j0, j1)} only ({@code j0} a multiple of the vector length): how the step
+     * splits a small layer's weight gradient between workers when it has fewer output rows than a block has (the
+     * classifier's ten).
+     */
+    static void gemmTN(float[] a, int lda, float[] b, float[] c, int i0, int i1, int n, int k, int j0, int j1) {
         // Cache blocking: a panel of B's columns (all k rows) stays in L1/L2 while every output row passes over it.
-        int nv = S.loopBound(n);
+        int nv = Math.min(j1, S.loopBound(n));
         int panel = TN_PANEL_VECTORS * L;
-        for (int j0 = 0; j0 < nv; j0 += panel) gemmTNPanel(a, lda, b, c, i0, i1, n, k, j0, Math.min(nv, j0 + panel));
-        if (nv < n) for (int i = i0; i < i1; i++) tnScalarColumns(a, lda, b, c, i, nv, n, k);
+        for (int j = j0; j < nv; j += panel) gemmTNPanel(a, lda, b, c, i0, i1, n, k, j, Math.min(nv, j + panel));
+        if (nv < j1) for (int i = i0; i < i1; i++) tnScalarColumns(a, lda, b, c, i, Math.max(j0, nv), j1, n, k);
     }
 
     /** Vectors of B's columns per panel of {@link #gemmTN} (a multiple of the 3-vector block). */
@@ -199,7 +217,24 @@ final class VectorKernels {
             }
         }
         for (; i < i1; i++) {
-            for (int j = jStart; j < nv; j += L) {
+            int j = jStart;
+            for (; j + 4 * L <= nv; j += 4 * L) {
+                // four chains at a time (one alone waits on the latency of each fused multiply-add)
+                FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+                for (int p = 0; p < k; p++) {
+                    FloatVector d = FloatVector.broadcast(S, a[p * lda + i]);
+                    int bo = p * n + j;
+                    c0 = d.fma(FloatVector.fromArray(S, b, bo), c0);
+                    c1 = d.fma(FloatVector.fromArray(S, b, bo + L), c1);
+                    c2 = d.fma(FloatVector.fromArray(S, b, bo + 2 * L), c2);
+                    c3 = d.fma(FloatVector.fromArray(S, b, bo + 3 * L), c3);
+                }
+                c0.intoArray(c, i * n + j);
+                c1.intoArray(c, i * n + j + L);
+                c2.intoArray(c, i * n + j + 2 * L);
+                c3.intoArray(c, i * n + j + 3 * L);
+            }
+            for (; j < nv; j += L) {
                 FloatVector c0 = FloatVector.zero(S);
                 for (int p = 0; p < k; p++)
                     c0 = FloatVector.broadcast(S, a[p * lda + i]).fma(FloatVector.fromArray(S, b, p * n + j), c0);
@@ -208,8 +243,8 @@ final class VectorKernels {
         }
     }
 
-    private static void tnScalarColumns(float[] a, int lda, float[] b, float[] c, int i, int j0, int n, int k) {
-        for (int j = j0; j < n; j++) {
+    private static void tnScalarColumns(float[] a, int lda, float[] b, float[] c, int i, int j0, int j1, int n, int k) {
+        for (int j = j0; j < j1; j++) {
             float s = 0f;
             for (int p = 0; p < k; p++) s = Math.fma(a[p * lda + i], b[p * n + j], s);
             c[i * n + j] = s;

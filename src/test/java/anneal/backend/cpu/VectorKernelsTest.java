@@ -41,6 +41,26 @@ class VectorKernelsTest {
         assertClose(expected, java.util.Arrays.copyOfRange(c, 3, c.length), k);
     }
 
+    /** The panel step's split of a small layer's weight gradient: by ranges of columns, each a multiple of 16. */
+    @ParameterizedTest
+    @CsvSource({"1,1,1", "10,256,128", "10,256,129", "13,129,7", "5,33,17", "3,80,2", "6,784,128"})
+    void gemmTNOnColumnRangesGivesTheWholeProductsBits(int m, int n, int k) {
+        float[] a = random(k * m, 6), b = random(k * n, 7);
+        float[] expected = new float[m * n];
+        ReferenceOps.matmulTN(a, b, expected, m, n, k);
+        float[] whole = new float[m * n];
+        VectorKernels.gemmTN(a, m, b, whole, 0, m, n, k);
+        assertClose(expected, whole, k);
+        for (int parts = 1; parts <= 3; parts++) {
+            float[] c = new float[m * n];
+            java.util.Arrays.fill(c, Float.NaN);
+            for (int w = 0; w < parts; w++)
+                VectorKernels.gemmTN(a, m, b, c, 0, m, n, k, WorkerPool.split(w, parts, n, VectorKernels.L),
+                        WorkerPool.split(w + 1, parts, n, VectorKernels.L));
+            assertArrayEquals(whole, c, parts + " column ranges must give the whole product's bits, every element");
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"1,1,1", "1,7,3", "7,1,9", "4,24,5", "5,33,17", "13,129,7", "256,784,128", "10,256,129", "9,8,1"})
     void gemmTNMatchesReferenceOnAnyRowRange(int m, int n, int k) {
