@@ -7,9 +7,9 @@
 #   - PyTorch 2.7.1 on the JVM through DJL 0.36.0 (tools/djl-peer), offline, 1 and 2 threads, reported at its fastest;
 # all on Anneal's export (split, normalisation, initial weights, batch order, OneCycleLR lr and momentum per step;
 # every peer re-hashes what it trains on and a mismatch aborts the run), the same warm-up (>= 200 steps and
-# >= 0.5 s, then an evaluation) and timed region. Then the machine's Vector API FMA ceiling (JMH PeakFlopsBench,
-# 1 and 2 threads), REPS interleaved repetitions of the three best configurations (medians), and the same three
-# with a competing CPU-bound process on the machine.
+# >= 0.5 s, then an evaluation) and timed region. The machine's Vector API FMA ceiling (JMH PeakFlopsBench, 1 and 2
+# threads) is measured before the peers and again after REPS interleaved repetitions of the three best
+# configurations (medians); then the same three with a competing CPU-bound process on the machine.
 #
 #   tools/bench_cpu.sh [REPS] [OUT.md]       (defaults: 3, results/train-cpu-vs-pytorch.md; raw lines in OUT.jsonl)
 #
@@ -83,11 +83,16 @@ fi
 log "OpenBLAS picks core '$AUTO_CORE'; core types tried: ${CORES[*]}"
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-log "FMA ceiling (JMH PeakFlopsBench, 1 and 2 threads)"
-for t in 1 2; do
-  java -jar "$JAR" bench PeakFlopsBench -t "$t" -f 1 -wi 2 -w 1 -i 3 -r 1 -rf json -rff "$WORK/peak-$t.json" > "$WORK/peak-$t.log" 2>&1 \
-    || { cat "$WORK/peak-$t.log" >&2; exit 1; }
-done
+# the machine's FMA ceiling, 1 and 2 threads, into $WORK/peak-$1-T.json; measured before the peers and again after the
+# repetitions, because a virtual machine's ceiling moves (here 84-171 GFLOP/s per core within seconds)
+peak_flops() {
+  log "FMA ceiling, $1 (JMH PeakFlopsBench, 1 and 2 threads)"
+  for t in 1 2; do
+    java -jar "$JAR" bench PeakFlopsBench -t "$t" -f 1 -wi 2 -w 1 -i 3 -r 1 -rf json -rff "$WORK/peak-$1-$t.json" \
+      > "$WORK/peak-$1-$t.log" 2>&1 || { cat "$WORK/peak-$1-$t.log" >&2; exit 1; }
+  done
+}
+peak_flops start
 
 for t in ${BENCH_ANNEAL_THREADS:-1 2}; do run_one scan "Anneal CPU, $t thread$([ $t = 1 ] || echo s)" anneal "$t"; done
 for ct in "${CORES[@]}"; do
@@ -118,6 +123,8 @@ for r in $(seq 2 "$REPS"); do
   run_one "rep$r" "$T_LABEL" torch "$T_T" "$T_OB" "$T_CT"
   run_one "rep$r" "$D_LABEL" djl "$D_T"
 done
+
+peak_flops end
 
 log "under load: one competing CPU-bound process"
 /usr/bin/python3 -c 'while True: pass' &
