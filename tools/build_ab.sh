@@ -8,10 +8,13 @@
 # target/build-ab/, its classes are loaded in a class loader of their own, and tools/build-ab/BuildAb alternates
 # 200-step chunks of the trainer's shuffled batches between them (10 warm-up rounds). It runs twice, the second time
 # with the class loaders swapped, and prints each run's medians, per-round ratio (median and quartiles) and whether
-# the parameters are bit-identical after equal steps, then the ratio B/A of both orders together (the geometric mean,
-# so the second loader's own head start cancels) and that head start. Read ratios within 3% of 1 as no difference.
+# the parameters and every step's loss are bit-identical, then the ratio B/A of both orders together (the geometric
+# mean, so the second loader's own head start cancels) and that head start. Read ratios within 3% of 1 as no
+# difference.
+# The step is each build's own JMH TrainStepBench (-p backend=cpu -p order=shuffled; tools/build-ab/AbRunner).
 # Needs target/anneal.jar (for the dependencies), Fashion-MNIST in /usr/share/datasets/fashion-mnist, and revisions
-# from 9b99df6 on (the public API AbRunner uses). About 40 s with 2 threads, 80 s with 1, plus the two compiles.
+# whose TrainStepBench has the order parameter (43f7b84 on). About 40 s with 2 threads, 80 s with 1, plus the two
+# compiles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 usage="usage: tools/build_ab.sh REV_A REV_B [THREADS] [ROUNDS]"

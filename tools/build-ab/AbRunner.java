@@ -1,50 +1,43 @@
-import anneal.backend.cpu.CpuBackend;
-import anneal.data.EpochOrder;
-import anneal.data.FashionMnist;
-import anneal.data.Splits;
-import anneal.model.Initialization;
-import anneal.model.MlpSpec;
-import anneal.optim.OptimizerSetup;
-import anneal.optim.SgdConfig;
-import anneal.schedule.Hyperparameter;
-import anneal.schedule.HyperparameterTable;
+import anneal.backend.Backend;
+import anneal.jmh.TrainStepBench;
+import java.lang.reflect.Field;
 
 /**
  * One build's side of tools/build_ab.sh: loaded once per build, each in its own class loader, so the two builds'
- * {@code anneal.*} classes never meet. The trainer's setting: Fashion-MNIST as Anneal splits it, MLP 784-256-10 with
- * PyTorch's initialisation (seed 0), SGD momentum 0.9 Nesterov, weight decay 5e-4, lr 0.01, batch 128, the
- * trainer's shuffled order of epoch 0 for seed 1.
+ * {@code anneal.*} classes never meet. It drives that build's own JMH {@link TrainStepBench} (CPU backend, batch 128,
+ * hidden 256, {@code order=shuffled}), so the A/B measures exactly the step the README's JMH figures measure, in
+ * its setting, and the setting lives in one place.
  */
 public class AbRunner {
-    static final int BATCH = 128;
-    static CpuBackend backend;
-    static HyperparameterTable hyperparameters;
-    static int samples, offset;
+    static TrainStepBench bench;
+    /** A running hash of every step's loss bits, to check that both builds train the same trajectory. */
+    static long lossBits;
 
     public static void setup(int threads) {
-        Splits splits = FashionMnist.load(FashionMnist.DEFAULT_DIR, 5000, 0);
-        MlpSpec spec = new MlpSpec(splits.train().featureCount(), new int[] {256}, splits.train().classes());
-        OptimizerSetup optimizer = OptimizerSetup.single(new SgdConfig(0.9, 0, true, 5e-4), 2 * spec.layers());
-        hyperparameters = optimizer.configured().with(Hyperparameter.LR, 0.01);
-        samples = splits.train().count();
-        backend = new CpuBackend(threads);
-        backend.init(spec, Initialization.pytorchDefault(spec, 0), optimizer);
-        backend.upload(splits);
-        backend.beginEpoch(EpochOrder.of(samples, 1, 0));
+        bench = new TrainStepBench();
+        bench.backend = "cpu";
+        bench.batch = 128;
+        bench.hidden = 256;
+        bench.threads = threads;
+        bench.order = "shuffled";
+        bench.setUp();
     }
 
     /** {@code steps} training steps on the next batches (wrapping at the epoch's end); nanoseconds taken. */
     public static long run(int steps) {
         long t0 = System.nanoTime();
-        for (int s = 0; s < steps; s++) {
-            if (offset + BATCH > samples) offset = 0;
-            backend.trainStep(offset, BATCH, hyperparameters);
-            offset += BATCH;
-        }
+        for (int s = 0; s < steps; s++) lossBits = 31 * lossBits + Double.doubleToLongBits(bench.step());
         return System.nanoTime() - t0;
     }
 
-    public static float[] parameter(int tensor) {
-        return backend.parameters().tensor(tensor);
+    public static long lossChecksum() {
+        return lossBits;
+    }
+
+    /** The benchmark's backend has no accessor (and older builds' benchmark cannot be given one). */
+    public static float[] parameter(int tensor) throws ReflectiveOperationException {
+        Field device = TrainStepBench.class.getDeclaredField("device");
+        device.setAccessible(true);
+        return ((Backend) device.get(bench)).parameters().tensor(tensor);
     }
 }

@@ -15,13 +15,14 @@ public class BuildAb {
 
     public static void main(String[] a) throws Exception {
         int threads = Integer.parseInt(a[0]), rounds = Integer.parseInt(a[1]);
-        Method[] run = new Method[2], parameter = new Method[2];
+        Method[] run = new Method[2], parameter = new Method[2], losses = new Method[2];
         for (int v = 0; v < 2; v++) {
             URL[] urls = {Path.of(a[2 + v]).toUri().toURL(), Path.of(a[4]).toUri().toURL(), Path.of(a[5]).toUri().toURL()};
             Class<?> c = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader()).loadClass("AbRunner");
             c.getMethod("setup", int.class).invoke(null, threads);
             run[v] = c.getMethod("run", int.class);
             parameter[v] = c.getMethod("parameter", int.class);
+            losses[v] = c.getMethod("lossChecksum");
         }
         double[][] us = new double[2][rounds];
         for (int round = -WARMUP; round < rounds; round++)
@@ -44,5 +45,7 @@ public class BuildAb {
         for (int t = 0; t < 4; t++)
             same &= Arrays.equals((float[]) parameter[0].invoke(null, t), (float[]) parameter[1].invoke(null, t));
         System.out.println("parameters after equal steps: " + (same ? "bit-identical" : "DIFFERENT"));
+        System.out.println("every step's loss: "
+                + (losses[0].invoke(null).equals(losses[1].invoke(null)) ? "bit-identical" : "DIFFERENT"));
     }
 }
