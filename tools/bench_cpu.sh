@@ -6,10 +6,11 @@
 #     'Prescott' SSE3 kernels, with OPENBLAS_CORETYPE set to the AVX-512/AVX2 cores it has), reported at its fastest;
 #   - PyTorch 2.7.1 on the JVM through DJL 0.36.0 (tools/djl-peer), offline, 1 and 2 threads, reported at its fastest;
 # all on Anneal's export (split, normalisation, initial weights, batch order, OneCycleLR lr and momentum per step;
-# every peer re-hashes what it trains on and a mismatch aborts the run), the same warm-up (>= 200 steps and
-# >= 0.5 s, then an evaluation) and timed region. The machine's Vector API FMA ceiling (JMH PeakFlopsBench, 1 and 2
-# threads) is measured before the peers and again after REPS interleaved repetitions of the three best
-# configurations (medians); then the same three with a competing CPU-bound process on the machine.
+# every peer re-hashes what it trains on and a mismatch aborts the run), the same warm-up (the export's steps and
+# seconds, PeerProtocol.WARMUP_*; Anneal's also until its JIT is quiet; then an evaluation) and timed region. The
+# machine's Vector API FMA ceiling (JMH PeakFlopsBench, 1 and 2 threads) is measured before the peers and again
+# after REPS interleaved repetitions of the three best configurations (medians); then the same three with a
+# competing CPU-bound process on the machine.
 #
 #   tools/bench_cpu.sh [REPS] [OUT.md]       (defaults: 3, results/train-cpu-vs-pytorch.md; raw lines in OUT.jsonl)
 #

@@ -7,6 +7,7 @@ import sys
 
 raw, work, out, reps, commit, cpu, isa, nproc, jvm, load0, load1, auto_core, note = sys.argv[1:]
 rows = [json.loads(l) for l in open(raw) if l.strip()]
+man = json.load(open(f"{work}/export/manifest.json"))
 
 # FLOPs of one step of 784-256-10 at batch 128, counted exactly: the five matrix products (2 per multiply-add)
 B, I, H, C = 128, 784, 256, 10
@@ -66,9 +67,11 @@ L.append("- PyTorch 2.7.1 via DJL 0.36.0 (`tools/djl-peer`, `ai.djl.pytorch:pyto
 L.append("- Task, identical for all: Fashion-MNIST 55,000 train / 5,000 validation / 10,000 test as Anneal splits and "
          "normalises it, MLP 784-256-10, Anneal's initial weights and batch order (seed 1), batch 128, SGD momentum "
          "0.9 Nesterov, weight decay 5e-4, `OneCycleLR(max_lr=0.1, total_steps=1290)` lr and momentum per step from "
-         "Anneal's export; every peer re-hashed what it trained on (SHA-256) and matched the export. Warm-up >= 200 "
-         "steps and >= 0.5 s plus an evaluation, outside the timed region; timed: 3 epochs of steps + per-epoch "
-         "evaluation; ms/step = training time / steps.")
+         "Anneal's export; every peer re-hashed what it trained on (SHA-256) and matched the export. Warm-up (the "
+         f"export's): >= {man['warmup_steps']} steps and >= {man['warmup_seconds']:g} s (at most "
+         f"{20 * man['warmup_steps']} steps), Anneal's until its JIT is quiet too, plus an evaluation, outside the "
+         "timed region (each run's warm-up is in the table of every configuration); timed: 3 epochs of steps + "
+         "per-epoch evaluation; ms/step = training time / steps.")
 L.append(f"- One step = {GEMM_FLOP:,} FLOP in its five matrix products ("
          + ", ".join(f"{k} {v:,}" for k, v in GEMM.items()) + f") plus {ELEMENTWISE:,} element-wise; GFLOP/s below "
          "count the products only. Peak = JMH `PeakFlopsBench` (12 independent `FloatVector.fma` chains per thread): "
@@ -106,12 +109,23 @@ if a:
         L.append(f"\n**Anneal / fastest peer ({fastest}): {meds[fastest] / meds[a[0]]:.2f}x** (ratio of medians, "
                  "same run).")
 L.append("\n## Every configuration tried (one run each, before the repetitions)\n")
-L.append("| configuration | ms per step | samples/s | time to 0.88 | final test acc | threads found |")
-L.append("|---|---:|---:|---:|---:|---|")
+L.append("| configuration | ms per step | samples/s | time to 0.88 | final test acc | threads found | warm-up |")
+L.append("|---|---:|---:|---:|---:|---|---:|")
+
+
+def warmup(r):
+    w = f"{r['warmup_steps']} steps" if r.get("warmup_steps") is not None else "?"
+    if r.get("warmup_s") is not None:
+        w += f", {r['warmup_s']:.1f} s"
+    if r.get("warmup_jit_quiet") is not None:
+        w += ", JIT quiet" if r["warmup_jit_quiet"] else ", JIT not quiet"
+    return w
+
+
 for r in [r for r in rows if r["phase"] == "scan"]:
     th = f"{r['threads']}" + (f", OpenBLAS {r.get('openblas_threads')} ({r.get('openblas_core')})" if "openblas_threads" in r else "")
     L.append(f"| {r['label']} | {r['ms_per_step']:.3f} | {r['samples_per_s']:,.0f} | {ttt(r['time_to_target'])} | "
-             f"{r['final_test_acc']:.4f} | {th} |")
+             f"{r['final_test_acc']:.4f} | {th} | {warmup(r)} |")
 L.append("\n## Under load: the same three with one competing CPU-bound process (`python3 -c 'while True: pass'`)\n")
 L.append("| peer | ms per step, loaded | ms per step, median unloaded | slow-down |")
 L.append("|---|---:|---:|---:|")

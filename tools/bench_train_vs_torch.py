@@ -119,7 +119,7 @@ def main():
         idx = orders[0, (s % spe) * batch:(s % spe + 1) * batch]
         step(wm, wo, xtr[idx], ytr[idx], 0.0, moms[0])
         s += 1
-    warmup_steps = s
+    warmup_steps, warmup_s = s, time.perf_counter() - start
     evaluate(wm, xte, yte)
 
     model, opt = make()
@@ -150,6 +150,7 @@ def main():
             "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
             "openblas_env": os.environ.get("OPENBLAS_NUM_THREADS"),
             "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE"), "steps": done, "warmup_steps": warmup_steps,
+            "warmup_s": warmup_s,
             "train_s": train_s, "ms_per_step": 1e3 * train_s / done, "samples_per_s": samples / train_s,
             "time_to_target": time_to_target, "epochs_to_target": epochs_to_target, "final_test_acc": test_acc,
             "final_loss": float(loss), "setup_s": setup, "hashes_ok": not mismatched, "hash_mismatches": mismatched}

@@ -58,9 +58,10 @@ public final class PeerBench {
     /** Trains {@code config} on {@code data} with the CPU backend; the result line's fields. */
     static Map<String, Object> run(Splits data, TrainConfig config, int threads) {
         try (CpuBackend b = new CpuBackend(threads)) {
-            RunResult r = new Trainer(b, data).warmupSteps(PeerProtocol.WARMUP_STEPS)
-                    .warmupSeconds(PeerProtocol.WARMUP_SECONDS).run(config, Trainer.schedule(config), new TrainListener() {
-                    });
+            Trainer trainer = new Trainer(b, data).warmupSteps(PeerProtocol.WARMUP_STEPS)
+                    .warmupSeconds(PeerProtocol.WARMUP_SECONDS);
+            RunResult r = trainer.run(config, Trainer.schedule(config), new TrainListener() {
+            });
             List<EpochRecord> rec = r.records();
             EpochRecord last = rec.get(rec.size() - 1);
             Map<String, Object> m = new LinkedHashMap<>();
@@ -76,6 +77,9 @@ public final class PeerBench {
             m.put("time_to_target", Double.isNaN(r.timeToTarget()) ? null : r.timeToTarget());
             m.put("final_test_acc", r.finalTestAccuracy());
             m.put("setup_s", r.setupSeconds());
+            m.put("warmup_steps", trainer.warmedSteps());
+            m.put("warmup_s", trainer.warmedSeconds());
+            m.put("warmup_jit_quiet", trainer.warmedJitQuiet());
             return m;
         }
     }

@@ -48,8 +48,14 @@ public final class PeerProtocol {
     public static final double TARGET = 0.88;
     /** Warm-up before the timed run (Anneal's trainer and every peer): at least this many steps ... */
     public static final int WARMUP_STEPS = 200;
-    /** ... and at least this long, at most {@code 20 * WARMUP_STEPS} steps; then one test-set evaluation. */
-    public static final double WARMUP_SECONDS = 0.5;
+    /**
+     * ... and at least this long, at most {@code 20 * WARMUP_STEPS} steps; then one test-set evaluation. Anneal's
+     * trainer goes on until its JIT is quiet ({@code Trainer#warmupJitQuiet}); on the 2-core AMD EPYC that took
+     * 1.7-3.1 s, and after 0.5 s (this constant's earlier value) its C2 code was not ready: the first two timed epochs
+     * ran at 1.0-2.3 ms per step, the third at 0.64-1.15, against 0.60-0.71 in all three after a quiet JIT. Every peer
+     * gets at least as long.
+     */
+    public static final double WARMUP_SECONDS = 3.0;
 
     private PeerProtocol() {
     }

@@ -50,9 +50,12 @@ import java.util.List;
  * counts evaluations as well (MLPerf's view). Data loading, parameter initialisation, upload to the backend and
  * the JIT / device warm-up happen before the clock starts and are reported as {@link RunResult#setupSeconds()}.
  * The warm-up never touches the real data (MLPerf forbids it before the clock): it trains a throwaway model
- * (at least 50 steps and 0.5 s) and evaluates it on synthetic data of the same shape
+ * (at least 50 steps and 0.5 s, then until the JIT has compiled nothing for {@value #JIT_QUIET_SECONDS} s, at most
+ * {@link #warmupJitQuiet} s in all) and evaluates it on synthetic data of the same shape
  * ({@link SyntheticData#blobs}: the run's features and classes), after which the backend is re-initialised
- * and the real splits are uploaded.
+ * and the real splits are uploaded. Waiting for the JIT matters on a small machine: on 2 cores the CPU step's C2
+ * code was ready only about 1.5-2 s into the warm-up, and a run warmed for 0.5 s took 0.84-1.27 ms per step against
+ * 0.64-0.81 ms after 3 s (3 epochs of the peer protocol's run, 2 threads).
  *
  * <h2>Divergence</h2>
  * Checked at every evaluation, never between (the loop never calls {@link Backend#lastLoss()}, a device sync on
@@ -67,6 +70,13 @@ public final class Trainer {
     private final Splits data;
     private int warmupSteps = 50;
     private double warmupSeconds = 0.5;
+    private double warmupMaxSeconds = 10;
+    /** The JIT's total compile time in ms ({@link java.lang.management.CompilationMXBean}), or null without one. */
+    private java.util.function.LongSupplier jitMillis = jvmJitMillis();
+    /** What the last run's warm-up did: steps, seconds, and whether it ended with the JIT quiet. */
+    private int warmedSteps;
+    private double warmedSeconds;
+    private boolean warmedJitQuiet;
     private boolean evalOnClock;
     private boolean testAtEpochEndsOnly;
 
@@ -103,6 +113,48 @@ public final class Trainer {
         if (!(seconds >= 0)) throw new IllegalArgumentException("warm-up seconds must be >= 0, got " + seconds);
         this.warmupSeconds = seconds;
         return this;
+    }
+
+    /** The JIT counts as quiet once it has compiled nothing for this long (its compile-time counter has not moved). */
+    public static final double JIT_QUIET_SECONDS = 0.5;
+
+    /**
+     * After the minimum steps and seconds, the warm-up goes on until the JIT is quiet ({@value #JIT_QUIET_SECONDS} s
+     * without compiling), but not past {@code maxSeconds} of warm-up in all (default 10); 0 turns the wait off (the
+     * warm-up then ends at the minimum, or after 20 times the minimum steps). Without compile-time monitoring in the
+     * JVM there is no wait.
+     */
+    public Trainer warmupJitQuiet(double maxSeconds) {
+        if (!(maxSeconds >= 0)) throw new IllegalArgumentException("warm-up max seconds must be >= 0, got " + maxSeconds);
+        this.warmupMaxSeconds = maxSeconds;
+        return this;
+    }
+
+    /** The JVM's compile-time counter, or null where it has none (no JIT, or no compile-time monitoring). */
+    private static java.util.function.LongSupplier jvmJitMillis() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit::getTotalCompilationTime : null;
+    }
+
+    /** Replaces the JIT's compile-time counter that the warm-up watches (tests); null: no counter. */
+    Trainer jitMillis(java.util.function.LongSupplier counter) {
+        this.jitMillis = counter;
+        return this;
+    }
+
+    /** Steps the last run's warm-up took (0 before a run, or when it was skipped). */
+    public int warmedSteps() {
+        return warmedSteps;
+    }
+
+    /** Wall seconds the last run's warm-up stepped for (its evaluation not included). */
+    public double warmedSeconds() {
+        return warmedSeconds;
+    }
+
+    /** Whether the last run's warm-up ended with the JIT quiet (false when it hit the maximum or did not wait). */
+    public boolean warmedJitQuiet() {
+        return warmedJitQuiet;
     }
 
     /** Whether evaluation time counts towards time-to-target (MLPerf) or the clock pauses for it (default, AlgoPerf). */
@@ -236,9 +288,18 @@ public final class Trainer {
      * (or device) is warm; the caller re-initialises the backend and uploads the real data afterwards.
      */
     private void warmUp(MlpSpec spec, Parameters initial, OptimizerSetup optimizer, TrainConfig config) {
+        warmedSteps = 0;
+        warmedSeconds = 0;
+        warmedJitQuiet = false;
         if (warmupSteps == 0) return;
-        int rows = WARMUP_BATCHES * config.batchSize();
-        Splits fake = SyntheticData.blobs(spec.inputs(), spec.classes(), rows, config.batchSize(), 2 * config.batchSize(),
+        int batch = config.batchSize();
+        // the run's last batch of each epoch is short (n mod batch rows): the warm-up ends its cycle with one as short,
+        // so that the JIT has seen that path before the timed region (unseen, C2 compiled the step without it and
+        // dropped back to the interpreter at the first short batch, then recompiled, inside the timed region)
+        int remainder = data.train().count() % batch;
+        int batches = WARMUP_BATCHES + (remainder > 0 ? 1 : 0);
+        int rows = WARMUP_BATCHES * batch + remainder;
+        Splits fake = SyntheticData.blobs(spec.inputs(), spec.classes(), rows, batch, 2 * batch,
                 1.0, config.seed() ^ 0x5DEECE66DL);
         backend.init(spec, initial, optimizer);
         backend.upload(fake);
@@ -246,12 +307,30 @@ public final class Trainer {
         EpochOrder.fill(order, config.seed() ^ 0x5DEECE66DL, 0);
         HyperparameterTable lrZero = optimizer.configured();  // lr 0: the throwaway model does not move
         backend.beginEpoch(order);
-        long start = System.nanoTime();
-        for (int s = 0; s < warmupSteps
-                || (s < 20 * warmupSteps && (System.nanoTime() - start) * 1e-9 < warmupSeconds); s++) {
-            int offset = (s % WARMUP_BATCHES) * config.batchSize();
-            backend.trainStep(offset, config.batchSize(), lrZero);
+        java.util.function.LongSupplier jit = jitMillis;
+        boolean watchJit = warmupMaxSeconds > 0 && jit != null;
+        long start = System.nanoTime(), quietSince = start, compiled = watchJit ? jit.getAsLong() : 0;
+        int s = 0;
+        boolean quiet = false;
+        for (; ; s++) {
+            long now = System.nanoTime();
+            double elapsed = (now - start) * 1e-9;
+            if (watchJit) {
+                long c = jit.getAsLong();
+                if (c != compiled) {
+                    compiled = c;
+                    quietSince = now;
+                }
+                quiet = (now - quietSince) * 1e-9 >= JIT_QUIET_SECONDS;
+            }
+            boolean minimumDone = s >= warmupSteps && (elapsed >= warmupSeconds || s >= 20 * warmupSteps);
+            if (minimumDone && (!watchJit || quiet || elapsed >= warmupMaxSeconds)) break;
+            int offset = (s % batches) * batch;
+            backend.trainStep(offset, Math.min(batch, rows - offset), lrZero);
         }
+        warmedSteps = s;
+        warmedSeconds = (System.nanoTime() - start) * 1e-9;
+        warmedJitQuiet = watchJit && quiet;
         backend.endEpoch();
         backend.evaluate(Backend.Split.VALIDATION);
         backend.evaluate(Backend.Split.TEST);

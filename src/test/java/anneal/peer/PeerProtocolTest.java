@@ -4,8 +4,7 @@ import anneal.schedule.HyperparameterTable;
 import anneal.schedule.Hyperparameter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import anneal.backend.Backend;
-import anneal.backend.cpu.CpuBackend;
+import anneal.backend.ForwardingBackend;
 import anneal.data.SyntheticData;
 import anneal.data.Splits;
 import anneal.model.MlpSpec;
@@ -33,35 +32,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PeerProtocolTest {
     /** A CPU backend that records what the trainer sends it. */
-    private static final class Recording implements Backend {
-        final CpuBackend inner = new CpuBackend(1);
+    private static final class Recording extends ForwardingBackend {
         Splits uploaded;
         Parameters lastInit;
         final ByteArrayOutputStream orders = new ByteArrayOutputStream();
         final List<Double> lrs = new ArrayList<>(), momenta = new ArrayList<>();
 
-        @Override public String name() { return inner.name(); }
-        @Override public String description() { return inner.description(); }
         @Override public void init(MlpSpec spec, Parameters initial, OptimizerSetup optimizer) {
             lastInit = initial;
             orders.reset();
             lrs.clear();
             momenta.clear();
-            inner.init(spec, initial, optimizer);
+            super.init(spec, initial, optimizer);
         }
-        @Override public void upload(Splits splits) { uploaded = splits; inner.upload(splits); }
-        @Override public void beginEpoch(int[] order) { orders.writeBytes(PeerProtocol.bytes(order)); inner.beginEpoch(order); }
+        @Override public void upload(Splits splits) { uploaded = splits; super.upload(splits); }
+        @Override public void beginEpoch(int[] order) { orders.writeBytes(PeerProtocol.bytes(order)); super.beginEpoch(order); }
         @Override public void trainStep(int offset, int batchSize, HyperparameterTable hyperparameters) {
             lrs.add(hyperparameters.get(Hyperparameter.LR, 0));
             momenta.add(hyperparameters.get(Hyperparameter.MOMENTUM, 0));
-            inner.trainStep(offset, batchSize, hyperparameters);
+            super.trainStep(offset, batchSize, hyperparameters);
         }
-        @Override public double lastLoss() { return inner.lastLoss(); }
-        @Override public double drainMeanLoss() { return inner.drainMeanLoss(); }
-        @Override public double endEpoch() { return inner.endEpoch(); }
-        @Override public Evaluation evaluate(Split split) { return inner.evaluate(split); }
-        @Override public Parameters parameters() { return inner.parameters(); }
-        @Override public void close() { inner.close(); }
     }
 
     @Test
@@ -78,7 +68,7 @@ class PeerProtocolTest {
         }
         Recording r = new Recording();
         try (r) {
-            new Trainer(r, data).warmupSteps(3).run(config, Trainer.schedule(config), new TrainListener() {
+            new Trainer(r, data).warmupSteps(3).warmupJitQuiet(0).run(config, Trainer.schedule(config), new TrainListener() {
             });
         }
         assertEquals(sha.get("train_x.f32").asText(), PeerProtocol.sha256(PeerProtocol.bytes(r.uploaded.train().features())));

@@ -28,7 +28,7 @@ class TrainerTest {
 
     static RunResult run(TrainConfig c, anneal.schedule.LrScheduler s, int threads, List<EpochRecord> seen) {
         try (CpuBackend b = new CpuBackend(threads)) {
-            return new Trainer(b, BLOBS).warmupSteps(3).run(c, s, new TrainListener() {
+            return new Trainer(b, BLOBS).warmupSteps(3).warmupJitQuiet(0).run(c, s, new TrainListener() {
                 @Override
                 public void onRecord(EpochRecord r) {
                     seen.add(r);
@@ -145,7 +145,7 @@ class TrainerTest {
 
     static RecordingBackend train(TrainConfig c) {
         RecordingBackend b = new RecordingBackend();
-        RunResult r = new Trainer(b, BLOBS).warmupSteps(3).run(c, TrainListener.NONE);
+        RunResult r = new Trainer(b, BLOBS).warmupSteps(3).warmupJitQuiet(0).run(c, TrainListener.NONE);
         // the run records what reached the backend for group 0, when the schedule sets it
         double[] momentum0 = b.momenta.stream().mapToDouble(m -> m[0]).toArray();
         double[] wd0 = b.weightDecays.stream().mapToDouble(w -> w[0]).toArray();
@@ -236,7 +236,7 @@ class TrainerTest {
         TrainConfig c = new TrainConfig("test", 1e4, 3, 32, 0.9, 5, new int[] {32}, new SgdConfig(0.9, 0, false, 0),
                 false, 200, 25, false);
         try (CountingBackend b = new CountingBackend()) {
-            RunResult r = new Trainer(b, BLOBS).warmupSteps(3).run(c, TestSchedules.constant(1e4, 1), TrainListener.NONE);
+            RunResult r = new Trainer(b, BLOBS).warmupSteps(3).warmupJitQuiet(0).run(c, TestSchedules.constant(1e4, 1), TrainListener.NONE);
             assertEquals(0, b.lastLossCalls, "lastLoss() calls in the timed loop");
             assertEquals(RunStatus.DIVERGED, r.status());
             EpochRecord last = r.records().get(r.records().size() - 1);

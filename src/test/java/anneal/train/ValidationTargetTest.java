@@ -25,7 +25,7 @@ class ValidationTargetTest {
     static RunResult run(Splits data, boolean evalOnClock, Backend backend) {
         TrainConfig c = new TrainConfig("test", 0.05, 3, 32, 0.8, 5, new int[] {32}, new SgdConfig(0.9, 0, true, 5e-4),
                 false, 200, 0, false);
-        return new Trainer(backend, data).warmupSteps(3).evalOnClock(evalOnClock)
+        return new Trainer(backend, data).warmupSteps(3).warmupJitQuiet(0).evalOnClock(evalOnClock)
                 .run(c, TestSchedules.constant(0.05, 1), TrainListener.NONE);
     }
 
@@ -98,7 +98,7 @@ class ValidationTargetTest {
         TrainConfig c = new TrainConfig("test", 0.05, 2, 32, 0.99, 5, new int[] {32}, new SgdConfig(0.9, 0, true, 5e-4),
                 false, 200, 16, false);
         try (CpuBackend b = new CpuBackend(1)) {
-            RunResult r = new Trainer(b, TrainerTest.BLOBS).warmupSteps(3).testAtEpochEndsOnly(true)
+            RunResult r = new Trainer(b, TrainerTest.BLOBS).warmupSteps(3).warmupJitQuiet(0).testAtEpochEndsOnly(true)
                     .run(c, TestSchedules.constant(0.05, 1), TrainListener.NONE);
             // ceil(2000 / 32) = 63 steps per epoch: evaluations at 16, 32, 48, 63 (end), 64, 80, 96, 112, 126 (end)
             assertEquals(9, r.records().size());

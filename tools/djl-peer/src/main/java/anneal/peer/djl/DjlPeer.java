@@ -107,6 +107,7 @@ public final class DjlPeer {
                 warm.step(m, xtr, ytr, warmOrder, (long) b * batch, Math.min(n, (b + 1) * batch), 0f, (float) mom[0], wd);
             }
             int warmed = s;
+            double warmedSeconds = (System.nanoTime() - start) * 1e-9;
             warm.evaluate(m, xte, yte);
             warm.close();
 
@@ -152,6 +153,7 @@ public final class DjlPeer {
                     + System.getenv("MKL_NUM_THREADS") + " KMP_BLOCKTIME=" + System.getenv("KMP_BLOCKTIME"));
             r.put("steps", done);
             r.put("warmup_steps", warmed);
+            r.put("warmup_s", warmedSeconds);
             r.put("train_s", trainS);
             r.put("ms_per_step", 1e3 * trainS / done);
             r.put("samples_per_s", samples / trainS);
