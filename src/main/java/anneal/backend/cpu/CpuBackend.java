@@ -21,9 +21,10 @@ import anneal.schedule.HyperparameterTable;
  *       set, runs the forward pass (GEMM {@code X W^T} with fused bias + ReLU), the fused softmax +
  *       cross-entropy + gradient, and the backward pass of the activations ({@code dY W} with the ReLU mask
  *       fused; none for the first layer's input). All of this is local to a row.</li>
- *   <li><b>Weights</b>: each worker takes a contiguous share of every layer's output neurons, computes their
- *       weight gradient rows ({@code dY^T X}), bias gradients, and applies the SGD update to exactly those
- *       rows while they are in cache.</li>
+ *   <li><b>Weights</b>: each worker takes a contiguous share of the first layer's output neurons and of every
+ *       other layer's inputs (columns: a 10-class classifier has too few rows to split), computes those parts of
+ *       the weight gradients ({@code dY^T X}) and applies the SGD update to exactly them while they are in cache;
+ *       the last worker does the small layers' biases.</li>
  * </ol>
  * Evaluation is one rows pass over the split in chunks. Buffers are sized for the largest batch seen and
  * reused: after the first step at a batch size no step allocates. The split of work is a pure function of
@@ -410,22 +411,27 @@ public final class CpuBackend implements Backend {
             }
         }
         if (PHASE_TIMES) t = phase(w, 4, t);
-        for (int l = 1; l < layers; l++) {
-            // split by the layer's inputs (columns of its weight), not by its outputs: the classifier has ten, so a
-            // split by 4-row blocks gave one worker 4 rows and the other 6 (twice the time)
-            int out = spec.fanOut(l), prev = spec.fanIn(l);
-            int j0 = WorkerPool.split(w, threads, prev, VectorKernels.L);
-            int j1 = WorkerPool.split(w + 1, threads, prev, VectorKernels.L);
-            if (j0 < j1) {
-                VectorKernels.gemmTN(delta[l], out, act[l - 1], grads[2 * l], 0, out, prev, rows, j0, j1);
-                for (int o = 0; o < out; o++) update(2 * l, o * prev + j0, o * prev + j1);
-            }
-            if (w == threads - 1) {
-                VectorKernels.biasGrad(delta[l], grads[2 * l + 1], rows, out, 0, out);
-                update(2 * l + 1, 0, out);
-            }
-        }
+        for (int l = 1; l < layers; l++) hiddenLayerGradient(w, l);
         if (PHASE_TIMES) phase(w, 5, t);
+    }
+
+    /**
+     * Worker {@code w}'s share of layer {@code l}'s ({@code l >= 1}) weight gradient {@code dZ^T H} and its SGD update,
+     * and the bias's on the last worker. Split by the layer's inputs (columns of its weight), not by its outputs:
+     * the classifier has ten, so a split by 4-row blocks gave one worker 4 rows and the other 6 (twice the time).
+     */
+    private void hiddenLayerGradient(int w, int l) {
+        int threads = pool.threads(), rows = stepRows, out = spec.fanOut(l), prev = spec.fanIn(l);
+        int j0 = WorkerPool.split(w, threads, prev, VectorKernels.L);
+        int j1 = WorkerPool.split(w + 1, threads, prev, VectorKernels.L);
+        if (j0 < j1) {
+            VectorKernels.gemmTN(delta[l], out, act[l - 1], grads[2 * l], 0, out, prev, rows, j0, j1);
+            for (int o = 0; o < out; o++) update(2 * l, o * prev + j0, o * prev + j1);
+        }
+        if (w == threads - 1) {
+            VectorKernels.biasGrad(delta[l], grads[2 * l + 1], rows, out, 0, out);
+            update(2 * l + 1, 0, out);
+        }
     }
 
     private long phase(int w, int phase, long since) {
@@ -475,18 +481,17 @@ public final class CpuBackend implements Backend {
     }
 
     private void weightsPass(int w) {
-        int threads = pool.threads();
-        for (int l = 0; l < layers; l++) {
-            int out = spec.fanOut(l), in = spec.fanIn(l);
-            int i0 = WorkerPool.split(w, threads, out, 4), i1 = WorkerPool.split(w + 1, threads, out, 4);
-            int wt = 2 * l, bt = 2 * l + 1;
-            if (i0 >= i1) continue;
-            float[] input = l == 0 ? x : act[l - 1];
-            VectorKernels.gemmTN(delta[l], out, input, grads[wt], i0, i1, in, stepRows);
-            VectorKernels.biasGrad(delta[l], grads[bt], stepRows, out, i0, i1);
-            update(wt, i0 * in, i1 * in);
-            update(bt, i0, i1);
+        int threads = pool.threads(), out = spec.fanOut(0), in = spec.fanIn(0);
+        // the first layer by 4-row blocks of its outputs (its input, the batch, is the widest), the others as the
+        // panel step splits them
+        int i0 = WorkerPool.split(w, threads, out, 4), i1 = WorkerPool.split(w + 1, threads, out, 4);
+        if (i0 < i1) {
+            VectorKernels.gemmTN(delta[0], out, x, grads[0], i0, i1, in, stepRows);
+            VectorKernels.biasGrad(delta[0], grads[1], stepRows, out, i0, i1);
+            update(0, i0 * in, i1 * in);
+            update(1, i0, i1);
         }
+        for (int l = 1; l < layers; l++) hiddenLayerGradient(w, l);
     }
 
     private void update(int t, int from, int to) {
