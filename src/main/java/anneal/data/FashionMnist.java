@@ -128,16 +128,10 @@ public final class FashionMnist {
         return new Dataset(name, x, y, rows.length, features, CLASSES);
     }
 
-    /** Fisher-Yates permutation of {@code 0..n-1}. */
+    /** Fisher-Yates permutation of {@code 0..n-1} ({@link EpochOrder#permutation}). */
     static int[] permutation(int n, SplittableRandom rng) {
         int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
+        EpochOrder.permutation(p, rng::nextInt);
         return p;
     }
 }

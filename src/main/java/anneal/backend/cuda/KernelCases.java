@@ -1,6 +1,7 @@
 package anneal.backend.cuda;
 
 import anneal.backend.ReferenceOps;
+import anneal.data.EpochOrder;
 import anneal.optim.OptimizerSetup;
 import anneal.optim.SgdConfig;
 import anneal.schedule.Hyperparameter;
@@ -52,12 +53,7 @@ public final class KernelCases {
 
     private static int[] permutation(Random r, int n) {
         int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1), t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
+        EpochOrder.permutation(p, r::nextInt);
         return p;
     }
 
