@@ -259,7 +259,9 @@ final class SweepCommand implements Callable<Integer> {
                 }
                 requireData(recorded.settings());
                 if (!plan.equals(recorded.plan())) {
-                    journal = journal.withHeader(headerOf(recorded.settings(), plan, recorded));
+                    journal = journal.withHeader(new JournalHeader(recorded.format(), recorded.version(),
+                            recorded.createdAt(), recorded.settings(), plan,
+                            extendedEnvironment(recorded.environment(), environment())));
                     out.println("sweep: --extend: the plan in " + journal.file() + " now has " + plan.cells().size() + " cells");
                 }
                 return runLocked(journal, plan, out, err);
@@ -527,6 +529,19 @@ final class SweepCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--data: " + e.getMessage());
         }
+    }
+
+    /**
+     * The header's description of the run after an {@code --extend}: {@code recorded}'s entries as they are (the
+     * sweep's first command, commit, machine), then {@code now}'s under {@code "KEY (--extend N)"}, N counting the
+     * extensions, so that the report's header names every command that grew the plan and the commit it ran.
+     */
+    static Map<String, String> extendedEnvironment(Map<String, String> recorded, Map<String, String> now) {
+        Map<String, String> env = new LinkedHashMap<>(recorded == null ? Map.of() : recorded);
+        int n = 1;
+        while (env.containsKey("command (--extend " + n + ")")) n++;
+        for (Map.Entry<String, String> e : now.entrySet()) env.put(e.getKey() + " (--extend " + n + ")", e.getValue());
+        return env;
     }
 
     private Map<String, String> environment() {

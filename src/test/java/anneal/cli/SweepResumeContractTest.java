@@ -50,6 +50,27 @@ class SweepResumeContractTest {
     }
 
     @Test
+    void everyExtendAddsItsCommandAndCommitToTheHeaderAndKeepsTheFirst() {
+        Map<String, String> first = new java.util.LinkedHashMap<>();
+        first.put("command", "anneal sweep --out s");
+        first.put("commit", "aaa");
+        Map<String, String> once = SweepCommand.extendedEnvironment(first,
+                Map.of("command", "anneal sweep --resume --extend --seeds 12 --out s"));
+        Map<String, String> twice = SweepCommand.extendedEnvironment(once,
+                Map.of("command", "anneal sweep --resume --extend --epochs 3,10 --out s", "commit", "bbb"));
+        assertEquals(java.util.Set.of("command", "commit", "command (--extend 1)", "command (--extend 2)",
+                "commit (--extend 2)"), twice.keySet());
+        assertEquals(List.of("command", "commit", "command (--extend 1)"), List.copyOf(twice.keySet()).subList(0, 3),
+                "the first run's entries first, then each extension's in turn");
+        assertEquals("anneal sweep --out s", twice.get("command"));
+        assertEquals("aaa", twice.get("commit"));
+        assertEquals("anneal sweep --resume --extend --seeds 12 --out s", twice.get("command (--extend 1)"));
+        assertEquals("anneal sweep --resume --extend --epochs 3,10 --out s", twice.get("command (--extend 2)"));
+        assertEquals("bbb", twice.get("commit (--extend 2)"));
+        assertEquals(Map.of("command (--extend 1)", "x"), SweepCommand.extendedEnvironment(null, Map.of("command", "x")));
+    }
+
+    @Test
     void aResumeWhoseOptionsDifferFromTheHeaderIsRefusedNamingEachDifference() throws Exception {
         Path dir = tmp.resolve("s");
         Journal j = journal(dir);
