@@ -20,8 +20,9 @@
 # "auto" means OpenBLAS's own choice], BENCH_DJL_THREADS ["1 2"]; BENCH_NOTE adds a line to the report.
 #
 # Needs target/anneal.jar (mvn -o -q package -DskipTests) and Fashion-MNIST in /usr/share/datasets/fashion-mnist;
-# builds tools/djl-peer when it is missing or older than its sources (its jars come from Maven Central once, then ~/.m2). About 4 minutes on an idle
-# 2-core machine. Compare the ratios of one run; absolute times depend on what else the machine is doing.
+# builds tools/djl-peer when it is missing or older than its sources (its jars come from Maven Central once, then
+# ~/.m2). 3-4 minutes on an idle 2-core machine (3 min on the AMD EPYC, 4 min 10 s on the Intel Xeon). Compare the
+# ratios of one run; absolute times depend on what else the machine is doing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src tools jmh || echo "+dirty")
