@@ -50,6 +50,8 @@ public final class CpuBackend implements Backend {
      */
     private long[][][] phaseNanos;
     private long timedSteps;
+    /** Per kept step (ring, with {@link #PHASE_TIMES}): its batch rows. */
+    private final int[] phaseRows = new int[PHASE_TIMES ? TIMED_STEPS : 0];
 
     /** Rows per worker per evaluation chunk. */
     private static final int EVAL_ROWS_PER_WORKER = 256;
@@ -289,6 +291,7 @@ public final class CpuBackend implements Backend {
             pool.run(panelStep);
             if (PHASE_TIMES) {
                 phaseNanos[0][PHASES.length][(int) (timedSteps % TIMED_STEPS)] = System.nanoTime() - t0;
+                phaseRows[(int) (timedSteps % TIMED_STEPS)] = batchSize;
                 timedSteps++;
             }
         } else {
@@ -444,12 +447,24 @@ public final class CpuBackend implements Backend {
      * With {@code -Danneal.cpu.phaseTimes=true}: the median and the minimum over the last steps (at most
      * {@value #TIMED_STEPS}, since {@link #init} or the previous call, which resets them) of each phase of the panel
      * step on each worker and of the caller's whole step, in microseconds, and the first layer's two products in
-     * GFLOP/s at the slower worker's median; null when phase timing is off or no step was timed.
+     * GFLOP/s at the slower worker's median, for the batch size most of those steps had (a trainer's epoch ends with
+     * a shorter one); null when phase timing is off or no step was timed.
      */
     public String phaseTimes() {
         if (!PHASE_TIMES || timedSteps == 0) return null;
         int threads = pool.threads(), panels = spec.fanOut(0) / Panels.WIDTH;
         int kept = (int) Math.min(timedSteps, TIMED_STEPS);
+        // the batch most of the kept steps had (an epoch's last, short batch is one step in hundreds)
+        int[] sizes = java.util.Arrays.copyOf(phaseRows, kept);
+        java.util.Arrays.sort(sizes);
+        int batch = sizes[0], most = 0;
+        for (int i = 0, run = 0; i < kept; i++) {
+            run = i > 0 && sizes[i] == sizes[i - 1] ? run + 1 : 1;
+            if (run > most) {
+                most = run;
+                batch = sizes[i];
+            }
+        }
         double[][] median = new double[threads][PHASES.length + 1], min = new double[threads][PHASES.length + 1];
         for (int w = 0; w < threads; w++)
             for (int p = 0; p <= PHASES.length; p++) {
@@ -458,8 +473,8 @@ public final class CpuBackend implements Backend {
                 median[w][p] = (kept % 2 == 1 ? v[kept / 2] : (v[kept / 2 - 1] + v[kept / 2]) / 2.0) / 1e3;
                 min[w][p] = v[0] / 1e3;
             }
-        StringBuilder sb = new StringBuilder(String.format("%d steps of batch %d, %d worker%s; us per step, median (min)%n",
-                kept, stepRows, threads, threads == 1 ? "" : "s"));
+        StringBuilder sb = new StringBuilder(String.format("%d steps (%d of batch %d), %d worker%s; us per step, median (min)%n",
+                kept, most, batch, threads, threads == 1 ? "" : "s"));
         for (int p = 0; p <= PHASES.length; p++) {
             if (p == PHASES.length && threads > 1) continue;
             sb.append(String.format("  %-58s", p < PHASES.length ? PHASES[p] : "whole step (caller)"));
@@ -469,7 +484,7 @@ public final class CpuBackend implements Backend {
         if (threads > 1) sb.append(String.format("  %-58s %8.1f (%6.1f)%n", "whole step (caller)", median[0][PHASES.length],
                 min[0][PHASES.length]));
         // the workers steal each other's tasks, so a worker's share varies: the layer's FLOP over the slower worker
-        double flop = 2.0 * stepRows * spec.inputs() * panels * Panels.WIDTH, forward = 0, gradient = 0;
+        double flop = 2.0 * batch * spec.inputs() * panels * Panels.WIDTH, forward = 0, gradient = 0;
         for (int w = 0; w < threads; w++) {
             forward = Math.max(forward, median[w][0]);
             gradient = Math.max(gradient, median[w][4]);
