@@ -294,8 +294,8 @@ public final class Trainer {
         if (warmupSteps == 0) return;
         int batch = config.batchSize();
         // the run's last batch of each epoch is short (n mod batch rows): the warm-up ends its cycle with one as short,
-        // so that the JIT has seen that path before the timed region (unseen, C2 compiled the step without it and
-        // dropped back to the interpreter at the first short batch, then recompiled, inside the timed region)
+        // so that the JIT has seen that path before the timed region (a path C2 has not seen can be compiled out,
+        // and the first short batch then drops the step back to the interpreter until it is recompiled)
         int remainder = data.train().count() % batch;
         int batches = WARMUP_BATCHES + (remainder > 0 ? 1 : 0);
         int rows = WARMUP_BATCHES * batch + remainder;
