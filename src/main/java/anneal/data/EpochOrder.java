@@ -40,4 +40,11 @@ public final class EpochOrder {
             p[j] = t;
         }
     }
+
+    /** A new {@link #permutation(int[], IntUnaryOperator) permutation} of {@code 0..n - 1}. */
+    public static int[] permutation(int n, IntUnaryOperator nextBelow) {
+        int[] p = new int[n];
+        permutation(p, nextBelow);
+        return p;
+    }
 }

@@ -84,7 +84,7 @@ public final class FashionMnist {
         if (validationSize < 0 || validationSize >= n)
             throw ConfigurationException.of("data", "validation", validationSize, "an integer in 0.." + (n - 1)
                     + " (the training set has " + n + " images)");
-        int[] perm = permutation(n, new SplittableRandom(seed));
+        int[] perm = EpochOrder.permutation(n, new SplittableRandom(seed)::nextInt);
         boolean[] held = new boolean[n];
         for (int i = 0; i < validationSize; i++) held[perm[i]] = true;
         int[] trainRows = new int[n - validationSize];
@@ -126,12 +126,5 @@ public final class FashionMnist {
             y[i] = labels[rows[i]];
         }
         return new Dataset(name, x, y, rows.length, features, CLASSES);
-    }
-
-    /** Fisher-Yates permutation of {@code 0..n-1} ({@link EpochOrder#permutation}). */
-    static int[] permutation(int n, SplittableRandom rng) {
-        int[] p = new int[n];
-        EpochOrder.permutation(p, rng::nextInt);
-        return p;
     }
 }

@@ -51,12 +51,6 @@ public final class KernelCases {
         return v;
     }
 
-    private static int[] permutation(Random r, int n) {
-        int[] p = new int[n];
-        EpochOrder.permutation(p, r::nextInt);
-        return p;
-    }
-
     private static void gather(Random r, List<KernelCase> cases) {
         int[][] shapes = {{37, 5, 10, 13}, {300, 784, 128, 128}, {9, 1, 8, 1}, {200, 33, 0, 200}};
         for (int[] s : shapes) {
@@ -64,7 +58,7 @@ public final class KernelCases {
             float[] x = gaussian(r, n * features, 1);
             byte[] labels = new byte[n];
             for (int i = 0; i < n; i++) labels[i] = (byte) r.nextInt(10);
-            int[] perm = permutation(r, n);
+            int[] perm = EpochOrder.permutation(n, r::nextInt);
             float[] xb = new float[rows * features];
             byte[] yb = new byte[rows];
             for (int i = 0; i < rows; i++) {
@@ -183,7 +177,7 @@ public final class KernelCases {
                 boolean gathered = s[3] == 1;
                 int source = gathered ? m + 7 : m, offset = gathered ? 5 : 0;
                 float[] x = gaussian(r, source * k, 1), w = gaussian(r, n * k, 1 / Math.sqrt(k)), bias = gaussian(r, n, 0.5);
-                int[] perm = permutation(r, source);
+                int[] perm = EpochOrder.permutation(source, r::nextInt);
                 float[] a = gathered ? gatherRows(x, perm, offset, m, k) : x;
                 float[] y = new float[m * n];
                 ReferenceOps.matmulNT(a, w, y, m, n, k);
@@ -205,7 +199,7 @@ public final class KernelCases {
             boolean gathered = s[3] == 1, withBias = s[4] == 1;
             int source = gathered ? k + 3 : k, offset = gathered ? 2 : 0;
             float[] dy = gaussian(r, k * m, 0.1), x = gaussian(r, source * n, 1), dw = new float[m * n], db = new float[m];
-            int[] perm = permutation(r, source);
+            int[] perm = EpochOrder.permutation(source, r::nextInt);
             ReferenceOps.matmulTN(dy, gathered ? gatherRows(x, perm, offset, k, n) : x, dw, m, n, k);
             ReferenceOps.biasGrad(dy, db, k, m);
             KernelCase c = new KernelCase("linear_backward_weight_" + m + "x" + n + "x" + k + (gathered ? "_gathered" : "")
@@ -236,7 +230,7 @@ public final class KernelCases {
                 int source = train == 1 ? rows + 4 : rows, offset = train == 1 ? 3 : 0;
                 byte[] labels = new byte[source];
                 for (int i = 0; i < source; i++) labels[i] = (byte) r.nextInt(classes);
-                int[] perm = permutation(r, source);
+                int[] perm = EpochOrder.permutation(source, r::nextInt);
                 int[] rowLabel = new int[rows];
                 for (int i = 0; i < rows; i++) rowLabel[i] = train == 1 ? perm[offset + i] : i;
                 float[] d = new float[rows * classes];
