@@ -259,8 +259,7 @@ final class SweepCommand implements Callable<Integer> {
                 }
                 requireData(recorded.settings());
                 if (!plan.equals(recorded.plan())) {
-                    journal = journal.withHeader(new JournalHeader(recorded.format(), recorded.version(),
-                            recorded.createdAt(), recorded.settings(), plan,
+                    journal = journal.withHeader(headerOf(recorded.settings(), plan, recorded,
                             extendedEnvironment(recorded.environment(), environment())));
                     out.println("sweep: --extend: the plan in " + journal.file() + " now has " + plan.cells().size() + " cells");
                 }
@@ -361,8 +360,13 @@ final class SweepCommand implements Callable<Integer> {
 
     /** A header for {@code settings} and {@code plan}, keeping {@code recorded}'s description of the run. */
     private static JournalHeader headerOf(SweepSettings settings, SweepPlan plan, JournalHeader recorded) {
-        return new JournalHeader(recorded.format(), recorded.version(), recorded.createdAt(), settings, plan,
-                recorded.environment());
+        return headerOf(settings, plan, recorded, recorded.environment());
+    }
+
+    /** A header for {@code settings} and {@code plan}, with {@code recorded}'s format and start, and {@code environment}. */
+    private static JournalHeader headerOf(SweepSettings settings, SweepPlan plan, JournalHeader recorded,
+                                          Map<String, String> environment) {
+        return new JournalHeader(recorded.format(), recorded.version(), recorded.createdAt(), settings, plan, environment);
     }
 
     /**
