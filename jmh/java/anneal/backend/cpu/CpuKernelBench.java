@@ -33,7 +33,8 @@ public class CpuKernelBench {
 
     float[] features = new float[TRAIN * IN];
     int[] rowOffsets = new int[ROWS];
-    float[] x = new float[ROWS * IN], xt = new float[ROWS * IN], scratch = new float[ROWS * Panels.WIDTH];
+    float[] x = new float[ROWS * IN], xt = new float[Panels.groupedLength(ROWS, IN)], scratch = new float[Panels.rowGroups(ROWS) * Panels.ROWS * Panels.WIDTH];
+    float[] xa = new float[Panels.packedRowsLength(ROWS, IN)];
     float[] w0 = new float[HIDDEN * IN], b0 = new float[HIDDEN];
     float[] g0 = new float[HIDDEN * IN], buf0 = new float[HIDDEN * IN];
     float[] h = new float[ROWS * HIDDEN], dh = new float[ROWS * HIDDEN];
@@ -54,6 +55,7 @@ public class CpuKernelBench {
             System.arraycopy(features, rowOffsets[i], x, i * IN, IN);
             y[i] = (byte) r.nextInt(CLASSES);
         }
+        Panels.packRows(features, rowOffsets, xa, ROWS, IN, 0, Panels.rowGroups(ROWS));
     }
 
     /** The batch gathered from the training set (the old rows pass's copy). */
@@ -63,27 +65,34 @@ public class CpuKernelBench {
         return x[IN];
     }
 
-    /** Layer 1 forward {@code relu(X W0^T + b0)}, 51.4 MFLOP. */
+    /** The batch's rows packed for the forward, read from the training set ({@link Panels#packRows}). */
+    @Benchmark
+    public float packRows() {
+        Panels.packRows(features, rowOffsets, xa, ROWS, IN, 0, Panels.rowGroups(ROWS));
+        return xa[IN];
+    }
+
+    /** Layer 1 forward {@code relu(X W0^T + b0)}, 51.4 MFLOP, from the packed rows. */
     @Benchmark
     public float forwardLayer1() {
-        Panels.forward(features, rowOffsets, w0, b0, h, 0, ROWS, HIDDEN, IN, 0, HIDDEN / Panels.WIDTH, true, scratch);
+        for (int q = 0; q < HIDDEN / Panels.WIDTH; q++)
+            Panels.forwardGroups(xa, w0, b0, h, 0, ROWS, 0, Panels.rowGroups(ROWS), HIDDEN, IN, q, true, scratch);
         return h[7];
     }
 
     /** Layer 1 weight gradient {@code dH^T X}, 51.4 MFLOP, gradient only (the packing of the batch included). */
     @Benchmark
     public float gradientLayer1() {
-        Panels.packGroups(features, rowOffsets, xt, ROWS, 0, Panels.groups(IN));
-        Panels.weightGradient(features, rowOffsets, xt, dh, g0, 0, HIDDEN / Panels.WIDTH, HIDDEN, IN, ROWS, scratch,
-                null);
+        Panels.packGroups(features, rowOffsets, xt, ROWS, IN, 0, Panels.groups(IN));
+        Panels.weightGradient(xt, dh, g0, 0, HIDDEN / Panels.WIDTH, HIDDEN, IN, ROWS, scratch, null);
         return g0[7];
     }
 
     /** Layer 1 weight gradient with the fused SGD update of every block. */
     @Benchmark
     public float gradientUpdateLayer1() {
-        Panels.packGroups(features, rowOffsets, xt, ROWS, 0, Panels.groups(IN));
-        Panels.weightGradient(features, rowOffsets, xt, dh, g0, 0, HIDDEN / Panels.WIDTH, HIDDEN, IN, ROWS, scratch, update);
+        Panels.packGroups(features, rowOffsets, xt, ROWS, IN, 0, Panels.groups(IN));
+        Panels.weightGradient(xt, dh, g0, 0, HIDDEN / Panels.WIDTH, HIDDEN, IN, ROWS, scratch, update);
         return w0[7];
     }
 

@@ -15,7 +15,7 @@ import anneal.schedule.HyperparameterTable;
  *
  * <p>A model whose first layer's outputs are a multiple of {@link Panels#WIDTH} (the sweep's 784-256-10) keeps that
  * layer's weights in {@link Panels} layout and trains in one parallel region per step ({@link #panelStep}: the first
- * layer split by panels of its outputs, the rest by rows, two barriers). Any other model takes two parallel passes:
+ * layer split by panels of its outputs, the rest by rows, three barriers). Any other model takes two parallel passes:
  * <ol>
  *   <li><b>Rows</b>: each worker takes a contiguous share of the batch rows, gathers them from the training
  *       set, runs the forward pass (GEMM {@code X W^T} with fused bias + ReLU), the fused softmax +
@@ -39,7 +39,8 @@ public final class CpuBackend implements Backend {
      */
     static final boolean PHASE_TIMES = Boolean.getBoolean("anneal.cpu.phaseTimes");
     /** The phases of {@link #panelStep} that {@link #PHASE_TIMES} times, in order. */
-    private static final String[] PHASES = {"layer-1 forward X W0^T + b0, ReLU; pack X for dW0", "barrier 1",
+    private static final String[] PHASES = {"pack the batch's rows for the layer-1 forward", "barrier 0",
+        "layer-1 forward X W0^T + b0, ReLU; pack X for dW0", "barrier 1",
         "rows: other layers' forward, softmax, dH", "barrier 2",
         "layer-1 weight gradient dH^T X + fused SGD of W0, b0", "other layers' weight gradients + SGD"};
     /** Steps whose phases {@link #PHASE_TIMES} keeps (the most recent ones). */
@@ -97,21 +98,26 @@ public final class CpuBackend implements Backend {
     /** Float offset in the training set's features of each batch row (the panel step reads the batch in place). */
     private int[] rowOffsets;
     /**
-     * Rows per task of the panel step's first-layer forward: a task is one panel x this many rows (32 tasks in the
-     * sweep's step, 4 panels x 8 chunks). Measured in one JVM against 32 rows: 0.973 (median of 7 runs, none slower
-     * than 1.000) with 2 threads, 0.972 with 1; 64 rows was no faster.
+     * Row groups ({@link Panels#ROWS} rows, one block of the micro-kernel) per task of the panel step's first-layer
+     * forward: a task is one panel x this many groups (16 rows with 4 x 4: 32 tasks in the sweep's step on AVX-512,
+     * 4 panels x 8 chunks; 24 with 6 x 2). Measured with 4 x 4 in one JVM against 32 rows: 0.973 (median of 7 runs,
+     * none slower than 1.000) with 2 threads, 0.972 with 1; 64 rows was no faster.
      */
-    static final int FORWARD_TASK_ROWS = 16;
+    static final int FORWARD_TASK_GROUPS = 4;
     /** Tasks per panel of the panel step's first-layer weight gradient, each a quarter of the panel's input groups. */
     static final int GRADIENT_TASKS_PER_PANEL = 4;
     /** The panel step's two large products as tasks, each worker owning its panels' and stealing the rest. */
     private final TaskQueues forwardTasks, gradientTasks;
-    /** Forward tasks per panel in this step: row chunks of {@link #FORWARD_TASK_ROWS}. */
+    /** Forward tasks per panel in this step: chunks of {@link #FORWARD_TASK_GROUPS} row groups. */
     private int stepRowChunks;
     /** Per worker: the row offsets of its evaluation chunk. */
     private int[][] evalRowOffsets;
     /** The batch in {@link Panels#packGroups} layout, for the first layer's weight gradient. */
     private float[] groupedX;
+    /** The batch in {@link Panels#packRows} layout, for the first layer's forward. */
+    private float[] packedX;
+    /** Per worker: its evaluation chunk in {@link Panels#packRows} layout. */
+    private float[][] evalPackedX;
     /**
      * Per worker, {@code rows * WIDTH} floats of its own: the first layer's partial sums between slices of the forward
      * ({@link Panels#forward}), then, in the weight gradient, one panel's columns of that layer's output gradient.
@@ -134,6 +140,7 @@ public final class CpuBackend implements Backend {
 
     /** With {@code stealing} false, each worker runs exactly its static share of the panel step (for tests). */
     CpuBackend(int threads, boolean stealing) {
+        Panels.MicroKernel.selected(); // a bad -Danneal.cpu.microKernel is bad input here, not an error in class init
         this.pool = new WorkerPool(threads);
         this.evalCorrect = new int[threads];
         this.forwardTasks = new TaskQueues(threads, stealing);
@@ -148,7 +155,8 @@ public final class CpuBackend implements Backend {
     @Override
     public String description() {
         return "cpu: " + pool.threads() + " thread" + (pool.threads() == 1 ? "" : "s") + ", Vector API "
-                + VectorKernels.L + " x fp32 (" + VectorKernels.S.vectorBitSize() + "-bit), Java " + Runtime.version();
+                + VectorKernels.L + " x fp32 (" + VectorKernels.S.vectorBitSize() + "-bit), micro-kernel " + Panels.KERNEL
+                + ", Java " + Runtime.version();
     }
 
     /** Worker threads. */
@@ -183,7 +191,8 @@ public final class CpuBackend implements Backend {
             grads = new float[count][];
             buffers = new float[count][];
             for (int t = 0; t < count; t++) {
-                params[t] = new float[initial.tensor(t).length];
+                params[t] = new float[t == 0 && panelFirst ? Panels.panelLength(spec.fanOut(0), spec.fanIn(0))
+                        : initial.tensor(t).length];
                 grads[t] = new float[params[t].length];
                 buffers[t] = new float[params[t].length];
             }
@@ -191,6 +200,8 @@ public final class CpuBackend implements Backend {
             // 8 doubles (one cache line) past the end of each: the workers' rows write these at once
             for (int w = 0; w < exps.length; w++) exps[w] = new double[spec.classes() + 8];
             evalRowOffsets = new int[pool.threads()][EVAL_ROWS_PER_WORKER];
+            evalPackedX = panelFirst ? new float[pool.threads()][Panels.packedRowsLength(EVAL_ROWS_PER_WORKER, spec.inputs())]
+                    : null;
             phaseNanos = new long[pool.threads()][PHASES.length + 1][PHASE_TIMES ? TIMED_STEPS : 0];
             capacityRows = 0;
             ensureCapacity(pool.threads() * EVAL_ROWS_PER_WORKER);
@@ -215,8 +226,9 @@ public final class CpuBackend implements Backend {
         y = new byte[rows];
         rowLoss = new double[rows];
         rowOffsets = new int[rows];
-        groupedX = panelFirst ? new float[rows * spec.inputs()] : null;
-        panelScratch = new float[pool.threads()][rows * Panels.WIDTH];
+        groupedX = panelFirst ? new float[Panels.groupedLength(rows, spec.inputs())] : null;
+        packedX = panelFirst ? new float[Panels.packedRowsLength(rows, spec.inputs())] : null;
+        panelScratch = new float[pool.threads()][Panels.rowGroups(rows) * Panels.ROWS * Panels.WIDTH];
         act = new float[layers][];
         delta = new float[layers][];
         for (int l = 0; l < layers; l++) {
@@ -281,7 +293,7 @@ public final class CpuBackend implements Backend {
                 y[r] = train.labels()[src];
             }
             int panels = spec.fanOut(0) / Panels.WIDTH, threads = pool.threads();
-            stepRowChunks = (batchSize + FORWARD_TASK_ROWS - 1) / FORWARD_TASK_ROWS;
+            stepRowChunks = (Panels.rowGroups(batchSize) + FORWARD_TASK_GROUPS - 1) / FORWARD_TASK_GROUPS;
             for (int w = 0; w < threads; w++) {
                 int q0 = WorkerPool.split(w, threads, panels, 1), q1 = WorkerPool.split(w + 1, threads, panels, 1);
                 forwardTasks.assign(w, q0 * stepRowChunks, q1 * stepRowChunks);
@@ -343,7 +355,7 @@ public final class CpuBackend implements Backend {
             int out = spec.fanOut(l);
             if (l == 0 && panelFirst)
                 Panels.forward(a, rowOff, params[0], params[1], act[0], bufRow * out, rows, out, spec.fanIn(0), 0,
-                        out / Panels.WIDTH, layers > 1, panelScratch[w]);
+                        out / Panels.WIDTH, layers > 1, evalPackedX[w], panelScratch[w]);
             else
                 VectorKernels.gemmNT(a, aOff, params[2 * l], act[l], bufRow * out, rows, out, spec.fanIn(l), params[2 * l + 1],
                         l < layers - 1);
@@ -353,16 +365,18 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * The whole training step of a model whose first layer is in panel layout, as one parallel region with two
+     * The whole training step of a model whose first layer is in panel layout, as one parallel region with three
      * barriers. The first layer (the two large products) is split by panels of its outputs, so each worker reads and
      * updates only its own columns of {@code W0}, its gradient and momentum buffer (they stay in that core's cache from
-     * step to step), and reads the batch in place; the rest is split by batch rows, then by output neurons. The two
-     * products are tasks ({@link #FORWARD_TASK_ROWS} rows of a panel; a quarter of a panel's inputs): a worker that
+     * step to step); the rest is split by batch rows, then by output neurons. The two products are tasks
+     * ({@link #FORWARD_TASK_GROUPS} row groups of a panel; a quarter of a panel's inputs): a worker that
      * finishes its own panels' tasks first takes the other's last ones ({@link TaskQueues}), so a core that the machine
      * slows down for a moment does not hold the other at the barrier (measured in one JVM against the static split,
      * six idle runs: per-round median ratios 0.912 to 1.002, median 0.966; results bit-identical).
      * <ol>
-     *   <li>{@code H = relu(X W0^T + b0)}, this worker's panels (and any it steals), all rows; this worker's groups of
+     *   <li>this worker's groups of batch rows packed for the forward ({@link Panels#packRows}), read from the
+     *       training set in the epoch's order;</li>
+     *   <li>barrier; {@code H = relu(X W0^T + b0)}, this worker's panels (and any it steals), all rows; this worker's groups of
      *       inputs of the batch packed for the weight gradient ({@link Panels#packGroups});</li>
      *   <li>barrier; this worker's rows: the other layers' forward, softmax + cross-entropy + gradient, the backward of
      *       the activations down to {@code dH} (ReLU mask fused);</li>
@@ -376,17 +390,19 @@ public final class CpuBackend implements Backend {
         int rows = stepRows, in = spec.inputs(), hidden = spec.fanOut(0);
         float[] features = data.train().features();
         long t = PHASE_TIMES ? System.nanoTime() : 0;
+        int rowGroups = Panels.rowGroups(rows);
+        Panels.packRows(features, rowOffsets, packedX, rows, in, WorkerPool.split(w, threads, rowGroups, 1),
+                WorkerPool.split(w + 1, threads, rowGroups, 1));
+        t = timedBarrier(w, 0, t);
         for (int task; (task = forwardTasks.next(w)) >= 0; ) {
-            int q = task / stepRowChunks, i0 = (task % stepRowChunks) * FORWARD_TASK_ROWS;
-            Panels.forwardRows(features, rowOffsets, params[0], params[1], act[0], 0, i0,
-                    Math.min(rows, i0 + FORWARD_TASK_ROWS), hidden, in, q, layers > 1, panelScratch[w]);
+            int q = task / stepRowChunks, g0 = (task % stepRowChunks) * FORWARD_TASK_GROUPS;
+            Panels.forwardGroups(packedX, params[0], params[1], act[0], 0, rows, g0,
+                    Math.min(rowGroups, g0 + FORWARD_TASK_GROUPS), hidden, in, q, layers > 1, panelScratch[w]);
         }
         int groups = Panels.groups(in);
-        Panels.packGroups(features, rowOffsets, groupedX, rows, WorkerPool.split(w, threads, groups, 1),
+        Panels.packGroups(features, rowOffsets, groupedX, rows, in, WorkerPool.split(w, threads, groups, 1),
                 WorkerPool.split(w + 1, threads, groups, 1));
-        if (PHASE_TIMES) t = phase(w, 0, t);
-        pool.barrier(w);
-        if (PHASE_TIMES) t = phase(w, 1, t);
+        t = timedBarrier(w, 2, t);
         int r0 = WorkerPool.split(w, threads, rows, 1), r1 = WorkerPool.split(w + 1, threads, rows, 1);
         if (r0 < r1) {
             forward(w, null, 0, null, r0, r1 - r0, 1);
@@ -398,14 +414,12 @@ public final class CpuBackend implements Backend {
                         act[l - 1]);
             }
         }
-        if (PHASE_TIMES) t = phase(w, 2, t);
-        pool.barrier(w);
-        if (PHASE_TIMES) t = phase(w, 3, t);
+        t = timedBarrier(w, 4, t);
         for (int task, copied = -1; (task = gradientTasks.next(w)) >= 0; ) {
             int q = task / GRADIENT_TASKS_PER_PANEL, part = task % GRADIENT_TASKS_PER_PANEL;
             if (q != copied) Panels.copyPanelColumns(delta[0], panelScratch[w], q, hidden, rows);
             copied = q;
-            Panels.gradientGroups(features, rowOffsets, groupedX, panelScratch[w], grads[0], q,
+            Panels.gradientGroups(groupedX, panelScratch[w], grads[0], q,
                     WorkerPool.split(part, GRADIENT_TASKS_PER_PANEL, groups, 1),
                     WorkerPool.split(part + 1, GRADIENT_TASKS_PER_PANEL, groups, 1), in, rows, updateFirstWeight);
             if (part == 0) {
@@ -413,9 +427,9 @@ public final class CpuBackend implements Backend {
                 update(1, q * Panels.WIDTH, (q + 1) * Panels.WIDTH);
             }
         }
-        if (PHASE_TIMES) t = phase(w, 4, t);
+        if (PHASE_TIMES) t = phase(w, 6, t);
         for (int l = 1; l < layers; l++) hiddenLayerGradient(w, l);
-        if (PHASE_TIMES) phase(w, 5, t);
+        if (PHASE_TIMES) phase(w, 7, t);
     }
 
     /**
@@ -435,6 +449,13 @@ public final class CpuBackend implements Backend {
             VectorKernels.biasGrad(delta[l], grads[2 * l + 1], rows, out, 0, out);
             update(2 * l + 1, 0, out);
         }
+    }
+
+    /** Ends phase {@code phase} at the pool's barrier, which is phase {@code phase + 1} (timed with {@link #PHASE_TIMES}). */
+    private long timedBarrier(int w, int phase, long since) {
+        if (PHASE_TIMES) since = phase(w, phase, since);
+        pool.barrier(w);
+        return PHASE_TIMES ? phase(w, phase + 1, since) : since;
     }
 
     private long phase(int w, int phase, long since) {
@@ -486,8 +507,8 @@ public final class CpuBackend implements Backend {
         // the workers steal each other's tasks, so a worker's share varies: the layer's FLOP over the slower worker
         double flop = 2.0 * batch * spec.inputs() * panels * Panels.WIDTH, forward = 0, gradient = 0;
         for (int w = 0; w < threads; w++) {
-            forward = Math.max(forward, median[w][0]);
-            gradient = Math.max(gradient, median[w][4]);
+            forward = Math.max(forward, median[w][2]);
+            gradient = Math.max(gradient, median[w][6]);
         }
         sb.append(String.format("  all workers: forward %.1f GFLOP/s, weight gradient with the update %.1f GFLOP/s "
                 + "(the layer's FLOP over the slower worker's median)%n", flop / forward / 1e3, flop / gradient / 1e3));
@@ -587,7 +608,10 @@ public final class CpuBackend implements Backend {
     private float[][] rowMajor(float[][] tensors) {
         float[][] t = new float[tensors.length][];
         for (int i = 0; i < t.length; i++) t[i] = tensors[i].clone();
-        if (panelFirst) Panels.unpack(tensors[0], t[0], spec.fanOut(0), spec.fanIn(0));
+        if (panelFirst) {
+            t[0] = new float[spec.fanOut(0) * spec.fanIn(0)];
+            Panels.unpack(tensors[0], t[0], spec.fanOut(0), spec.fanIn(0));
+        }
         return t;
     }
 
