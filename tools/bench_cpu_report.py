@@ -2,6 +2,7 @@
 """Writes the markdown report of tools/bench_cpu.sh from its raw result lines (one JSON object per run)."""
 import datetime
 import json
+import re
 import statistics
 import sys
 
@@ -18,7 +19,12 @@ PARAMS = H * I + H + C * H + C
 ELEMENTWISE = 2 * B * (H + C) + 6 * PARAMS  # bias adds + bias-gradient sums + SGD (wd, momentum, nesterov, lr)
 
 
-lanes = 16 if "avx512" in isa.lower() or "AVX-512" in isa else 8
+# the JVM's own vector length, as Anneal's backend reported it ("... Vector API, 8 x fp32 (256-bit) ..."): the ISA
+# string cannot tell (an AVX-512 machine's JVM may prefer 256 bits, and "AVX2, no AVX-512" names AVX-512)
+_species = [re.search(r"(\d+) x fp32", r.get("blas", "")) for r in rows if r.get("peer") == "anneal"]
+if not _species or not all(_species):
+    sys.exit("bench_cpu_report: no Anneal run reported its Vector API species ('N x fp32'); cannot size the FMA peak")
+lanes = int(_species[0].group(1))
 
 
 def peak(when, t):
