@@ -80,6 +80,8 @@ public final class PeerBench {
             m.put("warmup_steps", trainer.warmedSteps());
             m.put("warmup_s", trainer.warmedSeconds());
             m.put("warmup_jit_quiet", trainer.warmedJitQuiet());
+            String phases = b.phaseTimes(); // with -Danneal.cpu.phaseTimes=true: the timed run's steps, phase by phase
+            if (phases != null) System.err.print(phases);
             return m;
         }
     }

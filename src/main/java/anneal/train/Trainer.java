@@ -303,6 +303,9 @@ public final class Trainer {
                 1.0, config.seed() ^ 0x5DEECE66DL);
         backend.init(spec, initial, optimizer);
         backend.upload(fake);
+        // an evaluation first as well as last: the JIT then compiles the step's code having seen the evaluation's
+        // paths too, and does not recompile at the timed run's first evaluation
+        backend.evaluate(Backend.Split.VALIDATION);
         int[] order = new int[rows];
         EpochOrder.fill(order, config.seed() ^ 0x5DEECE66DL, 0);
         HyperparameterTable lrZero = optimizer.configured();  // lr 0: the throwaway model does not move

@@ -89,12 +89,19 @@ public final class CpuBackend implements Backend {
     private double[] stepLr;
     private double[] stepMomentum;
     private double[] stepWeightDecay;
-    private final WorkerPool.Task rowsPass = this::rowsPass;
+    /**
+     * The one task the pool runs, {@link #runJob}: which job it does is {@link #job}. One task class keeps the pool's
+     * call site monomorphic: with one lambda per job, C2 compiled the worker loop with the step's inlined behind a
+     * class check, and every evaluation (a different class) trapped, deoptimised the loop and had it recompiled
+     * (seen in -XX:+LogCompilation at each epoch's evaluation of a timed run; a C2 compile takes one of the two cores).
+     */
+    private final WorkerPool.Task jobs = this::runJob;
+    private static final int PANEL_STEP = 0, ROWS_PASS = 1, WEIGHTS_PASS = 2, EVAL_PASS = 3;
+    /** The job of the next {@code pool.run(jobs)} (written before it, which publishes it to the workers). */
+    private int job;
     /** Whether layer 0's weight (tensor 0, its gradient and momentum buffer) is held in {@link Panels} layout. */
     private boolean panelFirst;
     private final Panels.RangeUpdate updateFirstWeight = (from, to) -> update(0, from, to);
-    private final WorkerPool.Task weightsPass = this::weightsPass;
-    private final WorkerPool.Task panelStep = this::panelStep;
     /** Float offset in the training set's features of each batch row (the panel step reads the batch in place). */
     private int[] rowOffsets;
     /**
@@ -126,7 +133,6 @@ public final class CpuBackend implements Backend {
 
     private Dataset evalSet;
     private final int[] evalCorrect;
-    private final WorkerPool.Task evalPass = this::evalPass;
 
     /** A backend with one worker per available processor. */
     public CpuBackend() {
@@ -300,15 +306,15 @@ public final class CpuBackend implements Backend {
                 gradientTasks.assign(w, q0 * GRADIENT_TASKS_PER_PANEL, q1 * GRADIENT_TASKS_PER_PANEL);
             }
             long t0 = PHASE_TIMES ? System.nanoTime() : 0;
-            pool.run(panelStep);
+            run(PANEL_STEP);
             if (PHASE_TIMES) {
                 phaseNanos[0][PHASES.length][(int) (timedSteps % TIMED_STEPS)] = System.nanoTime() - t0;
                 phaseRows[(int) (timedSteps % TIMED_STEPS)] = batchSize;
                 timedSteps++;
             }
         } else {
-            pool.run(rowsPass);
-            pool.run(weightsPass);
+            run(ROWS_PASS);
+            run(WEIGHTS_PASS);
         }
         double sum = 0;
         for (int r = 0; r < batchSize; r++) sum += rowLoss[r];
@@ -319,6 +325,21 @@ public final class CpuBackend implements Backend {
         epochSteps++;
         markLossSum += lastLoss;
         markSteps++;
+    }
+
+    private void run(int job) {
+        this.job = job;
+        pool.run(jobs);
+    }
+
+    private void runJob(int w) {
+        switch (job) {
+            case PANEL_STEP -> panelStep(w);
+            case ROWS_PASS -> rowsPass(w);
+            case WEIGHTS_PASS -> weightsPass(w);
+            case EVAL_PASS -> evalPass(w);
+            default -> throw new IllegalStateException("no job " + job);
+        }
     }
 
     private void rowsPass(int w) {
@@ -569,7 +590,7 @@ public final class CpuBackend implements Backend {
         if (d.count() == 0) return new Evaluation(Double.NaN, Double.NaN, 0);
         if (evalLoss.length < d.count()) evalLoss = new double[d.count()];
         evalSet = d;
-        pool.run(evalPass);
+        run(EVAL_PASS);
         evalSet = null;
         double sum = 0;
         for (int r = 0; r < d.count(); r++) sum += evalLoss[r];
