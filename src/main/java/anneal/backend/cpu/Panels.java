@@ -35,10 +35,17 @@ final class Panels {
      * elements share registers, never an element's chain of fused multiply-adds, so both give the same bits.
      */
     enum MicroKernel {
-        /** 4 rows x 4 vectors (16 accumulators + 4 + 1 of 32 registers). */
-        FOUR_BY_FOUR("4x4", 4, 4),
-        /** 6 rows x 2 vectors (12 accumulators + 2 + 1 of 16 registers), the shape of BLIS's Haswell kernel. */
-        SIX_BY_TWO("6x2", 6, 2);
+        /**
+         * 4 rows x 4 vectors (16 accumulators + 4 + 1 of 32 registers); the forward's reduction in slices of 128 panel
+         * rows (128 x 64 floats, 32 KiB, stay in L1; measured on the Intel Xeon).
+         */
+        FOUR_BY_FOUR("4x4", 4, 4, 128),
+        /**
+         * 6 rows x 2 vectors (12 accumulators + 2 + 1 of 16 registers), the shape of BLIS's Haswell kernel; the
+         * forward's reduction in one slice (a 784-row panel of 16 floats is 49 KiB, read from L2: against slices of
+         * 128 rows, tools/build_ab.sh gave 0.83, slices of 392 0.94, on the Zen 3).
+         */
+        SIX_BY_TWO("6x2", 6, 2, 1 << 16);
 
         /** The system property that overrides the choice (for tests and experiments): {@code 4x4} or {@code 6x2}. */
         static final String PROPERTY = "anneal.cpu.microKernel";
@@ -46,11 +53,14 @@ final class Panels {
         final String label;
         final int rows;
         final int vectors;
+        /** Panel rows per slice of the forward's reduction ({@link Panels#KC}): a multiple of every vector length. */
+        final int sliceRows;
 
-        MicroKernel(String label, int rows, int vectors) {
+        MicroKernel(String label, int rows, int vectors, int sliceRows) {
             this.label = label;
             this.rows = rows;
             this.vectors = vectors;
+            this.sliceRows = sliceRows;
         }
 
         /** The shape {@link #PROPERTY} names, or this machine's ({@link #forRegisters}); bad values are bad input. */
@@ -161,10 +171,10 @@ final class Panels {
     }
 
     /**
-     * Panel rows per block of the reduction in {@link #forward}: 128 x 64 floats (32 KiB) of the panel stay in L1. A
-     * multiple of every vector length, so a block starts at a whole block of {@link #packRows}.
+     * Panel rows per slice of the reduction in {@link #forward} ({@link MicroKernel#sliceRows}): a multiple of every
+     * vector length, so a slice starts at a whole block of {@link #packRows}.
      */
-    static final int KC = 128;
+    static final int KC = KERNEL.sliceRows;
 
     /** Groups of {@link #ROWS} batch rows in {@code m} rows, the last one partial where {@code ROWS} does not divide it. */
     static int rowGroups(int m) {
@@ -228,8 +238,8 @@ final class Panels {
      * the rows packed by {@link #packRows} (one task of the step's forward phase); {@code part} holds
      * {@code (g1 - g0) * ROWS * WIDTH} floats.
      *
-     * <p>Blocked over the reduction in {@link #KC}-row slices of the panel, so the slice stays in L1 while every
-     * row group passes over it. The partial sums between slices go through {@code part} (this worker's own), one
+     * <p>Blocked over the reduction in {@link #KC}-row slices of the panel (4 x 4: the slice stays in L1 while every
+     * row group passes over it). The partial sums between slices go through {@code part} (this worker's own), one
      * contiguous block, and only the last slice writes C: C's rows are {@code n} floats apart (1 KiB in the sweep's
      * model), so one panel's columns of them fall into a few L1 sets and evict each other, and the cache lines where
      * two workers' panels meet would change cores at every slice (about 3% of a 2-thread step alone, 3-8% with the
