@@ -40,7 +40,7 @@ public final class CpuBackend implements Backend {
     static final boolean PHASE_TIMES = Boolean.getBoolean("anneal.cpu.phaseTimes");
     /** The phases of {@link #panelStep} that {@link #PHASE_TIMES} times, in order. */
     private static final String[] PHASES = {"pack the batch's rows for the layer-1 forward", "barrier 0",
-        "layer-1 forward X W0^T + b0, ReLU; pack X for dW0", "barrier 1",
+        "layer-1 forward X W0^T + b0, ReLU", "pack X for dW0", "barrier 1",
         "rows: other layers' forward, softmax, dH", "barrier 2",
         "layer-1 weight gradient dH^T X + fused SGD of W0, b0", "other layers' weight gradients + SGD"};
     /** Steps whose phases {@link #PHASE_TIMES} keeps (the most recent ones). */
@@ -420,10 +420,11 @@ public final class CpuBackend implements Backend {
             Panels.forwardGroups(packedX, params[0], params[1], act[0], 0, rows, g0,
                     Math.min(rowGroups, g0 + FORWARD_TASK_GROUPS), hidden, in, q, layers > 1, panelScratch[w]);
         }
+        if (PHASE_TIMES) t = phase(w, 2, t);
         int groups = Panels.groups(in);
         Panels.packGroups(features, rowOffsets, groupedX, rows, in, WorkerPool.split(w, threads, groups, 1),
                 WorkerPool.split(w + 1, threads, groups, 1));
-        t = timedBarrier(w, 2, t);
+        t = timedBarrier(w, 3, t);
         int r0 = WorkerPool.split(w, threads, rows, 1), r1 = WorkerPool.split(w + 1, threads, rows, 1);
         if (r0 < r1) {
             forward(w, null, 0, null, r0, r1 - r0, 1);
@@ -435,7 +436,7 @@ public final class CpuBackend implements Backend {
                         act[l - 1]);
             }
         }
-        t = timedBarrier(w, 4, t);
+        t = timedBarrier(w, 5, t);
         for (int task, copied = -1; (task = gradientTasks.next(w)) >= 0; ) {
             int q = task / GRADIENT_TASKS_PER_PANEL, part = task % GRADIENT_TASKS_PER_PANEL;
             if (q != copied) Panels.copyPanelColumns(delta[0], panelScratch[w], q, hidden, rows);
@@ -448,9 +449,9 @@ public final class CpuBackend implements Backend {
                 update(1, q * Panels.WIDTH, (q + 1) * Panels.WIDTH);
             }
         }
-        if (PHASE_TIMES) t = phase(w, 6, t);
+        if (PHASE_TIMES) t = phase(w, 7, t);
         for (int l = 1; l < layers; l++) hiddenLayerGradient(w, l);
-        if (PHASE_TIMES) phase(w, 7, t);
+        if (PHASE_TIMES) phase(w, 8, t);
     }
 
     /**
@@ -529,7 +530,7 @@ public final class CpuBackend implements Backend {
         double flop = 2.0 * batch * spec.inputs() * panels * Panels.WIDTH, forward = 0, gradient = 0;
         for (int w = 0; w < threads; w++) {
             forward = Math.max(forward, median[w][2]);
-            gradient = Math.max(gradient, median[w][6]);
+            gradient = Math.max(gradient, median[w][7]);
         }
         sb.append(String.format("  all workers: forward %.1f GFLOP/s, weight gradient with the update %.1f GFLOP/s "
                 + "(the layer's FLOP over the slower worker's median)%n", flop / forward / 1e3, flop / gradient / 1e3));
