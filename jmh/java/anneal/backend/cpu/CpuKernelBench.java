@@ -33,7 +33,7 @@ public class CpuKernelBench {
 
     float[] features = new float[TRAIN * IN];
     int[] rowOffsets = new int[ROWS];
-    float[] x = new float[ROWS * IN], xt = new float[Panels.groupedLength(ROWS, IN)], scratch = new float[Panels.rowGroups(ROWS) * Panels.ROWS * Panels.WIDTH];
+    float[] x = new float[ROWS * IN], xt = new float[Panels.groupedLength(ROWS, IN)], scratch = new float[Panels.scratchLength(ROWS)];
     float[] xa = new float[Panels.packedRowsLength(ROWS, IN)];
     float[] w0 = new float[HIDDEN * IN], b0 = new float[HIDDEN];
     float[] g0 = new float[HIDDEN * IN], buf0 = new float[HIDDEN * IN];
@@ -55,7 +55,7 @@ public class CpuKernelBench {
             System.arraycopy(features, rowOffsets[i], x, i * IN, IN);
             y[i] = (byte) r.nextInt(CLASSES);
         }
-        Panels.packRows(features, rowOffsets, xa, ROWS, IN, 0, Panels.rowGroups(ROWS));
+        Panels.packRows(features, rowOffsets, xa, ROWS, IN, 0, Panels.groups(ROWS));
     }
 
     /** The batch gathered from the training set (the old rows pass's copy). */
@@ -68,7 +68,7 @@ public class CpuKernelBench {
     /** The batch's rows packed for the forward, read from the training set ({@link Panels#packRows}). */
     @Benchmark
     public float packRows() {
-        Panels.packRows(features, rowOffsets, xa, ROWS, IN, 0, Panels.rowGroups(ROWS));
+        Panels.packRows(features, rowOffsets, xa, ROWS, IN, 0, Panels.groups(ROWS));
         return xa[IN];
     }
 
@@ -76,7 +76,7 @@ public class CpuKernelBench {
     @Benchmark
     public float forwardLayer1() {
         for (int q = 0; q < HIDDEN / Panels.WIDTH; q++)
-            Panels.forwardGroups(xa, w0, b0, h, 0, ROWS, 0, Panels.rowGroups(ROWS), HIDDEN, IN, q, true, scratch);
+            Panels.forwardGroups(xa, w0, b0, h, 0, ROWS, 0, Panels.groups(ROWS), HIDDEN, IN, q, true, scratch);
         return h[7];
     }
 

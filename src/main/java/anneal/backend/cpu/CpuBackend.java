@@ -43,6 +43,9 @@ public final class CpuBackend implements Backend {
         "layer-1 forward X W0^T + b0, ReLU", "pack X for dW0", "barrier 1",
         "rows: other layers' forward, softmax, dH", "barrier 2",
         "layer-1 weight gradient dH^T X + fused SGD of W0, b0", "other layers' weight gradients + SGD"};
+    /** Indexes into {@link #PHASES} of the phases that a barrier or a large product ends (each barrier is the next). */
+    private static final int PACK_PHASE = 0, FORWARD_PHASE = 2, PACK_FOR_GRADIENT_PHASE = 3, ROWS_PHASE = 5,
+            GRADIENT_PHASE = 7, OTHER_LAYERS_PHASE = 8;
     /** Steps whose phases {@link #PHASE_TIMES} keeps (the most recent ones). */
     private static final int TIMED_STEPS = 4096;
     /**
@@ -102,7 +105,7 @@ public final class CpuBackend implements Backend {
     /** Whether layer 0's weight (tensor 0, its gradient and momentum buffer) is held in {@link Panels} layout. */
     private boolean panelFirst;
     private final Panels.RangeUpdate updateFirstWeight = (from, to) -> update(0, from, to);
-    /** Float offset in the training set's features of each batch row (the panel step reads the batch in place). */
+    /** Float offset in the training set's features of each batch row (where the panel step packs the batch from). */
     private int[] rowOffsets;
     /**
      * Row groups ({@link Panels#ROWS} rows, one block of the micro-kernel) per task of the panel step's first-layer
@@ -126,8 +129,8 @@ public final class CpuBackend implements Backend {
     /** Per worker: its evaluation chunk in {@link Panels#packRows} layout. */
     private float[][] evalPackedX;
     /**
-     * Per worker, {@code rows * WIDTH} floats of its own: the first layer's partial sums between slices of the forward
-     * ({@link Panels#forward}), then, in the weight gradient, one panel's columns of that layer's output gradient.
+     * Per worker, {@link Panels#scratchLength} floats of its own: the first layer's partial sums between slices of the
+     * forward ({@link Panels#forward}), then, in the weight gradient, one panel's columns of that layer's output gradient.
      */
     private float[][] panelScratch;
 
@@ -234,7 +237,7 @@ public final class CpuBackend implements Backend {
         rowOffsets = new int[rows];
         groupedX = panelFirst ? new float[Panels.groupedLength(rows, spec.inputs())] : null;
         packedX = panelFirst ? new float[Panels.packedRowsLength(rows, spec.inputs())] : null;
-        panelScratch = new float[pool.threads()][Panels.rowGroups(rows) * Panels.ROWS * Panels.WIDTH];
+        panelScratch = new float[pool.threads()][Panels.scratchLength(rows)];
         act = new float[layers][];
         delta = new float[layers][];
         for (int l = 0; l < layers; l++) {
@@ -299,7 +302,7 @@ public final class CpuBackend implements Backend {
                 y[r] = train.labels()[src];
             }
             int panels = spec.fanOut(0) / Panels.WIDTH, threads = pool.threads();
-            stepRowChunks = (Panels.rowGroups(batchSize) + FORWARD_TASK_GROUPS - 1) / FORWARD_TASK_GROUPS;
+            stepRowChunks = (Panels.groups(batchSize) + FORWARD_TASK_GROUPS - 1) / FORWARD_TASK_GROUPS;
             for (int w = 0; w < threads; w++) {
                 int q0 = WorkerPool.split(w, threads, panels, 1), q1 = WorkerPool.split(w + 1, threads, panels, 1);
                 forwardTasks.assign(w, q0 * stepRowChunks, q1 * stepRowChunks);
@@ -411,20 +414,20 @@ public final class CpuBackend implements Backend {
         int rows = stepRows, in = spec.inputs(), hidden = spec.fanOut(0);
         float[] features = data.train().features();
         long t = PHASE_TIMES ? System.nanoTime() : 0;
-        int rowGroups = Panels.rowGroups(rows);
+        int rowGroups = Panels.groups(rows);
         Panels.packRows(features, rowOffsets, packedX, rows, in, WorkerPool.split(w, threads, rowGroups, 1),
                 WorkerPool.split(w + 1, threads, rowGroups, 1));
-        t = timedBarrier(w, 0, t);
+        t = timedBarrier(w, PACK_PHASE, t);
         for (int task; (task = forwardTasks.next(w)) >= 0; ) {
             int q = task / stepRowChunks, g0 = (task % stepRowChunks) * FORWARD_TASK_GROUPS;
             Panels.forwardGroups(packedX, params[0], params[1], act[0], 0, rows, g0,
                     Math.min(rowGroups, g0 + FORWARD_TASK_GROUPS), hidden, in, q, layers > 1, panelScratch[w]);
         }
-        if (PHASE_TIMES) t = phase(w, 2, t);
+        if (PHASE_TIMES) t = phase(w, FORWARD_PHASE, t);
         int groups = Panels.groups(in);
         Panels.packGroups(features, rowOffsets, groupedX, rows, in, WorkerPool.split(w, threads, groups, 1),
                 WorkerPool.split(w + 1, threads, groups, 1));
-        t = timedBarrier(w, 3, t);
+        t = timedBarrier(w, PACK_FOR_GRADIENT_PHASE, t);
         int r0 = WorkerPool.split(w, threads, rows, 1), r1 = WorkerPool.split(w + 1, threads, rows, 1);
         if (r0 < r1) {
             forward(w, null, 0, null, r0, r1 - r0, 1);
@@ -436,7 +439,7 @@ public final class CpuBackend implements Backend {
                         act[l - 1]);
             }
         }
-        t = timedBarrier(w, 5, t);
+        t = timedBarrier(w, ROWS_PHASE, t);
         for (int task, copied = -1; (task = gradientTasks.next(w)) >= 0; ) {
             int q = task / GRADIENT_TASKS_PER_PANEL, part = task % GRADIENT_TASKS_PER_PANEL;
             if (q != copied) Panels.copyPanelColumns(delta[0], panelScratch[w], q, hidden, rows);
@@ -449,9 +452,9 @@ public final class CpuBackend implements Backend {
                 update(1, q * Panels.WIDTH, (q + 1) * Panels.WIDTH);
             }
         }
-        if (PHASE_TIMES) t = phase(w, 7, t);
+        if (PHASE_TIMES) t = phase(w, GRADIENT_PHASE, t);
         for (int l = 1; l < layers; l++) hiddenLayerGradient(w, l);
-        if (PHASE_TIMES) phase(w, 8, t);
+        if (PHASE_TIMES) phase(w, OTHER_LAYERS_PHASE, t);
     }
 
     /**
@@ -529,8 +532,8 @@ public final class CpuBackend implements Backend {
         // the workers steal each other's tasks, so a worker's share varies: the layer's FLOP over the slower worker
         double flop = 2.0 * batch * spec.inputs() * panels * Panels.WIDTH, forward = 0, gradient = 0;
         for (int w = 0; w < threads; w++) {
-            forward = Math.max(forward, median[w][2]);
-            gradient = Math.max(gradient, median[w][7]);
+            forward = Math.max(forward, median[w][FORWARD_PHASE]);
+            gradient = Math.max(gradient, median[w][GRADIENT_PHASE]);
         }
         sb.append(String.format("  all workers: forward %.1f GFLOP/s, weight gradient with the update %.1f GFLOP/s "
                 + "(the layer's FLOP over the slower worker's median)%n", flop / forward / 1e3, flop / gradient / 1e3));

@@ -176,19 +176,22 @@ final class Panels {
      */
     static final int KC = KERNEL.sliceRows;
 
-    /** Groups of {@link #ROWS} batch rows in {@code m} rows, the last one partial where {@code ROWS} does not divide it. */
-    static int rowGroups(int m) {
-        return (m + ROWS - 1) / ROWS;
-    }
-
     /** Floats of one row group in {@link #packRows}' layout: {@code k} inputs rounded up to whole vectors. */
     static int packedGroupLength(int k) {
-        return (k + L - 1) / L * L * ROWS;
+        return paddedInputs(k) * ROWS;
+    }
+
+    /**
+     * Per worker scratch of the panel products for {@code rows} batch rows: the forward's partial sums of whole row
+     * groups, or one panel's columns of the weight gradient's {@code dY}.
+     */
+    static int scratchLength(int rows) {
+        return groups(rows) * ROWS * WIDTH;
     }
 
     /** Floats of {@link #packRows}' layout for {@code m} rows of {@code k} inputs. */
     static int packedRowsLength(int m, int k) {
-        return rowGroups(m) * packedGroupLength(k);
+        return groups(m) * packedGroupLength(k);
     }
 
     /**
@@ -225,12 +228,12 @@ final class Panels {
      * ({@code j in [q0 WIDTH, q1 WIDTH)}) and rows {@code i in [0, m)} of {@code A}; row {@code i} of {@code A} starts
      * at float offset {@code rowOff[i]}, and is packed first into {@code packed} ({@link #packedRowsLength} floats,
      * {@link #packRows}); {@code W} in panel layout {@code w}; C row {@code i} at {@code cOff + i * n}. The Linear
-     * forward {@code X W^T + b}, optional ReLU. {@code part}: {@code rowGroups(m) * ROWS * WIDTH} floats.
+     * forward {@code X W^T + b}, optional ReLU. {@code part}: {@link #scratchLength}{@code (m)} floats.
      */
     static void forward(float[] a, int[] rowOff, float[] w, float[] bias, float[] c, int cOff, int m, int n, int k,
                         int q0, int q1, boolean relu, float[] packed, float[] part) {
-        packRows(a, rowOff, packed, m, k, 0, rowGroups(m));
-        for (int q = q0; q < q1; q++) forwardGroups(packed, w, bias, c, cOff, m, 0, rowGroups(m), n, k, q, relu, part);
+        packRows(a, rowOff, packed, m, k, 0, groups(m));
+        for (int q = q0; q < q1; q++) forwardGroups(packed, w, bias, c, cOff, m, 0, groups(m), n, k, q, relu, part);
     }
 
     /**
@@ -406,9 +409,12 @@ final class Panels {
         v1.intoArray(c, at + L);
     }
 
-    /** Groups of {@link #ROWS} inputs in a reduction of {@code k}, the last one partial where {@code ROWS} does not divide it. */
-    static int groups(int k) {
-        return (k + ROWS - 1) / ROWS;
+    /**
+     * Groups of {@link #ROWS} in {@code count} (batch rows in {@link #packRows}, inputs in {@link #packGroups}), the
+     * last one partial where {@code ROWS} does not divide it.
+     */
+    static int groups(int count) {
+        return (count + ROWS - 1) / ROWS;
     }
 
     /** Floats of {@link #packGroups}' layout for {@code rows} rows of {@code k} inputs. */

@@ -90,7 +90,7 @@ class PanelsTest {
         ReferenceOps.matmulNT(a, w, expected, m, n, k);
         float[] c = new float[cOff + m * n];
         float[] packed = new float[Panels.packedRowsLength(m, k)];
-        float[] part = new float[Panels.rowGroups(m) * Panels.ROWS * W];
+        float[] part = new float[Panels.scratchLength(m)];
         Panels.forward(set, rowOff, p, null, c, cOff, m, n, k, 0, panels, false, packed, part);
         VectorKernelsTest.assertClose(expected, Arrays.copyOfRange(c, cOff, c.length), k);
         assertArrayEquals(scalarForward(a, w, null, m, n, k, false), Arrays.copyOfRange(c, cOff, c.length),
@@ -110,7 +110,7 @@ class PanelsTest {
             Panels.forward(set, rowOff, p, bias, byPanels, cOff, m, n, k, q, q + 1, true, packed, part);
         assertArrayEquals(c, byPanels, "panels split between workers must not change a single bit");
         float[] byTasks = new float[cOff + m * n];
-        int groups = Panels.rowGroups(m);
+        int groups = Panels.groups(m);
         Arrays.fill(packed, Float.NaN);
         for (int g0 = 0; g0 < groups; g0 += 2) Panels.packRows(set, rowOff, packed, m, k, g0, Math.min(groups, g0 + 2));
         for (int q = 0; q < panels; q++)
