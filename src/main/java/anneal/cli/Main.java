@@ -1,6 +1,7 @@
 package anneal.cli;
 
 import anneal.util.ParentWatch;
+import anneal.util.ProcessExit;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,9 +30,9 @@ public final class Main {
     private static final Set<String> VECTOR_COMMANDS = Set.of("train", "sweep", "lr-find", "gpu-check", "bench");
 
     public static void main(String[] args) {
-        if (needsRelaunch(args)) System.exit(relaunchWithVectorModule(args));
+        if (needsRelaunch(args)) ProcessExit.exit(relaunchWithVectorModule(args));
         ParentWatch.startFromProperty(); // a relaunched JVM dies with its launcher
-        System.exit(run(args));
+        ProcessExit.exit(run(args));
     }
 
     /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */

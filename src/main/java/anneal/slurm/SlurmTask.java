@@ -34,7 +34,7 @@ public final class SlurmTask {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.getenv(), System.out, System.err));
+        anneal.util.ProcessExit.exit(run(args, System.getenv(), System.out, System.err));
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
