@@ -114,6 +114,16 @@ if a:
     if fastest:
         L.append(f"\n**Anneal / fastest peer ({fastest}): {meds[fastest] / meds[a[0]]:.2f}x** (ratio of medians, "
                  "same run).")
+        # paired: each repetition's Anneal run against the same repetition's run of that peer (they ran minutes
+        # apart at most, so a slow spell of the machine weighs on both)
+        per_rep = lambda lab: {r["phase"] if r["phase"] != "scan" else "rep1": r["ms_per_step"]
+                               for r in best if r["label"] == lab}
+        ra, rf = per_rep(a[0]), per_rep(fastest)
+        paired = [rf[k] / ra[k] for k in sorted(ra, key=lambda k: int(k[3:])) if k in rf]
+        if paired:
+            L.append(f"Paired, repetition by repetition: " + ", ".join(f"{x:.2f}x" for x in paired)
+                     + f"; median {med(paired):.2f}x, {sum(1 for x in paired if x >= 1.8)} of {len(paired)} at 1.8x "
+                     "or more (the issue's goal).")
 L.append("\n## Every configuration tried (one run each, before the repetitions)\n")
 L.append("| configuration | ms per step | samples/s | time to 0.88 | final test acc | threads found | warm-up |")
 L.append("|---|---:|---:|---:|---:|---|---:|")
