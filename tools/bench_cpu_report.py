@@ -76,10 +76,10 @@ L.append("- Task, identical for all: Fashion-MNIST 55,000 train / 5,000 validati
          "Anneal's export; every peer re-hashed what it trained on (SHA-256) and matched the export. Warm-up (the "
          f"export's): >= {man['warmup_steps']} steps and >= {man['warmup_seconds']:g} s (at most "
          f"{20 * man['warmup_steps']} steps), Anneal's until its JIT is quiet too, plus an evaluation, outside the "
-         "timed region (each run's warm-up is in the table of every configuration); timed: 3 epochs of steps + "
-         "per-epoch evaluation; ms/step = training time / steps; time to the target = the training time (the clock "
-         f"paused while evaluating) to the end of the first epoch whose validation accuracy reaches {man['target']:g}, "
-         "for every peer as Anneal's trainer counts it.")
+         "timed region (each run's warm-up is in the table of every configuration); timed: 3 epochs of steps, with a "
+         "validation and a test evaluation after each epoch off the clock; ms/step = training time / steps; time to "
+         f"the target = the training time to the end of the first epoch whose validation accuracy reaches "
+         f"{man['target']:g}, for every peer as Anneal's trainer counts it.")
 L.append(f"- One step = {GEMM_FLOP:,} FLOP in its five matrix products ("
          + ", ".join(f"{k} {v:,}" for k, v in GEMM.items()) + f") plus {ELEMENTWISE:,} element-wise; GFLOP/s below "
          "count the products only. Peak = JMH `PeakFlopsBench` (12 independent `FloatVector.fma` chains per thread): "

@@ -121,7 +121,7 @@ public final class DjlPeer {
                 if (!want.equals(used.get(e.getKey()))) mismatched.add(e.getKey());
             }
             double setup = (System.nanoTime() - setupStart) * 1e-9;
-            long trainNanos = 0, evalNanos = 0;
+            long trainNanos = 0;
             int done = 0;
             long samples = 0;
             Double timeToTarget = null;
@@ -136,10 +136,8 @@ public final class DjlPeer {
                     done++;
                 }
                 trainNanos += System.nanoTime() - t0;
-                long t1 = System.nanoTime();
                 double valAcc = model.evaluate(m, xva, yva);
                 testAcc = model.evaluate(m, xte, yte);
-                evalNanos += System.nanoTime() - t1;
                 // as Anneal's trainer: validation accuracy, the clock paused while evaluating
                 if (timeToTarget == null && valAcc >= target) timeToTarget = trainNanos * 1e-9;
             }
