@@ -80,20 +80,28 @@ public class CpuKernelBench {
         return h[7];
     }
 
-    /** Layer 1 weight gradient {@code dH^T X}, 51.4 MFLOP, gradient only (the packing of the batch included). */
+    /**
+     * Layer 1 weight gradient {@code dH^T X}, 51.4 MFLOP, gradient only: with 4 x 4 from the forward's packed rows
+     * ({@code xa}), with 6 x 2 its own packing of the batch included ({@link Panels#GRADIENT_READS_PACKED_ROWS}).
+     */
     @Benchmark
     public float gradientLayer1() {
-        Panels.packGroups(features, rowOffsets, xt, ROWS, IN, 0, Panels.groups(IN));
-        Panels.weightGradient(xt, dh, g0, 0, HIDDEN / Panels.WIDTH, HIDDEN, IN, ROWS, scratch, null);
+        Panels.weightGradient(gradientInput(), dh, g0, 0, HIDDEN / Panels.WIDTH, HIDDEN, IN, ROWS, scratch, null);
         return g0[7];
     }
 
     /** Layer 1 weight gradient with the fused SGD update of every block. */
     @Benchmark
     public float gradientUpdateLayer1() {
-        Panels.packGroups(features, rowOffsets, xt, ROWS, IN, 0, Panels.groups(IN));
-        Panels.weightGradient(xt, dh, g0, 0, HIDDEN / Panels.WIDTH, HIDDEN, IN, ROWS, scratch, update);
+        Panels.weightGradient(gradientInput(), dh, g0, 0, HIDDEN / Panels.WIDTH, HIDDEN, IN, ROWS, scratch, update);
         return w0[7];
+    }
+
+    /** The batch as the weight gradient reads it, packed here where it has a packing of its own (6 x 2). */
+    private float[] gradientInput() {
+        if (Panels.GRADIENT_READS_PACKED_ROWS) return xa;
+        Panels.packGroups(features, rowOffsets, xt, ROWS, IN, 0, Panels.groups(IN));
+        return xt;
     }
 
     /** The SGD update of W0 alone (momentum, Nesterov, weight decay). */

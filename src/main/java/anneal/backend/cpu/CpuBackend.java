@@ -40,7 +40,7 @@ public final class CpuBackend implements Backend {
     static final boolean PHASE_TIMES = Boolean.getBoolean("anneal.cpu.phaseTimes");
     /** The phases of {@link #panelStep} that {@link #PHASE_TIMES} times, in order. */
     private static final String[] PHASES = {"pack the batch's rows for the layer-1 forward", "barrier 0",
-        "layer-1 forward X W0^T + b0, ReLU", "pack X for dW0", "barrier 1",
+        "layer-1 forward X W0^T + b0, ReLU", "pack X for dW0 (6 x 2 only)", "barrier 1",
         "rows: other layers' forward, softmax, dH", "barrier 2",
         "layer-1 weight gradient dH^T X + fused SGD of W0, b0", "other layers' weight gradients + SGD"};
     /** Indexes into {@link #PHASES} of the phases that a barrier or a large product ends (each barrier is the next). */
@@ -122,7 +122,10 @@ public final class CpuBackend implements Backend {
     private int stepRowChunks;
     /** Per worker: the row offsets of its evaluation chunk. */
     private int[][] evalRowOffsets;
-    /** The batch in {@link Panels#packGroups} layout, for the first layer's weight gradient. */
+    /**
+     * The batch in {@link Panels#packGroups} layout, for the first layer's weight gradient where it does not read
+     * {@link #packedX} ({@link Panels#GRADIENT_READS_PACKED_ROWS}); null where it does.
+     */
     private float[] groupedX;
     /** The batch in {@link Panels#packRows} layout, for the first layer's forward. */
     private float[] packedX;
@@ -235,7 +238,8 @@ public final class CpuBackend implements Backend {
         y = new byte[rows];
         rowLoss = new double[rows];
         rowOffsets = new int[rows];
-        groupedX = panelFirst ? new float[Panels.groupedLength(rows, spec.inputs())] : null;
+        groupedX = panelFirst && !Panels.GRADIENT_READS_PACKED_ROWS ? new float[Panels.groupedLength(rows, spec.inputs())]
+                : null;
         packedX = panelFirst ? new float[Panels.packedRowsLength(rows, spec.inputs())] : null;
         panelScratch = new float[pool.threads()][Panels.scratchLength(rows)];
         act = new float[layers][];
@@ -400,8 +404,9 @@ public final class CpuBackend implements Backend {
      * <ol>
      *   <li>this worker's groups of batch rows packed for the forward ({@link Panels#packRows}), read from the
      *       training set in the epoch's order;</li>
-     *   <li>barrier; {@code H = relu(X W0^T + b0)}, this worker's panels (and any it steals), all rows; this worker's groups of
-     *       inputs of the batch packed for the weight gradient ({@link Panels#packGroups});</li>
+     *   <li>barrier; {@code H = relu(X W0^T + b0)}, this worker's panels (and any it steals), all rows; with 6 x 2, this
+     *       worker's groups of inputs of the batch packed again for the weight gradient ({@link Panels#packGroups});
+     *       4 x 4's reads the first packing ({@link Panels#GRADIENT_READS_PACKED_ROWS});</li>
      *   <li>barrier; this worker's rows: the other layers' forward, softmax + cross-entropy + gradient, the backward of
      *       the activations down to {@code dH} (ReLU mask fused);</li>
      *   <li>barrier; {@code dW0 = dH^T X} for this worker's panels (and any it steals), each block SGD-updated as soon as it is computed, and
@@ -425,8 +430,9 @@ public final class CpuBackend implements Backend {
         }
         if (PHASE_TIMES) t = phase(w, FORWARD_PHASE, t);
         int groups = Panels.groups(in);
-        Panels.packGroups(features, rowOffsets, groupedX, rows, in, WorkerPool.split(w, threads, groups, 1),
-                WorkerPool.split(w + 1, threads, groups, 1));
+        if (!Panels.GRADIENT_READS_PACKED_ROWS)
+            Panels.packGroups(features, rowOffsets, groupedX, rows, in, WorkerPool.split(w, threads, groups, 1),
+                    WorkerPool.split(w + 1, threads, groups, 1));
         t = timedBarrier(w, PACK_FOR_GRADIENT_PHASE, t);
         int r0 = WorkerPool.split(w, threads, rows, 1), r1 = WorkerPool.split(w + 1, threads, rows, 1);
         if (r0 < r1) {
@@ -444,7 +450,7 @@ public final class CpuBackend implements Backend {
             int q = task / GRADIENT_TASKS_PER_PANEL, part = task % GRADIENT_TASKS_PER_PANEL;
             if (q != copied) Panels.copyPanelColumns(delta[0], panelScratch[w], q, hidden, rows);
             copied = q;
-            Panels.gradientGroups(groupedX, panelScratch[w], grads[0], q,
+            Panels.gradientGroups(Panels.GRADIENT_READS_PACKED_ROWS ? packedX : groupedX, panelScratch[w], grads[0], q,
                     WorkerPool.split(part, GRADIENT_TASKS_PER_PANEL, groups, 1),
                     WorkerPool.split(part + 1, GRADIENT_TASKS_PER_PANEL, groups, 1), in, rows, updateFirstWeight);
             if (part == 0) {

@@ -198,8 +198,9 @@ final class Panels {
      * Row groups {@code [g0, g1)} of the {@code m} rows at {@code rowOff} (float offsets into {@code x}) into the layout
      * the forward broadcasts from: per group of {@link #ROWS} rows, per block of {@code L} inputs (one vector),
      * the group's rows one after another, {@code xa[g * packedGroupLength(k) + b * L * ROWS + r * L + pp] =
-     * X[g * ROWS + r][b * L + pp]}; a last, partial block is padded with zeros, and in a last, partial group the rows
-     * past {@code m} repeat its last one (the micro-kernel computes them and does not store them).
+     * X[g * ROWS + r][b * L + pp]}; a last, partial block is padded with zeros, and so are the rows past {@code m} of a
+     * last, partial group (the forward computes them and does not store them; the 4 x 4 weight gradient reads this
+     * layout too, and adds their products with zero rows of dY, which leave its sums unchanged).
      *
      * <p>Read in place, a block's rows are {@link #ROWS} unrelated addresses: C2 kept that many index registers, ran
      * out of the 16 general-purpose ones, hoisted all six broadcasts of a step above the FMAs and spilled accumulators
@@ -213,13 +214,15 @@ final class Panels {
         for (int g = g0; g < g1; g++) {
             int base = g * group, present = Math.min(ROWS, m - g * ROWS);
             for (int b = 0; b < whole; b += L)
-                for (int r = 0; r < ROWS; r++)
-                    FloatVector.fromArray(S, x, rowOff[g * ROWS + real(r, present)] + b).intoArray(xa, base + b * ROWS + r * L);
+                for (int r = 0; r < present; r++)
+                    FloatVector.fromArray(S, x, rowOff[g * ROWS + r] + b).intoArray(xa, base + b * ROWS + r * L);
             if (whole < k)
-                for (int r = 0; r < ROWS; r++) {
-                    int src = rowOff[g * ROWS + real(r, present)], dst = base + whole * ROWS + r * L;
+                for (int r = 0; r < present; r++) {
+                    int src = rowOff[g * ROWS + r], dst = base + whole * ROWS + r * L;
                     for (int pp = 0; pp < L; pp++) xa[dst + pp] = whole + pp < k ? x[src + whole + pp] : 0f;
                 }
+            for (int b = 0; b < group && present < ROWS; b += L * ROWS)
+                java.util.Arrays.fill(xa, base + b + present * L, base + b + ROWS * L, 0f);
         }
     }
 
@@ -417,14 +420,24 @@ final class Panels {
         return (count + ROWS - 1) / ROWS;
     }
 
+    /**
+     * Whether the weight gradient broadcasts {@code X} from the forward's packing of the batch ({@link #packRows}), so
+     * that a step packs the batch once: with 4 x 4, a group of 4 inputs lies inside one vector block of each row there
+     * (every float species has a multiple of 4 lanes). 6 x 2's groups of 6 inputs straddle the blocks, so it packs the
+     * batch a second time, for the gradient alone ({@link #packGroups}). On the AVX-512 Intel Xeon the second packing
+     * was 43-48 us of a 485 us 2-thread step.
+     */
+    static final boolean GRADIENT_READS_PACKED_ROWS = VECTORS == 4;
+
     /** Floats of {@link #packGroups}' layout for {@code rows} rows of {@code k} inputs. */
     static int groupedLength(int rows, int k) {
         return groups(k) * ROWS * rows;
     }
 
     /**
-     * Groups {@code [b0, b1)} of the batch into {@code xt} in the layout the weight gradient broadcasts from: for each
-     * group of {@link #ROWS} inputs {@code p = ROWS b .. ROWS b + ROWS - 1}, all {@code rows} rows' values in a row,
+     * Groups {@code [b0, b1)} of the batch into {@code xt} in the layout the 6 x 2 weight gradient broadcasts from
+     * (4 x 4 reads {@link #packRows}' instead, {@link #GRADIENT_READS_PACKED_ROWS}): for each group of {@link #ROWS}
+     * inputs {@code p = ROWS b .. ROWS b + ROWS - 1}, all {@code rows} rows' values in a row,
      * {@code xt[(b * rows + i) * ROWS + pp] = X[i][ROWS b + pp]}; in a last, partial group the inputs past {@code k}
      * repeat its last one (the micro-kernel computes them and does not store them). Workers split it by groups, so
      * each one writes one contiguous range of {@code xt} (split by rows, both wrote into every group's run, and the
@@ -448,79 +461,137 @@ final class Panels {
     /**
      * The weight gradient {@code dW = dY^T X} in panel layout for panels {@code [q0, q1)}, all {@code k} panel rows:
      * {@code G[q][p][jj] = sum_i X[i][p] * dY[i][q * WIDTH + jj]} over {@code i in [0, rows)}, ascending. {@code X}
-     * comes from {@code xt} ({@link #packGroups} of all groups: each block's broadcasts are then one contiguous stream
-     * instead of a gather over the batch rows, 17% faster); {@code dY} is {@code rows x n} row-major. After each block
-     * of {@code G} is stored, {@code then} (may be null) is called on its range. {@code scratch}
-     * ({@code rows * WIDTH} floats) takes dY's columns of one panel as one contiguous block: read with dY's own stride
-     * (n floats, a multiple of 1 KiB here), the block's {@code 4 rows} cache lines fall into a few L1 sets and evict
-     * each other.
+     * comes from {@code xg}: with {@link #GRADIENT_READS_PACKED_ROWS} the forward's {@link #packRows} of all row groups,
+     * else {@link #packGroups} of all input groups (each block's broadcasts are then one stream with a constant
+     * stride instead of a gather over the batch rows, 17% faster); {@code dY} is {@code rows x n} row-major. After each
+     * block of {@code G} is stored, {@code then} (may be null) is called on its range. {@code scratch}
+     * ({@link #scratchLength}{@code (rows)} floats) takes dY's columns of one panel as one contiguous block: read with
+     * dY's own stride (n floats, a multiple of 1 KiB here), the block's {@code 4 rows} cache lines fall into a few L1
+     * sets and evict each other.
      */
-    static void weightGradient(float[] xt, float[] dy, float[] g, int q0, int q1, int n, int k, int rows,
+    static void weightGradient(float[] xg, float[] dy, float[] g, int q0, int q1, int n, int k, int rows,
                                float[] scratch, RangeUpdate then) {
         for (int q = q0; q < q1; q++) {
             copyPanelColumns(dy, scratch, q, n, rows);
-            gradientGroups(xt, scratch, g, q, 0, groups(k), k, rows, then);
+            gradientGroups(xg, scratch, g, q, 0, groups(k), k, rows, then);
         }
     }
 
-    /** Panel {@code q}'s columns of {@code dY} ({@code rows x n} row-major) into {@code scratch}, contiguous. */
+    /**
+     * Panel {@code q}'s columns of {@code dY} ({@code rows x n} row-major) into {@code scratch}, contiguous, and zero
+     * rows after them up to a whole row group (the 4 x 4 gradient multiplies them with {@link #packRows}' zero rows:
+     * {@code fma(0, 0, s) == s} for every sum {@code s} of its chains, none of which is {@code -0}, as they start
+     * at {@code +0}).
+     */
     static void copyPanelColumns(float[] dy, float[] scratch, int q, int n, int rows) {
         int col = q * WIDTH;
         for (int i = 0; i < rows; i++) System.arraycopy(dy, i * n + col, scratch, i * WIDTH, WIDTH);
+        java.util.Arrays.fill(scratch, rows * WIDTH, groups(rows) * ROWS * WIDTH, 0f);
     }
 
     /**
-     * Groups {@code [b0, b1)} of panel {@code q} of {@link #weightGradient} (one task of the step's last phase);
+     * Input groups {@code [b0, b1)} of panel {@code q} of {@link #weightGradient} (one task of the step's last phase);
      * {@code scratch} holds the panel's columns of dY ({@link #copyPanelColumns}).
      */
-    static void gradientGroups(float[] xt, float[] scratch, float[] g, int q, int b0, int b1, int k, int rows,
+    static void gradientGroups(float[] xg, float[] scratch, float[] g, int q, int b0, int b1, int k, int rows,
                                RangeUpdate then) {
-        int panel = q * paddedInputs(k) * WIDTH;
+        int panel = q * paddedInputs(k) * WIDTH, group = packedGroupLength(k);
         for (int b = b0; b < b1; b++) {
-            int g0 = panel + b * ROWS * WIDTH, inputs = Math.min(ROWS, k - b * ROWS);
-            if (VECTORS == 4) gradientBlock4x4(xt, b * rows * ROWS, scratch, g, g0, rows, inputs);
-            else gradientBlock6x2(xt, b * rows * ROWS, scratch, g, g0, rows, inputs);
+            int g0 = panel + b * ROWS * WIDTH, inputs = Math.min(ROWS, k - b * ROWS), p = b * ROWS;
+            if (GRADIENT_READS_PACKED_ROWS)
+                gradientBlock4x4(xg, p / L * L * ROWS + p % L, group, scratch, g, g0, groups(rows), inputs);
+            else gradientBlock6x2(xg, b * rows * ROWS, scratch, g, g0, rows, inputs);
             if (then != null) then.apply(g0, g0 + inputs * WIDTH);
         }
     }
 
-    /** One group of {@link #gradientGroups}: 4 inputs ({@code inputs} of them real) x 4 vectors. */
-    private static void gradientBlock4x4(float[] xt, int base, float[] dy, float[] g, int g0, int rows, int inputs) {
+    /**
+     * One group of {@link #gradientGroups} from {@link #packRows}' layout: 4 inputs ({@code inputs} of them real) x 4
+     * vectors, over {@code rowGroups} groups of 4 batch rows. Input {@code p} of row {@code r} of row group {@code i} is
+     * at {@code xa[xo0 + i * group + r * L + (p - p0)]}, its dY row at {@code dy[(4 i + r) * WIDTH]}. One trip is half a
+     * row group, its two rows written out in order, so each element's chain still runs over the batch rows ascending.
+     * Measured against the alternatives: a whole row group per trip (64 FMAs) spilled accumulators; an inner loop over
+     * its four rows was not unrolled and kept an array base in an XMM register. The stores are written out: through
+     * {@link #store4}, C2 reached its node-count cutoff for inlining and boxed the vectors (14x slower).
+     */
+    private static void gradientBlock4x4(float[] xa, int xo0, int group, float[] dy, float[] g, int g0, int rowGroups,
+                                         int inputs) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
-        // both indices as induction variables of their own (from i, C2 kept xt's base in an XMM register and moved it
-        // back before each row's broadcasts: about 5% slower alone)
-        for (int xo = base, dyo = 0, end = base + rows * ROWS; xo < end; xo += ROWS, dyo += WIDTH) {
+        for (int h = 0; h < 2 * rowGroups; h++) {
+            int xo = xo0 + (h >> 1) * group + (h & 1) * (2 * L), dyo = h * (2 * WIDTH);
             FloatVector d0 = FloatVector.fromArray(S, dy, dyo);
             FloatVector d1 = FloatVector.fromArray(S, dy, dyo + L);
             FloatVector d2 = FloatVector.fromArray(S, dy, dyo + 2 * L);
             FloatVector d3 = FloatVector.fromArray(S, dy, dyo + 3 * L);
-            FloatVector v = FloatVector.broadcast(S, xt[xo]);
+            FloatVector v = FloatVector.broadcast(S, xa[xo]);
             c00 = v.fma(d0, c00);
             c01 = v.fma(d1, c01);
             c02 = v.fma(d2, c02);
             c03 = v.fma(d3, c03);
-            v = FloatVector.broadcast(S, xt[xo + 1]);
+            v = FloatVector.broadcast(S, xa[xo + 1]);
             c10 = v.fma(d0, c10);
             c11 = v.fma(d1, c11);
             c12 = v.fma(d2, c12);
             c13 = v.fma(d3, c13);
-            v = FloatVector.broadcast(S, xt[xo + 2]);
+            v = FloatVector.broadcast(S, xa[xo + 2]);
             c20 = v.fma(d0, c20);
             c21 = v.fma(d1, c21);
             c22 = v.fma(d2, c22);
             c23 = v.fma(d3, c23);
-            v = FloatVector.broadcast(S, xt[xo + 3]);
+            v = FloatVector.broadcast(S, xa[xo + 3]);
+            c30 = v.fma(d0, c30);
+            c31 = v.fma(d1, c31);
+            c32 = v.fma(d2, c32);
+            c33 = v.fma(d3, c33);
+            d0 = FloatVector.fromArray(S, dy, dyo + WIDTH);
+            d1 = FloatVector.fromArray(S, dy, dyo + WIDTH + L);
+            d2 = FloatVector.fromArray(S, dy, dyo + WIDTH + 2 * L);
+            d3 = FloatVector.fromArray(S, dy, dyo + WIDTH + 3 * L);
+            v = FloatVector.broadcast(S, xa[xo + L]);
+            c00 = v.fma(d0, c00);
+            c01 = v.fma(d1, c01);
+            c02 = v.fma(d2, c02);
+            c03 = v.fma(d3, c03);
+            v = FloatVector.broadcast(S, xa[xo + L + 1]);
+            c10 = v.fma(d0, c10);
+            c11 = v.fma(d1, c11);
+            c12 = v.fma(d2, c12);
+            c13 = v.fma(d3, c13);
+            v = FloatVector.broadcast(S, xa[xo + L + 2]);
+            c20 = v.fma(d0, c20);
+            c21 = v.fma(d1, c21);
+            c22 = v.fma(d2, c22);
+            c23 = v.fma(d3, c23);
+            v = FloatVector.broadcast(S, xa[xo + L + 3]);
             c30 = v.fma(d0, c30);
             c31 = v.fma(d1, c31);
             c32 = v.fma(d2, c32);
             c33 = v.fma(d3, c33);
         }
-        store4(c00, c01, c02, c03, g, g0);
-        if (inputs > 1) store4(c10, c11, c12, c13, g, g0 + WIDTH);
-        if (inputs > 2) store4(c20, c21, c22, c23, g, g0 + 2 * WIDTH);
-        if (inputs > 3) store4(c30, c31, c32, c33, g, g0 + 3 * WIDTH);
+        c00.intoArray(g, g0);
+        c01.intoArray(g, g0 + L);
+        c02.intoArray(g, g0 + 2 * L);
+        c03.intoArray(g, g0 + 3 * L);
+        if (inputs > 1) {
+            c10.intoArray(g, g0 + WIDTH);
+            c11.intoArray(g, g0 + WIDTH + L);
+            c12.intoArray(g, g0 + WIDTH + 2 * L);
+            c13.intoArray(g, g0 + WIDTH + 3 * L);
+        }
+        if (inputs > 2) {
+            c20.intoArray(g, g0 + 2 * WIDTH);
+            c21.intoArray(g, g0 + 2 * WIDTH + L);
+            c22.intoArray(g, g0 + 2 * WIDTH + 2 * L);
+            c23.intoArray(g, g0 + 2 * WIDTH + 3 * L);
+        }
+        if (inputs > 3) {
+            c30.intoArray(g, g0 + 3 * WIDTH);
+            c31.intoArray(g, g0 + 3 * WIDTH + L);
+            c32.intoArray(g, g0 + 3 * WIDTH + 2 * L);
+            c33.intoArray(g, g0 + 3 * WIDTH + 3 * L);
+        }
     }
 
     /** One group of {@link #gradientGroups}: 6 inputs ({@code inputs} of them real) x 2 vectors. */

@@ -76,6 +76,45 @@ class PanelsTest {
         return g;
     }
 
+    /**
+     * The batch as this JVM's weight gradient reads it ({@link Panels#GRADIENT_READS_PACKED_ROWS}): the forward's
+     * {@link Panels#packRows} (into an array of NaNs, so that a float it does not write shows), or
+     * {@link Panels#packGroups}, each in two calls as two workers would write them.
+     */
+    static float[] gradientInput(float[] set, int[] rowOff, int rows, int k) {
+        if (Panels.GRADIENT_READS_PACKED_ROWS) {
+            float[] xa = new float[Panels.packedRowsLength(rows, k)];
+            Arrays.fill(xa, Float.NaN);
+            int groups = Panels.groups(rows);
+            Panels.packRows(set, rowOff, xa, rows, k, 0, groups / 2);
+            Panels.packRows(set, rowOff, xa, rows, k, groups / 2, groups);
+            return xa;
+        }
+        float[] xt = new float[Panels.groupedLength(rows, k)];
+        int groups = Panels.groups(k);
+        Panels.packGroups(set, rowOff, xt, rows, k, 0, groups / 2);
+        Panels.packGroups(set, rowOff, xt, rows, k, groups / 2, groups);
+        return xt;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1,1", "4,16", "5,17", "7,784", "9,3"})
+    void packRowsWritesEveryFloatOfItsGroupsTheRowsPastTheBatchAndTheInputsPastKAsZeros(int m, int k) {
+        int count = m + 3, L = VectorKernels.L, R = Panels.ROWS, group = Panels.packedGroupLength(k);
+        float[] set = VectorKernelsTest.random(count * k, 9);
+        int[] rowOff = scattered(m, count, k);
+        float[] xa = new float[Panels.packedRowsLength(m, k)];
+        Arrays.fill(xa, Float.NaN);
+        Panels.packRows(set, rowOff, xa, m, k, 0, Panels.groups(m));
+        for (int g = 0; g < Panels.groups(m); g++)
+            for (int r = 0; r < R; r++)
+                for (int p = 0; p < Panels.paddedInputs(k); p++) {
+                    int i = g * R + r;
+                    float expected = i < m && p < k ? set[rowOff[i] + p] : 0f;
+                    assertEquals(expected, xa[g * group + p / L * L * R + r * L + p % L], "row " + i + ", input " + p);
+                }
+    }
+
     @ParameterizedTest
     @CsvSource({"1,1,1", "3,1,7", "4,1,784", "5,2,37", "7,1,129", "67,4,784", "13,2,1", "9,3,300", "128,2,784",
         "25,1,16", "6,1,8", "12,2,135"})
@@ -130,11 +169,10 @@ class PanelsTest {
         float[] expected = new float[n * k];
         ReferenceOps.matmulTN(dy, x, expected, n, k, rows);
         float[] g = new float[Panels.panelLength(n, k)], visits = new float[Panels.panelLength(n, k)];
-        float[] scratch = new float[rows * W];
-        float[] xt = new float[Panels.groupedLength(rows, k)];
+        float[] scratch = new float[Panels.scratchLength(rows)];
+        Arrays.fill(scratch, Float.NaN); // the rows past the batch's must be cleared, not assumed clean
+        float[] xt = gradientInput(set, rowOff, rows, k);
         int groups = Panels.groups(k);
-        Panels.packGroups(set, rowOff, xt, rows, k, 0, groups / 2);
-        Panels.packGroups(set, rowOff, xt, rows, k, groups / 2, groups);
         Panels.RangeUpdate count1 = (from, to) -> {
             for (int i = from; i < to; i++) visits[i]++;
         };
@@ -172,9 +210,8 @@ class PanelsTest {
         for (int i = 0; i < rows; i++) rowOff[i] = i * k;
         float[] rowMajor = new float[n * k], panels = new float[Panels.panelLength(n, k)], unpacked = new float[n * k];
         VectorKernels.gemmTN(dy, n, x, rowMajor, 0, n, k, rows);
-        float[] xt = new float[Panels.groupedLength(rows, k)];
-        Panels.packGroups(x, rowOff, xt, rows, k, 0, Panels.groups(k));
-        Panels.weightGradient(xt, dy, panels, 0, 2, n, k, rows, new float[rows * W], null);
+        Panels.weightGradient(gradientInput(x, rowOff, rows, k), dy, panels, 0, 2, n, k, rows,
+                new float[Panels.scratchLength(rows)], null);
         Panels.unpack(panels, unpacked, n, k);
         assertArrayEquals(rowMajor, unpacked);
     }
