@@ -100,7 +100,7 @@ public class CpuKernelBench {
     /** The batch as the weight gradient reads it, packed here where it has a packing of its own (6 x 2). */
     private float[] gradientInput() {
         if (Panels.GRADIENT_READS_PACKED_ROWS) return xa;
-        Panels.packGroups(features, rowOffsets, xt, ROWS, IN, 0, Panels.inputGroups(IN));
+        Panels.packGroups(features, rowOffsets, xt, ROWS, IN, 0, Panels.groups(IN));
         return xt;
     }
 

@@ -429,7 +429,7 @@ public final class CpuBackend implements Backend {
                     Math.min(rowGroups, g0 + FORWARD_TASK_GROUPS), hidden, in, q, layers > 1, panelScratch[w]);
         }
         if (PHASE_TIMES) t = phase(w, FORWARD_PHASE, t);
-        int groups = Panels.inputGroups(in);
+        int groups = Panels.groups(in);
         if (!Panels.GRADIENT_READS_PACKED_ROWS)
             Panels.packGroups(features, rowOffsets, groupedX, rows, in, WorkerPool.split(w, threads, groups, 1),
                     WorkerPool.split(w + 1, threads, groups, 1));

@@ -45,15 +45,9 @@ final class Panels {
          * forward's reduction in one slice (a 784-row panel of 16 floats is 49 KiB, read from L2: against slices of
          * 128 rows, tools/build_ab.sh gave 0.83, slices of 392 0.94, on the Zen 3).
          */
-        SIX_BY_TWO("6x2", 6, 2, 1 << 16),
-        /**
-         * 6 rows x 4 vectors in the forward (24 accumulators + 4 + 1 of 32 registers: a third fewer panel loads per
-         * FMA than 4 x 4), slices of 128 panel rows as 4 x 4; the weight gradient stays 4 inputs x 4 vectors
-         * ({@link Panels#GROUP_INPUTS}), over the batch's 6-row groups.
-         */
-        SIX_BY_FOUR("6x4", 6, 4, 128);
+        SIX_BY_TWO("6x2", 6, 2, 1 << 16);
 
-        /** The system property that overrides the choice (for tests and experiments): {@code 4x4}, {@code 6x2} or {@code 6x4}. */
+        /** The system property that overrides the choice (for tests and experiments): {@code 4x4} or {@code 6x2}. */
         static final String PROPERTY = "anneal.cpu.microKernel";
 
         final String label;
@@ -75,7 +69,7 @@ final class Panels {
             if (value == null || value.isEmpty()) return thisMachines();
             for (MicroKernel k : values())
                 if (k.label.equals(value)) return k;
-            throw new ConfigurationException("-D" + PROPERTY + "=" + value + ": not a micro-kernel shape; allowed: 4x4, 6x2, 6x4, "
+            throw new ConfigurationException("-D" + PROPERTY + "=" + value + ": not a micro-kernel shape; allowed: 4x4, 6x2, "
                     + "or unset (4x4 where there are 32 vector registers, 6x2 where there are 16)");
         }
 
@@ -270,10 +264,7 @@ final class Panels {
                 int i = g * ROWS, rows = last ? Math.min(ROWS, m - i) : ROWS, at = (g - g0) * ROWS * WIDTH;
                 int o0 = last ? cOff + i * n + col : at, outStride = last ? n : WIDTH;
                 int xb = g * packedGroupLength(k);
-                if (KERNEL == MicroKernel.SIX_BY_FOUR)
-                    forwardBlock6x4(xa, xb, rows, w, panel, in, at, out, o0, outStride, p0, p1);
-                else if (KERNEL == MicroKernel.FOUR_BY_FOUR)
-                    forwardBlock4x4(xa, xb, rows, w, panel, in, at, out, o0, outStride, p0, p1);
+                if (VECTORS == 4) forwardBlock4x4(xa, xb, rows, w, panel, in, at, out, o0, outStride, p0, p1);
                 else forwardBlock6x2(xa, xb, rows, w, panel, in, at, out, o0, outStride, p0, p1);
             }
         }
@@ -355,115 +346,6 @@ final class Panels {
         if (rows > 3) store4(c30, c31, c32, c33, out, o0 + 3 * outStride);
     }
 
-    /**
-     * As {@link #forwardBlock4x4}, a {@code 6 x 4}-vector block; the stores written out (through {@link #store4}, C2
-     * would reach its node-count cutoff for inlining and box the vectors).
-     */
-    private static void forwardBlock6x4(float[] xa, int xb, int rows, float[] w, int panel, float[] in, int i0,
-                                        float[] out, int o0, int outStride, int p0, int p1) {
-        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33, c40, c41, c42, c43, c50, c51, c52, c53;
-        if (in == null) {
-            c00 = c01 = c02 = c03 = c10 = c11 = c12 = c13 = c20 = c21 = c22 = c23 = c30 = c31 = c32 = c33 = c40 = c41 = c42 = c43 = c50 = c51 = c52 = c53 = FloatVector.zero(S);
-        } else {
-            c00 = FloatVector.fromArray(S, in, i0);
-            c01 = FloatVector.fromArray(S, in, i0 + L);
-            c02 = FloatVector.fromArray(S, in, i0 + 2 * L);
-            c03 = FloatVector.fromArray(S, in, i0 + 3 * L);
-            c10 = FloatVector.fromArray(S, in, i0 + WIDTH);
-            c11 = FloatVector.fromArray(S, in, i0 + WIDTH + L);
-            c12 = FloatVector.fromArray(S, in, i0 + WIDTH + 2 * L);
-            c13 = FloatVector.fromArray(S, in, i0 + WIDTH + 3 * L);
-            c20 = FloatVector.fromArray(S, in, i0 + 2 * WIDTH);
-            c21 = FloatVector.fromArray(S, in, i0 + 2 * WIDTH + L);
-            c22 = FloatVector.fromArray(S, in, i0 + 2 * WIDTH + 2 * L);
-            c23 = FloatVector.fromArray(S, in, i0 + 2 * WIDTH + 3 * L);
-            c30 = FloatVector.fromArray(S, in, i0 + 3 * WIDTH);
-            c31 = FloatVector.fromArray(S, in, i0 + 3 * WIDTH + L);
-            c32 = FloatVector.fromArray(S, in, i0 + 3 * WIDTH + 2 * L);
-            c33 = FloatVector.fromArray(S, in, i0 + 3 * WIDTH + 3 * L);
-            c40 = FloatVector.fromArray(S, in, i0 + 4 * WIDTH);
-            c41 = FloatVector.fromArray(S, in, i0 + 4 * WIDTH + L);
-            c42 = FloatVector.fromArray(S, in, i0 + 4 * WIDTH + 2 * L);
-            c43 = FloatVector.fromArray(S, in, i0 + 4 * WIDTH + 3 * L);
-            c50 = FloatVector.fromArray(S, in, i0 + 5 * WIDTH);
-            c51 = FloatVector.fromArray(S, in, i0 + 5 * WIDTH + L);
-            c52 = FloatVector.fromArray(S, in, i0 + 5 * WIDTH + 2 * L);
-            c53 = FloatVector.fromArray(S, in, i0 + 5 * WIDTH + 3 * L);
-        }
-        for (int b = p0; b < p1; b += L)
-            for (int pp = 0; pp < L; pp++) {
-                int bo = panel + (b + pp) * WIDTH, xo = xb + b * ROWS + pp;
-                FloatVector b0 = FloatVector.fromArray(S, w, bo);
-                FloatVector b1 = FloatVector.fromArray(S, w, bo + L);
-                FloatVector b2 = FloatVector.fromArray(S, w, bo + 2 * L);
-                FloatVector b3 = FloatVector.fromArray(S, w, bo + 3 * L);
-                FloatVector x = FloatVector.broadcast(S, xa[xo]);
-                c00 = x.fma(b0, c00);
-                c01 = x.fma(b1, c01);
-                c02 = x.fma(b2, c02);
-                c03 = x.fma(b3, c03);
-                x = FloatVector.broadcast(S, xa[xo + L]);
-                c10 = x.fma(b0, c10);
-                c11 = x.fma(b1, c11);
-                c12 = x.fma(b2, c12);
-                c13 = x.fma(b3, c13);
-                x = FloatVector.broadcast(S, xa[xo + 2 * L]);
-                c20 = x.fma(b0, c20);
-                c21 = x.fma(b1, c21);
-                c22 = x.fma(b2, c22);
-                c23 = x.fma(b3, c23);
-                x = FloatVector.broadcast(S, xa[xo + 3 * L]);
-                c30 = x.fma(b0, c30);
-                c31 = x.fma(b1, c31);
-                c32 = x.fma(b2, c32);
-                c33 = x.fma(b3, c33);
-                x = FloatVector.broadcast(S, xa[xo + 4 * L]);
-                c40 = x.fma(b0, c40);
-                c41 = x.fma(b1, c41);
-                c42 = x.fma(b2, c42);
-                c43 = x.fma(b3, c43);
-                x = FloatVector.broadcast(S, xa[xo + 5 * L]);
-                c50 = x.fma(b0, c50);
-                c51 = x.fma(b1, c51);
-                c52 = x.fma(b2, c52);
-                c53 = x.fma(b3, c53);
-            }
-        c00.intoArray(out, o0);
-        c01.intoArray(out, o0 + L);
-        c02.intoArray(out, o0 + 2 * L);
-        c03.intoArray(out, o0 + 3 * L);
-        if (rows > 1) {
-            c10.intoArray(out, o0 + outStride);
-            c11.intoArray(out, o0 + outStride + L);
-            c12.intoArray(out, o0 + outStride + 2 * L);
-            c13.intoArray(out, o0 + outStride + 3 * L);
-        }
-        if (rows > 2) {
-            c20.intoArray(out, o0 + 2 * outStride);
-            c21.intoArray(out, o0 + 2 * outStride + L);
-            c22.intoArray(out, o0 + 2 * outStride + 2 * L);
-            c23.intoArray(out, o0 + 2 * outStride + 3 * L);
-        }
-        if (rows > 3) {
-            c30.intoArray(out, o0 + 3 * outStride);
-            c31.intoArray(out, o0 + 3 * outStride + L);
-            c32.intoArray(out, o0 + 3 * outStride + 2 * L);
-            c33.intoArray(out, o0 + 3 * outStride + 3 * L);
-        }
-        if (rows > 4) {
-            c40.intoArray(out, o0 + 4 * outStride);
-            c41.intoArray(out, o0 + 4 * outStride + L);
-            c42.intoArray(out, o0 + 4 * outStride + 2 * L);
-            c43.intoArray(out, o0 + 4 * outStride + 3 * L);
-        }
-        if (rows > 5) {
-            c50.intoArray(out, o0 + 5 * outStride);
-            c51.intoArray(out, o0 + 5 * outStride + L);
-            c52.intoArray(out, o0 + 5 * outStride + 2 * L);
-            c53.intoArray(out, o0 + 5 * outStride + 3 * L);
-        }
-    }
-
     /** As {@link #forwardBlock4x4}, a {@code 6 x 2}-vector block. */
     private static void forwardBlock6x2(float[] xa, int xb, int rows, float[] w, int panel, float[] in, int i0,
                                         float[] out, int o0, int outStride, int p0, int p1) {
@@ -531,8 +413,8 @@ final class Panels {
     }
 
     /**
-     * Groups of {@link #ROWS} in {@code count} batch rows (of {@link #packRows}), the last one partial where
-     * {@code ROWS} does not divide it.
+     * Groups of {@link #ROWS} in {@code count} (batch rows in {@link #packRows}, inputs in {@link #packGroups}), the
+     * last one partial where {@code ROWS} does not divide it.
      */
     static int groups(int count) {
         return (count + ROWS - 1) / ROWS;
@@ -547,42 +429,31 @@ final class Panels {
      */
     static final boolean GRADIENT_READS_PACKED_ROWS = VECTORS == 4;
 
-    /**
-     * Inputs per block of the weight gradient: 4 with 4 vectors (16 accumulators; 4 divides every vector length, so a
-     * group lies inside one vector of {@link #packRows}' layout), {@link #ROWS} with 6 x 2 ({@link #packGroups}).
-     */
-    static final int GROUP_INPUTS = GRADIENT_READS_PACKED_ROWS ? 4 : ROWS;
-
-    /** Blocks of {@link #GROUP_INPUTS} inputs in {@code k}, the last one partial where it does not divide {@code k}. */
-    static int inputGroups(int k) {
-        return (k + GROUP_INPUTS - 1) / GROUP_INPUTS;
-    }
-
     /** Floats of {@link #packGroups}' layout for {@code rows} rows of {@code k} inputs. */
     static int groupedLength(int rows, int k) {
-        return inputGroups(k) * GROUP_INPUTS * rows;
+        return groups(k) * ROWS * rows;
     }
 
     /**
      * Groups {@code [b0, b1)} of the batch into {@code xt} in the layout the 6 x 2 weight gradient broadcasts from
-     * (the 4-vector shapes read {@link #packRows}' instead, {@link #GRADIENT_READS_PACKED_ROWS}): for each group of
-     * {@link #GROUP_INPUTS} inputs {@code p = G b .. G b + G - 1} ({@code G = GROUP_INPUTS}), all {@code rows} rows'
-     * values in a row, {@code xt[(b * rows + i) * G + pp] = X[i][G b + pp]}; in a last, partial group the inputs past
-     * {@code k} repeat its last one (the micro-kernel computes them and does not store them). Workers split it by
-     * groups, so each one writes one contiguous range of {@code xt} (split by rows, both wrote into every group's run,
-     * and the cache line where their halves met changed cores once per group).
+     * (4 x 4 reads {@link #packRows}' instead, {@link #GRADIENT_READS_PACKED_ROWS}): for each group of {@link #ROWS}
+     * inputs {@code p = ROWS b .. ROWS b + ROWS - 1}, all {@code rows} rows' values in a row,
+     * {@code xt[(b * rows + i) * ROWS + pp] = X[i][ROWS b + pp]}; in a last, partial group the inputs past {@code k}
+     * repeat its last one (the micro-kernel computes them and does not store them). Workers split it by groups, so
+     * each one writes one contiguous range of {@code xt} (split by rows, both wrote into every group's run, and the
+     * cache line where their halves met changed cores once per group).
      */
     static void packGroups(float[] x, int[] rowOff, float[] xt, int rows, int k, int b0, int b1) {
         // group-major: the writes are one contiguous run per group, and each row's cache line of x is read by a few
         // consecutive groups (row-major, every short write would land on a different cache line)
         for (int b = b0; b < b1; b++) {
-            int dst = b * rows * GROUP_INPUTS, col = b * GROUP_INPUTS, present = Math.min(GROUP_INPUTS, k - col);
-            if (present == GROUP_INPUTS) {
-                for (int i = 0; i < rows; i++, dst += GROUP_INPUTS)
-                    for (int pp = 0, src = rowOff[i] + col; pp < GROUP_INPUTS; pp++) xt[dst + pp] = x[src + pp];
+            int dst = b * rows * ROWS, col = b * ROWS, present = Math.min(ROWS, k - col);
+            if (present == ROWS) {
+                for (int i = 0; i < rows; i++, dst += ROWS)
+                    for (int pp = 0, src = rowOff[i] + col; pp < ROWS; pp++) xt[dst + pp] = x[src + pp];
             } else {
-                for (int i = 0; i < rows; i++, dst += GROUP_INPUTS)
-                    for (int pp = 0; pp < GROUP_INPUTS; pp++) xt[dst + pp] = x[rowOff[i] + col + real(pp, present)];
+                for (int i = 0; i < rows; i++, dst += ROWS)
+                    for (int pp = 0; pp < ROWS; pp++) xt[dst + pp] = x[rowOff[i] + col + real(pp, present)];
             }
         }
     }
@@ -602,7 +473,7 @@ final class Panels {
                                float[] scratch, RangeUpdate then) {
         for (int q = q0; q < q1; q++) {
             copyPanelColumns(dy, scratch, q, n, rows);
-            gradientGroups(xg, scratch, g, q, 0, inputGroups(k), k, rows, then);
+            gradientGroups(xg, scratch, g, q, 0, groups(k), k, rows, then);
         }
     }
 
@@ -626,34 +497,30 @@ final class Panels {
                                RangeUpdate then) {
         int panel = q * paddedInputs(k) * WIDTH, group = packedGroupLength(k);
         for (int b = b0; b < b1; b++) {
-            int g0 = panel + b * GROUP_INPUTS * WIDTH, inputs = Math.min(GROUP_INPUTS, k - b * GROUP_INPUTS);
-            int p = b * GROUP_INPUTS;
+            int g0 = panel + b * ROWS * WIDTH, inputs = Math.min(ROWS, k - b * ROWS), p = b * ROWS;
             if (GRADIENT_READS_PACKED_ROWS)
-                gradientBlock4x4(xg, p / L * L * ROWS + p % L, group, scratch, g, g0, groups(rows) * ROWS / 2, inputs);
-            else gradientBlock6x2(xg, b * rows * GROUP_INPUTS, scratch, g, g0, rows, inputs);
+                gradientBlock4x4(xg, p / L * L * ROWS + p % L, group, scratch, g, g0, groups(rows), inputs);
+            else gradientBlock6x2(xg, b * rows * ROWS, scratch, g, g0, rows, inputs);
             if (then != null) then.apply(g0, g0 + inputs * WIDTH);
         }
     }
 
-    /** Pairs of batch rows in a row group of {@link #packRows}' layout (its rows are 4 or 6 wherever 4 x 4 runs). */
-    private static final int PAIRS = ROWS / 2;
-
     /**
      * One group of {@link #gradientGroups} from {@link #packRows}' layout: 4 inputs ({@code inputs} of them real) x 4
-     * vectors, over {@code pairs} pairs of batch rows (whole row groups). Input {@code p} of row {@code r} of row group
-     * {@code i} is at {@code xa[xo0 + i * group + r * L + (p - p0)]}, its dY row at {@code dy[(ROWS i + r) * WIDTH]}. One
-     * trip is a pair of rows, written out in order, so each element's chain still runs over the batch rows ascending.
-     * Measured against the alternatives (4-row groups): a whole row group per trip (64 FMAs) spilled accumulators; an
-     * inner loop over its four rows was not unrolled and kept an array base in an XMM register. The stores are written
-     * out: through {@link #store4}, C2 reached its node-count cutoff for inlining and boxed the vectors (14x slower).
+     * vectors, over {@code rowGroups} groups of 4 batch rows. Input {@code p} of row {@code r} of row group {@code i} is
+     * at {@code xa[xo0 + i * group + r * L + (p - p0)]}, its dY row at {@code dy[(4 i + r) * WIDTH]}. One trip is half a
+     * row group, its two rows written out in order, so each element's chain still runs over the batch rows ascending.
+     * Measured against the alternatives: a whole row group per trip (64 FMAs) spilled accumulators; an inner loop over
+     * its four rows was not unrolled and kept an array base in an XMM register. The stores are written out: through
+     * {@link #store4}, C2 reached its node-count cutoff for inlining and boxed the vectors (14x slower).
      */
-    private static void gradientBlock4x4(float[] xa, int xo0, int group, float[] dy, float[] g, int g0, int pairs,
+    private static void gradientBlock4x4(float[] xa, int xo0, int group, float[] dy, float[] g, int g0, int rowGroups,
                                          int inputs) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
-        for (int h = 0; h < pairs; h++) {
-            int xo = xo0 + h / PAIRS * group + h % PAIRS * (2 * L), dyo = h * (2 * WIDTH);
+        for (int h = 0; h < 2 * rowGroups; h++) {
+            int xo = xo0 + (h >> 1) * group + (h & 1) * (2 * L), dyo = h * (2 * WIDTH);
             FloatVector d0 = FloatVector.fromArray(S, dy, dyo);
             FloatVector d1 = FloatVector.fromArray(S, dy, dyo + L);
             FloatVector d2 = FloatVector.fromArray(S, dy, dyo + 2 * L);
@@ -732,7 +599,7 @@ final class Panels {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z;
         FloatVector c50 = z, c51 = z;
-        for (int xo = base, dyo = 0, end = base + rows * GROUP_INPUTS; xo < end; xo += GROUP_INPUTS, dyo += WIDTH) {
+        for (int xo = base, dyo = 0, end = base + rows * ROWS; xo < end; xo += ROWS, dyo += WIDTH) {
             FloatVector d0 = FloatVector.fromArray(S, dy, dyo);
             FloatVector d1 = FloatVector.fromArray(S, dy, dyo + L);
             FloatVector v = FloatVector.broadcast(S, xt[xo]);

@@ -91,7 +91,7 @@ class PanelsTest {
             return xa;
         }
         float[] xt = new float[Panels.groupedLength(rows, k)];
-        int groups = Panels.inputGroups(k);
+        int groups = Panels.groups(k);
         Panels.packGroups(set, rowOff, xt, rows, k, 0, groups / 2);
         Panels.packGroups(set, rowOff, xt, rows, k, groups / 2, groups);
         return xt;
@@ -172,7 +172,7 @@ class PanelsTest {
         float[] scratch = new float[Panels.scratchLength(rows)];
         Arrays.fill(scratch, Float.NaN); // the rows past the batch's must be cleared, not assumed clean
         float[] xt = gradientInput(set, rowOff, rows, k);
-        int groups = Panels.inputGroups(k);
+        int groups = Panels.groups(k);
         Panels.RangeUpdate count1 = (from, to) -> {
             for (int i = from; i < to; i++) visits[i]++;
         };
@@ -232,7 +232,7 @@ class PanelsTest {
         try {
             System.setProperty(Panels.MicroKernel.PROPERTY, "8x8");
             ConfigurationException e = assertThrows(ConfigurationException.class, () -> new CpuBackend(1).close());
-            assertEquals("-Danneal.cpu.microKernel=8x8: not a micro-kernel shape; allowed: 4x4, 6x2, 6x4, or unset (4x4 where "
+            assertEquals("-Danneal.cpu.microKernel=8x8: not a micro-kernel shape; allowed: 4x4, 6x2, or unset (4x4 where "
                     + "there are 32 vector registers, 6x2 where there are 16)", e.getMessage());
             System.setProperty(Panels.MicroKernel.PROPERTY, "6x2");
             assertEquals(Panels.MicroKernel.SIX_BY_TWO, Panels.MicroKernel.selected());
