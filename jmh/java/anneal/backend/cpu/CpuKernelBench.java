@@ -99,9 +99,7 @@ public class CpuKernelBench {
 
     /** The batch as the weight gradient reads it, packed here where it has a packing of its own (6 x 2). */
     private float[] gradientInput() {
-        if (Panels.GRADIENT_READS_PACKED_ROWS) return xa;
-        Panels.packGroups(features, rowOffsets, xt, ROWS, IN, 0, Panels.groups(IN));
-        return xt;
+        return Panels.packForGradient(features, rowOffsets, xa, xt, ROWS, IN, 0, Panels.groups(IN));
     }
 
     /** The SGD update of W0 alone (momentum, Nesterov, weight decay). */

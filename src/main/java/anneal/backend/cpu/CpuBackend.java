@@ -406,7 +406,7 @@ public final class CpuBackend implements Backend {
      *       training set in the epoch's order;</li>
      *   <li>barrier; {@code H = relu(X W0^T + b0)}, this worker's panels (and any it steals), all rows; with 6 x 2, this
      *       worker's groups of inputs of the batch packed again for the weight gradient ({@link Panels#packGroups});
-     *       4 x 4's reads the first packing ({@link Panels#GRADIENT_READS_PACKED_ROWS});</li>
+     *       4 x 4's reads the first packing ({@link Panels#packForGradient});</li>
      *   <li>barrier; this worker's rows: the other layers' forward, softmax + cross-entropy + gradient, the backward of
      *       the activations down to {@code dH} (ReLU mask fused);</li>
      *   <li>barrier; {@code dW0 = dH^T X} for this worker's panels (and any it steals), each block SGD-updated as soon as it is computed, and
@@ -430,9 +430,8 @@ public final class CpuBackend implements Backend {
         }
         if (PHASE_TIMES) t = phase(w, FORWARD_PHASE, t);
         int groups = Panels.groups(in);
-        if (!Panels.GRADIENT_READS_PACKED_ROWS)
-            Panels.packGroups(features, rowOffsets, groupedX, rows, in, WorkerPool.split(w, threads, groups, 1),
-                    WorkerPool.split(w + 1, threads, groups, 1));
+        float[] gradientX = Panels.packForGradient(features, rowOffsets, packedX, groupedX, rows, in,
+                WorkerPool.split(w, threads, groups, 1), WorkerPool.split(w + 1, threads, groups, 1));
         t = timedBarrier(w, PACK_FOR_GRADIENT_PHASE, t);
         int r0 = WorkerPool.split(w, threads, rows, 1), r1 = WorkerPool.split(w + 1, threads, rows, 1);
         if (r0 < r1) {
@@ -450,7 +449,7 @@ public final class CpuBackend implements Backend {
             int q = task / GRADIENT_TASKS_PER_PANEL, part = task % GRADIENT_TASKS_PER_PANEL;
             if (q != copied) Panels.copyPanelColumns(delta[0], panelScratch[w], q, hidden, rows);
             copied = q;
-            Panels.gradientGroups(Panels.GRADIENT_READS_PACKED_ROWS ? packedX : groupedX, panelScratch[w], grads[0], q,
+            Panels.gradientGroups(gradientX, panelScratch[w], grads[0], q,
                     WorkerPool.split(part, GRADIENT_TASKS_PER_PANEL, groups, 1),
                     WorkerPool.split(part + 1, GRADIENT_TASKS_PER_PANEL, groups, 1), in, rows, updateFirstWeight);
             if (part == 0) {

@@ -429,6 +429,18 @@ final class Panels {
      */
     static final boolean GRADIENT_READS_PACKED_ROWS = VECTORS == 4;
 
+    /**
+     * The batch in the layout the weight gradient reads, for input groups {@code [b0, b1)} (one worker's share): with
+     * {@link #GRADIENT_READS_PACKED_ROWS} the forward's packing {@code xa} itself, nothing written ({@code xt} may be
+     * null); else {@code xt}, those groups written by {@link #packGroups}. Returns the array to pass to
+     * {@link #gradientGroups}.
+     */
+    static float[] packForGradient(float[] x, int[] rowOff, float[] xa, float[] xt, int rows, int k, int b0, int b1) {
+        if (GRADIENT_READS_PACKED_ROWS) return xa;
+        packGroups(x, rowOff, xt, rows, k, b0, b1);
+        return xt;
+    }
+
     /** Floats of {@link #packGroups}' layout for {@code rows} rows of {@code k} inputs. */
     static int groupedLength(int rows, int k) {
         return groups(k) * ROWS * rows;

@@ -77,24 +77,18 @@ class PanelsTest {
     }
 
     /**
-     * The batch as this JVM's weight gradient reads it ({@link Panels#GRADIENT_READS_PACKED_ROWS}): the forward's
-     * {@link Panels#packRows} (into an array of NaNs, so that a float it does not write shows), or
-     * {@link Panels#packGroups}, each in two calls as two workers would write them.
+     * The batch as this JVM's weight gradient reads it, packed as a step packs it: the forward's {@link Panels#packRows}
+     * (into an array of NaNs, so that a float it does not write shows), then {@link Panels#packForGradient}, each in
+     * two calls as two workers would write them.
      */
     static float[] gradientInput(float[] set, int[] rowOff, int rows, int k) {
-        if (Panels.GRADIENT_READS_PACKED_ROWS) {
-            float[] xa = new float[Panels.packedRowsLength(rows, k)];
-            Arrays.fill(xa, Float.NaN);
-            int groups = Panels.groups(rows);
-            Panels.packRows(set, rowOff, xa, rows, k, 0, groups / 2);
-            Panels.packRows(set, rowOff, xa, rows, k, groups / 2, groups);
-            return xa;
-        }
-        float[] xt = new float[Panels.groupedLength(rows, k)];
-        int groups = Panels.groups(k);
-        Panels.packGroups(set, rowOff, xt, rows, k, 0, groups / 2);
-        Panels.packGroups(set, rowOff, xt, rows, k, groups / 2, groups);
-        return xt;
+        float[] xa = new float[Panels.packedRowsLength(rows, k)], xt = new float[Panels.groupedLength(rows, k)];
+        Arrays.fill(xa, Float.NaN);
+        int rowGroups = Panels.groups(rows), inputGroups = Panels.groups(k);
+        Panels.packRows(set, rowOff, xa, rows, k, 0, rowGroups / 2);
+        Panels.packRows(set, rowOff, xa, rows, k, rowGroups / 2, rowGroups);
+        Panels.packForGradient(set, rowOff, xa, xt, rows, k, 0, inputGroups / 2);
+        return Panels.packForGradient(set, rowOff, xa, xt, rows, k, inputGroups / 2, inputGroups);
     }
 
     @ParameterizedTest
