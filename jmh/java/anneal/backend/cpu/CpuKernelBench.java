@@ -56,6 +56,7 @@ public class CpuKernelBench {
             y[i] = (byte) r.nextInt(CLASSES);
         }
         Panels.packRows(features, rowOffsets, xa, ROWS, IN, 0, Panels.groups(ROWS));
+        for (float[] a : new float[][] {l1x, l1w}) for (int i = 0; i < a.length; i++) a[i] = (float) (0.05 * r.nextGaussian());
     }
 
     /** The batch gathered from the training set (the old rows pass's copy). */
@@ -70,6 +71,23 @@ public class CpuKernelBench {
     public float packRows() {
         Panels.packRows(features, rowOffsets, xa, ROWS, IN, 0, Panels.groups(ROWS));
         return xa[IN];
+    }
+
+    static final int L1_ROWS = 16, L1_IN = 96;
+    float[] l1x = new float[Panels.packedRowsLength(L1_ROWS, L1_IN)], l1w = new float[Panels.WIDTH * L1_IN];
+    float[] l1c = new float[L1_ROWS * Panels.WIDTH], l1part = new float[Panels.scratchLength(L1_ROWS)];
+
+    /**
+     * The forward micro-kernel on operands that stay in L1: 16 rows x 96 inputs x one panel ({@code WIDTH} outputs),
+     * 24 KiB of panel and 6 KiB of packed rows with 16 x 4 vectors, {@code 2 * 16 * 96 * WIDTH} FLOP (196,608 with
+     * AVX-512: {@code GFLOP/s = 196.608 / (us per op)}). Its share of {@code PeakFlopsBench} is the kernel shape's own
+     * ceiling; {@link #forwardLayer1}'s below it is what the step's sizes (the memory) cost.
+     */
+    @Benchmark
+    public float forwardL1Resident() {
+        Panels.forwardGroups(l1x, l1w, null, l1c, 0, L1_ROWS, 0, Panels.groups(L1_ROWS), Panels.WIDTH, L1_IN, 0, false,
+                l1part);
+        return l1c[7];
     }
 
     /** Layer 1 forward {@code relu(X W0^T + b0)}, 51.4 MFLOP, from the packed rows. */
