@@ -30,6 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class CpuKernelBench {
     static final int ROWS = 128, IN = 784, HIDDEN = 256, CLASSES = 10, TRAIN = 4096;
+    /** {@link #forwardL1Resident}'s rows and inputs (one panel of outputs). */
+    static final int L1_ROWS = 16, L1_IN = 96;
 
     float[] features = new float[TRAIN * IN];
     int[] rowOffsets = new int[ROWS];
@@ -42,6 +44,8 @@ public class CpuKernelBench {
     float[] z = new float[ROWS * CLASSES], dz = new float[ROWS * CLASSES], gb0 = new float[HIDDEN], gb1 = new float[CLASSES];
     byte[] y = new byte[ROWS];
     double[] rowLoss = new double[ROWS], exps = new double[CLASSES];
+    float[] l1x = new float[Panels.packedRowsLength(L1_ROWS, L1_IN)], l1w = new float[Panels.panelLength(Panels.WIDTH, L1_IN)];
+    float[] l1c = new float[L1_ROWS * Panels.WIDTH], l1part = new float[Panels.scratchLength(L1_ROWS)];
     final Panels.RangeUpdate update = (from, to) -> VectorKernels.sgdUpdate(w0, g0, buf0, from, to, 0.01, 0.9, 0, true,
             5e-4, false);
 
@@ -56,7 +60,8 @@ public class CpuKernelBench {
             y[i] = (byte) r.nextInt(CLASSES);
         }
         Panels.packRows(features, rowOffsets, xa, ROWS, IN, 0, Panels.groups(ROWS));
-        for (float[] a : new float[][] {l1x, l1w}) for (int i = 0; i < a.length; i++) a[i] = (float) (0.05 * r.nextGaussian());
+        Panels.packRows(features, rowOffsets, l1x, L1_ROWS, L1_IN, 0, Panels.groups(L1_ROWS));
+        for (int i = 0; i < l1w.length; i++) l1w[i] = (float) (0.05 * r.nextGaussian());
     }
 
     /** The batch gathered from the training set (the old rows pass's copy). */
@@ -73,15 +78,12 @@ public class CpuKernelBench {
         return xa[IN];
     }
 
-    static final int L1_ROWS = 16, L1_IN = 96;
-    float[] l1x = new float[Panels.packedRowsLength(L1_ROWS, L1_IN)], l1w = new float[Panels.WIDTH * L1_IN];
-    float[] l1c = new float[L1_ROWS * Panels.WIDTH], l1part = new float[Panels.scratchLength(L1_ROWS)];
-
     /**
-     * The forward micro-kernel on operands that stay in L1: 16 rows x 96 inputs x one panel ({@code WIDTH} outputs),
-     * 24 KiB of panel and 6 KiB of packed rows with 16 x 4 vectors, {@code 2 * 16 * 96 * WIDTH} FLOP (196,608 with
-     * AVX-512: {@code GFLOP/s = 196.608 / (us per op)}). Its share of {@code PeakFlopsBench} is the kernel shape's own
-     * ceiling; {@link #forwardLayer1}'s below it is what the step's sizes (the memory) cost.
+     * The forward micro-kernel on operands that stay in L1: the first 96 inputs of 16 batch rows ({@link Panels#packRows})
+     * x one panel ({@code WIDTH} outputs), {@code 2 * 16 * 96 * WIDTH} FLOP; with AVX-512 (4 x 4, {@code WIDTH} 64)
+     * 24 KiB of panel, 6 KiB of packed rows and 196,608 FLOP: {@code GFLOP/s = 196.608 / (us per op)}. Its share of
+     * {@code PeakFlopsBench} is the kernel shape's own ceiling; the gap from it to {@link #forwardLayer1}'s share is
+     * what the step's sizes (the memory) cost.
      */
     @Benchmark
     public float forwardL1Resident() {
