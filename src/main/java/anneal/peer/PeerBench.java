@@ -1,5 +1,6 @@
 package anneal.peer;
 
+import anneal.ConfigurationException;
 import anneal.backend.cpu.CpuBackend;
 import anneal.data.FashionMnist;
 import anneal.data.Splits;
@@ -8,6 +9,7 @@ import anneal.train.RunResult;
 import anneal.train.TrainConfig;
 import anneal.train.TrainListener;
 import anneal.train.Trainer;
+import anneal.util.ProcessExit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,41 +19,65 @@ import java.util.Map;
 /**
  * Anneal's side of {@code tools/bench_cpu.sh} (run as {@code java -cp anneal.jar anneal.peer.PeerBench ...}):
  * <ul>
- *   <li>{@code export DIR [--seed S]}: writes the {@link PeerProtocol} export for the peers;</li>
- *   <li>{@code run --threads N [--seed S]}: trains the protocol's run on the CPU backend exactly as
+ *   <li>{@code export DIR [--seed S] [--data DIR]}: writes the {@link PeerProtocol} export for the peers;</li>
+ *   <li>{@code run --threads N [--seed S] [--data DIR]}: trains the protocol's run on the CPU backend exactly as
  *       {@code anneal train} does (same Trainer, {@link PeerProtocol#WARMUP_STEPS} warm-up steps) and prints
  *       one JSON line: ms per step, samples/s, time to the target, accuracy, threads, JVM and vector width.</li>
  * </ul>
- * Needs {@code --add-modules=jdk.incubator.vector}. Bad input: one line on stderr, exit 2.
+ * Needs {@code --add-modules=jdk.incubator.vector}. Bad input (arguments, a missing data set): one line on stderr,
+ * exit 2; any other exception is a bug in Anneal: one line that says so, exit 70 (the stack trace with
+ * {@code ANNEAL_STACKTRACE=1}).
  */
 public final class PeerBench {
     private PeerBench() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            bench(args);
+        } catch (ConfigurationException e) {
+            if (System.getenv("ANNEAL_STACKTRACE") != null) e.printStackTrace();
+            System.err.println("peer-bench: " + e.getMessage().replace('\n', ' '));
+            ProcessExit.exit(2);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            if (System.getenv("ANNEAL_STACKTRACE") != null) e.printStackTrace();
+            System.err.println("peer-bench: I/O error: " + e.getMessage());
+            ProcessExit.exit(1);
+        } catch (Exception | Error e) {
+            if (System.getenv("ANNEAL_STACKTRACE") != null) e.printStackTrace();
+            System.err.println("peer-bench: internal error " + e.getClass().getName() + ": " + e.getMessage()
+                    + "; this is a bug in Anneal: please report it with the command line and the output of the same "
+                    + "command run with ANNEAL_STACKTRACE=1");
+            ProcessExit.exit(70);
+        }
+    }
+
+    private static void bench(String[] args) throws Exception {
         if (args.length < 1) usage("expected 'export DIR' or 'run --threads N'");
+        if (!args[0].equals("export") && !args[0].equals("run"))
+            usage("unknown command '" + args[0] + "'; allowed: export, run");
         long seed = 1;
         int threads = 2;
         Path dir = null;
+        Path data = FashionMnist.DEFAULT_DIR;
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--seed") && i + 1 < args.length) seed = parse("--seed", args[++i]);
+            else if (a.equals("--data") && i + 1 < args.length) data = Path.of(args[++i]);
             else if (a.equals("--threads") && i + 1 < args.length) {
                 threads = (int) parse("--threads", args[++i]);
                 if (threads < 1 || threads > 256) usage("--threads=" + threads + " is not allowed; allowed: 1..256");
             } else if (args[0].equals("export") && dir == null && !a.startsWith("--")) dir = Path.of(a);
             else usage("unknown argument '" + a + "'");
         }
-        Splits data = FashionMnist.load(FashionMnist.DEFAULT_DIR, PeerProtocol.VALIDATION, seed);
-        TrainConfig config = PeerProtocol.config(data.train().count(), seed);
-        switch (args[0]) {
-            case "export" -> {
-                if (dir == null) usage("export needs a directory");
-                PeerProtocol.export(data, config, dir);
-                System.err.println("peer-bench: exported seed " + seed + " to " + dir);
-            }
-            case "run" -> System.out.println(new ObjectMapper().writeValueAsString(run(data, config, threads)));
-            default -> usage("unknown command '" + args[0] + "'; allowed: export, run");
+        if (args[0].equals("export") && dir == null) usage("export needs a directory");
+        Splits splits = FashionMnist.load(data, PeerProtocol.VALIDATION, seed);
+        TrainConfig config = PeerProtocol.config(splits.train().count(), seed);
+        if (args[0].equals("export")) {
+            PeerProtocol.export(splits, config, dir);
+            System.err.println("peer-bench: exported seed " + seed + " to " + dir);
+        } else {
+            System.out.println(new ObjectMapper().writeValueAsString(run(splits, config, threads)));
         }
     }
 
@@ -96,7 +122,6 @@ public final class PeerBench {
     }
 
     private static void usage(String message) {
-        System.err.println("peer-bench: " + message);
-        System.exit(2);
+        throw new ConfigurationException(message);
     }
 }
