@@ -9,8 +9,9 @@
 # every peer re-hashes what it trains on and a mismatch aborts the run), the same warm-up (the export's steps and
 # seconds, PeerProtocol.WARMUP_*; Anneal's also until its JIT is quiet; then an evaluation) and timed region. The
 # machine's Vector API FMA ceiling (JMH PeakFlopsBench, 1 and 2 threads) is measured before the peers and again
-# after REPS interleaved repetitions of the three best configurations (medians); then the same three with a
-# competing CPU-bound process on the machine.
+# after REPS interleaved repetitions of the three best configurations (medians) and one more run of Anneal's best
+# with its phase timers (the first layer's two large products in GFLOP/s); then the same three with a competing
+# CPU-bound process on the machine. The report ends with the issue's three goals, each met or not in this run.
 #
 #   tools/bench_cpu.sh [REPS] [OUT.md]       (defaults: 3, results/train-cpu-vs-pytorch.md; raw lines in OUT.jsonl)
 #
@@ -53,6 +54,8 @@ run_one() { # phase label kind threads [openblas_threads coretype]
   log "$phase: $label"
   case $kind in
     anneal) line=$(java $VEC -cp "$JAR" anneal.peer.PeerBench run --threads "$t" 2>/dev/null | tail -1) ;;
+    anneal-phases) line=$(java $VEC -Danneal.cpu.phaseTimes=true -cp "$JAR" anneal.peer.PeerBench run --threads "$t" \
+                     2>/dev/null | tail -1) ;;
     torch) line=$(env OPENBLAS_NUM_THREADS="$ob" ${ct:+OPENBLAS_CORETYPE=$ct} /usr/bin/python3 \
                    tools/bench_train_vs_torch.py --export "$WORK/export" --threads "$t" | tail -1) ;;
     djl) line=$(env DJL_OFFLINE=true OPT_OUT_TRACKING=true PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cpu \
@@ -125,6 +128,10 @@ for r in $(seq 2 "$REPS"); do
   run_one "rep$r" "$T_LABEL" torch "$T_T" "$T_OB" "$T_CT"
   run_one "rep$r" "$D_LABEL" djl "$D_T"
 done
+
+# the two large products' share of the peak (the issue's 70%): one more run of Anneal's best configuration with the
+# backend's phase timers on (not one of the repetitions: the timers' own cost stays out of the medians)
+run_one phases "$A_LABEL" anneal-phases "$A_T"
 
 peak_flops end
 

@@ -117,8 +117,8 @@ public class TrainStepBench {
     @TearDown(Level.Iteration)
     public void phases() {
         if (device instanceof anneal.backend.cpu.CpuBackend c) {
-            String report = c.phaseTimes();
-            if (report != null) System.out.print(report);
+            anneal.backend.cpu.CpuBackend.PhaseTimes report = c.phaseTimes();
+            if (report != null) System.out.print(report.table());
         }
     }
 

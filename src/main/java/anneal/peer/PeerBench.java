@@ -22,7 +22,9 @@ import java.util.Map;
  *   <li>{@code export DIR [--seed S] [--data DIR]}: writes the {@link PeerProtocol} export for the peers;</li>
  *   <li>{@code run --threads N [--seed S] [--data DIR]}: trains the protocol's run on the CPU backend exactly as
  *       {@code anneal train} does (same Trainer, {@link PeerProtocol#WARMUP_STEPS} warm-up steps) and prints
- *       one JSON line: ms per step, samples/s, time to the target, accuracy, threads, JVM and vector width.</li>
+ *       one JSON line: ms per step, samples/s, time to the target, accuracy, threads, JVM and vector width;
+ *       with {@code -Danneal.cpu.phaseTimes=true} also the step's phase table and the first layer's two large
+ *       products in GFLOP/s ({@link CpuBackend#phaseTimes}).</li>
  * </ul>
  * Needs {@code --add-modules=jdk.incubator.vector}. Bad input (arguments, a missing data set): one line on stderr,
  * exit 2; any other exception is a bug in Anneal: one line that says so, exit 70 (the stack trace with
@@ -106,8 +108,13 @@ public final class PeerBench {
             m.put("warmup_steps", trainer.warmedSteps());
             m.put("warmup_s", trainer.warmedSeconds());
             m.put("warmup_jit_quiet", trainer.warmedJitQuiet());
-            String phases = b.phaseTimes(); // with -Danneal.cpu.phaseTimes=true: the timed run's steps, phase by phase
-            if (phases != null) System.err.print(phases);
+            CpuBackend.PhaseTimes phases = b.phaseTimes(); // with -Danneal.cpu.phaseTimes=true: the timed run's steps
+            if (phases != null) {
+                System.err.print(phases.table());
+                m.put("phase_table", phases.table());
+                m.put("forward_gflops", phases.forwardGflops());
+                m.put("weight_gradient_gflops", phases.weightGradientGflops());
+            }
             return m;
         }
     }

@@ -495,13 +495,20 @@ public final class CpuBackend implements Backend {
     }
 
     /**
+     * What {@link #phaseTimes} measured: the table (one line per phase, a column per worker) and the first layer's
+     * two large products in GFLOP/s, each the layer's FLOP over the slower worker's median of that phase.
+     */
+    public record PhaseTimes(String table, double forwardGflops, double weightGradientGflops) {
+    }
+
+    /**
      * With {@code -Danneal.cpu.phaseTimes=true}: the median and the minimum over the last steps (at most
      * {@value #TIMED_STEPS}, since {@link #init} or the previous call, which resets them) of each phase of the panel
      * step on each worker and of the caller's whole step, in microseconds, and the first layer's two products in
      * GFLOP/s at the slower worker's median, for the batch size most of those steps had (a trainer's epoch ends with
      * a shorter one); null when phase timing is off or no step was timed.
      */
-    public String phaseTimes() {
+    public PhaseTimes phaseTimes() {
         if (!PHASE_TIMES || timedSteps == 0) return null;
         int threads = pool.threads(), panels = spec.fanOut(0) / Panels.WIDTH;
         int kept = (int) Math.min(timedSteps, TIMED_STEPS);
@@ -540,10 +547,11 @@ public final class CpuBackend implements Backend {
             forward = Math.max(forward, median[w][FORWARD_PHASE]);
             gradient = Math.max(gradient, median[w][GRADIENT_PHASE]);
         }
+        double forwardGflops = flop / forward / 1e3, gradientGflops = flop / gradient / 1e3;
         sb.append(String.format("  all workers: forward %.1f GFLOP/s, weight gradient with the update %.1f GFLOP/s "
-                + "(the layer's FLOP over the slower worker's median)%n", flop / forward / 1e3, flop / gradient / 1e3));
+                + "(the layer's FLOP over the slower worker's median)%n", forwardGflops, gradientGflops));
         timedSteps = 0;
-        return sb.toString();
+        return new PhaseTimes(sb.toString(), forwardGflops, gradientGflops);
     }
 
     private void weightsPass(int w) {

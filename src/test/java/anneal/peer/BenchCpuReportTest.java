@@ -1,0 +1,105 @@
+package anneal.peer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * tools/bench_cpu_report.py judges the issue's three goals (#14) from a run's raw lines: checked here on made-up
+ * runs whose verdicts follow by hand. A step's five products are 104,726,528 FLOP, so at a 2-thread FMA ceiling of
+ * 200 GFLOP/s (JMH score 12.5e9 vector FMAs per second, 8 lanes) they take 0.524 ms, at 150 GFLOP/s 0.698 ms.
+ */
+class BenchCpuReportTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void goalsMetAndMissedAreJudgedFromTheRun() throws Exception {
+        String report = report(12.5e9, 0.50, 0.60, 150, 130);
+        // Anneal's median of (0.50, 0.60) is 0.55 ms; PyTorch's 1.10 ms: 2.00x by medians, paired 2.20x and 1.83x
+        assertLine(report, "| at most 0.6 ms per step, batch 128, 2 threads | Anneal 2 threads 0.550 ms (median of 2); "
+                + "the products at 100% of the measured 2-thread peak would take 0.524 ms | yes |");
+        assertLine(report, "| at least 1.8x the best-configured peer, same run | 2.00x by medians, paired median 2.02x "
+                + "(2 of 2 at 1.8x or more) | yes |");
+        // 150 and 130 GFLOP/s of 200: 75% and 65%
+        assertLine(report, "| at least 70% of the measured peak in the two large products | forward 75%, weight gradient "
+                + "with the update 65% of the 2-thread peak | no |");
+    }
+
+    @Test
+    void aStepAboveTheCeilingIsOutOfReach() throws Exception {
+        String report = report(9.375e9, 0.90, 0.90, 120, 110);
+        assertLine(report, "| at most 0.6 ms per step, batch 128, 2 threads | Anneal 2 threads 0.900 ms (median of 2); "
+                + "the products at 100% of the measured 2-thread peak would take 0.698 ms | no: out of reach on this "
+                + "machine (above its FMA ceiling) |");
+        // PyTorch 1.10 ms against 0.90: 1.22x
+        assertLine(report, "| at least 1.8x the best-configured peer, same run | 1.22x by medians, paired median 1.22x "
+                + "(0 of 2 at 1.8x or more) | no |");
+        // 120 and 110 of 150: 80% and 73%
+        assertLine(report, "| at least 70% of the measured peak in the two large products | forward 80%, weight gradient "
+                + "with the update 73% of the 2-thread peak | yes |");
+    }
+
+    private static void assertLine(String report, String line) {
+        assertTrue(report.lines().anyMatch(line::equals), "no line\n" + line + "\nin\n" + report);
+    }
+
+    /** A two-repetition run: Anneal 2 threads {@code a1}, {@code a2} ms; PyTorch 1.10 ms twice; DJL 2.0 ms. */
+    private String report(double peak2Score, double a1, double a2, double forward, double gradient)
+            throws IOException, InterruptedException {
+        String blas = "none (Vector API, 8 x fp32 (256-bit), micro-kernel 6x2)";
+        List<String> raw = List.of(
+                anneal("scan", 1, 1.0, blas), anneal("scan", 2, a1, blas),
+                torch("scan", 1.10), djl("scan", 2.0),
+                anneal("rep2", 2, a2, blas), torch("rep2", 1.10), djl("rep2", 2.0),
+                anneal("phases", 2, 0.7, blas).replace("}", ", \"forward_gflops\": " + forward
+                        + ", \"weight_gradient_gflops\": " + gradient + ", \"phase_table\": \"2 workers\\n\"}"),
+                anneal("load", 2, 1.2, blas), torch("load", 3.0), djl("load", 4.0));
+        Path rawFile = dir.resolve("runs.jsonl");
+        Files.write(rawFile, raw);
+        Files.createDirectories(dir.resolve("export"));
+        Files.writeString(dir.resolve("export/manifest.json"),
+                "{\"warmup_steps\": 200, \"warmup_seconds\": 3.0, \"target\": 0.88}");
+        for (String when : List.of("start", "end")) {
+            Files.writeString(dir.resolve("peak-" + when + "-1.json"), "[{\"primaryMetric\": {\"score\": 6.25e9}}]");
+            Files.writeString(dir.resolve("peak-" + when + "-2.json"),
+                    "[{\"primaryMetric\": {\"score\": " + peak2Score + "}}]");
+        }
+        Path out = dir.resolve("report.md");
+        Process p = new ProcessBuilder("python3", "tools/bench_cpu_report.py", rawFile.toString(), dir.toString(),
+                out.toString(), "2", "abc1234", "Test CPU", "AVX2, no AVX-512", "2", "OpenJDK 17", "0 0 0", "0 0 0",
+                "Zen", "").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), err);
+        return Files.readString(out);
+    }
+
+    private static String anneal(String phase, int threads, double ms, String blas) {
+        return "{\"peer\": \"anneal\", \"phase\": \"" + phase + "\", \"label\": \"Anneal CPU, " + threads + " thread"
+                + (threads == 1 ? "" : "s") + "\", \"threads\": " + threads + ", \"ms_per_step\": " + ms
+                + ", \"samples_per_s\": 1000, \"time_to_target\": 1.0, \"final_test_acc\": 0.88, \"blas\": \"" + blas
+                + "\"}";
+    }
+
+    private static String torch(String phase, double ms) {
+        return "{\"peer\": \"pytorch\", \"phase\": \"" + phase + "\", \"label\": \"PyTorch 1.13, torch threads 1, "
+                + "OPENBLAS_NUM_THREADS=2\", \"threads\": 1, \"openblas_env\": \"2\", \"openblas_threads\": 2, "
+                + "\"openblas_core\": \"Zen\", \"ms_per_step\": " + ms + ", \"samples_per_s\": 500, "
+                + "\"time_to_target\": 2.0, \"final_test_acc\": 0.88, \"blas\": \"OpenBLAS\"}";
+    }
+
+    private static String djl(String phase, double ms) {
+        return "{\"peer\": \"djl\", \"phase\": \"" + phase + "\", \"label\": \"PyTorch 2.7.1 via DJL, 2 threads\", "
+                + "\"threads\": 2, \"ms_per_step\": " + ms + ", \"samples_per_s\": 300, \"time_to_target\": 3.0, "
+                + "\"final_test_acc\": 0.88, \"blas\": \"MKL\"}";
+    }
+}
