@@ -541,6 +541,12 @@ public final class CpuBackend implements Backend {
         }
         if (threads > 1) sb.append(String.format("  %-58s %8.1f (%6.1f)%n", "whole step (caller)", median[0][PHASES.length],
                 min[0][PHASES.length]));
+        // the trainer's ms per step is a mean: the whole step's tail, which a median hides
+        long[] whole = java.util.Arrays.copyOf(phaseNanos[0][PHASES.length], kept);
+        java.util.Arrays.sort(whole);
+        double mean = java.util.Arrays.stream(whole).average().orElse(0) / 1e3;
+        sb.append(String.format("  %-58s mean %.1f, p90 %.1f, p99 %.1f, max %.1f%n", "whole step (caller), its tail", mean,
+                whole[(int) (0.9 * (kept - 1))] / 1e3, whole[(int) (0.99 * (kept - 1))] / 1e3, whole[kept - 1] / 1e3));
         // the workers steal each other's tasks, so a worker's share varies: the layer's FLOP over the slower worker
         double flop = 2.0 * batch * spec.inputs() * panels * Panels.WIDTH, forward = 0, gradient = 0;
         for (int w = 0; w < threads; w++) {
