@@ -504,7 +504,8 @@ public final class CpuBackend implements Backend {
     /**
      * With {@code -Danneal.cpu.phaseTimes=true}: the median and the minimum over the last steps (at most
      * {@value #TIMED_STEPS}, since {@link #init} or the previous call, which resets them) of each phase of the panel
-     * step on each worker and of the caller's whole step, in microseconds, and the first layer's two products in
+     * step on each worker and of the caller's whole step, in microseconds, the whole step's mean, p90, p99 and maximum
+     * (the trainer's ms per step is a mean), and the first layer's two products in
      * GFLOP/s at the slower worker's median, for the batch size most of those steps had (a trainer's epoch ends with
      * a shorter one); null when phase timing is off or no step was timed.
      */
