@@ -53,9 +53,9 @@ run_one() { # phase label kind threads [openblas_threads coretype]
   local phase=$1 label=$2 kind=$3 t=$4 ob=${5:-} ct=${6:-} line
   log "$phase: $label"
   case $kind in
-    anneal) line=$(java $VEC -cp "$JAR" anneal.peer.PeerBench run --threads "$t" 2>/dev/null | tail -1) ;;
-    anneal-phases) line=$(java $VEC -Danneal.cpu.phaseTimes=true -cp "$JAR" anneal.peer.PeerBench run --threads "$t" \
-                     2>/dev/null | tail -1) ;;
+    anneal|anneal-phases) # anneal-phases: with the backend's phase timers (the two large products' GFLOP/s)
+      line=$(java $VEC $([ "$kind" = anneal-phases ] && echo -Danneal.cpu.phaseTimes=true) -cp "$JAR" \
+               anneal.peer.PeerBench run --threads "$t" 2>/dev/null | tail -1) ;;
     torch) line=$(env OPENBLAS_NUM_THREADS="$ob" ${ct:+OPENBLAS_CORETYPE=$ct} /usr/bin/python3 \
                    tools/bench_train_vs_torch.py --export "$WORK/export" --threads "$t" | tail -1) ;;
     djl) line=$(env DJL_OFFLINE=true OPT_OUT_TRACKING=true PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cpu \

@@ -25,8 +25,7 @@ final class Errors {
     /** A bug in Anneal (sysexits.h EX_SOFTWARE). */
     static final int BUG = 70;
 
-    static final String REPORT = "this is a bug in Anneal: please report it with the command line and the output of "
-            + "the same command run with ANNEAL_STACKTRACE=1";
+    static final String REPORT = anneal.util.ProcessExit.BUG_REPORT;
 
     /**
      * The command-line option for an argument a lower layer names in a {@link ConfigurationException}: key

@@ -37,20 +37,21 @@ public final class PeerBench {
     public static void main(String[] args) {
         try {
             bench(args);
-        } catch (ConfigurationException e) {
-            if (System.getenv("ANNEAL_STACKTRACE") != null) e.printStackTrace();
-            System.err.println("peer-bench: " + e.getMessage().replace('\n', ' '));
-            ProcessExit.exit(2);
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            if (System.getenv("ANNEAL_STACKTRACE") != null) e.printStackTrace();
-            System.err.println("peer-bench: I/O error: " + e.getMessage());
-            ProcessExit.exit(1);
         } catch (Exception | Error e) {
             if (System.getenv("ANNEAL_STACKTRACE") != null) e.printStackTrace();
-            System.err.println("peer-bench: internal error " + e.getClass().getName() + ": " + e.getMessage()
-                    + "; this is a bug in Anneal: please report it with the command line and the output of the same "
-                    + "command run with ANNEAL_STACKTRACE=1");
-            ProcessExit.exit(70);
+            int code;
+            if (e instanceof ConfigurationException) {
+                System.err.println("peer-bench: " + e.getMessage().replace('\n', ' '));
+                code = 2;
+            } else if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
+                System.err.println("peer-bench: I/O error: " + e.getMessage());
+                code = 1;
+            } else {
+                System.err.println("peer-bench: internal error " + e.getClass().getName() + ": " + e.getMessage() + "; "
+                        + ProcessExit.BUG_REPORT);
+                code = 70;
+            }
+            ProcessExit.exit(code);
         }
     }
 
@@ -58,6 +59,7 @@ public final class PeerBench {
         if (args.length < 1) usage("expected 'export DIR' or 'run --threads N'");
         if (!args[0].equals("export") && !args[0].equals("run"))
             usage("unknown command '" + args[0] + "'; allowed: export, run");
+        boolean export = args[0].equals("export");
         long seed = 1;
         int threads = 2;
         Path dir = null;
@@ -69,13 +71,13 @@ public final class PeerBench {
             else if (a.equals("--threads") && i + 1 < args.length) {
                 threads = (int) parse("--threads", args[++i]);
                 if (threads < 1 || threads > 256) usage("--threads=" + threads + " is not allowed; allowed: 1..256");
-            } else if (args[0].equals("export") && dir == null && !a.startsWith("--")) dir = Path.of(a);
+            } else if (export && dir == null && !a.startsWith("--")) dir = Path.of(a);
             else usage("unknown argument '" + a + "'");
         }
-        if (args[0].equals("export") && dir == null) usage("export needs a directory");
+        if (export && dir == null) usage("export needs a directory");
         Splits splits = FashionMnist.load(data, PeerProtocol.VALIDATION, seed);
         TrainConfig config = PeerProtocol.config(splits.train().count(), seed);
-        if (args[0].equals("export")) {
+        if (export) {
             PeerProtocol.export(splits, config, dir);
             System.err.println("peer-bench: exported seed " + seed + " to " + dir);
         } else {

@@ -7,6 +7,10 @@ package anneal.util;
  * launcher once ended in 143, the status of the child it had stopped with SIGTERM.
  */
 public final class ProcessExit {
+    /** What every entry point adds to the one line of an exception that is a bug in Anneal (exit 70). */
+    public static final String BUG_REPORT = "this is a bug in Anneal: please report it with the command line and the "
+            + "output of the same command run with ANNEAL_STACKTRACE=1";
+
     private ProcessExit() {
     }
 

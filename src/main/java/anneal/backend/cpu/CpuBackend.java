@@ -525,12 +525,14 @@ public final class CpuBackend implements Backend {
             }
         }
         double[][] median = new double[threads][PHASES.length + 1], min = new double[threads][PHASES.length + 1];
+        long[] whole = null; // the caller's whole steps, sorted (its tail line below)
         for (int w = 0; w < threads; w++)
             for (int p = 0; p <= PHASES.length; p++) {
                 long[] v = java.util.Arrays.copyOf(phaseNanos[w][p], kept);
                 java.util.Arrays.sort(v);
                 median[w][p] = (kept % 2 == 1 ? v[kept / 2] : (v[kept / 2 - 1] + v[kept / 2]) / 2.0) / 1e3;
                 min[w][p] = v[0] / 1e3;
+                if (w == 0 && p == PHASES.length) whole = v;
             }
         StringBuilder sb = new StringBuilder(String.format("%d steps (%d of batch %d), %d worker%s; us per step, median (min)%n",
                 kept, most, batch, threads, threads == 1 ? "" : "s"));
@@ -543,8 +545,6 @@ public final class CpuBackend implements Backend {
         if (threads > 1) sb.append(String.format("  %-58s %8.1f (%6.1f)%n", "whole step (caller)", median[0][PHASES.length],
                 min[0][PHASES.length]));
         // the trainer's ms per step is a mean: the whole step's tail, which a median hides
-        long[] whole = java.util.Arrays.copyOf(phaseNanos[0][PHASES.length], kept);
-        java.util.Arrays.sort(whole);
         double mean = java.util.Arrays.stream(whole).average().orElse(0) / 1e3;
         sb.append(String.format("  %-58s mean %.1f, p90 %.1f, p99 %.1f, max %.1f%n", "whole step (caller), its tail", mean,
                 whole[(int) (0.9 * (kept - 1))] / 1e3, whole[(int) (0.99 * (kept - 1))] / 1e3, whole[kept - 1] / 1e3));
