@@ -110,6 +110,26 @@ class PanelsTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"1,1", "2,6", "7,13", "3,8", "128,784", "5,17", "2,1", "9,12", "4,16"})
+    void packGroupsWritesEveryInputOfItsGroupsAndNothingOfTheNextGroups(int rows, int k) {
+        // with a vector per row, each store reaches into the next rows' places: written last to first, as two workers
+        // may, a group's store into the next group would show
+        int count = rows + 4, R = Panels.ROWS, groups = Panels.groups(k);
+        float[] set = VectorKernelsTest.random(count * k, 11);
+        int[] rowOff = scattered(rows, count, k);
+        float[] xt = new float[Panels.groupedLength(rows, k)];
+        Arrays.fill(xt, Float.NaN);
+        for (int b = groups - 1; b >= 0; b--) Panels.packGroups(set, rowOff, xt, rows, k, b, b + 1);
+        for (int b = 0; b < groups; b++)
+            for (int i = 0; i < rows; i++)
+                for (int pp = 0; pp < R; pp++) {
+                    int p = Math.min(b * R + pp, k - 1); // past k: the last input again
+                    assertEquals(set[rowOff[i] + p], xt[(b * rows + i) * R + pp], "group " + b + ", row " + i + ", input "
+                            + (b * R + pp));
+                }
+    }
+
+    @ParameterizedTest
     @CsvSource({"1,1,1", "3,1,7", "4,1,784", "5,2,37", "7,1,129", "67,4,784", "13,2,1", "9,3,300", "128,2,784",
         "25,1,16", "6,1,8", "12,2,135"})
     void forwardEqualsTheScalarFmaChainBitForBitAndDoesNotDependOnTheSplitOfRowsOrPanels(int m, int panels, int k) {
