@@ -10,7 +10,9 @@
 # seconds, PeerProtocol.WARMUP_*; Anneal's also until its JIT is quiet; then an evaluation) and timed region. The
 # machine's Vector API FMA ceiling (JMH PeakFlopsBench, 1 and 2 threads) is measured before the peers and again
 # after REPS interleaved repetitions of the three best configurations (medians) and one more run of Anneal's best
-# with its phase timers (the first layer's two large products in GFLOP/s); then the same three with a competing
+# with its phase timers (the first layer's two large products in GFLOP/s, and the same FMA loop run on every worker
+# between its steps: the ceiling of the same seconds, which the 70% goal is also judged against, since on a shared VM
+# JMH's readings minutes apart differ by 15-20%); then the same three with a competing
 # CPU-bound process on the machine. The report ends with the three goals, each met or not in this run.
 #
 #   tools/bench_cpu.sh [REPS] [OUT.md]       (defaults: 3, results/train-cpu-vs-pytorch.md; raw lines in OUT.jsonl)

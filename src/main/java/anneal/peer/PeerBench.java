@@ -23,8 +23,8 @@ import java.util.Map;
  *   <li>{@code run --threads N [--seed S] [--data DIR]}: trains the protocol's run on the CPU backend exactly as
  *       {@code anneal train} does (same Trainer, {@link PeerProtocol#WARMUP_STEPS} warm-up steps) and prints
  *       one JSON line: ms per step, samples/s, time to the target, accuracy, threads, JVM and vector width;
- *       with {@code -Danneal.cpu.phaseTimes=true} also the step's phase table and the first layer's two large
- *       products in GFLOP/s ({@link CpuBackend#phaseTimes}).</li>
+ *       with {@code -Danneal.cpu.phaseTimes=true} also the step's phase table, the first layer's two large
+ *       products in GFLOP/s and the FMA ceiling of the same seconds ({@link CpuBackend#phaseTimes}).</li>
  * </ul>
  * Needs {@code --add-modules=jdk.incubator.vector}. Bad input (arguments, a missing data set): one line on stderr,
  * exit 2; any other exception is a bug in Anneal: one line that says so, exit 70 (the stack trace with
@@ -116,6 +116,7 @@ public final class PeerBench {
                 m.put("phase_table", phases.table());
                 m.put("forward_gflops", phases.forwardGflops());
                 m.put("weight_gradient_gflops", phases.weightGradientGflops());
+                m.put("ceiling_gflops", Double.isNaN(phases.ceilingGflops()) ? null : phases.ceilingGflops());
             }
             return m;
         }

@@ -48,12 +48,41 @@ class BenchCpuReportTest {
                 + "with the update 73% of the 2-thread peak | yes |");
     }
 
+    @Test
+    void theSameSecondsCeilingIsJudgedBesideJmhs() throws Exception {
+        // the backend's probes read 180 GFLOP/s in the run's own seconds, JMH's best 200 (score 12.5e9)
+        String report = report(12.5e9, 0.50, 0.60, 150, 130, 180.0);
+        // 150 and 130 of 180: 83% and 72%; of 200: 75% and 65%
+        assertLine(report, "| at least 70% of the measured peak in the two large products | forward 83%, weight gradient "
+                + "with the update 72% of the FMA ceiling of the same seconds; 75% and 65% of JMH's 2-thread peak | yes "
+                + "against the ceiling of the same seconds, no against JMH's best reading |");
+        assertTrue(report.contains("Against the FMA ceiling of the same seconds, **180 GFLOP/s**"), report);
+        // 120 and 110 of 125: 96% and 88%; of 150: 80% and 73%
+        assertLine(report(9.375e9, 0.90, 0.90, 120, 110, 125.0), "| at least 70% of the measured peak in the two large "
+                + "products | forward 96%, weight gradient with the update 88% of the FMA ceiling of the same seconds; "
+                + "80% and 73% of JMH's 2-thread peak | yes |");
+        // 120 and 100 of 150 in both: 80% and 67%
+        assertLine(report(9.375e9, 0.90, 0.90, 120, 100, 150.0), "| at least 70% of the measured peak in the two large "
+                + "products | forward 80%, weight gradient with the update 67% of the FMA ceiling of the same seconds; "
+                + "80% and 67% of JMH's 2-thread peak | no |");
+    }
+
     private static void assertLine(String report, String line) {
         assertTrue(report.lines().anyMatch(line::equals), "no line\n" + line + "\nin\n" + report);
     }
 
-    /** A two-repetition run: Anneal 2 threads {@code a1}, {@code a2} ms; PyTorch 1.10 ms twice; DJL 2.0 ms. */
+    /** As {@link #report(double, double, double, double, double, Double)}, a phase-timed run without ceiling probes. */
     private String report(double peak2Score, double a1, double a2, double forward, double gradient)
+            throws IOException, InterruptedException {
+        return report(peak2Score, a1, a2, forward, gradient, null);
+    }
+
+    /**
+     * A two-repetition run: Anneal 2 threads {@code a1}, {@code a2} ms; PyTorch 1.10 ms twice; DJL 2.0 ms; the phase-
+     * timed run's products at {@code forward} and {@code gradient} GFLOP/s and its probes' ceiling {@code ceiling}
+     * (null: none).
+     */
+    private String report(double peak2Score, double a1, double a2, double forward, double gradient, Double ceiling)
             throws IOException, InterruptedException {
         String blas = "none (Vector API, 8 x fp32 (256-bit), micro-kernel 6x2)";
         List<String> raw = List.of(
@@ -61,7 +90,8 @@ class BenchCpuReportTest {
                 torch("scan", 1.10), djl("scan", 2.0),
                 anneal("rep2", 2, a2, blas), torch("rep2", 1.10), djl("rep2", 2.0),
                 anneal("phases", 2, 0.7, blas).replace("}", ", \"forward_gflops\": " + forward
-                        + ", \"weight_gradient_gflops\": " + gradient + ", \"phase_table\": \"2 workers\\n\"}"),
+                        + ", \"weight_gradient_gflops\": " + gradient + (ceiling == null ? "" : ", \"ceiling_gflops\": "
+                        + ceiling) + ", \"phase_table\": \"2 workers\\n\"}"),
                 anneal("load", 2, 1.2, blas), torch("load", 3.0), djl("load", 4.0));
         Path rawFile = dir.resolve("runs.jsonl");
         Files.write(rawFile, raw);

@@ -56,6 +56,17 @@ public final class CpuBackend implements Backend {
     private long timedSteps;
     /** Per kept step (ring, with {@link #PHASE_TIMES}): its batch rows. */
     private final int[] phaseRows = new int[PHASE_TIMES ? TIMED_STEPS : 0];
+    /**
+     * With {@link #PHASE_TIMES}, every worker runs {@link FmaCeiling} for {@link #PROBE_ROUNDS} rounds after every
+     * {@code PROBE_EVERY}-th step (outside the step's timers): the FMA ceiling of the same seconds as the phases.
+     * 16,384 rounds are 20-80 us, about 0.5% of the steps' time.
+     */
+    private static final int PROBE_EVERY = 8, PROBE_ROUNDS = 16_384;
+    /** Per worker, per kept probe (ring of {@code TIMED_STEPS / PROBE_EVERY}): nanoseconds. */
+    private long[][] probeNanos;
+    private long probes;
+    /** Per worker, a cache line apart: the probes' results, so that their chains are not dead code. */
+    private float[] probeSink;
 
     /** Rows per worker per evaluation chunk. */
     private static final int EVAL_ROWS_PER_WORKER = 256;
@@ -99,7 +110,7 @@ public final class CpuBackend implements Backend {
      * (seen in -XX:+LogCompilation at each epoch's evaluation of a timed run; a C2 compile takes one of the two cores).
      */
     private final WorkerPool.Task jobs = this::runJob;
-    private static final int PANEL_STEP = 0, ROWS_PASS = 1, WEIGHTS_PASS = 2, EVAL_PASS = 3;
+    private static final int PANEL_STEP = 0, ROWS_PASS = 1, WEIGHTS_PASS = 2, EVAL_PASS = 3, CEILING_PROBE = 4;
     /** The job of the next {@code pool.run(jobs)} (written before it, which publishes it to the workers). */
     private int job;
     /** Whether layer 0's weight (tensor 0, its gradient and momentum buffer) is held in {@link Panels} layout. */
@@ -215,6 +226,8 @@ public final class CpuBackend implements Backend {
             evalPackedX = panelFirst ? new float[pool.threads()][Panels.packedRowsLength(EVAL_ROWS_PER_WORKER, spec.inputs())]
                     : null;
             phaseNanos = new long[pool.threads()][PHASES.length + 1][PHASE_TIMES ? TIMED_STEPS : 0];
+            probeNanos = new long[pool.threads()][PHASE_TIMES ? TIMED_STEPS / PROBE_EVERY : 0];
+            probeSink = new float[16 * pool.threads()];
             capacityRows = 0;
             ensureCapacity(pool.threads() * EVAL_ROWS_PER_WORKER);
         }
@@ -226,6 +239,7 @@ public final class CpuBackend implements Backend {
         }
         bufferReady = new boolean[count];
         timedSteps = 0;
+        probes = 0;
         lastLoss = Double.NaN;
         epochLossSum = markLossSum = 0;
         epochSteps = markSteps = 0;
@@ -317,7 +331,10 @@ public final class CpuBackend implements Backend {
             if (PHASE_TIMES) {
                 phaseNanos[0][PHASES.length][(int) (timedSteps % TIMED_STEPS)] = System.nanoTime() - t0;
                 phaseRows[(int) (timedSteps % TIMED_STEPS)] = batchSize;
-                timedSteps++;
+                if (timedSteps++ % PROBE_EVERY == 0) {
+                    run(CEILING_PROBE);
+                    probes++;
+                }
             }
         } else {
             run(ROWS_PASS);
@@ -345,6 +362,7 @@ public final class CpuBackend implements Backend {
             case ROWS_PASS -> rowsPass(w);
             case WEIGHTS_PASS -> weightsPass(w);
             case EVAL_PASS -> evalPass(w);
+            case CEILING_PROBE -> ceilingProbe(w);
             default -> throw new IllegalStateException("no job " + job);
         }
     }
@@ -481,6 +499,13 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /** Worker {@code w}'s {@link FmaCeiling} probe, timed into {@link #probeNanos}. */
+    private void ceilingProbe(int w) {
+        long t0 = System.nanoTime();
+        probeSink[16 * w] += FmaCeiling.run(PROBE_ROUNDS, 0.999f, 1e-6f);
+        probeNanos[w][(int) (probes % probeNanos[w].length)] = System.nanoTime() - t0;
+    }
+
     /** Ends phase {@code phase} at the pool's barrier, which is phase {@code phase + 1} (timed with {@link #PHASE_TIMES}). */
     private long timedBarrier(int w, int phase, long since) {
         if (PHASE_TIMES) since = phase(w, phase, since);
@@ -495,19 +520,22 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * What {@link #phaseTimes} measured: the table (one line per phase, a column per worker) and the first layer's
-     * two large products in GFLOP/s, each the layer's FLOP over the slower worker's median of that phase.
+     * What {@link #phaseTimes} measured: the table (one line per phase, a column per worker), the first layer's two
+     * large products in GFLOP/s, each the layer's FLOP over the slower worker's median of that phase, and the FMA
+     * ceiling of all workers in the same seconds ({@link FmaCeiling} between steps: the sum of each worker's median
+     * rate; NaN when no probe ran).
      */
-    public record PhaseTimes(String table, double forwardGflops, double weightGradientGflops) {
+    public record PhaseTimes(String table, double forwardGflops, double weightGradientGflops, double ceilingGflops) {
     }
 
     /**
      * With {@code -Danneal.cpu.phaseTimes=true}: the median and the minimum over the last steps (at most
      * {@value #TIMED_STEPS}, since {@link #init} or the previous call, which resets them) of each phase of the panel
      * step on each worker and of the caller's whole step, in microseconds, the whole step's mean, p90, p99 and maximum
-     * (the trainer's ms per step is a mean), and the first layer's two products in
+     * (the trainer's ms per step is a mean), the first layer's two products in
      * GFLOP/s at the slower worker's median, for the batch size most of those steps had (a trainer's epoch ends with
-     * a shorter one); null when phase timing is off or no step was timed.
+     * a shorter one), and the FMA ceiling of the same seconds ({@link #PROBE_EVERY}); null when phase timing is off or
+     * no step was timed.
      */
     public PhaseTimes phaseTimes() {
         if (!PHASE_TIMES || timedSteps == 0) return null;
@@ -557,8 +585,22 @@ public final class CpuBackend implements Backend {
         double forwardGflops = flop / forward / 1e3, gradientGflops = flop / gradient / 1e3;
         sb.append(String.format("  all workers: forward %.1f GFLOP/s, weight gradient with the update %.1f GFLOP/s "
                 + "(the layer's FLOP over the slower worker's median)%n", forwardGflops, gradientGflops));
+        int probesKept = (int) Math.min(probes, probeNanos[0].length);
+        double ceiling = probesKept == 0 ? Double.NaN : 0;
+        for (int w = 0; w < threads && probesKept > 0; w++) {
+            long[] v = java.util.Arrays.copyOf(probeNanos[w], probesKept);
+            java.util.Arrays.sort(v);
+            double medianNanos = probesKept % 2 == 1 ? v[probesKept / 2] : (v[probesKept / 2 - 1] + v[probesKept / 2]) / 2.0;
+            ceiling += FmaCeiling.flopPerRound() * PROBE_ROUNDS / medianNanos; // FLOP per ns = GFLOP/s
+        }
+        if (probesKept > 0)
+            sb.append(String.format("  FMA ceiling of the same seconds: %.1f GFLOP/s (%d probes of %d FmaCeiling rounds on "
+                    + "every worker, one after every %dth step; the sum of the workers' median rates): forward %.0f%%, "
+                    + "weight gradient %.0f%% of it%n", ceiling, probesKept, PROBE_ROUNDS, PROBE_EVERY,
+                    100 * forwardGflops / ceiling, 100 * gradientGflops / ceiling));
         timedSteps = 0;
-        return new PhaseTimes(sb.toString(), forwardGflops, gradientGflops);
+        probes = 0;
+        return new PhaseTimes(sb.toString(), forwardGflops, gradientGflops, ceiling);
     }
 
     private void weightsPass(int w) {
