@@ -558,7 +558,7 @@ public final class CpuBackend implements Backend {
             for (int p = 0; p <= PHASES.length; p++) {
                 long[] v = java.util.Arrays.copyOf(phaseNanos[w][p], kept);
                 java.util.Arrays.sort(v);
-                median[w][p] = (kept % 2 == 1 ? v[kept / 2] : (v[kept / 2 - 1] + v[kept / 2]) / 2.0) / 1e3;
+                median[w][p] = medianOfSorted(v) / 1e3;
                 min[w][p] = v[0] / 1e3;
                 if (w == 0 && p == PHASES.length) whole = v;
             }
@@ -590,8 +590,7 @@ public final class CpuBackend implements Backend {
         for (int w = 0; w < threads && probesKept > 0; w++) {
             long[] v = java.util.Arrays.copyOf(probeNanos[w], probesKept);
             java.util.Arrays.sort(v);
-            double medianNanos = probesKept % 2 == 1 ? v[probesKept / 2] : (v[probesKept / 2 - 1] + v[probesKept / 2]) / 2.0;
-            ceiling += FmaCeiling.flopPerRound() * PROBE_ROUNDS / medianNanos; // FLOP per ns = GFLOP/s
+            ceiling += FmaCeiling.flopPerRound() * PROBE_ROUNDS / medianOfSorted(v); // FLOP per ns = GFLOP/s
         }
         if (probesKept > 0)
             sb.append(String.format("  FMA ceiling of the same seconds: %.1f GFLOP/s (%d probes of %d FmaCeiling rounds on "
@@ -601,6 +600,12 @@ public final class CpuBackend implements Backend {
         timedSteps = 0;
         probes = 0;
         return new PhaseTimes(sb.toString(), forwardGflops, gradientGflops, ceiling);
+    }
+
+    /** The median of {@code v}, sorted ascending (the mean of the middle two for an even length). */
+    private static double medianOfSorted(long[] v) {
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
     }
 
     private void weightsPass(int w) {
