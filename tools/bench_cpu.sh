@@ -50,10 +50,20 @@ log() { echo "bench_cpu: $*" >&2; }
 log "exporting Anneal's run (seed 1) to $WORK/export"
 java $VEC -cp "$JAR" anneal.peer.PeerBench export "$WORK/export" 2>&1 | grep -v "^WARNING: Using incubator" >&2
 
-# one run of a peer configuration: appends {"label", "phase", ...the peer's JSON line} to $RAW
+# how many cores $(nproc) threads really get, slice by slice, for 0.5 s (anneal.peer.CoreProbe: on the 2-core EPYC
+# VMs the host at times puts both virtual CPUs on one physical core's two hyperthreads, and every 2-thread peer runs
+# about 1.6x slower then); run just before and just after every configuration, so the report can say which runs fell
+# into such a spell
+cores_probe() {
+  java $VEC -cp "$JAR" anneal.peer.PeerBench cores --threads "$(nproc)" --seconds 0.5 2>/dev/null | tail -1
+}
+
+# one run of a peer configuration: appends {"label", "phase", ...the peer's JSON line, "cores_before", "cores_after"}
+# to $RAW
 run_one() { # phase label kind threads [openblas_threads coretype]
-  local phase=$1 label=$2 kind=$3 t=$4 ob=${5:-} ct=${6:-} line
+  local phase=$1 label=$2 kind=$3 t=$4 ob=${5:-} ct=${6:-} line before after
   log "$phase: $label"
+  before=$(cores_probe)
   case $kind in
     anneal|anneal-phases) # anneal-phases: with the backend's phase timers (the two large products' GFLOP/s)
       line=$(java $VEC $([ "$kind" = anneal-phases ] && echo -Danneal.cpu.phaseTimes=true) -cp "$JAR" \
@@ -66,13 +76,18 @@ run_one() { # phase label kind threads [openblas_threads coretype]
                   -cp "tools/djl-peer/target/classes:tools/djl-peer/target/lib/*" anneal.peer.djl.DjlPeer "$WORK/export" \
                   2>/dev/null | tail -1) ;;
   esac
+  after=$(cores_probe)
   case "$line" in
     *'"hashes_ok": false'*|*'"hashes_ok":false'*) log "$label trained on data that differs from Anneal's export: $line"; exit 1;;
     '{'*) ;;
     *) log "$label printed no result"; exit 1;;
   esac
-  /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[3]); d["phase"]=sys.argv[1]; d["label"]=sys.argv[2]; print(json.dumps(d))' \
-    "$phase" "$label" "$line" >> "$RAW"
+  /usr/bin/python3 -c 'import json,sys
+d=json.loads(sys.argv[3]); d["phase"]=sys.argv[1]; d["label"]=sys.argv[2]
+for k,v in (("cores_before",sys.argv[4]),("cores_after",sys.argv[5])):
+    if not v.startswith("{"): sys.exit("bench_cpu: the cores probe printed no result: " + repr(v))
+    d[k]=json.loads(v)
+print(json.dumps(d))' "$phase" "$label" "$line" "$before" "$after" >> "$RAW"
 }
 
 # OpenBLAS core types to try: its own choice, plus the real cores when it falls back to Prescott (a CPU it does not know)

@@ -129,6 +129,50 @@ if a:
                      + f"; median {med(paired):.2f}x, {at_goal(paired)} of {len(paired)} at 1.8x or more (the issue's "
                      "goal).")
 
+# the cores each run had (anneal.peer.CoreProbe just before and just after it, when the run's lines carry them): on a
+# shared VM both virtual CPUs sometimes sit on one physical core's two hyperthreads, and a 2-thread run slows ~1.6x
+SHORT = 0.1  # a probe is "short of cores" when more than this share of its slices got less than threads - 0.5 cores
+probed = lambda r: "cores_before" in r and "cores_after" in r
+short_of_cores = lambda r: probed(r) and max(r["cores_before"]["short_fraction"], r["cores_after"]["short_fraction"]) > SHORT
+
+
+def cores(r):
+    if not probed(r):
+        return "-"
+    return (f"{r['cores_before']['mean_cores']:.2f} / {r['cores_after']['mean_cores']:.2f}"
+            + ("*" if short_of_cores(r) else ""))
+
+
+clean_paired = None
+if a and fastest and any(probed(r) for r in best):
+    run_of = lambda lab: {r["phase"] if r["phase"] != "scan" else "rep1": r for r in best if r["label"] == lab}
+    by_label = {lab: run_of(lab) for lab in labels}
+    keys = sorted(by_label[a[0]], key=lambda k: int(k[3:]))
+    threads_probed = next(r["cores_before"]["threads"] for r in best if probed(r))
+    L.append(f"\n## The cores each run had (`anneal.peer.CoreProbe`, {threads_probed} threads for 0.5 s just before and "
+             "just after it)\n")
+    L.append("The mean over the probe's 20-ms slices of the cores its threads got, in cores at the speed of one thread "
+             f"alone (before / after the run); `*`: more than {100 * SHORT:.0f}% of the slices of one of them got less "
+             f"than {threads_probed - 0.5:g}, as when the host puts both virtual CPUs on the two hyperthreads of one "
+             "physical core.\n")
+    L.append("| repetition | " + " | ".join(labels) + f" | Anneal / {fastest} |")
+    L.append("|---|" + "---:|" * len(labels) + "---:|")
+    clean_paired = []
+    for k in keys:
+        cells = []
+        for lab in labels:
+            r = by_label[lab].get(k)
+            cells.append(f"{r['ms_per_step']:.3f} ms, {cores(r)}" if r else "-")
+        ra, rf = by_label[a[0]].get(k), by_label[fastest].get(k)
+        ratio = rf["ms_per_step"] / ra["ms_per_step"] if ra and rf else None
+        if ratio is not None and probed(ra) and probed(rf) and not short_of_cores(ra) and not short_of_cores(rf):
+            clean_paired.append(ratio)
+        L.append(f"| {k}{' (scan)' if k == 'rep1' else ''} | " + " | ".join(cells) + " | "
+                 + (f"{ratio:.2f}x" if ratio is not None else "-") + " |")
+    L.append("\nPaired, over the repetitions in which neither Anneal's run nor " + fastest + "'s was short of cores: "
+             + (", ".join(f"{x:.2f}x" for x in clean_paired) + f"; median {med(clean_paired):.2f}x, "
+                f"{at_goal(clean_paired)} of {len(clean_paired)} at 1.8x or more." if clean_paired else "none."))
+
 # the first layer's two large products, from the extra run of Anneal's best configuration with its phase timers
 phase_runs = [r for r in rows if r["phase"] == "phases" and r.get("forward_gflops") is not None]
 shares = same_seconds = None
@@ -179,7 +223,11 @@ if a and fastest:
     ok = ratio >= 1.8 and (pm is None or pm >= 1.8)
     L.append(f"| at least 1.8x the best-configured peer, same run | {ratio:.2f}x by medians"
              + (f", paired median {pm:.2f}x ({at_goal(paired)} of {len(paired)} at 1.8x or more)"
-                if pm is not None else "") + f" | {'yes' if ok else 'no'} |")
+                if pm is not None else "")
+             + (f"; over the {len(clean_paired)} repetition{'s' if len(clean_paired) != 1 else ''} with no run short "
+                f"of cores, paired median "
+                f"{med(clean_paired):.2f}x" if clean_paired else "")
+             + f" | {'yes' if ok else 'no'} |")
 if shares and same_seconds:
     jmh_ok, same_ok = min(shares) >= 70, min(same_seconds) >= 70
     verdict = ("yes" if jmh_ok and same_ok else
@@ -196,8 +244,9 @@ else:
     L.append("| at least 70% of the measured peak in the two large products | no phase-timed run in this report | ? |")
 
 L.append("\n## Every configuration tried (one run each, before the repetitions)\n")
-L.append(f"| configuration | ms per step | samples/s | time to {man['target']:g} | final test acc | threads found | warm-up |")
-L.append("|---|---:|---:|---:|---:|---|---:|")
+L.append(f"| configuration | ms per step | samples/s | time to {man['target']:g} | final test acc | threads found | warm-up "
+         "| cores before / after |")
+L.append("|---|---:|---:|---:|---:|---|---:|---:|")
 
 
 def warmup(r):
@@ -212,13 +261,13 @@ def warmup(r):
 for r in [r for r in rows if r["phase"] == "scan"]:
     th = f"{r['threads']}" + (f", OpenBLAS {r.get('openblas_threads')} ({r.get('openblas_core')})" if "openblas_threads" in r else "")
     L.append(f"| {r['label']} | {r['ms_per_step']:.3f} | {r['samples_per_s']:,.0f} | {ttt(r['time_to_target'])} | "
-             f"{r['final_test_acc']:.4f} | {th} | {warmup(r)} |")
+             f"{r['final_test_acc']:.4f} | {th} | {warmup(r)} | {cores(r)} |")
 L.append("\n## Under load: the same three with one competing CPU-bound process (`python3 -c 'while True: pass'`)\n")
-L.append("| peer | ms per step, loaded | ms per step, median unloaded | slow-down |")
-L.append("|---|---:|---:|---:|")
+L.append("| peer | ms per step, loaded | ms per step, median unloaded | slow-down | cores before / after |")
+L.append("|---|---:|---:|---:|---:|")
 for r in [r for r in rows if r["phase"] == "load"]:
     u = meds.get(r["label"])
-    L.append(f"| {r['label']} | {r['ms_per_step']:.3f} | {u:.3f} | {r['ms_per_step'] / u:.2f}x |")
+    L.append(f"| {r['label']} | {r['ms_per_step']:.3f} | {u:.3f} | {r['ms_per_step'] / u:.2f}x | {cores(r)} |")
 L.append("\nPer-run lines (every field each peer printed): `" + out.rsplit(".", 1)[0] + ".jsonl`.")
 open(out, "w").write("\n".join(L) + "\n")
 print("\n".join(L))

@@ -24,7 +24,9 @@ import java.util.Map;
  *       {@code anneal train} does (same Trainer, {@link PeerProtocol#WARMUP_STEPS} warm-up steps) and prints
  *       one JSON line: ms per step, samples/s, time to the target, accuracy, threads, JVM and vector width;
  *       with {@code -Danneal.cpu.phaseTimes=true} also the step's phase table, the first layer's two large
- *       products in GFLOP/s and the FMA ceiling of the same seconds ({@link CpuBackend#phaseTimes}).</li>
+ *       products in GFLOP/s and the FMA ceiling of the same seconds ({@link CpuBackend#phaseTimes});</li>
+ *   <li>{@code cores [--threads N] [--seconds S]}: how many cores N threads (default 2) really got over S seconds
+ *       (default 0.5), slice by slice ({@link CoreProbe}); one JSON line.</li>
  * </ul>
  * Needs {@code --add-modules=jdk.incubator.vector}. Bad input (arguments, a missing data set): one line on stderr,
  * exit 2; any other exception is a bug in Anneal: one line that says so, exit 70 (the stack trace with
@@ -56,18 +58,22 @@ public final class PeerBench {
     }
 
     private static void bench(String[] args) throws Exception {
-        if (args.length < 1) usage("expected 'export DIR' or 'run --threads N'");
-        if (!args[0].equals("export") && !args[0].equals("run"))
-            usage("unknown command '" + args[0] + "'; allowed: export, run");
-        boolean export = args[0].equals("export");
+        if (args.length < 1) usage("expected 'export DIR', 'run --threads N' or 'cores'");
+        if (!args[0].equals("export") && !args[0].equals("run") && !args[0].equals("cores"))
+            usage("unknown command '" + args[0] + "'; allowed: export, run, cores");
+        boolean export = args[0].equals("export"), cores = args[0].equals("cores");
+        double seconds = 0.5;
         long seed = 1;
         int threads = 2;
         Path dir = null;
         Path data = FashionMnist.DEFAULT_DIR;
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
-            if (a.equals("--seed") && i + 1 < args.length) seed = parse("--seed", args[++i]);
-            else if (a.equals("--data") && i + 1 < args.length) data = Path.of(args[++i]);
+            if (a.equals("--seed") && i + 1 < args.length && !cores) seed = parse("--seed", args[++i]);
+            else if (a.equals("--data") && i + 1 < args.length && !cores) data = Path.of(args[++i]);
+            else if (a.equals("--seconds") && i + 1 < args.length && cores) {
+                seconds = parseSeconds(args[++i]);
+            }
             else if (a.equals("--threads") && i + 1 < args.length) {
                 threads = (int) parse("--threads", args[++i]);
                 if (threads < 1 || threads > 256) usage("--threads=" + threads + " is not allowed; allowed: 1..256");
@@ -75,6 +81,10 @@ public final class PeerBench {
             else usage("unknown argument '" + a + "'");
         }
         if (export && dir == null) usage("export needs a directory");
+        if (cores) {
+            System.out.println(new ObjectMapper().writeValueAsString(CoreProbe.measure(threads, seconds).toJson()));
+            return;
+        }
         Splits splits = FashionMnist.load(data, PeerProtocol.VALIDATION, seed);
         TrainConfig config = PeerProtocol.config(splits.train().count(), seed);
         if (export) {
@@ -129,6 +139,17 @@ public final class PeerBench {
             usage(name + "=" + v + " is not allowed; allowed: an integer");
             return 0;
         }
+    }
+
+    private static double parseSeconds(String v) {
+        double s;
+        try {
+            s = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            s = Double.NaN;
+        }
+        if (!(s >= 0.05 && s <= 60)) usage("--seconds=" + v + " is not allowed; allowed: a number of seconds in [0.05, 60]");
+        return s;
     }
 
     private static void usage(String message) {

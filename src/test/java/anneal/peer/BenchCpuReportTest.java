@@ -67,6 +67,31 @@ class BenchCpuReportTest {
                 + "80% and 67% of JMH's 2-thread peak | no |");
     }
 
+    @Test
+    void runsShortOfCoresAreMarkedAndLeftOutOfTheCleanPairs() throws Exception {
+        // every run probed at 1.95 cores before and 1.90 after, but for rep2's Anneal run, whose after-probe found
+        // 40% of its slices short (mean 1.10): the clean pairs are rep1's alone, 1.10 / 0.50 = 2.20x
+        String clean = probes(1.95, 0.0, 1.90, 0.0), shortAfter = probes(1.95, 0.0, 1.10, 0.4);
+        String report = report(12.5e9, 0.50, 0.60, 150, 130, null, raw -> raw.stream()
+                .map(l -> l.replace("}", l.contains("\"rep2\"") && l.contains("\"anneal\"") ? shortAfter : clean))
+                .toList());
+        assertLine(report, "| rep1 (scan) | 0.500 ms, 1.95 / 1.90 | 1.100 ms, 1.95 / 1.90 | 2.000 ms, 1.95 / 1.90 | 2.20x |");
+        assertLine(report, "| rep2 | 0.600 ms, 1.95 / 1.10* | 1.100 ms, 1.95 / 1.90 | 2.000 ms, 1.95 / 1.90 | 1.83x |");
+        assertLine(report, "Paired, over the repetitions in which neither Anneal's run nor PyTorch 1.13, torch threads 1, "
+                + "OPENBLAS_NUM_THREADS=2's was short of cores: 2.20x; median 2.20x, 1 of 1 at 1.8x or more.");
+        assertLine(report, "| at least 1.8x the best-configured peer, same run | 2.00x by medians, paired median 2.02x "
+                + "(2 of 2 at 1.8x or more); over the 1 repetition with no run short of cores, paired median 2.20x | yes |");
+        // a run without probes (older lines) gets no cores section and a dash in the tables
+        assertTrue(!report(12.5e9, 0.50, 0.60, 150, 130).contains("The cores each run had"));
+    }
+
+    /** A run line's closing brace replaced by its two probes' summaries (2 threads, 25 slices). */
+    private static String probes(double before, double beforeShort, double after, double afterShort) {
+        String probe = "{\"probe\": \"cores\", \"threads\": 2, \"slices\": 25, \"mean_cores\": %s, \"short_fraction\": %s}";
+        return ", \"cores_before\": " + String.format(probe, before, beforeShort) + ", \"cores_after\": "
+                + String.format(probe, after, afterShort) + "}";
+    }
+
     private static void assertLine(String report, String line) {
         assertTrue(report.lines().anyMatch(line::equals), "no line\n" + line + "\nin\n" + report);
     }
@@ -84,6 +109,12 @@ class BenchCpuReportTest {
      */
     private String report(double peak2Score, double a1, double a2, double forward, double gradient, Double ceiling)
             throws IOException, InterruptedException {
+        return report(peak2Score, a1, a2, forward, gradient, ceiling, raw -> raw);
+    }
+
+    /** As above, with the raw lines passed through {@code edit} before the report reads them. */
+    private String report(double peak2Score, double a1, double a2, double forward, double gradient, Double ceiling,
+                          java.util.function.UnaryOperator<List<String>> edit) throws IOException, InterruptedException {
         String blas = "none (Vector API, 8 x fp32 (256-bit), micro-kernel 6x2)";
         List<String> raw = List.of(
                 anneal("scan", 1, 1.0, blas), anneal("scan", 2, a1, blas),
@@ -94,7 +125,7 @@ class BenchCpuReportTest {
                         + ceiling) + ", \"phase_table\": \"2 workers\\n\"}"),
                 anneal("load", 2, 1.2, blas), torch("load", 3.0), djl("load", 4.0));
         Path rawFile = dir.resolve("runs.jsonl");
-        Files.write(rawFile, raw);
+        Files.write(rawFile, edit.apply(raw));
         Files.createDirectories(dir.resolve("export"));
         Files.writeString(dir.resolve("export/manifest.json"),
                 "{\"warmup_steps\": 200, \"warmup_seconds\": 3.0, \"target\": 0.88}");

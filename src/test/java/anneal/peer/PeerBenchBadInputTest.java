@@ -20,8 +20,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PeerBenchBadInputTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "|expected 'export DIR' or 'run --threads N'",
-        "train|unknown command 'train'; allowed: export, run",
+        "|expected 'export DIR', 'run --threads N' or 'cores'",
+        "train|unknown command 'train'; allowed: export, run, cores",
+        "cores --seconds 0|--seconds=0 is not allowed; allowed: a number of seconds in [0.05, 60]",
+        "cores --seconds NaN|--seconds=NaN is not allowed; allowed: a number of seconds in [0.05, 60]",
+        "cores --seconds 61|--seconds=61 is not allowed; allowed: a number of seconds in [0.05, 60]",
+        "cores --threads 300|--threads=300 is not allowed; allowed: 1..256",
+        "cores --data /tmp|unknown argument '--data'",
         "run --threads 0|--threads=0 is not allowed; allowed: 1..256",
         "run --threads two|--threads=two is not allowed; allowed: an integer",
         "run --seed 1.5|--seed=1.5 is not allowed; allowed: an integer",
