@@ -18,8 +18,9 @@ import java.util.Map;
  * us), and the reps of a benchmark differ by that much for that reason alone.
  *
  * <p>How: one thread alone times {@value #REFERENCE_CHUNKS} chunks of {@value #CHUNK_ROUNDS} {@link FmaCeiling}
- * rounds (the reference: the median chunk); then {@code threads} threads run chunks side by side for the given
- * seconds, each recording when each chunk ended. {@link #effectiveCores} spreads each chunk's work uniformly over its
+ * rounds (the reference: the median chunk); then {@code threads} threads run chunks side by side, for 0.2 s
+ * discarded (the JIT compiles their loop then, and its compiler threads would otherwise take a core from the
+ * measurement), then for the given seconds, each recording when each chunk ended. {@link #effectiveCores} spreads each chunk's work uniformly over its
  * duration and sums, per slice of {@value #SLICE_MILLIS} ms, the work all threads did there, in reference chunks per
  * reference chunk time: 2.0 is two cores at the reference speed, 1.0 two threads on one core (or one thread's core
  * taken away). A slice counts as short of cores when it got less than {@code threads - 0.5}.
@@ -89,21 +90,11 @@ public final class CoreProbe {
         }
         Arrays.sort(ref);
         long reference = ref[REFERENCE_CHUNKS / 2];
-        long span = (long) (seconds * 1e9);
-        // a chunk slower than a tenth of the reference is not expected; the arrays hold ten times as many as fit
-        int capacity = (int) Math.min(Integer.MAX_VALUE - 8, 10 * (span / Math.max(1, reference) + 2));
-        long[][] ends = new long[threads][capacity];
+        sideBySide(threads, 0.2, reference, sink); // the same, discarded: its loops compiled, the compiler idle after
+        long[][] ends = new long[threads][];
         long[] starts = new long[threads];
         int[] counts = new int[threads];
-        long begin = System.nanoTime() + 2_000_000; // every thread started and spinning by then
-        Thread[] helpers = new Thread[threads - 1];
-        for (int w = 1; w < threads; w++) {
-            int id = w;
-            helpers[w - 1] = new Thread(() -> chunks(id, begin, span, reference, starts, ends, counts, sink), "core-probe-" + w);
-            helpers[w - 1].start();
-        }
-        chunks(0, begin, span, reference, starts, ends, counts, sink);
-        for (Thread h : helpers) h.join();
+        sideBySide(threads, seconds, reference, sink, starts, ends, counts);
         if (sink[0] == 42f) System.err.print(""); // keeps the sums alive
         long t0 = Arrays.stream(starts).max().orElseThrow();
         long t1 = Long.MAX_VALUE;
@@ -115,8 +106,30 @@ public final class CoreProbe {
         return new Result(threads, seconds, reference / 1e3, effectiveCores(starts, ends, counts, reference, t0, slice, slices));
     }
 
-    private static void chunks(int w, long begin, long span, long reference, long[] starts, long[][] ends, int[] counts,
-                               float[] sink) {
+    /** {@code threads} threads running chunks side by side for {@code seconds}, results discarded. */
+    private static void sideBySide(int threads, double seconds, long reference, float[] sink) throws InterruptedException {
+        sideBySide(threads, seconds, reference, sink, new long[threads], new long[threads][], new int[threads]);
+    }
+
+    /** {@code threads} threads (the caller is one) running chunks side by side for {@code seconds}. */
+    private static void sideBySide(int threads, double seconds, long reference, float[] sink, long[] starts,
+                                   long[][] ends, int[] counts) throws InterruptedException {
+        long span = (long) (seconds * 1e9);
+        // a chunk slower than a tenth of the reference is not expected; the arrays hold ten times as many as fit
+        int capacity = (int) Math.min(Integer.MAX_VALUE - 8, 10 * (span / Math.max(1, reference) + 2));
+        for (int w = 0; w < threads; w++) ends[w] = new long[capacity];
+        long begin = System.nanoTime() + 2_000_000; // every thread started and spinning by then
+        Thread[] helpers = new Thread[threads - 1];
+        for (int w = 1; w < threads; w++) {
+            int id = w;
+            helpers[w - 1] = new Thread(() -> chunks(id, begin, span, starts, ends, counts, sink), "core-probe-" + w);
+            helpers[w - 1].start();
+        }
+        chunks(0, begin, span, starts, ends, counts, sink);
+        for (Thread h : helpers) h.join();
+    }
+
+    private static void chunks(int w, long begin, long span, long[] starts, long[][] ends, int[] counts, float[] sink) {
         while (System.nanoTime() < begin) Thread.onSpinWait();
         long start = System.nanoTime(), stop = start + span;
         long[] mine = ends[w];
