@@ -164,7 +164,6 @@ public final class CpuBackend implements Backend {
     /** With {@code stealing} false, each worker runs exactly its static share of the panel step (for tests). */
     CpuBackend(int threads, boolean stealing) {
         Panels.MicroKernel.selected(); // a bad -Danneal.cpu.microKernel is bad input here, not an error in class init
-        Panels.primeGradientKernel(); // compiled before the first step, never through OSR (see there)
         this.pool = new WorkerPool(threads);
         this.evalCorrect = new int[threads];
         this.forwardTasks = new TaskQueues(threads, stealing);

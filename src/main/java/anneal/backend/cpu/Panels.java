@@ -530,64 +530,6 @@ final class Panels {
         }
     }
 
-    /** Calls of {@link #primeGradientKernel} at most (each adds two loop trips to the kernel's back-edge count). */
-    static final int PRIME_CALLS = 15_000;
-    private static volatile boolean primed;
-
-    /**
-     * Gets this JVM's weight-gradient micro-kernel compiled by C2 as a whole method before the first real call, once
-     * per JVM ({@link CpuBackend}'s constructor calls it). Why: a real call runs the kernel's loop 64 times (two trips
-     * per group of 4 batch rows), so HotSpot's back-edge counter reaches its on-stack-replacement threshold (40,000 at
-     * tier 4) at about the same call as the method's own compile threshold, and when the OSR compile came first, C2
-     * failed to intrinsify the kernel's 16 closing {@code intoArray} stores (PrintIntrinsics: "missing constant:
-     * vclass=DecodeN", the accumulators' exact class unknown at the OSR entry), boxed the vectors, and the step
-     * allocated and ran its weight gradient at 32-35% of the FMA ceiling instead of 72-85% (a 2.9 instead of 1.3 ms
-     * 1-thread step), in 6 of 8 JVMs of one run of the protocol on the Zen 4 and none of 6 with
-     * {@code -XX:-UseOnStackReplacement}. Here the kernel runs on a scratch block with one row group (two trips per
-     * call, so {@link #PRIME_CALLS} calls stay below the OSR threshold) until a batch of 500 calls allocates nothing
-     * (C2's code, every vector in registers; the interpreter and C1 box each one), at least 5,000 calls (tier 4's
-     * invocation threshold) and at most {@link #PRIME_CALLS}; then it waits (one call per millisecond, at most 2 s)
-     * for the compile if it has not come. It computes nothing the step uses.
-     */
-    static void primeGradientKernel() {
-        if (primed) return;
-        synchronized (Panels.class) {
-            if (primed) return;
-            float[] x = new float[2 * ROWS * Math.max(L, ROWS)], dy = new float[2 * ROWS * 2 * WIDTH],
-                    g = new float[ROWS * WIDTH];
-            java.util.Arrays.fill(x, 1e-3f);
-            java.util.Arrays.fill(dy, 1e-3f);
-            int batch = 500, calls = 0;
-            for (; calls + batch <= PRIME_CALLS; calls += batch) {
-                long before = allocatedBytes();
-                for (int i = 0; i < batch; i++) primeCall(x, dy, g);
-                if (calls >= 5_000 && allocatedBytes() - before < 1024) break; // C2's code: no vector boxed
-            }
-            if (calls + batch > PRIME_CALLS) { // not compiled yet: wait for it without adding many back-edges
-                long deadline = System.nanoTime() + 2_000_000_000L;
-                while (System.nanoTime() < deadline) {
-                    long before = allocatedBytes();
-                    primeCall(x, dy, g);
-                    if (allocatedBytes() == before) break;
-                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-                }
-            }
-            primed = true;
-        }
-    }
-
-    /** Bytes this thread has allocated (HotSpot's counter); a JVM without it counts 0, which ends the priming early. */
-    private static long allocatedBytes() {
-        return java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
-                ? t.getCurrentThreadAllocatedBytes() : 0;
-    }
-
-    /** One call of this JVM's gradient micro-kernel on {@link #primeGradientKernel}'s scratch block. */
-    private static void primeCall(float[] x, float[] dy, float[] g) {
-        if (GRADIENT_READS_PACKED_ROWS) gradientBlock4x4(x, 0, ROWS * L, dy, g, 0, 1, ROWS);
-        else gradientBlock6x2(x, 0, dy, g, 0, 2, ROWS);
-    }
-
     /**
      * One group of {@link #gradientGroups} from {@link #packRows}' layout: 4 inputs ({@code inputs} of them real) x 4
      * vectors, over {@code rowGroups} groups of 4 batch rows. Input {@code p} of row {@code r} of row group {@code i} is
