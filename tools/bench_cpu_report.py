@@ -111,6 +111,8 @@ for lab in labels:
              + " |")
 a = [l for l in labels if l.startswith("Anneal")]
 fastest, paired = None, []
+# each repetition's run of a configuration, by repetition ("rep1" is its scan run)
+run_of = lambda lab: {r["phase"] if r["phase"] != "scan" else "rep1": r for r in best if r["label"] == lab}
 at_goal = lambda ratios: sum(1 for x in ratios if x >= 1.8)  # repetitions at the 1.8x or more
 if a:
     others = [l for l in labels if not l.startswith("Anneal")]
@@ -120,10 +122,8 @@ if a:
                  "same run).")
         # paired: each repetition's Anneal run against the same repetition's run of that peer (they ran minutes
         # apart at most, so a slow spell of the machine weighs on both)
-        per_rep = lambda lab: {r["phase"] if r["phase"] != "scan" else "rep1": r["ms_per_step"]
-                               for r in best if r["label"] == lab}
-        ra, rf = per_rep(a[0]), per_rep(fastest)
-        paired = [rf[k] / ra[k] for k in sorted(ra, key=lambda k: int(k[3:])) if k in rf]
+        ra, rf = run_of(a[0]), run_of(fastest)
+        paired = [rf[k]["ms_per_step"] / ra[k]["ms_per_step"] for k in sorted(ra, key=lambda k: int(k[3:])) if k in rf]
         if paired:
             L.append(f"Paired, repetition by repetition: " + ", ".join(f"{x:.2f}x" for x in paired)
                      + f"; median {med(paired):.2f}x, {at_goal(paired)} of {len(paired)} at 1.8x or more (the issue's "
@@ -145,7 +145,6 @@ def cores(r):
 
 clean_paired = None
 if a and fastest and any(probed(r) for r in best):
-    run_of = lambda lab: {r["phase"] if r["phase"] != "scan" else "rep1": r for r in best if r["label"] == lab}
     by_label = {lab: run_of(lab) for lab in labels}
     keys = sorted(by_label[a[0]], key=lambda k: int(k[3:]))
     threads_probed = next(r["cores_before"]["threads"] for r in best if probed(r))

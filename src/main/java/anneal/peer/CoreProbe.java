@@ -1,6 +1,7 @@
 package anneal.peer;
 
 import anneal.backend.cpu.FmaCeiling;
+import anneal.stats.Median;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,10 +49,7 @@ public final class CoreProbe {
         }
 
         public double median() {
-            double[] s = cores.clone();
-            Arrays.sort(s);
-            int n = s.length;
-            return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+            return Median.of(cores);
         }
 
         /** The share of slices that got less than {@code threads - 0.5} cores. */

@@ -71,9 +71,7 @@ public final class PeerBench {
             String a = args[i];
             if (a.equals("--seed") && i + 1 < args.length && !cores) seed = parse("--seed", args[++i]);
             else if (a.equals("--data") && i + 1 < args.length && !cores) data = Path.of(args[++i]);
-            else if (a.equals("--seconds") && i + 1 < args.length && cores) {
-                seconds = parseSeconds(args[++i]);
-            }
+            else if (a.equals("--seconds") && i + 1 < args.length && cores) seconds = parseSeconds(args[++i]);
             else if (a.equals("--threads") && i + 1 < args.length) {
                 threads = (int) parse("--threads", args[++i]);
                 if (threads < 1 || threads > 256) usage("--threads=" + threads + " is not allowed; allowed: 1..256");

@@ -1,5 +1,6 @@
 package anneal.tuning;
 
+import anneal.stats.Median;
 import java.util.Arrays;
 
 /**
@@ -40,16 +41,9 @@ public record TuningScore(double[] studyScores, int[] bestTrial, double score, d
                 }
             }
         }
-        return new TuningScore(studies, best, median(studies), reached / (double) all);
+        return new TuningScore(studies, best, Median.of(studies), reached / (double) all);
     }
 
-    /** Median with infinities (an even count averages the two middle values; infinity when either is). */
-    static double median(double[] x) {
-        double[] s = x.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
 
     @Override
     public boolean equals(Object o) {
