@@ -44,7 +44,8 @@ if [ ! -d tools/djl-peer/target/lib ] || [ ! -f "$DJL_CLASS" ] \
   echo "bench_cpu: building tools/djl-peer (missing or older than its sources)" >&2
   mvn -B -ntp -q -f tools/djl-peer/pom.xml package >&2
 fi
-VEC="--add-modules=jdk.incubator.vector"
+# the JVM options the CPU backend needs (the Vector API module, C2's trap limit): anneal.backend.JvmOptions
+VEC=$(java -cp "$JAR" anneal.backend.JvmOptions)
 log() { echo "bench_cpu: $*" >&2; }
 
 log "exporting Anneal's run (seed 1) to $WORK/export"

@@ -58,7 +58,7 @@ echo "build_ab: A = $1 ($A), B = $2 ($B)" >&2
 # twice, the builds' class loaders swapped: the loader set up second ran up to 3% faster with the same build in both
 # (A/A runs), so one order alone can show a difference that is not there
 ab() {
-  java --add-modules=jdk.incubator.vector -cp "$WORK/main" BuildAb "$THREADS" "$ROUNDS" "$1" "$2" "$WORK/runner" "$JAR" \
+  java $(java -cp "$JAR" anneal.backend.JvmOptions) -cp "$WORK/main" BuildAb "$THREADS" "$ROUNDS" "$1" "$2" "$WORK/runner" "$JAR" \
     2> >(grep -v "^WARNING: Using incubator modules" >&2)
 }
 echo "== A in the first loader, B in the second" >&2

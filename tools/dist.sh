@@ -62,8 +62,10 @@ for a in "$@"; do
   case "$a" in --plot|--plot=*) echo "anneal: --plot: charts are not in this GPU-box distribution; run 'schedule --plot' with anneal.jar on a Java 17+ machine" >&2; exit 2;; esac
 done
 case "${1:-}" in report|lr-find) echo "anneal: $1: charts are not in this GPU-box distribution; run it with anneal.jar on a Java 17+ machine" >&2; exit 2;; esac
-exec "$here/runtime/bin/java" --add-modules=jdk.incubator.vector -jar "$here/anneal.jar" "$@"
+exec "$here/runtime/bin/java" @JVM_OPTIONS@ -jar "$here/anneal.jar" "$@"
 LAUNCHER
+# the JVM options the CPU backend needs, from their one source (anneal.backend.JvmOptions)
+sed -i "s|@JVM_OPTIONS@|$("$jdk/bin/java" -cp dist/anneal/anneal.jar anneal.backend.JvmOptions)|" dist/anneal/bin/anneal
 chmod +x dist/anneal/bin/anneal
 tar -C dist -czf dist/anneal-linux-x64.tar.gz anneal
 size_mb=$(du -sm dist/anneal | cut -f1)

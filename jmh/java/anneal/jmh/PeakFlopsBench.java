@@ -1,5 +1,6 @@
 package anneal.jmh;
 
+import anneal.backend.JvmOptions;
 import anneal.backend.cpu.FmaCeiling;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@Fork(value = 1, jvmArgsAppend = {JvmOptions.VECTOR_MODULE, JvmOptions.TRAP_LIMIT})
 @State(Scope.Thread)
 public class PeakFlopsBench {
     static final int ITERATIONS = 100_000;

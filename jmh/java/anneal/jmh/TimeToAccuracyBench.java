@@ -1,5 +1,6 @@
 package anneal.jmh;
 
+import anneal.backend.JvmOptions;
 import anneal.bench.CellRunner;
 import anneal.bench.Journal;
 import anneal.bench.JournalHeader;
@@ -56,7 +57,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 0)
 @Measurement(iterations = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@Fork(value = 1, jvmArgsAppend = {JvmOptions.VECTOR_MODULE, JvmOptions.TRAP_LIMIT})
 @State(Scope.Benchmark)
 public class TimeToAccuracyBench {
     /** System property naming the journal file the forked JVM appends to. */

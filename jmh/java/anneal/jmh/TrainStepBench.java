@@ -1,5 +1,6 @@
 package anneal.jmh;
 
+import anneal.backend.JvmOptions;
 import anneal.backend.Backend;
 import anneal.train.Backends;
 import anneal.model.Initialization;
@@ -50,7 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 8, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@Fork(value = 1, jvmArgsAppend = {JvmOptions.VECTOR_MODULE, JvmOptions.TRAP_LIMIT})
 @State(Scope.Benchmark)
 public class TrainStepBench {
     @Param({"cpu", "cuda"})

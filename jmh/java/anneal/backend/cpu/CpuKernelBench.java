@@ -1,5 +1,6 @@
 package anneal.backend.cpu;
 
+import anneal.backend.JvmOptions;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@Fork(value = 1, jvmArgsAppend = {JvmOptions.VECTOR_MODULE, JvmOptions.TRAP_LIMIT})
 @State(Scope.Thread)
 public class CpuKernelBench {
     static final int ROWS = 128, IN = 784, HIDDEN = 256, CLASSES = 10, TRAIN = 4096;

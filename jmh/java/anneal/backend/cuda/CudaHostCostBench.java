@@ -1,5 +1,6 @@
 package anneal.backend.cuda;
 
+import anneal.backend.JvmOptions;
 import anneal.data.SyntheticData;
 import anneal.data.Splits;
 import anneal.model.Initialization;
@@ -45,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@Fork(value = 1, jvmArgsAppend = {JvmOptions.VECTOR_MODULE, JvmOptions.TRAP_LIMIT})
 @State(Scope.Thread)
 public class CudaHostCostBench {
     @Param({"kernel-arg", "device-scalar", "graph"})

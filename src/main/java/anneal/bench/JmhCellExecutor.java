@@ -1,9 +1,11 @@
 package anneal.bench;
 
+import anneal.backend.JvmOptions;
 import anneal.util.ParentWatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Mode;
@@ -52,11 +54,10 @@ public final class JmhCellExecutor implements CellExecutor {
     @Override
     public void execute(SweepCell cell, Path journalFile) throws RunnerException, IOException {
         Files.createDirectories(logDir);
-        String[] jvmArgs = new String[extraJvmArgs.length + 3];
-        jvmArgs[0] = "--add-modules=jdk.incubator.vector";
-        jvmArgs[1] = "-D" + JOURNAL_PROPERTY + "=" + journalFile.toAbsolutePath();
-        jvmArgs[2] = ParentWatch.optionForChildren();
-        System.arraycopy(extraJvmArgs, 0, jvmArgs, 3, extraJvmArgs.length);
+        List<String> jvmArgs = new ArrayList<>(JvmOptions.ALL);
+        jvmArgs.add("-D" + JOURNAL_PROPERTY + "=" + journalFile.toAbsolutePath());
+        jvmArgs.add(ParentWatch.optionForChildren());
+        jvmArgs.addAll(List.of(extraJvmArgs));
         Options options = new OptionsBuilder()
                 .include("^" + Pattern.quote(BENCHMARK) + "\\.train$")
                 .mode(Mode.SingleShotTime)
@@ -67,7 +68,7 @@ public final class JmhCellExecutor implements CellExecutor {
                 .param("seed", Long.toString(cell.seed()))
                 .param("epochs", Integer.toString(cell.epochs()))
                 .param("backend", cell.backend())
-                .jvmArgsAppend(jvmArgs)
+                .jvmArgsAppend(jvmArgs.toArray(String[]::new))
                 .shouldFailOnError(true)
                 .output(logDir.resolve(logName(cell)).toString())
                 .build();

@@ -1,5 +1,6 @@
 package anneal.bench;
 
+import anneal.backend.JvmOptions;
 import anneal.util.AtomicFiles;
 import anneal.util.ParentWatch;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ public final class OverheadBenchmarks {
 
     private static ChainedOptionsBuilder base(Path log) {
         return new OptionsBuilder().forks(1)
-                .jvmArgsAppend("--add-modules=jdk.incubator.vector", ParentWatch.optionForChildren()).addProfiler("gc")
+                .jvmArgsAppend(JvmOptions.VECTOR_MODULE, JvmOptions.TRAP_LIMIT, ParentWatch.optionForChildren()).addProfiler("gc")
                 .shouldFailOnError(false).output(log.toString());
     }
 

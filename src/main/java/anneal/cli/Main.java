@@ -1,5 +1,6 @@
 package anneal.cli;
 
+import anneal.backend.JvmOptions;
 import anneal.util.ParentWatch;
 import anneal.util.ProcessExit;
 import java.lang.management.ManagementFactory;
@@ -30,7 +31,7 @@ public final class Main {
     private static final Set<String> VECTOR_COMMANDS = Set.of("train", "sweep", "lr-find", "gpu-check", "bench");
 
     public static void main(String[] args) {
-        if (needsRelaunch(args)) ProcessExit.exit(relaunchWithVectorModule(args));
+        if (needsRelaunch(args)) ProcessExit.exit(relaunchWithJvmOptions(args));
         ParentWatch.startFromProperty(); // a relaunched JVM dies with its launcher
         ProcessExit.exit(run(args));
     }
@@ -57,26 +58,27 @@ public final class Main {
     private static boolean needsRelaunch(String[] args) {
         if (args.length == 0 || !VECTOR_COMMANDS.contains(args[0])) return false;
         if (System.getenv("ANNEAL_NO_RELAUNCH") != null) return false;
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty();
+        return !JvmOptions.vectorModuleResolved() || !JvmOptions.trapLimitSet();
     }
 
     /**
-     * The CPU backend's kernels use {@code jdk.incubator.vector}, which a plain {@code java -jar} does not
-     * resolve (a jar manifest cannot add a module). Rather than make every user remember {@code --add-modules},
-     * re-run this same jar in a child JVM with the module added, the same JVM options, stdin and stdout. The
+     * The CPU backend's kernels need {@link JvmOptions#ALL} ({@code jdk.incubator.vector}, which a plain
+     * {@code java -jar} does not resolve, as a jar manifest cannot add a module, and C2's trap limit). Rather than make
+     * every user remember them, re-run this same jar in a child JVM with them added before this JVM's own options (so
+     * a trap limit of the user's choosing wins), the same stdin and stdout. The
      * child is tied to this launcher: it watches this PID ({@link ParentWatch}) and halts, killing its own
      * forks, when the launcher is gone ({@code kill -9}); SIGINT/SIGTERM to the launcher are passed on as
      * SIGTERM and the launcher waits for the child to finish its shutdown. The child's stderr goes through the
      * launcher, which drops the JVM's "WARNING: Using incubator modules" line so that a one-line error stays
      * one line.
      */
-    private static int relaunchWithVectorModule(String[] args) {
+    private static int relaunchWithJvmOptions(String[] args) {
         Process child;
         try {
             String java = ProcessHandle.current().info().command().orElse("java");
             List<String> cmd = new ArrayList<>();
             cmd.add(java);
-            cmd.add("--add-modules=jdk.incubator.vector");
+            cmd.addAll(JvmOptions.ALL);
             cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
             cmd.add(ParentWatch.optionForChildren());
             cmd.add("-cp");
@@ -88,8 +90,9 @@ public final class Main {
             pb.environment().put("ANNEAL_NO_RELAUNCH", "1");
             child = pb.start();
         } catch (Exception e) {
-            System.err.println("anneal: could not start a JVM with --add-modules=jdk.incubator.vector ("
-                    + e.getMessage() + "); run java --add-modules=jdk.incubator.vector -jar "
+            String options = String.join(" ", JvmOptions.ALL);
+            System.err.println("anneal: could not start a JVM with " + options + " ("
+                    + e.getMessage() + "); run java " + options + " -jar "
                     + Path.of(System.getProperty("java.class.path")).getFileName() + " instead");
             return 1;
         }

@@ -1,5 +1,6 @@
 package anneal.cli;
 
+import anneal.backend.JvmOptions;
 import anneal.backend.Backend;
 import anneal.train.Backends;
 import anneal.bench.ConsoleSweepListener;
@@ -377,7 +378,7 @@ final class SweepCommand implements Callable<Integer> {
         if (forkJvmArgs.isEmpty()) return;
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("--add-modules=jdk.incubator.vector");
+        cmd.addAll(JvmOptions.ALL);
         cmd.addAll(forkJvmArgs);
         cmd.add("-version");
         try {

@@ -1,5 +1,6 @@
 package anneal.slurm;
 
+import anneal.backend.JvmOptions;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -39,7 +40,8 @@ public final class SbatchScript {
             List<String> cp = new ArrayList<>();
             for (String e : System.getProperty("java.class.path").split(File.pathSeparator))
                 if (!e.isBlank()) cp.add(Path.of(e).toAbsolutePath().normalize().toString());
-            List<String> args = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector", "-Djmh.ignoreLock=true"));
+            List<String> args = new ArrayList<>(JvmOptions.ALL);
+            args.add("-Djmh.ignoreLock=true");
             for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments())
                 if (a.startsWith("-Xmx") || a.startsWith("-Xms")) args.add(a);
             return new Launcher(java, args, String.join(File.pathSeparator, cp));

@@ -1,5 +1,6 @@
 package anneal.peer;
 
+import anneal.backend.JvmOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,7 +38,7 @@ class PeerBenchBadInputTest {
     void badInputGetsOneLineAndExitTwo(String arguments, String expected) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                JvmOptions.VECTOR_MODULE, JvmOptions.TRAP_LIMIT, "-cp", System.getProperty("java.class.path"),
                 PeerBench.class.getName()));
         if (arguments != null) command.addAll(List.of(arguments.split(" ")));
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);

@@ -1,5 +1,6 @@
 package anneal.slurm;
 
+import anneal.backend.JvmOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The job-array script: sbatch's directive syntax, the array range, resources passed through, quoting. */
 class SbatchScriptTest {
     private static final SbatchScript.Launcher JVM = new SbatchScript.Launcher("/opt/jdk 17/bin/java",
-            List.of("--add-modules=jdk.incubator.vector"), "/shared/anneal.jar");
+            JvmOptions.ALL, "/shared/anneal.jar");
 
     @Test
     void directivesArrayAndCommand() {
@@ -26,7 +27,8 @@ class SbatchScriptTest {
                 "#SBATCH --cpus-per-task=4", "#SBATCH --mem=8G", "#SBATCH --gres=gpu:1", "#SBATCH --qos=low"), directives);
         assertTrue(s.startsWith("#!/bin/bash\n"), s);
         String last = s.lines().reduce((a, b) -> b).orElseThrow();
-        assertEquals("exec '/opt/jdk 17/bin/java' --add-modules=jdk.incubator.vector -cp /shared/anneal.jar "
+        assertEquals("exec '/opt/jdk 17/bin/java' --add-modules=jdk.incubator.vector -XX:PerMethodTrapLimit=10000 "
+                + "-cp /shared/anneal.jar "
                 + "anneal.slurm.SlurmTask /shared/sweep 3", last);
         // bash stops reading #SBATCH lines at the first command: every directive comes before it
         List<String> lines = s.lines().toList();

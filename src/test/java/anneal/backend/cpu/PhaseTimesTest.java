@@ -1,5 +1,6 @@
 package anneal.backend.cpu;
 
+import anneal.backend.JvmOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +31,7 @@ class PhaseTimesTest {
     void timedStepsReportTheirPhasesAndTheCeilingOfTheSameSecondsAndTrainTheSameBits() throws Exception {
         String kernel = System.getProperty(Panels.MicroKernel.PROPERTY); // this run's shape, forced or not
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.vector", "-Danneal.cpu.phaseTimes=true",
+                JvmOptions.VECTOR_MODULE, JvmOptions.TRAP_LIMIT, "-Danneal.cpu.phaseTimes=true",
                 "-D" + Panels.MicroKernel.PROPERTY + "=" + (kernel == null ? "" : kernel), "-cp",
                 System.getProperty("java.class.path"), Child.class.getName()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

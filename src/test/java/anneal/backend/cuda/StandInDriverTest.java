@@ -1,5 +1,6 @@
 package anneal.backend.cuda;
 
+import anneal.backend.JvmOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,7 +74,7 @@ class StandInDriverTest {
     private static List<String> jvm(String tmpName, String mainClass) throws IOException {
         Path tmp = Files.createDirectories(WORK.resolve("tmp-" + tmpName));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.vector", "-Xmx2g", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+                JvmOptions.VECTOR_MODULE, JvmOptions.TRAP_LIMIT, "-Xmx2g", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
                 mainClass));
         return cmd;
     }
