@@ -1,9 +1,9 @@
 #!/bin/bash
 # The JIT experiment behind anneal.backend.JvmOptions.TRAP_LIMIT: N fresh JVMs of `PeerBench run --threads 1` (phase
 # timers on) with C2's default trap limit and N with Anneal's, interleaved, each one's weight-gradient and forward
-# GFLOP/s, step time and GC count (a boxed kernel allocates). Without the option, on the 2-core Zen 4 EPYC, 4 of 10
+# GFLOP/s, step time and GC count (a boxed kernel allocates). Without the option, on the 2-core Zen 4 EPYC, 6 of 20
 # JVMs compiled the 4 x 4 weight-gradient kernel with its stores as virtual calls and ran it at 32-35 GFLOP/s against
-# 73-83.
+# 72-94 (0 of 20 with it; results/jit-check-2026-12-03-zen4.md).
 #   tools/jit_check.sh [N] [OUT.md]     N fresh JVMs each way (default 8), about 7 s each; writes OUT.md if given
 # Needs target/anneal.jar and Fashion-MNIST in /usr/share/datasets/fashion-mnist.
 set -euo pipefail

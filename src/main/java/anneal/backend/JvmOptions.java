@@ -20,9 +20,9 @@ import java.util.List;
  *       of those two methods meet new operator classes and trap, a few times each, at a moment that varies from JVM to
  *       JVM. With 4 + 1 traps recorded, the 32 fused multiply-adds of the 4 x 4 weight-gradient kernel add up to 160:
  *       its 16 closing stores are then compiled as virtual calls, not intrinsified, and every accumulator is boxed
- *       (the step allocates; the weight gradient ran at 8-35 GFLOP/s against 73-83 on one Zen 4 core, in 4 of 10
- *       fresh JVMs, 10 of 10 fast with the option; {@code tools/jit_check.sh} repeats the experiment). The limit
- *       still bounds how often one site may trap ({@code PerBytecodeTrapLimit} is unchanged).</li>
+ *       (the step allocates; on one Zen 4 core the weight gradient ran at 32-35 GFLOP/s against 72-94 in 6 of 20
+ *       fresh JVMs, and 0 of 20 were slow with the option; {@code tools/jit_check.sh} repeats the experiment). How often
+ *       one site may trap stays bounded ({@code PerBytecodeTrapLimit} is unchanged).</li>
  * </ul>
  * A program that embeds the library should start its JVM with {@link #ALL} too; without the second the CPU backend
  * gives the same results, only in some JVMs slower.
